@@ -1,0 +1,60 @@
+/**
+ * What IMLib gives the plugins installed on it (RCRTC, RCCall): the narrow port through which they
+ * reach the server. Plugins never touch the WebSocket.
+ */
+import type { ClientRequest, IceServer, RCConnectionStatus, ServerEvent } from '@opencall/protocol';
+
+/** A request without its `rid` (IMLib numbers requests). */
+export type RequestBody<R extends ClientRequest = ClientRequest> = R extends unknown ? Omit<R, 'rid'> : never;
+
+/** The server's answer to a request: `code` 10000 (success) or a catalogued error code. */
+export interface RequestResult {
+  code: number;
+  message?: string;
+  data?: unknown;
+}
+
+export interface PluginLogger {
+  debug(...args: unknown[]): void;
+  info(...args: unknown[]): void;
+  warn(...args: unknown[]): void;
+  error(...args: unknown[]): void;
+}
+
+export interface PluginContext {
+  /** Connected user id ('' before the first successful connect). */
+  getCurrentId(): string;
+  /** This device's id (persisted in localStorage where available). */
+  getDeviceId(): string;
+  /** Server time estimate (ms since epoch). */
+  getServerTime(): number;
+  /** ICE servers handed out by the server at connect (TURN credentials included). */
+  getIceServers(): IceServer[];
+  /** The server's no-answer timeout (ms). */
+  getRingTimeoutMs(): number;
+  getConnectionStatus(): RCConnectionStatus;
+  /**
+   * Send a request. Never rejects: when not connected it resolves with
+   * `ErrorCode.RC_NET_CHANNEL_INVALID`, after `timeoutMs` (default 10 s) with `ErrorCode.TIMEOUT`.
+   */
+  request(body: RequestBody, timeoutMs?: number): Promise<RequestResult>;
+  /** Every server event, in order, once. Returns an unsubscribe function. */
+  onEvent(listener: (event: ServerEvent) => void): () => void;
+  /** Connection status changes. Returns an unsubscribe function. */
+  onStatusChange(listener: (status: RCConnectionStatus) => void): () => void;
+  logger: PluginLogger;
+}
+
+/** Runtime description handed to installers (`verify(runtime)`). */
+export interface PluginRuntime {
+  tag: 'browser' | 'node';
+}
+
+/** An installable plugin (IMLib 5 `IPluginGenerator`). */
+export interface PluginInstaller<API, Options> {
+  readonly tag: string;
+  readonly version?: string;
+  readonly name?: string;
+  verify(runtime: PluginRuntime): boolean;
+  setup(context: PluginContext, runtime: PluginRuntime, options: Options): API;
+}

@@ -1,0 +1,37 @@
+/** RongCloud server-API business codes (reference/server-api.md 1d) with their HTTP status. */
+export enum ServerApiCode {
+  /** Success. */
+  OK = 200,
+  /** Endpoint not found. */
+  NOT_FOUND = 404,
+  /** Internal server error. */
+  INTERNAL_ERROR = 1000,
+  /** App Key / App Secret mismatch (unknown App Key). */
+  APP_KEY_MISMATCH = 1001,
+  /** Parameter error; the message names the parameter. */
+  PARAM_ERROR = 1002,
+  /** No POST data. */
+  NO_POST_DATA = 1003,
+  /** Signature verification failed. */
+  SIGNATURE_FAILED = 1004,
+  /** A parameter is too long. */
+  PARAM_TOO_LONG = 1005,
+  /** Rate limit exceeded. */
+  RATE_LIMITED = 1008,
+  /** Body larger than 100 KB. */
+  BODY_TOO_LARGE = 1508,
+}
+
+/** HTTP status for each server-API business code. */
+export const SERVER_API_HTTP_STATUS: Readonly<Record<ServerApiCode, number>> = {
+  [ServerApiCode.OK]: 200,
+  [ServerApiCode.NOT_FOUND]: 404,
+  [ServerApiCode.INTERNAL_ERROR]: 500,
+  [ServerApiCode.APP_KEY_MISMATCH]: 401,
+  [ServerApiCode.PARAM_ERROR]: 400,
+  [ServerApiCode.NO_POST_DATA]: 400,
+  [ServerApiCode.SIGNATURE_FAILED]: 401,
+  [ServerApiCode.PARAM_TOO_LONG]: 400,
+  [ServerApiCode.RATE_LIMITED]: 429,
+  [ServerApiCode.BODY_TOO_LARGE]: 413,
+};

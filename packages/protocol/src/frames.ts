@@ -1,0 +1,94 @@
+/**
+ * Every WebSocket frame of the IM connection, defined once.
+ *
+ * Text frames carrying one JSON object, discriminated by `t`.
+ * - The client's first frame is `hello`; the server answers `welcome` or `refused` (then closes).
+ * - Requests carry a client-chosen `rid`; the server answers each with one `res` (same `rid`).
+ * - Server events are `evt` frames numbered by `seq` per connection; the client acks them with
+ *   `ack` (cumulative). Unacked events are kept for the connection until acked.
+ * - A frame the server cannot decode is answered with `error` (code from `ErrorCode`), and the
+ *   connection stays up.
+ */
+import * as z from 'zod/mini';
+import { CALL_EVENTS, CALL_REQUESTS, type CallRequest } from './call-frames.js';
+import { Count, DeviceId, UserId } from './primitives.js';
+import { RTC_EVENTS, RTC_REQUESTS, type RtcRequest } from './rtc-frames.js';
+
+export const HelloFrame = z.object({
+  t: z.literal('hello'),
+  /** PROTOCOL_VERSION the client speaks. */
+  v: Count,
+  appKey: z.string().check(z.minLength(1), z.maxLength(64)),
+  token: z.string().check(z.minLength(1), z.maxLength(1024)),
+  deviceId: DeviceId,
+  platform: z.optional(z.string().check(z.maxLength(16))),
+});
+export type HelloFrame = z.infer<typeof HelloFrame>;
+
+export const PingFrame = z.object({ t: z.literal('ping') });
+export const AckFrame = z.object({ t: z.literal('ack'), seq: Count });
+
+/** Every frame a client may send. Requests are the `call.*` and `rtc.*` frames, each with `rid`. */
+export const ClientFrame = z.discriminatedUnion('t', [HelloFrame, PingFrame, AckFrame, ...CALL_REQUESTS, ...RTC_REQUESTS]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+export type ClientRequest = CallRequest | RtcRequest;
+export type ClientRequestType = ClientRequest['t'];
+
+export const IceServer = z.object({
+  urls: z.union([z.string(), z.array(z.string())]),
+  username: z.optional(z.string()),
+  credential: z.optional(z.string()),
+});
+export type IceServer = z.infer<typeof IceServer>;
+
+export const WelcomeFrame = z.object({
+  t: z.literal('welcome'),
+  v: Count,
+  userId: UserId,
+  /** Server's id of this connection. */
+  connectionId: z.string(),
+  serverTime: Count,
+  heartbeatMs: Count,
+  ringTimeoutMs: Count,
+  iceServers: z.array(IceServer),
+});
+export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
+
+/** Authentication failed; the server closes the socket after it. `code` is an IM `ErrorCode`. */
+export const RefusedFrame = z.object({ t: z.literal('refused'), code: Count, message: z.string() });
+/** The server is about to close an authenticated connection (token revoked, ban, shutdown). */
+export const ByeFrame = z.object({ t: z.literal('bye'), code: Count, message: z.string() });
+export const PongFrame = z.object({ t: z.literal('pong'), serverTime: Count });
+/** Answer to a request: `code` is SUCCESS (10000 for call/rtc requests) or a catalogued error. */
+export const ResponseFrame = z.object({
+  t: z.literal('res'),
+  rid: Count,
+  code: Count,
+  message: z.optional(z.string()),
+  data: z.optional(z.unknown()),
+});
+export type ResponseFrame = z.infer<typeof ResponseFrame>;
+/** A frame could not be handled. `rid` is set when the bad frame carried one. */
+export const ErrorFrame = z.object({
+  t: z.literal('error'),
+  code: Count,
+  message: z.string(),
+  rid: z.optional(Count),
+});
+
+export const ServerEvent = z.discriminatedUnion('type', [...CALL_EVENTS, ...RTC_EVENTS]);
+export type ServerEvent = z.infer<typeof ServerEvent>;
+export const EventFrame = z.object({ t: z.literal('evt'), seq: Count, evt: ServerEvent });
+export type EventFrame = z.infer<typeof EventFrame>;
+
+/** Every frame the server may send. */
+export const ServerFrame = z.discriminatedUnion('t', [
+  WelcomeFrame,
+  RefusedFrame,
+  ByeFrame,
+  PongFrame,
+  ResponseFrame,
+  ErrorFrame,
+  EventFrame,
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -1,0 +1,64 @@
+/**
+ * Media signaling relayed by the server between the chosen devices of a call's participants.
+ * The RTC room id is the call id; only participants who answered (KEEPING) may join it.
+ */
+import * as z from 'zod/mini';
+import { CallId, Count, DeviceId, UserId } from './primitives.js';
+
+const rid = Count;
+
+/** SDP as produced by RTCPeerConnection. SDP is bounded to 48 KiB and must look like SDP. */
+export const SessionDescription = z.object({
+  type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
+  sdp: z.optional(z.string().check(z.maxLength(48 * 1024))),
+});
+export const IceCandidate = z.object({
+  candidate: z.string().check(z.maxLength(1024)),
+  sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
+  sdpMLineIndex: z.optional(z.nullable(Count)),
+  usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
+});
+
+/** Payload of a relayed signal. */
+export const RtcSignal = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('description'), description: SessionDescription }),
+  /** `candidate: null` marks the end of candidates. */
+  z.object({ kind: z.literal('candidate'), candidate: z.nullable(IceCandidate) }),
+  /** A published track was muted or unmuted by its owner. */
+  z.object({ kind: z.literal('track_state'), trackId: z.string().check(z.maxLength(256)), muted: z.boolean() }),
+]);
+export type RtcSignal = z.infer<typeof RtcSignal>;
+
+/** Join the media room of a call this device answered. Response data: `RtcJoinResult`. */
+export const RtcJoinRequest = z.object({ t: z.literal('rtc.join'), rid, roomId: CallId });
+export const RtcLeaveRequest = z.object({ t: z.literal('rtc.leave'), rid, roomId: CallId });
+/** Send a signal to the joined device of another user in the room. */
+export const RtcSignalRequest = z.object({ t: z.literal('rtc.signal'), rid, roomId: CallId, toUserId: UserId, signal: RtcSignal });
+
+export const RTC_REQUESTS = [RtcJoinRequest, RtcLeaveRequest, RtcSignalRequest] as const;
+export const RtcRequest = z.discriminatedUnion('t', [...RTC_REQUESTS]);
+export type RtcRequest = z.infer<typeof RtcRequest>;
+
+export const RtcPeer = z.object({ userId: UserId, deviceId: DeviceId });
+export type RtcPeer = z.infer<typeof RtcPeer>;
+/** `res.data` of `rtc.join`: peers already in the room. The joiner makes the first offer to each. */
+export const RtcJoinResult = z.object({ peers: z.array(RtcPeer) });
+export type RtcJoinResult = z.infer<typeof RtcJoinResult>;
+
+/** Another participant joined the room; expect its offer. */
+export const RtcPeerJoinedEvent = z.object({ type: z.literal('rtc.peer_joined'), roomId: CallId, userId: UserId, deviceId: DeviceId });
+/** A participant left the room. */
+export const RtcPeerLeftEvent = z.object({ type: z.literal('rtc.peer_left'), roomId: CallId, userId: UserId });
+/** A signal from another participant. */
+export const RtcSignalEvent = z.object({
+  type: z.literal('rtc.signal'),
+  roomId: CallId,
+  fromUserId: UserId,
+  fromDeviceId: DeviceId,
+  signal: RtcSignal,
+});
+export type RtcSignalEvent = z.infer<typeof RtcSignalEvent>;
+
+export const RTC_EVENTS = [RtcPeerJoinedEvent, RtcPeerLeftEvent, RtcSignalEvent] as const;
+export const RtcEvent = z.discriminatedUnion('type', [...RTC_EVENTS]);
+export type RtcEvent = z.infer<typeof RtcEvent>;
