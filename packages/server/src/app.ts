@@ -1,0 +1,84 @@
+/**
+ * Composition root: opens storage, builds services and mounts the transports.
+ * Teardown order (close()): stop accepting → close IM connections → stop call timers → HTTP → storage.
+ */
+import { resolve } from 'node:path';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Logger } from 'pino';
+import { openSqliteStorage } from './adapters/storage/sqlite/open-sqlite-storage.js';
+import type { ServerConfig } from './config.js';
+import type { Storage, TokenService } from './ports.js';
+import { ensureDefaultApp } from './services/apps/default-app.js';
+import { createTokenService } from './services/auth/token-service.js';
+import { CallService } from './services/call/call-service.js';
+import { ConnectionRegistry } from './services/im/connection-registry.js';
+import { registerServerApi } from './transport/http/server-api/register-server-api.js';
+import { registerStaticRoutes } from './transport/http/static-routes.js';
+import { attachImWebSocket } from './transport/ws/im-websocket.js';
+
+export interface RunningServer {
+  http: FastifyInstance;
+  url: string;
+  appKey: string;
+  appSecret: string;
+  storage: Storage;
+  tokens: TokenService;
+  calls: CallService;
+  close(): Promise<void>;
+}
+
+const repoRoot = resolve(import.meta.dirname, '../../..');
+
+export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
+  const storage = await openSqliteStorage(resolve(config.dataDir, 'opencall.sqlite'));
+  const app = await ensureDefaultApp(storage, config, logger);
+  const tokens = createTokenService(storage);
+  const registry = new ConnectionRegistry(logger);
+  const calls = new CallService({ storage, registry, logger, ringTimeoutMs: config.ringTimeoutMs });
+
+  const http = Fastify({ loggerInstance: logger, bodyLimit: 100 * 1024, disableRequestLogging: true });
+  await registerServerApi(http, {
+    storage,
+    tokens,
+    logger,
+    onTokensRevoked: (appKey, userIds, before) => registry.closeRevoked(appKey, userIds, before),
+  });
+  await registerStaticRoutes(http, {
+    sdkDir: resolve(repoRoot, 'dist/sdk'),
+    demoDir: resolve(repoRoot, 'apps/demo/public'),
+    devTokenEnabled: !config.production,
+    defaultAppKey: app.appKey,
+    storage,
+    tokens,
+  });
+  const ws = attachImWebSocket(http.server, {
+    tokens,
+    registry,
+    calls,
+    logger,
+    heartbeatMs: config.heartbeatMs,
+    ringTimeoutMs: config.ringTimeoutMs,
+  });
+
+  await http.listen({ port: config.port, host: config.host });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host === '0.0.0.0' ? '127.0.0.1' : config.host}:${port}`;
+
+  return {
+    http,
+    url,
+    appKey: app.appKey,
+    appSecret: app.appSecret,
+    storage,
+    tokens,
+    calls,
+    async close() {
+      ws.close();
+      registry.closeAll();
+      calls.close();
+      await http.close();
+      await storage.close();
+    },
+  };
+}

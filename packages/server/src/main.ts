@@ -1,0 +1,24 @@
+/** `npm start`: the server with the demo and the SDK bundles, on the embedded default storage. */
+import pino from 'pino';
+import { startServer } from './app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfig();
+const logger = pino({ level: config.logLevel, redact: ['token', '*.token', 'appSecret', '*.appSecret', 'req.headers.signature'] });
+
+startServer(config, logger)
+  .then((server) => {
+    logger.info({ url: server.url, appKey: server.appKey }, `OpenCall listening on ${server.url} (demo at /)`);
+    const stop = (signal: string) => {
+      logger.info({ signal }, 'shutting down');
+      const force = setTimeout(() => process.exit(1), 5000);
+      force.unref();
+      server.close().then(() => process.exit(0), () => process.exit(1));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  })
+  .catch((error: unknown) => {
+    logger.fatal({ err: error }, 'failed to start');
+    process.exit(1);
+  });
