@@ -3,7 +3,7 @@
  * Teardown order (close()): stop accepting → close IM connections → stop call timers → HTTP → storage.
  */
 import { resolve } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
 import type { Logger } from 'pino';
 import { openSqliteStorage } from './adapters/storage/sqlite/open-sqlite-storage.js';
 import type { ServerConfig } from './config.js';
@@ -17,7 +17,7 @@ import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
 
 export interface RunningServer {
-  http: FastifyInstance;
+  http: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
   url: string;
   appKey: string;
   appSecret: string;

@@ -1,0 +1,85 @@
+/**
+ * The default app: from `OPENCALL_APP_KEY` / `OPENCALL_APP_SECRET`, else the one remembered in the
+ * data dir (so restarts keep the same key), else freshly generated and printed once.
+ */
+import { randomBytes, randomInt } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { ServerConfig } from '../../config.js';
+import type { AppRecord, Storage } from '../../ports.js';
+
+/** File in the data dir naming the default app key (the secret stays in the database). */
+export const DEFAULT_APP_FILE = 'default-app-key';
+const KEY_ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A 16-character lower-case alphanumeric app key. */
+export function generateAppKey(): string {
+  let key = '';
+  for (let i = 0; i < 16; i++) key += KEY_ALPHABET[randomInt(KEY_ALPHABET.length)];
+  return key;
+}
+
+/** A 24-character URL-safe secret (144 random bits). */
+export function generateAppSecret(): string {
+  return randomBytes(18).toString('base64url');
+}
+
+function readRememberedKey(dataDir: string): string | undefined {
+  try {
+    const key = readFileSync(join(dataDir, DEFAULT_APP_FILE), 'utf8').trim();
+    return key || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function rememberKey(dataDir: string, appKey: string): void {
+  mkdirSync(dataDir, { recursive: true });
+  writeFileSync(join(dataDir, DEFAULT_APP_FILE), `${appKey}\n`, { mode: 0o600 });
+}
+
+/** The developer needs the generated credentials, so they go to stdout as plain text too. */
+function announceGenerated(logger: Logger, appKey: string, appSecret: string, generatedKey: boolean): void {
+  logger.info({ appKey }, generatedKey ? 'generated the default app' : 'generated a secret for the default app');
+  process.stdout.write(
+    [
+      '',
+      '  OpenCall default app (set OPENCALL_APP_KEY / OPENCALL_APP_SECRET to choose your own):',
+      `    App Key:    ${appKey}`,
+      `    App Secret: ${appSecret}`,
+      '',
+      '',
+    ].join('\n'),
+  );
+}
+
+/**
+ * Makes sure the default app exists in `storage` and returns it.
+ * An env key with a different secret than stored updates the stored secret (invalidating tokens).
+ */
+export async function ensureDefaultApp(storage: Storage, config: ServerConfig, logger: Logger): Promise<AppRecord> {
+  const remembered = readRememberedKey(config.dataDir);
+  const generatedKey = config.appKey === undefined && remembered === undefined;
+  const appKey = config.appKey ?? remembered ?? generateAppKey();
+  const stored = await storage.apps.get(appKey);
+
+  let app: AppRecord;
+  if (config.appSecret !== undefined) {
+    app = stored ?? { appKey, appSecret: config.appSecret, name: 'default', createdAt: Date.now() };
+    if (!stored || stored.appSecret !== config.appSecret) {
+      if (stored) logger.warn({ appKey }, 'OPENCALL_APP_SECRET differs from the stored secret: updating it (old tokens become invalid)');
+      app = { ...app, appSecret: config.appSecret };
+      await storage.apps.upsert(app);
+    }
+  } else if (stored) {
+    app = stored;
+  } else {
+    app = { appKey, appSecret: generateAppSecret(), name: 'default', createdAt: Date.now() };
+    await storage.apps.upsert(app);
+    announceGenerated(logger, app.appKey, app.appSecret, generatedKey);
+  }
+
+  if (remembered !== app.appKey) rememberKey(config.dataDir, app.appKey);
+  return app;
+}

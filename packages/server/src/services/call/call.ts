@@ -1,0 +1,137 @@
+/** One call in flight: its participants and the two state machines, with no I/O. */
+import type { ConversationType, RCCallEndReason, RCCallMediaType, UserProfile } from '@opencall/protocol';
+import type { CallRecord } from '../../ports.js';
+import { type CallEventName, type CallState, callTransition } from './call-machine.js';
+import { type ParticipantEvent, type ParticipantState, participantTransition } from './participant-machine.js';
+
+export interface Participant {
+  readonly userId: string;
+  readonly isCaller: boolean;
+  state: ParticipantState;
+  /** The device that called or answered; undefined while an invitee's devices all ring. */
+  deviceId: string | undefined;
+  /** A ringing notice was already forwarded for this user. */
+  rang: boolean;
+  /** The chosen device joined the media room. */
+  inRoom: boolean;
+  joinedAt: number;
+  leftAt: number;
+  endReason: RCCallEndReason | undefined;
+  ringTimer: NodeJS.Timeout | undefined;
+  /** Ring deadline (server ms) for an invitee. */
+  ringDeadline: number;
+  profile: UserProfile | undefined;
+}
+
+export interface CallInit {
+  appKey: string;
+  callId: string;
+  conversationType: ConversationType;
+  targetId: string;
+  channelId: string;
+  mediaType: RCCallMediaType;
+  callerId: string;
+  callerDeviceId: string;
+  extra: string;
+  createdAt: number;
+  callerProfile: UserProfile | undefined;
+}
+
+export class Call {
+  state: CallState = 'ringing';
+  mediaType: RCCallMediaType;
+  beginAt = 0;
+  readonly participants = new Map<string, Participant>();
+
+  constructor(readonly init: CallInit) {
+    this.mediaType = init.mediaType;
+    this.participants.set(init.callerId, {
+      userId: init.callerId,
+      isCaller: true,
+      state: 'waiting',
+      deviceId: init.callerDeviceId,
+      rang: true,
+      inRoom: false,
+      joinedAt: init.createdAt,
+      leftAt: 0,
+      endReason: undefined,
+      ringTimer: undefined,
+      ringDeadline: 0,
+      profile: init.callerProfile,
+    });
+  }
+
+  get callId(): string {
+    return this.init.callId;
+  }
+
+  get appKey(): string {
+    return this.init.appKey;
+  }
+
+  addInvitee(userId: string, ringDeadline: number): Participant {
+    const participant: Participant = {
+      userId,
+      isCaller: false,
+      state: 'waiting',
+      deviceId: undefined,
+      rang: false,
+      inRoom: false,
+      joinedAt: 0,
+      leftAt: 0,
+      endReason: undefined,
+      ringTimer: undefined,
+      ringDeadline,
+      profile: undefined,
+    };
+    this.participants.set(userId, participant);
+    return participant;
+  }
+
+  apply(event: CallEventName): void {
+    this.state = callTransition(this.state, event);
+  }
+
+  move(participant: Participant, event: ParticipantEvent): void {
+    participant.state = participantTransition(participant.state, event);
+  }
+
+  /** Participants that have not left. */
+  present(): Participant[] {
+    return [...this.participants.values()].filter((p) => p.state !== 'left');
+  }
+
+  hasAnswer(): boolean {
+    return [...this.participants.values()].some((p) => !p.isCaller && p.joinedAt > 0);
+  }
+
+  caller(): Participant {
+    return this.participants.get(this.init.callerId)!;
+  }
+
+  toRecord(endAt: number): CallRecord {
+    return {
+      appKey: this.appKey,
+      callId: this.callId,
+      conversationType: this.init.conversationType,
+      targetId: this.init.targetId,
+      channelId: this.init.channelId,
+      callerId: this.init.callerId,
+      mediaType: this.mediaType,
+      extra: this.init.extra,
+      createdAt: this.init.createdAt,
+      beginAt: this.beginAt,
+      endAt,
+      durationMs: this.beginAt > 0 ? Math.max(0, endAt - this.beginAt) : 0,
+      endReason: this.caller().endReason ?? 3,
+      participants: [...this.participants.values()].map((p) => ({
+        userId: p.userId,
+        deviceId: p.deviceId ?? '',
+        isCaller: p.isCaller,
+        joinedAt: p.joinedAt,
+        leftAt: p.leftAt || endAt,
+        endReason: p.endReason ?? 3,
+      })),
+    };
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * State of one user in a call, owned by the server.
+ *
+ *   waiting ──accept──▶ keeping
+ *      │                   │
+ *      └──leave──▶ left ◀──┘ leave
+ *
+ * The caller starts `waiting` and moves to `keeping` with the first answer (`join`),
+ * as in CallLib, where every user is WAITING until someone accepts.
+ */
+import { nextState, type TransitionTable } from '../shared/transition-table.js';
+
+export type ParticipantState = 'waiting' | 'keeping' | 'left';
+export type ParticipantEvent = 'accept' | 'join' | 'leave';
+
+export const PARTICIPANT_TRANSITIONS: TransitionTable<ParticipantState, ParticipantEvent> = {
+  waiting: { accept: 'keeping', join: 'keeping', leave: 'left' },
+  keeping: { leave: 'left' },
+  left: {},
+};
+
+export function participantTransition(from: ParticipantState, event: ParticipantEvent): ParticipantState {
+  return nextState('participant', PARTICIPANT_TRANSITIONS, from, event);
+}

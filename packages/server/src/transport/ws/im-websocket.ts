@@ -1,0 +1,26 @@
+/** Mounts the IM WebSocket endpoint (`IM_WEBSOCKET_PATH`) on the HTTP server. */
+import type { Server } from 'node:http';
+import { IM_WEBSOCKET_PATH, MAX_FRAME_BYTES } from '@opencall/protocol';
+import { WebSocketServer } from 'ws';
+import { type SessionDeps, SocketSession } from './socket-session.js';
+
+export function attachImWebSocket(server: Server, deps: SessionDeps): { close(): void } {
+  // Frames up to 4× the protocol limit are read and answered with OC_FRAME_TOO_LARGE; beyond that ws closes (1009).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 4, perMessageDeflate: false });
+  server.on('upgrade', (request, socket, head) => {
+    const path = (request.url ?? '').split('?')[0];
+    if (path !== IM_WEBSOCKET_PATH) {
+      socket.destroy();
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => {
+      new SocketSession(ws, deps);
+    });
+  });
+  return {
+    close() {
+      for (const client of wss.clients) client.terminate();
+      wss.close();
+    },
+  };
+}

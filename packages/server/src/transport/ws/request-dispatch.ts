@@ -1,0 +1,29 @@
+/** Routes a decoded request frame to the service that owns it. */
+import type { ClientRequest } from '@opencall/protocol';
+import type { CallService, IntentResult } from '../../services/call/call-service.js';
+import type { ImConnection } from '../../services/im/im-connection.js';
+
+export async function dispatchRequest(calls: CallService, from: ImConnection, request: ClientRequest): Promise<IntentResult> {
+  switch (request.t) {
+    case 'call.invite': {
+      const { t: _t, rid: _rid, ...body } = request;
+      return calls.invite(from, body);
+    }
+    case 'call.ringing':
+      return calls.ringing(from, request.callId, request.user);
+    case 'call.accept':
+      return calls.accept(from, request.callId, request.mediaType, request.user);
+    case 'call.hangup':
+      return calls.hangup(from, request.callId, request.reason, request.user);
+    case 'rtc.join':
+      return calls.media.join(from, request.roomId);
+    case 'rtc.leave':
+      return calls.media.leave(from, request.roomId);
+    case 'rtc.signal':
+      return calls.media.signal(from, request.roomId, request.toUserId, request.signal);
+    default: {
+      const unreachable: never = request;
+      throw new Error(`unhandled request ${JSON.stringify(unreachable)}`);
+    }
+  }
+}
