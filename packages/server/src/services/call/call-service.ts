@@ -13,8 +13,8 @@ import {
   RCCallEndReason,
   RCCallErrorCode,
   type RCCallMediaType,
-  type UserProfile,
   toRemoteEndReason,
+  type UserProfile,
 } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import type { Storage } from '../../ports.js';
@@ -106,7 +106,8 @@ export class CallService {
       participant.ringTimer.unref?.();
     }
     for (const participant of call.present()) {
-      if (!participant.isCaller && !busy.includes(participant)) this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now, false));
+      if (!participant.isCaller && !busy.includes(participant))
+        this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now, false));
     }
     this.options.logger.info({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
     for (const participant of busy) {
@@ -124,7 +125,12 @@ export class CallService {
     if (profile) participant.profile = profile;
     if (!participant.rang) {
       participant.rang = true;
-      this.fanout.toOthers(call, participant.userId, { type: 'call.ringing', callId, userId: participant.userId, user: participant.profile });
+      this.fanout.toOthers(call, participant.userId, {
+        type: 'call.ringing',
+        callId,
+        userId: participant.userId,
+        user: participant.profile,
+      });
     }
     return ok;
   }
@@ -200,7 +206,7 @@ export class CallService {
     this.media.participantLeft(call, participant);
     if (deviceId !== undefined && wasRinging) {
       this.fanout.toOtherDevices(call, participant.userId, deviceId, this.endedEvent(call, RCCallEndReason.HANGUP_BY_OTHER_CLIENT, now));
-    } else if (deviceId === undefined && reason === RCCallEndReason.NO_RESPONSE || reason === RCCallEndReason.NETWORK_ERROR) {
+    } else if ((deviceId === undefined && reason === RCCallEndReason.NO_RESPONSE) || reason === RCCallEndReason.NETWORK_ERROR) {
       this.fanout.toParticipant(call, participant, this.endedEvent(call, reason, now));
     }
     this.fanout.toOthers(call, participant.userId, {

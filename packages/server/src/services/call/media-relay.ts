@@ -17,7 +17,12 @@ export function signalProblem(signal: RtcSignal): string | undefined {
     const sdp = signal.description.sdp ?? '';
     if (!sdp.startsWith('v=0')) return 'description.sdp must start with v=0';
   }
-  if (signal.kind === 'candidate' && signal.candidate && signal.candidate.candidate !== '' && !signal.candidate.candidate.startsWith('candidate:')) {
+  if (
+    signal.kind === 'candidate' &&
+    signal.candidate &&
+    signal.candidate.candidate !== '' &&
+    !signal.candidate.candidate.startsWith('candidate:')
+  ) {
     return 'candidate must start with candidate:';
   }
   return undefined;
@@ -46,7 +51,12 @@ export class MediaRelay {
     const peers = call.present().filter((p) => p !== participant && p.inRoom && p.deviceId !== undefined);
     participant.inRoom = true;
     for (const peer of peers) {
-      this.registry.sendToUser(call.appKey, peer.userId, { type: 'rtc.peer_joined', roomId, userId: participant.userId, deviceId: from.deviceId }, peer.deviceId);
+      this.registry.sendToUser(
+        call.appKey,
+        peer.userId,
+        { type: 'rtc.peer_joined', roomId, userId: participant.userId, deviceId: from.deviceId },
+        peer.deviceId,
+      );
     }
     return { ...ok, data: { peers: peers.map((p) => ({ userId: p.userId, deviceId: p.deviceId! })) } };
   }
@@ -65,7 +75,8 @@ export class MediaRelay {
     const problem = signalProblem(signal);
     if (problem) return { code: ErrorCode.OC_INVALID_FIELD, message: problem };
     const target = found.call.participants.get(toUserId);
-    if (!target || target.state !== 'keeping' || !target.inRoom) return { code: RCCallErrorCode.NOT_IN_CALL, message: `${toUserId} is not in the room` };
+    if (!target || target.state !== 'keeping' || !target.inRoom)
+      return { code: RCCallErrorCode.NOT_IN_CALL, message: `${toUserId} is not in the room` };
     this.registry.sendToUser(
       found.call.appKey,
       toUserId,
@@ -81,7 +92,12 @@ export class MediaRelay {
     participant.inRoom = false;
     for (const peer of call.present()) {
       if (peer !== participant && peer.inRoom) {
-        this.registry.sendToUser(call.appKey, peer.userId, { type: 'rtc.peer_left', roomId: call.callId, userId: participant.userId }, peer.deviceId);
+        this.registry.sendToUser(
+          call.appKey,
+          peer.userId,
+          { type: 'rtc.peer_left', roomId: call.callId, userId: participant.userId },
+          peer.deviceId,
+        );
       }
     }
   }

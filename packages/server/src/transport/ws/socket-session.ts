@@ -152,13 +152,20 @@ export class SocketSession implements ImConnection {
         return;
       default: {
         const result = await dispatchRequest(this.deps.calls, this, frame);
-        this.send({ t: 'res', rid: frame.rid, code: result.code, ...(result.message ? { message: result.message } : {}), ...(result.data === undefined ? {} : { data: result.data }) });
+        this.send({
+          t: 'res',
+          rid: frame.rid,
+          code: result.code,
+          ...(result.message ? { message: result.message } : {}),
+          ...(result.data === undefined ? {} : { data: result.data }),
+        });
       }
     }
   }
 
   private async authenticate(hello: Extract<ClientFrame, { t: 'hello' }>): Promise<void> {
-    if (hello.v !== PROTOCOL_VERSION) return this.refuse(ErrorCode.RC_CONN_PROTO_VERSION_ERROR, `protocol version ${PROTOCOL_VERSION} required`);
+    if (hello.v !== PROTOCOL_VERSION)
+      return this.refuse(ErrorCode.RC_CONN_PROTO_VERSION_ERROR, `protocol version ${PROTOCOL_VERSION} required`);
     const check = await this.deps.tokens.verify(hello.token, hello.appKey);
     if (this.state !== 'awaiting_hello') return;
     if (!check.ok) return this.refuse(check.code, check.message);

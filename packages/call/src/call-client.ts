@@ -1,0 +1,209 @@
+/**
+ * `RCCallClient` (returned by `installPlugin(RCCall.installer, options)`): places calls, turns the
+ * server's call events into sessions, and keeps at most one live session, as CallLib.
+ */
+import type { PluginContext } from '@opencall/imlib';
+import {
+  type CallEvent,
+  type CallInvitedEvent,
+  ConversationType,
+  RCCallEndReason,
+  RCCallErrorCode,
+  RCCallMediaType,
+  RCCallSessionState,
+  RCCallUserState,
+  type ServerEvent,
+} from '@opencall/protocol';
+import { newCallId } from './call-id.js';
+import { RCCallSession, type SessionHost } from './call-session.js';
+import { captureForCall } from './capture.js';
+import type { CallRtcClient } from './rtc-port.js';
+import type { ICallInGroupParams, ICallParams, IEndSummary, IPushConfig, IRCCallInitOptions, IUserProfile } from './types.js';
+import { assertCallParams } from './validate.js';
+
+type CallResult = { code: RCCallErrorCode; session?: RCCallSession };
+
+export class RCCallClient {
+  private readonly sessions = new Map<string, RCCallSession>();
+  private userProfile: IUserProfile | undefined;
+  private readonly host: SessionHost;
+  private callPush: IPushConfig | undefined;
+  private hangupPush: IPushConfig | undefined;
+
+  /** @internal */
+  constructor(
+    private readonly context: PluginContext,
+    private readonly options: IRCCallInitOptions<RCCallSession>,
+  ) {
+    this.host = {
+      context,
+      rtc: options.rtcClient as CallRtcClient,
+      options,
+      profile: () => this.userProfile,
+      hangUpOthers: async (except) => {
+        await Promise.all([...this.sessions.values()].filter((s) => s !== except).map((s) => s.hungup()));
+      },
+      sessionClosed: (session, summary) => this.sessionClosed(session, summary),
+    };
+    context.onEvent((event) => this.onServerEvent(event));
+  }
+
+  /** Start a 1:1 call. */
+  call(params: ICallParams<RCCallSession>): Promise<CallResult> {
+    assertCallParams(params, 'RCCallClient call', false);
+    return this.place(ConversationType.PRIVATE, params, [params.targetId]);
+  }
+
+  /** Start a group call (`targetId` is the group id). */
+  callInGroup(params: ICallInGroupParams<RCCallSession>): Promise<CallResult> {
+    assertCallParams(params, 'RCCallClient callInGroup', true);
+    return this.place(ConversationType.GROUP, params, [...new Set(params.userIds)]);
+  }
+
+  /** Profile attached to every call signal this client sends from now on. */
+  registerUserInfo(info: IUserProfile = {}): void {
+    const { name, portraitUri, extra } = info;
+    this.userProfile = {
+      ...(name === undefined ? {} : { name }),
+      ...(portraitUri === undefined ? {} : { portraitUri }),
+      ...(extra === undefined ? {} : { extra }),
+    };
+  }
+
+  /** Push title/content for invites and hang-ups (stored; delivered by the server's push provider). */
+  setPushConfig(callPushConfig: IPushConfig, hungupPushConfig: IPushConfig): void {
+    this.callPush = callPushConfig;
+    this.hangupPush = hungupPushConfig;
+  }
+
+  private async place(conversationType: ConversationType, params: ICallParams<RCCallSession>, userIds: string[]): Promise<CallResult> {
+    const selfId = this.context.getCurrentId();
+    if (params.targetId === selfId || userIds.includes(selfId)) return { code: RCCallErrorCode.PARAM_ERROR };
+    if (this.liveSessions().length > 0) return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
+    const mediaType = params.mediaType ?? RCCallMediaType.AUDIO;
+    const captured = await captureForCall(this.host.rtc, mediaType, params.constraints, this.options.isAllowDemotionGetStream === true);
+    if (captured.code !== RCCallErrorCode.SUCCESS || !captured.tracks) return { code: captured.code };
+    for (const track of captured.tracks) {
+      try {
+        params.listener.onTrackReady(track);
+      } catch (error) {
+        this.context.logger.error('[RCCallClient] listener onTrackReady threw', error);
+      }
+    }
+    if (this.liveSessions().length > 0) {
+      for (const track of captured.tracks) track.destroy();
+      return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
+    }
+    const callId = newCallId();
+    const session = new RCCallSession(
+      {
+        callId,
+        conversationType,
+        targetId: params.targetId,
+        channelId: params.channelId ?? '',
+        mediaType: captured.mediaType,
+        callerId: selfId,
+        selfId,
+        extra: params.extra ?? '',
+        users: [selfId, ...userIds].map((userId) => ({ userId, state: RCCallUserState.WAITING })),
+        localTracks: captured.tracks,
+      },
+      this.host,
+    );
+    session.registerSessionListener(params.listener);
+    this.sessions.set(callId, session);
+    const result = await this.context.request({
+      t: 'call.invite',
+      callId,
+      conversationType: conversationType as 1 | 3,
+      targetId: params.targetId,
+      channelId: params.channelId ?? '',
+      mediaType: captured.mediaType,
+      userIds,
+      ...(params.extra === undefined ? {} : { extra: params.extra }),
+      ...this.pushFields(params),
+      ...(this.userProfile ? { user: this.userProfile } : {}),
+    });
+    if (result.code !== RCCallErrorCode.SUCCESS) {
+      this.sessions.delete(callId);
+      for (const track of captured.tracks) track.destroy();
+      return { code: result.code };
+    }
+    return { code: RCCallErrorCode.SUCCESS, session };
+  }
+
+  private pushFields(params: ICallParams<RCCallSession>): { pushTitle?: string; pushContent?: string } {
+    const pushTitle = params.pushTitle ?? this.callPush?.pushTitle;
+    const pushContent = params.pushContent ?? this.callPush?.pushContent;
+    return { ...(pushTitle === undefined ? {} : { pushTitle }), ...(pushContent === undefined ? {} : { pushContent }) };
+  }
+
+  private liveSessions(): RCCallSession[] {
+    return [...this.sessions.values()].filter((s) => s.getState() !== RCCallSessionState.END);
+  }
+
+  private onServerEvent(event: ServerEvent): void {
+    if (!event.type.startsWith('call.')) return;
+    const callEvent = event as CallEvent;
+    if (callEvent.type === 'call.invited') {
+      this.incoming(callEvent);
+      return;
+    }
+    this.sessions.get(callEvent.callId)?.handleEvent(callEvent);
+  }
+
+  private incoming(event: CallInvitedEvent): void {
+    if (this.sessions.has(event.callId)) return;
+    const selfId = this.context.getCurrentId();
+    const busyHere = this.liveSessions().length > 0;
+    const session = new RCCallSession(
+      {
+        callId: event.callId,
+        conversationType: event.conversationType,
+        targetId: event.targetId,
+        channelId: event.channelId,
+        mediaType: event.mediaType,
+        callerId: event.callerId,
+        selfId,
+        extra: event.extra,
+        users: event.members.map((m) => ({
+          userId: m.userId,
+          state: m.state === 2 ? RCCallUserState.KEEPING : RCCallUserState.WAITING,
+          ...(m.userId === event.callerId && event.user ? { profile: event.user } : {}),
+        })),
+        localTracks: [],
+      },
+      this.host,
+    );
+    this.sessions.set(event.callId, session);
+    if (!event.busy && !busyHere) {
+      void this.context.request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) });
+    }
+    this.options.onSession(session, event.extra);
+    if (!session.hasListener()) {
+      // CallLib throws here; the app's mistake surfaces as an uncaught error, the call still ends cleanly.
+      void session.end(RCCallEndReason.HANGUP).then(() => {
+        throw new Error('[RCCallSession  _options.onSession] session Must Have Listener');
+      });
+      return;
+    }
+    if (event.busy || busyHere) {
+      if (busyHere && !event.busy) void this.context.request({ t: 'call.hangup', callId: event.callId, reason: RCCallEndReason.BUSY_LINE });
+      void session.end(RCCallEndReason.BUSY_LINE);
+    }
+  }
+
+  private sessionClosed(session: RCCallSession, summary: IEndSummary): void {
+    this.sessions.delete(session.getSessionId());
+    try {
+      this.options.onSessionClose(session, summary);
+    } catch (error) {
+      this.context.logger.error('[RCCallClient] onSessionClose threw', error);
+    }
+  }
+
+  /** @internal Push config for hang-ups (used by the server's push provider in a later version). */
+  getHangupPushConfig(): IPushConfig | undefined {
+    return this.hangupPush;
+  }
+}

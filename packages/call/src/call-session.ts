@@ -1,0 +1,320 @@
+/**
+ * `RCCallSession`: one call as this client sees it. State comes only from server events and the
+ * user's own intents; callbacks go to the registered `ISessionListener`.
+ */
+import type { PluginContext } from '@opencall/imlib';
+import {
+  type CallEvent,
+  type ConversationType,
+  RCCallEndReason,
+  RCCallErrorCode,
+  type RCCallMediaType,
+  RCCallSessionState,
+  RCCallUserState,
+  toRemoteEndReason,
+  type UserProfile,
+} from '@opencall/protocol';
+import { captureForCall } from './capture.js';
+import type { CallLocalTrack, CallRtcClient, CallTrack } from './rtc-port.js';
+import { sessionTransition } from './session-machine.js';
+import { SessionMedia } from './session-media.js';
+import type { ICallConstraints, IEndSummary, IRCCallInitOptions, ISenderInfo, ISessionListener, IUserData, IUserProfile } from './types.js';
+import { assertConstraints, assertListener, assertUserId } from './validate.js';
+
+export interface SessionHost {
+  context: PluginContext;
+  rtc: CallRtcClient;
+  options: IRCCallInitOptions<RCCallSession>;
+  profile(): IUserProfile | undefined;
+  hangUpOthers(except: RCCallSession): Promise<void>;
+  sessionClosed(session: RCCallSession, summary: IEndSummary): void;
+}
+
+export interface SessionInit {
+  callId: string;
+  conversationType: ConversationType;
+  targetId: string;
+  channelId: string;
+  mediaType: RCCallMediaType;
+  callerId: string;
+  selfId: string;
+  extra: string;
+  /** Everyone in the call with their state (self included). */
+  users: { userId: string; state: RCCallUserState; profile?: UserProfile }[];
+  localTracks: CallLocalTrack[];
+}
+
+interface UserEntry {
+  state: RCCallUserState;
+  isCaller: boolean;
+  profile: UserProfile | undefined;
+}
+
+export class RCCallSession {
+  private state = RCCallSessionState.WAITING;
+  private listener: ISessionListener<RCCallSession> | undefined;
+  private readonly users = new Map<string, UserEntry>();
+  private mediaType: RCCallMediaType;
+  private media: SessionMedia | undefined;
+  private beginTimestamp = 0;
+  private endReason: RCCallEndReason | null = null;
+
+  /** @internal */
+  constructor(
+    private readonly init: SessionInit,
+    private readonly host: SessionHost,
+  ) {
+    this.mediaType = init.mediaType;
+    for (const user of init.users)
+      this.users.set(user.userId, { state: user.state, isCaller: user.userId === init.callerId, profile: user.profile });
+    if (init.localTracks.length > 0) this.media = new SessionMedia(init.callId, this.mediaHost(), init.localTracks);
+  }
+
+  /** @internal Whether the app registered a listener (checked right after `onSession`). */
+  hasListener(): boolean {
+    return this.listener !== undefined;
+  }
+
+  registerSessionListener(listener: ISessionListener<RCCallSession>): void {
+    assertListener(listener);
+    this.listener = { ...listener };
+  }
+
+  getSessionId(): string {
+    return this.init.callId;
+  }
+  getRTCSessionId(): string {
+    const room = this.media?.getRoom();
+    if (!room) throw new Error('[RCCallSession getRTCSessionId] the RTC room is not joined yet');
+    return room.getSessionId();
+  }
+  getTargetId(): string {
+    return this.init.targetId;
+  }
+  getConversationType(): ConversationType {
+    return this.init.conversationType;
+  }
+  getChannelId(): string {
+    return this.init.channelId;
+  }
+  getCallerId(): string {
+    return this.init.callerId;
+  }
+  getMediaType(): RCCallMediaType {
+    return this.mediaType;
+  }
+  getState(): RCCallSessionState {
+    return this.state;
+  }
+  private isEnded(): boolean {
+    return this.state === RCCallSessionState.END;
+  }
+  /** `undefined` for users not (or no longer) in the call, as CallLib. */
+  getUserState(userId: string): RCCallUserState | undefined {
+    assertUserId(userId, 'RCCallSession getUserState');
+    return this.users.get(userId)?.state;
+  }
+  getRemoteUsers(): IUserData[] {
+    return [...this.users.entries()]
+      .filter(([userId]) => userId !== this.init.selfId)
+      .map(([userId, u]) => ({ userId, state: u.state, isCaller: u.isCaller, isRemote: true, ...u.profile }));
+  }
+
+  /** Answer: capture, tell the server, then join the room and publish. */
+  async accept(constraints?: ICallConstraints): Promise<{ code: RCCallErrorCode }> {
+    assertConstraints(constraints, 'RCCallSession accept');
+    if (this.state !== RCCallSessionState.WAITING || this.users.get(this.init.selfId)?.state !== RCCallUserState.WAITING) {
+      return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
+    }
+    await this.host.hangUpOthers(this);
+    const captured = await captureForCall(this.host.rtc, this.mediaType, constraints, this.host.options.isAllowDemotionGetStream === true);
+    if (captured.code !== RCCallErrorCode.SUCCESS || !captured.tracks) {
+      this.sendHangup(RCCallEndReason.GET_MEDIA_RESOURCES_ERROR);
+      await this.end(RCCallEndReason.GET_MEDIA_RESOURCES_ERROR);
+      return { code: captured.code };
+    }
+    if (this.isEnded()) {
+      for (const track of captured.tracks) track.destroy();
+      return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
+    }
+    const result = await this.host.context.request({
+      t: 'call.accept',
+      callId: this.init.callId,
+      mediaType: captured.mediaType,
+      user: this.host.profile(),
+    });
+    if (result.code !== RCCallErrorCode.SUCCESS) {
+      for (const track of captured.tracks) track.destroy();
+      if (!this.isEnded()) await this.end(RCCallEndReason.NETWORK_ERROR);
+      return { code: result.code };
+    }
+    this.setUser(this.init.selfId, RCCallUserState.KEEPING);
+    this.setUser(this.init.callerId, RCCallUserState.KEEPING);
+    this.connected();
+    this.media = new SessionMedia(this.init.callId, this.mediaHost(), captured.tracks);
+    const media = this.media;
+    void media.start().then(() => {
+      if (this.state === RCCallSessionState.END) return;
+      for (const track of media.localTracks) this.emit('onTrackReady', track, this);
+    });
+    return { code: RCCallErrorCode.SUCCESS };
+  }
+
+  /** Leave: CANCEL if calling, REJECT if ringing, else HANGUP (chosen automatically, as CallLib). */
+  async hungup(): Promise<{ code: RCCallErrorCode }> {
+    if (this.state === RCCallSessionState.END) return { code: RCCallErrorCode.SUCCESS };
+    const selfState = this.users.get(this.init.selfId)?.state;
+    const reason =
+      selfState === RCCallUserState.WAITING
+        ? this.init.callerId === this.init.selfId
+          ? RCCallEndReason.CANCEL
+          : RCCallEndReason.REJECT
+        : RCCallEndReason.HANGUP;
+    const sent = this.sendHangup(undefined);
+    await this.end(reason);
+    const { code } = await sent;
+    return { code: code === RCCallErrorCode.SUCCESS || code === RCCallErrorCode.CALL_NOT_FOUND ? RCCallErrorCode.SUCCESS : code };
+  }
+
+  async disableAudioTrack(): Promise<{ code: RCCallErrorCode }> {
+    for (const track of this.media?.localTracks ?? []) if (track.isAudioTrack()) track.mute();
+    return { code: RCCallErrorCode.SUCCESS };
+  }
+
+  async enableAudioTrack(): Promise<{ code: RCCallErrorCode }> {
+    for (const track of this.media?.localTracks ?? []) if (track.isAudioTrack()) track.unmute();
+    return { code: RCCallErrorCode.SUCCESS };
+  }
+
+  /** @internal A call event for this session from the server. */
+  handleEvent(event: CallEvent): void {
+    if (this.state === RCCallSessionState.END) return;
+    switch (event.type) {
+      case 'call.invited':
+        break;
+      case 'call.ringing':
+        if (event.userId === this.init.selfId) break;
+        this.mergeProfile(event.userId, event.user);
+        this.emit('onRinging', this.sender(event.userId), this);
+        break;
+      case 'call.accepted':
+        this.remoteAccepted(event.userId, event.user);
+        break;
+      case 'call.member_left':
+        this.mergeProfile(event.userId, event.user);
+        this.users.delete(event.userId);
+        this.emit('onHungup', this.sender(event.userId, event.user), toRemoteEndReason(event.reason), this);
+        break;
+      case 'call.ended':
+        void this.end(event.reason);
+        break;
+      default: {
+        const unreachable: never = event;
+        throw new Error(`unhandled call event ${JSON.stringify(unreachable)}`);
+      }
+    }
+  }
+
+  private remoteAccepted(userId: string, profile: UserProfile | undefined): void {
+    this.mergeProfile(userId, profile);
+    this.setUser(userId, RCCallUserState.KEEPING);
+    const wasWaiting = this.state === RCCallSessionState.WAITING;
+    if (this.init.callerId === this.init.selfId) this.setUser(this.init.selfId, RCCallUserState.KEEPING);
+    if (this.users.get(this.init.selfId)?.state === RCCallUserState.KEEPING) this.connected();
+    this.emit('onAccept', this.sender(userId), this);
+    if (wasWaiting && this.state === RCCallSessionState.KEEPING && this.media) void this.media.start();
+  }
+
+  private connected(): void {
+    if (this.beginTimestamp === 0) this.beginTimestamp = Date.now();
+    this.state = sessionTransition(this.state, 'connected');
+  }
+
+  /** @internal End the session with this client's own reason: leave media, then `onSessionClose`. */
+  async end(reason: RCCallEndReason): Promise<void> {
+    if (this.state === RCCallSessionState.END) return;
+    this.state = sessionTransition(this.state, 'end');
+    this.endReason = reason;
+    const endTimestamp = Date.now();
+    for (const entry of this.users.values()) entry.state = RCCallUserState.NONE;
+    await this.media?.stop();
+    const duration = this.beginTimestamp > 0 && endTimestamp > this.beginTimestamp ? endTimestamp - this.beginTimestamp : 0;
+    this.host.sessionClosed(this, {
+      conversationType: this.init.conversationType,
+      channelId: this.init.channelId,
+      targetId: this.init.targetId,
+      mediaType: this.mediaType,
+      beginTimestamp: this.beginTimestamp,
+      endTimestamp,
+      duration,
+      endReason: this.endReason,
+    });
+  }
+
+  private sendHangup(reason: RCCallEndReason | undefined) {
+    return this.host.context.request({
+      t: 'call.hangup',
+      callId: this.init.callId,
+      ...(reason === undefined ? {} : { reason }),
+      user: this.host.profile(),
+    });
+  }
+
+  private setUser(userId: string, state: RCCallUserState): void {
+    const entry = this.users.get(userId);
+    if (entry) entry.state = state;
+    else this.users.set(userId, { state, isCaller: userId === this.init.callerId, profile: undefined });
+  }
+
+  private mergeProfile(userId: string, profile: UserProfile | undefined): void {
+    const entry = this.users.get(userId);
+    if (entry && profile) entry.profile = { ...entry.profile, ...profile };
+  }
+
+  private sender(userId: string, profile?: UserProfile): ISenderInfo {
+    return { userId, ...(profile ?? this.users.get(userId)?.profile) };
+  }
+
+  private emit<K extends keyof ISessionListener<RCCallSession>>(
+    name: K,
+    ...args: Parameters<NonNullable<ISessionListener<RCCallSession>[K]>>
+  ): void {
+    const callback = this.listener?.[name] as ((...a: unknown[]) => void) | undefined;
+    if (typeof callback !== 'function') return;
+    try {
+      callback.apply(this.listener, args);
+    } catch (error) {
+      this.host.context.logger.error(`[RCCallSession] listener ${String(name)} threw`, error);
+    }
+  }
+
+  private mediaHost() {
+    const options = this.host.options;
+    return {
+      rtc: this.host.rtc,
+      joinType: options.joinType ?? 2,
+      publishRetries: options.isAllowPublishRetry ? 2 : 0,
+      subscribeRetries: options.isAllowSubscribeRetry ? 2 : 0,
+      mediaType: () => this.mediaType,
+      onTrackReady: (track: CallTrack) => this.emit('onTrackReady', track, this),
+      onMuteChange: (track: CallTrack) => {
+        const muteUser = {
+          userId: track.getUserId(),
+          muted: track.isOwnerMuted(),
+          kind: track.isAudioTrack() ? ('audio' as const) : ('video' as const),
+          trackId: track.getTrackId(),
+        };
+        this.emit(track.isAudioTrack() ? 'onAudioMuteChange' : 'onVideoMuteChange', muteUser, this);
+      },
+      onReport: (report: unknown) => this.emit('onRTCStateReport', report, this),
+      onIceState: (state: string) => this.emit('onICEConnectionStateChange', state, this),
+      onPing: (result: string) => this.emit('onPing', result, this),
+      onPublishFail: (code: number) => this.emit('onTrackPublishFail', code, this),
+      onSubscribeFail: (code: number) => this.emit('onTrackSubscribeFail', code, this),
+      onFatal: (reason: RCCallEndReason) => {
+        void this.sendHangup(reason);
+        void this.end(reason);
+      },
+    };
+  }
+}

@@ -1,0 +1,125 @@
+/**
+ * The media half of a call session: joins the RTC room (room id = call id), publishes local tracks,
+ * subscribes remote ones and turns RTC room events into CallLib callbacks.
+ * Owned by one RCCallSession; `stop()` leaves the room and destroys the local tracks.
+ */
+import { RCCallEndReason, RCCallMediaType, RCRTCCode } from '@opencall/protocol';
+import type { CallLocalTrack, CallRoom, CallRtcClient, CallTrack } from './rtc-port.js';
+
+export interface MediaHost {
+  rtc: CallRtcClient;
+  joinType: number;
+  publishRetries: number;
+  subscribeRetries: number;
+  mediaType(): RCCallMediaType;
+  onTrackReady(track: CallTrack): void;
+  onMuteChange(track: CallTrack): void;
+  onReport(report: unknown): void;
+  onIceState(state: string): void;
+  onPing(result: string): void;
+  onPublishFail(code: number): void;
+  onSubscribeFail(code: number): void;
+  /** Media failed beyond repair: the session must end with this reason. */
+  onFatal(reason: RCCallEndReason): void;
+}
+
+export class SessionMedia {
+  private room: CallRoom | undefined;
+  private stopped = false;
+  private readonly subscribed = new Set<string>();
+
+  constructor(
+    private readonly callId: string,
+    private readonly host: MediaHost,
+    public localTracks: CallLocalTrack[],
+  ) {}
+
+  getRoom(): CallRoom | undefined {
+    return this.room;
+  }
+
+  /** Join, subscribe to what is there, publish ours. Resolves once published (or failed). */
+  async start(): Promise<void> {
+    const joined = await this.host.rtc.joinRTCRoom(this.callId, this.host.joinType);
+    if (this.stopped) {
+      if (joined.room) await this.host.rtc.leaveRoom(joined.room);
+      return;
+    }
+    if (joined.code !== RCRTCCode.SUCCESS || !joined.room) {
+      this.host.onFatal(
+        joined.code === RCRTCCode.NOT_OPEN_VIDEO_AUDIO_SERVER ? RCCallEndReason.SERVICE_NOT_OPENED : RCCallEndReason.NETWORK_ERROR,
+      );
+      return;
+    }
+    const room = joined.room;
+    this.room = room;
+    room.registerRoomEventListener({
+      onTrackPublish: (tracks) => void this.subscribe(tracks),
+      onTrackReady: (track) => this.trackReady(track),
+      onAudioMuteChange: (track) => this.host.onMuteChange(track),
+      onVideoMuteChange: (track) => this.host.onMuteChange(track),
+      onPing: (result) => this.host.onPing(result),
+      onKickOff: (byServer, state) =>
+        this.host.onFatal(
+          !byServer
+            ? RCCallEndReason.NETWORK_ERROR
+            : state === 2
+              ? RCCallEndReason.OTHER_CLIENT_JOINED_CALL
+              : RCCallEndReason.KICKED_BY_SERVER,
+        ),
+    });
+    room.registerReportListener({
+      onStateReport: (report) => this.host.onReport(report),
+      onICEConnectionStateChange: (state) => this.host.onIceState(state),
+    });
+    await this.subscribe(room.getRemoteTracks());
+    await this.publish(this.localTracks);
+  }
+
+  private wanted(track: CallTrack): boolean {
+    return !(track.isVideoTrack() && this.host.mediaType() === RCCallMediaType.AUDIO);
+  }
+
+  private trackReady(track: CallTrack): void {
+    if (this.stopped || track.isLocalTrack() || !this.wanted(track)) return;
+    this.host.onTrackReady(track);
+  }
+
+  private async subscribe(tracks: CallTrack[]): Promise<void> {
+    const fresh = tracks.filter((t) => this.wanted(t) && !this.subscribed.has(t.getTrackId()));
+    if (!this.room || fresh.length === 0) return;
+    for (const track of fresh) this.subscribed.add(track.getTrackId());
+    for (let attempt = 0; attempt <= this.host.subscribeRetries; attempt += 1) {
+      const { code } = await this.room.subscribe(fresh);
+      if (code === RCRTCCode.SUCCESS || this.stopped) return;
+      this.host.onSubscribeFail(code);
+    }
+    this.host.onFatal(RCCallEndReason.SUBSCRIBE_ERROR);
+  }
+
+  /** Publish tracks (also used when tracks are replaced mid-call). */
+  async publish(tracks: CallLocalTrack[]): Promise<boolean> {
+    if (!this.room || tracks.length === 0) return true;
+    for (let attempt = 0; attempt <= this.host.publishRetries; attempt += 1) {
+      const { code } = await this.room.publish(tracks);
+      if (code === RCRTCCode.SUCCESS || this.stopped) return true;
+      this.host.onPublishFail(code);
+    }
+    this.host.onFatal(RCCallEndReason.PUBLISH_ERROR);
+    return false;
+  }
+
+  /** Leave the room (if joined) and destroy every local track. Idempotent. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    for (const track of this.localTracks) track.destroy();
+    const room = this.room;
+    this.room = undefined;
+    if (room) {
+      room.registerRoomEventListener(null);
+      room.registerReportListener(null);
+      await this.host.rtc.leaveRoom(room);
+    }
+  }
+}
