@@ -3,7 +3,7 @@
  * Teardown order (close()): stop accepting → close IM connections → stop call timers → HTTP → storage.
  */
 import { resolve } from 'node:path';
-import Fastify, { type FastifyInstance, type RawReplyDefaultExpression, type RawRequestDefaultExpression, type RawServerDefault } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { openSqliteStorage } from './adapters/storage/sqlite/open-sqlite-storage.js';
 import type { ServerConfig } from './config.js';
@@ -17,7 +17,7 @@ import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
 
 export interface RunningServer {
-  http: FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, Logger>;
+  http: FastifyInstance;
   url: string;
   appKey: string;
   appSecret: string;
@@ -36,7 +36,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const registry = new ConnectionRegistry(logger);
   const calls = new CallService({ storage, registry, logger, ringTimeoutMs: config.ringTimeoutMs });
 
-  const http = Fastify({ loggerInstance: logger, bodyLimit: 100 * 1024, disableRequestLogging: true });
+  const http = Fastify({
+    loggerInstance: logger as FastifyBaseLogger,
+    bodyLimit: 100 * 1024,
+    logController: new LogController({ disableRequestLogging: true }),
+  });
   await registerServerApi(http, {
     storage,
     tokens,
