@@ -2,9 +2,10 @@
  * A CallLib client running in Node: real IMLib over a real WebSocket, RCRTC with the fake media
  * transport, RCCall's headless installer. Records every callback in order, for assertions.
  */
+
+import { headlessInstaller, type IEndSummary, type ISessionListener, type RCCallClient, type RCCallSession } from '@opencall/call';
 import { createIMLib, type RongIMLibClient, type WebSocketConstructor } from '@opencall/imlib';
 import { createRTCInstaller } from '@opencall/rtc';
-import { headlessInstaller, type IEndSummary, type RCCallClient, type RCCallSession, type ISessionListener } from '@opencall/call';
 import { WebSocket } from 'ws';
 
 export interface RecordedCallback {
@@ -28,7 +29,13 @@ export interface HeadlessClient {
   disconnect(): Promise<void>;
 }
 
-export async function connectHeadless(url: string, appKey: string, userId: string, token: string, deviceId = `${userId}-dev1`): Promise<HeadlessClient> {
+export async function connectHeadless(
+  url: string,
+  appKey: string,
+  userId: string,
+  token: string,
+  deviceId = `${userId}-dev1`,
+): Promise<HeadlessClient> {
   const im = createIMLib({ WebSocket: WebSocket as unknown as WebSocketConstructor, deviceId, runtimeTag: 'node' });
   im.init({ appkey: appKey, navigators: [url], logOutputLevel: 1 });
   const rtcClient = im.installPlugin(createRTCInstaller({ transport: 'fake' }), {});
@@ -88,7 +95,8 @@ export async function connectHeadless(url: string, appKey: string, userId: strin
     sessions,
     closes,
     listener,
-    waitFor: (name, match = () => true, timeoutMs = 5000) => poll(() => callbacks.find((c) => c.name === name && match(c)), name, timeoutMs),
+    waitFor: (name, match = () => true, timeoutMs = 5000) =>
+      poll(() => callbacks.find((c) => c.name === name && match(c)), name, timeoutMs),
     waitForClose: (sessionId, timeoutMs = 5000) =>
       poll(() => closes.find((c) => sessionId === undefined || c.session.getSessionId() === sessionId), 'onSessionClose', timeoutMs),
     disconnect: () => im.disconnect(),

@@ -3,7 +3,7 @@
  * real WebSockets, fake media transport): callbacks, reasons and summaries on both sides, and the
  * stored call record.
  */
-import { RCCallEndReason, RCCallErrorCode, RCCallMediaType, RCCallSessionState, type RCCallSession } from '@opencall/call';
+import { RCCallEndReason, RCCallErrorCode, RCCallMediaType, type RCCallSession, RCCallSessionState } from '@opencall/call';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../packages/server/src/adapters/storage/sqlite/open-sqlite-storage.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
@@ -20,7 +20,11 @@ async function user(prefix: string, deviceSuffix = 'dev1', userId = `${prefix}${
   return client;
 }
 
-async function dial(caller: HeadlessClient, callee: HeadlessClient, mediaType = RCCallMediaType.AUDIO_VIDEO): Promise<{ callerSession: RCCallSession; calleeSession: RCCallSession }> {
+async function dial(
+  caller: HeadlessClient,
+  callee: HeadlessClient,
+  mediaType = RCCallMediaType.AUDIO_VIDEO,
+): Promise<{ callerSession: RCCallSession; calleeSession: RCCallSession }> {
   const result = await caller.client.call({ targetId: callee.userId, mediaType, listener: caller.listener() });
   expect(result.code).toBe(RCCallErrorCode.SUCCESS);
   const callerSession = result.session!;
@@ -69,11 +73,14 @@ describe('1:1 call through the real server', () => {
     expect(callerSession.getState()).toBe(RCCallSessionState.KEEPING);
     expect(calleeSession.getState()).toBe(RCCallSessionState.KEEPING);
     // Local tracks were reported first, then the remote ones once media flows.
-    const remoteOf = (c: HeadlessClient) => c.callbacks.filter((x) => x.name === 'onTrackReady' && !(x.args[0] as { isLocalTrack(): boolean }).isLocalTrack());
+    const remoteOf = (c: HeadlessClient) =>
+      c.callbacks.filter((x) => x.name === 'onTrackReady' && !(x.args[0] as { isLocalTrack(): boolean }).isLocalTrack());
     await a.waitFor('onTrackReady', (c) => !(c.args[0] as { isLocalTrack(): boolean }).isLocalTrack());
     await b.waitFor('onTrackReady', (c) => !(c.args[0] as { isLocalTrack(): boolean }).isLocalTrack());
     const firstRemoteA = a.callbacks.indexOf(remoteOf(a)[0]!);
-    const lastLocalA = a.callbacks.map((c) => c.name === 'onTrackReady' && (c.args[0] as { isLocalTrack(): boolean }).isLocalTrack()).lastIndexOf(true);
+    const lastLocalA = a.callbacks
+      .map((c) => c.name === 'onTrackReady' && (c.args[0] as { isLocalTrack(): boolean }).isLocalTrack())
+      .lastIndexOf(true);
     expect(lastLocalA).toBeLessThan(firstRemoteA);
 
     await new Promise((r) => setTimeout(r, 30));

@@ -141,7 +141,15 @@ describe('bad frames after authentication', () => {
   it('does not let a user outside a call join its room or signal into it', async () => {
     const caller = await authenticated('roomA');
     const outsider = await authenticated('roomX');
-    caller.send({ t: 'call.invite', rid: 1, callId: 'room-guard-1', conversationType: 1, targetId: 'roomB', mediaType: 2, userIds: ['roomB'] });
+    caller.send({
+      t: 'call.invite',
+      rid: 1,
+      callId: 'room-guard-1',
+      conversationType: 1,
+      targetId: 'roomB',
+      mediaType: 2,
+      userIds: ['roomB'],
+    });
     expect(await caller.next((f) => f.t === 'res' && f.rid === 1)).toMatchObject({ code: RCCallErrorCode.SUCCESS });
     outsider.send({ t: 'rtc.join', rid: 5, roomId: 'room-guard-1' });
     expect(await outsider.next((f) => f.t === 'res' && f.rid === 5)).toMatchObject({ code: RCCallErrorCode.NOT_IN_CALL });

@@ -4,7 +4,7 @@
  * Owned by one RCCallSession; `stop()` leaves the room and destroys the local tracks.
  */
 import { RCCallEndReason, RCCallMediaType, RCRTCCode } from '@opencall/protocol';
-import type { CallLocalTrack, CallRoom, CallRtcClient, CallTrack } from './rtc-port.js';
+import type { CallLocalTrack, CallRemoteTrack, CallRoom, CallRtcClient, CallTrack } from './rtc-port.js';
 
 export interface MediaHost {
   rtc: CallRtcClient;
@@ -85,7 +85,7 @@ export class SessionMedia {
     this.host.onTrackReady(track);
   }
 
-  private async subscribe(tracks: CallTrack[]): Promise<void> {
+  private async subscribe(tracks: CallRemoteTrack[]): Promise<void> {
     const fresh = tracks.filter((t) => this.wanted(t) && !this.subscribed.has(t.getTrackId()));
     if (!this.room || fresh.length === 0) return;
     for (const track of fresh) this.subscribed.add(track.getTrackId());

@@ -44,7 +44,9 @@ describe('listener and params', () => {
   });
   it('requires both frameRate and resolution when video constraints are given', () => {
     expect(() => assertConstraints({ video: { frameRate: RCFrameRate.FPS_15 } }, 'accept')).toThrow(/resolution/);
-    expect(() => assertConstraints({ video: { frameRate: RCFrameRate.FPS_15, resolution: RCResolution.W640_H480 } }, 'accept')).not.toThrow();
+    expect(() =>
+      assertConstraints({ video: { frameRate: RCFrameRate.FPS_15, resolution: RCResolution.W640_H480 } }, 'accept'),
+    ).not.toThrow();
     expect(() => assertConstraints({ audio: { micphoneId: 3 } }, 'accept')).toThrow(/micphoneId/);
   });
 });

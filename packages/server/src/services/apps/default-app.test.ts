@@ -45,7 +45,11 @@ describe('ensureDefaultApp', () => {
   });
 
   it('uses the env key and secret, and updates the stored secret when the env one changes', async () => {
-    const app = await ensureDefaultApp(storage, config({ OPENCALL_APP_KEY: 'envkey123456', OPENCALL_APP_SECRET: 'env-secret-0000001' }), logger);
+    const app = await ensureDefaultApp(
+      storage,
+      config({ OPENCALL_APP_KEY: 'envkey123456', OPENCALL_APP_SECRET: 'env-secret-0000001' }),
+      logger,
+    );
     expect(app).toMatchObject({ appKey: 'envkey123456', appSecret: 'env-secret-0000001' });
     expect(stdout).not.toHaveBeenCalled();
     await ensureDefaultApp(storage, config({ OPENCALL_APP_KEY: 'envkey123456', OPENCALL_APP_SECRET: 'env-secret-0000002' }), logger);

@@ -38,7 +38,7 @@ export class MediaRelay {
     const call = this.calls.get(from.appKey, roomId);
     if (!call || call.state === 'ended') return { code: RCCallErrorCode.CALL_NOT_FOUND, message: 'no such room' };
     const participant = call.participants.get(from.userId);
-    if (!participant || participant.state !== 'keeping' || participant.deviceId !== from.deviceId) {
+    if (participant?.state !== 'keeping' || participant.deviceId !== from.deviceId) {
       return { code: RCCallErrorCode.NOT_IN_CALL, message: 'only the answering device of a participant may use the room' };
     }
     return { call, participant };
@@ -75,7 +75,7 @@ export class MediaRelay {
     const problem = signalProblem(signal);
     if (problem) return { code: ErrorCode.OC_INVALID_FIELD, message: problem };
     const target = found.call.participants.get(toUserId);
-    if (!target || target.state !== 'keeping' || !target.inRoom)
+    if (target?.state !== 'keeping' || !target.inRoom)
       return { code: RCCallErrorCode.NOT_IN_CALL, message: `${toUserId} is not in the room` };
     this.registry.sendToUser(
       found.call.appKey,

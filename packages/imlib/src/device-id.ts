@@ -1,0 +1,45 @@
+/** This device's id: persisted in `localStorage['OpenCallDeviceId']` where available, else random per instance. */
+
+export const DEVICE_ID_STORAGE_KEY = 'OpenCallDeviceId';
+
+interface StorageLike {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
+
+/** A new random device id (UUID when the runtime has `crypto.randomUUID`). */
+export function randomDeviceId(): string {
+  const uuid = globalThis.crypto?.randomUUID?.();
+  if (uuid !== undefined) return uuid;
+  let id = '';
+  for (let i = 0; i < 4; i++)
+    id += Math.floor(Math.random() * 0x100000000)
+      .toString(16)
+      .padStart(8, '0');
+  return id;
+}
+
+/** The stored device id, or a new one (stored when storage works). Storage failures are not errors. */
+export function loadOrCreateDeviceId(storage: StorageLike | undefined = browserStorage()): string {
+  try {
+    const stored = storage?.getItem(DEVICE_ID_STORAGE_KEY);
+    if (typeof stored === 'string' && stored.length > 0 && stored.length <= 128) return stored;
+  } catch {
+    // Storage can throw (privacy mode, sandboxed iframe): fall through to a fresh id.
+  }
+  const id = randomDeviceId();
+  try {
+    storage?.setItem(DEVICE_ID_STORAGE_KEY, id);
+  } catch {
+    // Not persisted: this page load keeps the id in memory.
+  }
+  return id;
+}
+
+function browserStorage(): StorageLike | undefined {
+  try {
+    return (globalThis as { localStorage?: StorageLike }).localStorage;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,378 @@
+/**
+ * The IM connection: one WebSocket to the server, authenticated with a token, kept alive by
+ * heartbeats, re-established with backoff after a drop, carrying requests (`rid` → `res`) and
+ * ordered server events (`evt` → `ack`). Runs in browsers and in Node (pass `ws`'s class).
+ *
+ * Ownership: the connection owns its socket and all its timers; `disconnect()` releases both, and a
+ * dropped socket releases its own (pending requests resolve with RC_NET_CHANNEL_INVALID).
+ */
+import {
+  type ClientFrame,
+  type ClientRequest,
+  DEFAULT_HEARTBEAT_MS,
+  DEFAULT_RING_TIMEOUT_MS,
+  ErrorCode,
+  encodeFrame,
+  type IceServer,
+  PROTOCOL_VERSION,
+  type RCConnectionStatus,
+  type ServerEvent,
+  type WelcomeFrame,
+} from '@opencall/protocol';
+import { type BackoffOptions, reconnectDelayMs } from './backoff.js';
+import { type AttemptOutcome, closeQuietly, decodeServerMessage, startAttempt } from './connect-attempt.js';
+import { type ConnectionEvent, type ConnectionState, toConnectionStatus, transition } from './connection-machine.js';
+import { SafeEmitter } from './emitter.js';
+import { Heartbeat } from './heartbeat.js';
+import { PendingRequests } from './pending-requests.js';
+import type { PluginLogger, RequestBody, RequestResult } from './plugin-context.js';
+import { type WebSocketConstructor, type WebSocketLike, WS_OPEN } from './websocket-like.js';
+
+/** Codes after which retrying with the same token cannot succeed: no automatic reconnect. */
+export const FATAL_CONNECTION_CODES: ReadonlySet<number> = new Set([
+  ErrorCode.RC_CONN_PROTO_VERSION_ERROR,
+  ErrorCode.RC_CONN_ID_REJECT,
+  ErrorCode.RC_CONN_TOKEN_INCORRECT,
+  ErrorCode.RC_CONN_APP_BLOCKED_OR_DELETED,
+  ErrorCode.RC_CONN_USER_BLOCKED,
+  ErrorCode.RC_DISCONN_KICK,
+  ErrorCode.RC_CONN_TOKEN_EXPIRED,
+]);
+
+export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+export const DEFAULT_REQUEST_TIMEOUT_MS = 10_000;
+export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 200;
+
+export interface ImConnectionOptions {
+  WebSocket: WebSocketConstructor;
+  /** Full WebSocket URL of the IM endpoint (see `deriveWebSocketUrl`). */
+  url: string;
+  appKey: string;
+  deviceId: string;
+  logger: PluginLogger;
+  /** Sent in `hello`. Default 'Web'. */
+  platform?: string;
+  /** How long one connection attempt may wait for `welcome` (ms). Default 10 000. */
+  connectTimeoutMs?: number;
+  backoff?: BackoffOptions;
+  /** Retries after a drop before giving up with DISCONNECT(RC_NET_UNAVAILABLE). Default 200. */
+  maxReconnectAttempts?: number;
+}
+
+/** A state change, with the code that caused it (0 for connect / welcome). */
+export interface ConnectionStateChange {
+  from: ConnectionState;
+  to: ConnectionState;
+  event: ConnectionEvent;
+  code: number;
+}
+
+/** Result of `connect`: `code` is `ErrorCode.SUCCESS` (0) or why it failed. */
+export interface ConnectResult {
+  code: number;
+  message?: string;
+}
+
+type ConnectionEvents = {
+  state: [change: ConnectionStateChange];
+  event: [event: ServerEvent];
+};
+
+export class ImConnection {
+  private current: ConnectionState = 'idle';
+  private readonly emitter: SafeEmitter<ConnectionEvents>;
+  private token = '';
+  private socket: WebSocketLike | undefined;
+  private inFlightConnect: Promise<ConnectResult> | undefined;
+  private abortAttempt: (() => void) | undefined;
+  private reconnectAttempt = 0;
+  private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  private heartbeat: Heartbeat | undefined;
+  private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  private lastDeliveredSeq = 0;
+  private readonly pending = new PendingRequests();
+  private userId = '';
+  private serverTimeOffset = 0;
+  private iceServers: IceServer[] = [];
+  private ringTimeoutMs = DEFAULT_RING_TIMEOUT_MS;
+
+  constructor(private readonly options: ImConnectionOptions) {
+    this.emitter = new SafeEmitter(options.logger, 'ImConnection');
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+  get status(): RCConnectionStatus {
+    return toConnectionStatus(this.current);
+  }
+  /** The user id of the last successful connect ('' before). */
+  get currentUserId(): string {
+    return this.userId;
+  }
+  get deviceId(): string {
+    return this.options.deviceId;
+  }
+  get currentIceServers(): IceServer[] {
+    return this.iceServers;
+  }
+  get currentRingTimeoutMs(): number {
+    return this.ringTimeoutMs;
+  }
+  /** Server clock estimate (ms since epoch), from `welcome` and every `pong`. */
+  serverTime(): number {
+    return Date.now() + this.serverTimeOffset;
+  }
+
+  /** Every server event, in `seq` order, once per connection. Returns the unsubscribe function. */
+  onEvent(listener: (event: ServerEvent) => void): () => void {
+    return this.emitter.on('event', listener);
+  }
+  /** Every state change. Returns the unsubscribe function. */
+  onStateChange(listener: (change: ConnectionStateChange) => void): () => void {
+    return this.emitter.on('state', listener);
+  }
+
+  /**
+   * Authenticate with `token`. Resolves (never rejects) with code 0 on `welcome`, the server's code
+   * on `refused`, RC_NET_UNAVAILABLE if the socket cannot open, TIMEOUT without an answer in time.
+   */
+  async connect(token: string): Promise<ConnectResult> {
+    if (this.current === 'connected' && token === this.token) return { code: ErrorCode.SUCCESS };
+    if (this.current === 'connecting' && token === this.token && this.inFlightConnect) return this.inFlightConnect;
+    if (this.current !== 'idle' && this.current !== 'disconnected') await this.disconnect();
+    this.token = token;
+    this.reconnectAttempt = 0;
+    this.move('connect', ErrorCode.SUCCESS);
+    const attempt = this.firstConnect(token);
+    this.inFlightConnect = attempt;
+    try {
+      return await attempt;
+    } finally {
+      if (this.inFlightConnect === attempt) this.inFlightConnect = undefined;
+    }
+  }
+
+  /** Close the connection on purpose (no reconnect). Emits a state change with RC_CONN_USER_LOGOUT. */
+  async disconnect(): Promise<void> {
+    if (this.current === 'idle' || this.current === 'disconnected') return;
+    this.abortAttempt?.();
+    this.clearReconnectTimer();
+    this.releaseSocket(1000, 'client disconnect');
+    this.move('disconnect', ErrorCode.RC_CONN_USER_LOGOUT);
+  }
+
+  /**
+   * Send a request; never rejects. Not connected → RC_NET_CHANNEL_INVALID; no answer within
+   * `timeoutMs` → TIMEOUT; the socket drops first → RC_NET_CHANNEL_INVALID.
+   */
+  request(body: RequestBody, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<RequestResult> {
+    const socket = this.socket;
+    if (this.current !== 'connected' || socket === undefined || socket.readyState !== WS_OPEN) {
+      return Promise.resolve({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'not connected' });
+    }
+    const { rid, result } = this.pending.open(timeoutMs, body.t);
+    this.send(socket, { ...body, rid } as ClientRequest);
+    return result;
+  }
+
+  private async firstConnect(token: string): Promise<ConnectResult> {
+    const outcome = await this.attempt(token);
+    if (outcome.kind !== 'welcome' && this.current !== 'connecting') {
+      return { code: ErrorCode.RC_CONN_USER_LOGOUT, message: 'disconnected while connecting' };
+    }
+    switch (outcome.kind) {
+      case 'welcome':
+        return { code: ErrorCode.SUCCESS };
+      case 'aborted':
+        return { code: ErrorCode.RC_CONN_USER_LOGOUT, message: 'disconnected while connecting' };
+      case 'refused':
+        this.move('fatal', outcome.code);
+        return { code: outcome.code, message: outcome.message };
+      case 'unreachable':
+        this.move('unreachable', outcome.code);
+        return { code: outcome.code, message: outcome.code === ErrorCode.TIMEOUT ? 'no answer from server' : 'server unreachable' };
+    }
+  }
+
+  /** Open a socket, say hello, wait for the verdict. On `welcome` the socket is adopted before this resolves. */
+  private attempt(token: string): Promise<AttemptOutcome> {
+    const { WebSocket, url, appKey, deviceId, platform, logger } = this.options;
+    const attempt = startAttempt({
+      WebSocket,
+      url,
+      hello: { t: 'hello', v: PROTOCOL_VERSION, appKey, token, deviceId, platform: platform ?? 'Web' },
+      timeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+      logger,
+      onWelcome: (socket, welcome, helloSentAt) => this.adopt(socket, welcome, helloSentAt),
+    });
+    this.abortAttempt = attempt.abort;
+    return attempt.outcome.finally(() => {
+      if (this.abortAttempt === attempt.abort) this.abortAttempt = undefined;
+    });
+  }
+
+  private adopt(socket: WebSocketLike, welcome: WelcomeFrame, helloSentAt: number): void {
+    this.socket = socket;
+    this.lastDeliveredSeq = 0;
+    this.userId = welcome.userId;
+    this.iceServers = welcome.iceServers;
+    this.ringTimeoutMs = welcome.ringTimeoutMs;
+    this.updateServerTime(welcome.serverTime, helloSentAt);
+    socket.onmessage = (event) => {
+      if (this.socket === socket) this.onFrame(event.data);
+    };
+    socket.onclose = (event) => {
+      if (this.socket === socket) this.drop(ErrorCode.RC_NET_UNAVAILABLE, `socket closed (${event.code})`);
+    };
+    const heartbeatMs = welcome.heartbeatMs > 0 ? welcome.heartbeatMs : DEFAULT_HEARTBEAT_MS;
+    this.heartbeat = new Heartbeat(
+      heartbeatMs,
+      () => this.send(socket, { t: 'ping' }),
+      () => this.drop(ErrorCode.RC_PING_TIMEOUT, 'heartbeat timeout'),
+    );
+    this.heartbeat.start();
+    this.reconnectAttempt = 0;
+    this.move('welcome', ErrorCode.SUCCESS);
+  }
+
+  private onFrame(data: unknown): void {
+    this.heartbeat?.frameReceived();
+    const frame = decodeServerMessage(data, this.options.logger);
+    if (frame === undefined) return;
+    switch (frame.t) {
+      case 'pong':
+        this.updateServerTime(frame.serverTime, this.heartbeat?.lastPingAt ?? 0);
+        return;
+      case 'res':
+        this.settleRequest(frame.rid, { code: frame.code, message: frame.message, data: frame.data });
+        return;
+      case 'error':
+        if (frame.rid !== undefined && this.pending.has(frame.rid))
+          this.settleRequest(frame.rid, { code: frame.code, message: frame.message });
+        else this.options.logger.warn(`server could not handle a frame: ${frame.code} ${frame.message}`);
+        return;
+      case 'evt':
+        this.deliver(frame.seq, frame.evt);
+        return;
+      case 'bye':
+        this.options.logger.warn(`server closes the connection: ${frame.code} ${frame.message}`);
+        if (FATAL_CONNECTION_CODES.has(frame.code)) {
+          this.releaseSocket(1000, 'bye');
+          this.move('fatal', frame.code);
+        } else {
+          this.drop(frame.code, frame.message);
+        }
+        return;
+      case 'welcome':
+      case 'refused':
+        this.options.logger.warn(`ignoring unexpected '${frame.t}' frame`);
+        return;
+    }
+  }
+
+  private deliver(seq: number, event: ServerEvent): void {
+    if (seq > this.lastDeliveredSeq) {
+      if (seq !== this.lastDeliveredSeq + 1) this.options.logger.warn(`event seq jumped from ${this.lastDeliveredSeq} to ${seq}`);
+      this.lastDeliveredSeq = seq;
+      this.emitter.emit('event', event);
+    }
+    this.scheduleAck();
+  }
+
+  /** One cumulative ack per macrotask at most. */
+  private scheduleAck(): void {
+    const socket = this.socket;
+    if (this.ackTimer !== undefined || socket === undefined) return;
+    this.ackTimer = setTimeout(() => {
+      this.ackTimer = undefined;
+      if (this.socket === socket && this.lastDeliveredSeq > 0) this.send(socket, { t: 'ack', seq: this.lastDeliveredSeq });
+    }, 0);
+  }
+
+  private settleRequest(rid: number, result: RequestResult): void {
+    if (!this.pending.settle(rid, result)) this.options.logger.debug(`answer to unknown or expired request ${rid}`);
+  }
+
+  /** An established connection died: release it, suspend, retry with backoff. */
+  private drop(code: number, reason: string): void {
+    if (this.current !== 'connected') return;
+    this.options.logger.warn(`connection dropped (${code}): ${reason}`);
+    this.releaseSocket(4000, 'dropped');
+    this.move('dropped', code);
+    this.scheduleReconnect();
+  }
+
+  private scheduleReconnect(): void {
+    const max = this.options.maxReconnectAttempts ?? DEFAULT_MAX_RECONNECT_ATTEMPTS;
+    if (this.reconnectAttempt >= max) {
+      this.options.logger.error(`giving up after ${max} reconnect attempts`);
+      this.move('fatal', ErrorCode.RC_NET_UNAVAILABLE);
+      return;
+    }
+    const delay = reconnectDelayMs(this.reconnectAttempt, this.options.backoff);
+    this.reconnectAttempt += 1;
+    this.reconnectTimer = setTimeout(() => {
+      this.reconnectTimer = undefined;
+      void this.retry();
+    }, delay);
+  }
+
+  private async retry(): Promise<void> {
+    if (this.current !== 'suspended') return;
+    const outcome = await this.attempt(this.token);
+    if (this.current !== 'suspended') return;
+    switch (outcome.kind) {
+      case 'welcome':
+      case 'aborted':
+        return;
+      case 'refused':
+        if (FATAL_CONNECTION_CODES.has(outcome.code)) this.move('fatal', outcome.code);
+        else this.scheduleReconnect();
+        return;
+      case 'unreachable':
+        this.scheduleReconnect();
+        return;
+    }
+  }
+
+  /** Stop timers, close the socket, resolve pending requests with RC_NET_CHANNEL_INVALID. */
+  private releaseSocket(closeCode: number, reason: string): void {
+    this.heartbeat?.stop();
+    this.heartbeat = undefined;
+    clearTimeout(this.ackTimer);
+    this.ackTimer = undefined;
+    const socket = this.socket;
+    this.socket = undefined;
+    if (socket !== undefined) closeQuietly(socket, closeCode, reason);
+    this.pending.settleAll({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'connection lost' });
+  }
+
+  private clearReconnectTimer(): void {
+    clearTimeout(this.reconnectTimer);
+    this.reconnectTimer = undefined;
+  }
+
+  private updateServerTime(serverTime: number, sentAt: number): void {
+    const now = Date.now();
+    const halfRoundTrip = sentAt > 0 && sentAt <= now ? (now - sentAt) / 2 : 0;
+    this.serverTimeOffset = Math.round(serverTime + halfRoundTrip - now);
+  }
+
+  private send(socket: WebSocketLike, frame: ClientFrame): void {
+    if (socket.readyState !== WS_OPEN) return;
+    try {
+      socket.send(encodeFrame(frame));
+    } catch (err) {
+      this.options.logger.warn(`cannot send '${frame.t}'`, err);
+    }
+  }
+
+  private move(event: ConnectionEvent, code: number): void {
+    const from = this.current;
+    const to = transition(from, event);
+    this.current = to;
+    this.options.logger.debug(`IM connection ${from} → ${to} (${event}, ${code})`);
+    this.emitter.emit('state', { from, to, event, code });
+  }
+}

@@ -1,0 +1,50 @@
+/** `RCRTC.installer` and `createRTCInstaller` (Node tests, headless clients). */
+import type { PluginContext, PluginInstaller, PluginRuntime } from '@opencall/imlib';
+import { RCRTCClient } from './client/rc-rtc-client.js';
+import { createRtcLogger } from './logger.js';
+import { FakeMediaCapture } from './media/fake-media.js';
+import { BrowserMediaCapture, type MediaCapture } from './media/media-capture.js';
+import { resolveRtcOptions } from './options.js';
+import { FakeTransport } from './transport/fake/fake-transport.js';
+import type { TransportFactory } from './transport/media-transport.js';
+import { P2PTransport } from './transport/p2p/p2p-transport.js';
+import type { IRCRTCInitOptions } from './types.js';
+
+export const RTC_VERSION = '5.4.1-opencall';
+
+export interface RTCInstallerOverrides {
+  /** `p2p` (default): real WebRTC. `fake`: no media, same server signaling (Node). */
+  transport?: 'p2p' | 'fake';
+  /** Where local media comes from (default: the browser; with `fake` transport: fake tracks). */
+  capture?: MediaCapture;
+}
+
+function build(
+  overrides: RTCInstallerOverrides,
+  runtimes: ReadonlyArray<PluginRuntime['tag']>,
+): PluginInstaller<RCRTCClient, IRCRTCInitOptions> {
+  const kind = overrides.transport ?? 'p2p';
+  if (kind !== 'p2p' && kind !== 'fake') throw new Error(`[RCRTC] unknown transport: ${String(kind)}`);
+  return {
+    tag: 'RCRTC',
+    version: RTC_VERSION,
+    name: 'RCRTC',
+    verify: (runtime: PluginRuntime) => runtimes.includes(runtime?.tag),
+    setup(context: PluginContext, _runtime: PluginRuntime, options: IRCRTCInitOptions): RCRTCClient {
+      const resolved = resolveRtcOptions(options);
+      const logger = createRtcLogger(context.logger, resolved.logLevel, resolved.logStdout);
+      logger.info(`RCRTC ${RTC_VERSION} (${kind} transport)`);
+      const transportFactory: TransportFactory = kind === 'fake' ? (deps) => new FakeTransport(deps) : (deps) => new P2PTransport(deps);
+      const capture = overrides.capture ?? (kind === 'fake' ? new FakeMediaCapture() : new BrowserMediaCapture());
+      return new RCRTCClient(context, resolved, { transportFactory, capture, logger });
+    },
+  };
+}
+
+/** The browser installer: `RongIMLib.installPlugin(RCRTC.installer, options)`. */
+export const installer: PluginInstaller<RCRTCClient, IRCRTCInitOptions> = build({}, ['browser']);
+
+/** An installer with a chosen transport and capture; it also installs in Node. */
+export function createRTCInstaller(overrides: RTCInstallerOverrides = {}): PluginInstaller<RCRTCClient, IRCRTCInitOptions> {
+  return build(overrides, ['browser', 'node']);
+}

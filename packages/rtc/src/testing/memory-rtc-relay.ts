@@ -1,0 +1,115 @@
+/**
+ * Test double of the server's RTC room relay, with one fake `PluginContext` per user. Mirrors the
+ * server's rules: `rtc.join` answers the peers already in the room and tells them
+ * `rtc.peer_joined`; `rtc.signal` reaches the target's joined device; `rtc.leave` tells the
+ * others `rtc.peer_left`. Events are delivered asynchronously, in order. No I/O.
+ */
+import type { PluginContext, RequestBody, RequestResult } from '@opencall/imlib';
+import { RCCallErrorCode, RCConnectionStatus, type RtcPeer, type ServerEvent } from '@opencall/protocol';
+
+interface Member {
+  userId: string;
+  deviceId: string;
+  deliver(event: ServerEvent): void;
+}
+
+const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
+
+export class MemoryRtcRelay {
+  readonly #rooms = new Map<string, Map<string, Member>>();
+  /** Every request seen, for assertions. */
+  readonly requests: Array<{ userId: string; body: RequestBody }> = [];
+
+  /** `lateJoinEventsMs`: deliver `rtc.peer_joined` this much later, so signals overtake it. */
+  constructor(private readonly options: { lateJoinEventsMs?: number } = {}) {}
+
+  /** A plugin context for `userId`; `status` can be flipped by tests. */
+  createContext(userId: string, deviceId = `${userId}-device`): PluginContext & { status: RCConnectionStatus } {
+    const listeners = new Set<(event: ServerEvent) => void>();
+    let queue = Promise.resolve();
+    const member: Member = {
+      userId,
+      deviceId,
+      deliver: (event) => {
+        queue = queue
+          .then(() => new Promise((resolve) => setTimeout(resolve, 0)))
+          .then(() => {
+            for (const l of [...listeners]) l(event);
+          });
+      },
+    };
+    const context = {
+      status: RCConnectionStatus.CONNECTED,
+      getCurrentId: () => userId,
+      getDeviceId: () => deviceId,
+      getServerTime: () => Date.now(),
+      getIceServers: () => [],
+      getRingTimeoutMs: () => 60_000,
+      getConnectionStatus: () => context.status,
+      request: async (body: RequestBody): Promise<RequestResult> => {
+        this.requests.push({ userId, body });
+        await new Promise((resolve) => setTimeout(resolve, 0));
+        return this.#handle(member, body);
+      },
+      onEvent: (listener: (event: ServerEvent) => void) => {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      onStatusChange: () => () => undefined,
+      logger: silentLogger,
+    };
+    return context;
+  }
+
+  #handle(member: Member, body: RequestBody): RequestResult {
+    const ok = (data?: unknown): RequestResult => ({ code: RCCallErrorCode.SUCCESS, data });
+    switch (body.t) {
+      case 'rtc.join': {
+        const room = this.#rooms.get(body.roomId) ?? new Map<string, Member>();
+        this.#rooms.set(body.roomId, room);
+        const peers: RtcPeer[] = [...room.values()]
+          .filter((m) => m.userId !== member.userId)
+          .map((m) => ({ userId: m.userId, deviceId: m.deviceId }));
+        for (const other of room.values()) {
+          if (other.userId === member.userId) continue;
+          const event: ServerEvent = { type: 'rtc.peer_joined', roomId: body.roomId, userId: member.userId, deviceId: member.deviceId };
+          const late = this.options.lateJoinEventsMs;
+          if (late === undefined) other.deliver(event);
+          else setTimeout(() => other.deliver(event), late);
+        }
+        room.set(member.userId, member);
+        return ok({ peers });
+      }
+      case 'rtc.leave': {
+        const room = this.#rooms.get(body.roomId);
+        if (!room?.delete(member.userId)) return ok();
+        for (const other of room.values()) other.deliver({ type: 'rtc.peer_left', roomId: body.roomId, userId: member.userId });
+        return ok();
+      }
+      case 'rtc.signal': {
+        const room = this.#rooms.get(body.roomId);
+        const target = room?.get(body.toUserId);
+        if (!room?.has(member.userId) || !target) return { code: RCCallErrorCode.NOT_IN_CALL };
+        target.deliver({
+          type: 'rtc.signal',
+          roomId: body.roomId,
+          fromUserId: member.userId,
+          fromDeviceId: member.deviceId,
+          signal: body.signal,
+        });
+        return ok();
+      }
+      default:
+        return { code: RCCallErrorCode.INVALID_CALL_STATE };
+    }
+  }
+}
+
+/** Polls `predicate` every 5 ms; rejects after `timeoutMs`. */
+export async function waitFor(predicate: () => boolean, timeoutMs = 2000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!predicate()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}

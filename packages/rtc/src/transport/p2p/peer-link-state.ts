@@ -1,0 +1,69 @@
+/**
+ * State machine of one P2P link (one RTCPeerConnection to one remote user).
+ *
+ * ```
+ *            start              connected
+ *   new ──────────────▶ connecting ─────────────▶ connected
+ *                         │  ▲                     │   ▲
+ *                  failed │  │ restart  disconnected│   │ connected
+ *                         ▼  │                     ▼   │
+ *                        failed ◀──── failed ──── disconnected
+ *                                (connected ─failed─▶ failed too)
+ *
+ *   any state except closed ──close──▶ closed
+ * ```
+ */
+
+export type PeerLinkState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
+export type PeerLinkEvent = 'start' | 'connected' | 'disconnected' | 'failed' | 'restart' | 'close';
+
+export const PEER_LINK_STATES: readonly PeerLinkState[] = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'];
+export const PEER_LINK_EVENTS: readonly PeerLinkEvent[] = ['start', 'connected', 'disconnected', 'failed', 'restart', 'close'];
+
+/** Every legal edge: `TRANSITIONS[from][event] = to`. */
+export const PEER_LINK_TRANSITIONS: Readonly<Record<PeerLinkState, Partial<Record<PeerLinkEvent, PeerLinkState>>>> = {
+  new: { start: 'connecting', close: 'closed' },
+  connecting: { connected: 'connected', failed: 'failed', close: 'closed' },
+  connected: { disconnected: 'disconnected', failed: 'failed', close: 'closed' },
+  disconnected: { connected: 'connected', failed: 'failed', close: 'closed' },
+  failed: { restart: 'connecting', close: 'closed' },
+  closed: {},
+};
+
+/** An illegal move of the peer-link machine. */
+export class PeerLinkTransitionError extends Error {
+  constructor(
+    readonly from: PeerLinkState,
+    readonly event: PeerLinkEvent,
+  ) {
+    super(`PeerLink: illegal transition ${from} → ? (${event})`);
+    this.name = 'PeerLinkTransitionError';
+  }
+}
+
+/** The next state, or throws `PeerLinkTransitionError`. */
+export function transition(from: PeerLinkState, event: PeerLinkEvent): PeerLinkState {
+  const to = PEER_LINK_TRANSITIONS[from][event];
+  if (to === undefined) throw new PeerLinkTransitionError(from, event);
+  return to;
+}
+
+/**
+ * The machine event implied by an `RTCPeerConnection.connectionState` change, or `undefined`
+ * when it implies no move (e.g. `connecting` while already connecting, or anything once closed).
+ */
+export function eventForConnectionState(current: PeerLinkState, pcState: RTCPeerConnectionState): PeerLinkEvent | undefined {
+  if (current === 'closed') return undefined;
+  const candidate: PeerLinkEvent | undefined = (
+    {
+      new: undefined,
+      connecting: undefined,
+      connected: 'connected',
+      disconnected: 'disconnected',
+      failed: 'failed',
+      closed: 'close',
+    } as const
+  )[pcState];
+  if (candidate === undefined) return undefined;
+  return PEER_LINK_TRANSITIONS[current][candidate] === undefined ? undefined : candidate;
+}

@@ -1,0 +1,253 @@
+/**
+ * One RTCPeerConnection to one remote user, negotiated with "perfect negotiation": the polite
+ * side (the greater user id) rolls back its own offer on a collision, the impolite side ignores
+ * the other's. The joiner (`initiator`) offers first (a data channel gives the offer something to
+ * carry before any track is published); the other side defers its own offers until the joiner's
+ * first offer has been answered.
+ */
+import type { RtcSignal } from '@opencall/protocol';
+import { RCTag, type TrackKind, tagFromStreamId } from '../../ids.js';
+import type { RtcLogger } from '../../logger.js';
+import type { MediaTrackLike } from '../../media/media-track-like.js';
+import type { IRCRTCStateReport } from '../../types.js';
+import { EventEmitter } from '../../util/emitter.js';
+import type { IceState, LocalTrackHandle } from '../media-transport.js';
+import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
+import { eventForConnectionState, type PeerLinkEvent, type PeerLinkState, transition } from './peer-link-state.js';
+import { rewriteMsid, wireStreamId } from './sdp-msid.js';
+
+export type PeerLinkEvents = {
+  stateChange: [state: PeerLinkState];
+  iceStateChange: [state: IceState];
+  remoteTrack: [tag: string, kind: TrackKind, track: MediaTrackLike];
+  remoteTrackRemoved: [tag: string, kind: TrackKind];
+  /** The connection failed and no ICE restart is left. */
+  lost: [];
+};
+
+export interface PeerLinkOptions {
+  selfUserId: string;
+  remoteUserId: string;
+  /** Whether this side makes the first offer (it joined after the remote user). */
+  initiator: boolean;
+  iceServers: RTCIceServer[];
+  /** Sends a signal to the remote user; the caller keeps signals in order. */
+  send(signal: RtcSignal): void;
+  logger: RtcLogger;
+  /** ICE restarts tried before the link is declared failed for good. */
+  maxIceRestarts?: number;
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+}
+
+export class PeerLink extends EventEmitter<PeerLinkEvents> {
+  readonly remoteUserId: string;
+  readonly polite: boolean;
+  #state: PeerLinkState = 'new';
+  readonly #pc: RTCPeerConnection;
+  readonly #options: PeerLinkOptions;
+  readonly #senders = new Map<string, RTCRtpSender>();
+  readonly #streams = new Map<string, MediaStream>();
+  /** Local MediaStream id → stream id announced in SDP. */
+  readonly #wireIds = new Map<string, string>();
+  /** Remote MediaStreamTrack id → RTCLib track id (for stats). */
+  readonly #remoteNames = new Map<string, string>();
+  #makingOffer = false;
+  #ignoreOffer = false;
+  #firstOfferHandled: boolean;
+  #negotiationDeferred = false;
+  #iceRestarts = 0;
+  #inbound: Promise<void> = Promise.resolve();
+  #statsSnapshot: StatsSnapshot | undefined;
+
+  constructor(options: PeerLinkOptions) {
+    super();
+    this.setListenerErrorHandler((event, error) => options.logger.error(`PeerLink listener of ${event} threw`, error));
+    this.#options = options;
+    this.remoteUserId = options.remoteUserId;
+    this.polite = options.selfUserId > options.remoteUserId;
+    this.#firstOfferHandled = options.initiator;
+    const create = options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config));
+    this.#pc = create({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' });
+    this.#wire();
+  }
+
+  get state(): PeerLinkState {
+    return this.#state;
+  }
+
+  /** Begins connecting; the initiator makes its first offer. */
+  start(): void {
+    this.#move('start');
+    if (this.#options.initiator) this.#pc.createDataChannel('opencall');
+  }
+
+  addLocalTrack(handle: LocalTrackHandle): void {
+    if (this.#state === 'closed' || this.#senders.has(handle.trackId)) return;
+    let stream = this.#streams.get(handle.streamId);
+    if (!stream) {
+      stream = new MediaStream();
+      this.#streams.set(handle.streamId, stream);
+      this.#wireIds.set(stream.id, wireStreamId(handle.streamId, handle.tag));
+    }
+    const sender = this.#pc.addTrack(handle.track as unknown as MediaStreamTrack, stream);
+    this.#senders.set(handle.trackId, sender);
+  }
+
+  removeLocalTrack(trackId: string): void {
+    const sender = this.#senders.get(trackId);
+    if (!sender || this.#state === 'closed') return;
+    this.#senders.delete(trackId);
+    this.#pc.removeTrack(sender);
+  }
+
+  async setMaxBitrate(trackId: string, maxKbps: number | undefined): Promise<void> {
+    const sender = this.#senders.get(trackId);
+    if (!sender) return;
+    const params = sender.getParameters();
+    const encoding = params.encodings?.[0];
+    if (!encoding) return;
+    if (maxKbps === undefined) delete encoding.maxBitrate;
+    else encoding.maxBitrate = Math.round(maxKbps * 1000);
+    await sender.setParameters(params);
+  }
+
+  /** Handles a `description` or `candidate` signal from the remote user, in arrival order. */
+  handleSignal(signal: RtcSignal): Promise<void> {
+    this.#inbound = this.#inbound
+      .then(() => this.#process(signal))
+      .catch((error) => this.#options.logger.warn(`PeerLink ${this.remoteUserId}: signal failed`, error));
+    return this.#inbound;
+  }
+
+  async getStateReport(localNames: ReadonlyMap<string, string>): Promise<IRCRTCStateReport | undefined> {
+    if (this.#state === 'closed') return undefined;
+    const raw = toRawStats(await this.#pc.getStats());
+    const { report, snapshot } = buildStateReport(
+      raw,
+      this.#statsSnapshot,
+      { local: localNames, remote: this.#remoteNames },
+      this.remoteUserId,
+      Date.now(),
+    );
+    this.#statsSnapshot = snapshot;
+    return report;
+  }
+
+  /** Closes the connection. Idempotent. */
+  close(): void {
+    if (this.#state === 'closed') return;
+    this.#move('close');
+    this.#pc.close();
+  }
+
+  #move(event: PeerLinkEvent): void {
+    const next = transition(this.#state, event);
+    this.#state = next;
+    this.emit('stateChange', next);
+  }
+
+  #wire(): void {
+    const pc = this.#pc;
+    pc.onnegotiationneeded = () => void this.#negotiate();
+    pc.onicecandidate = ({ candidate }) => {
+      if (candidate === null) {
+        this.#options.send({ kind: 'candidate', candidate: null });
+        return;
+      }
+      if (!candidate.candidate) return;
+      const json = candidate.toJSON();
+      this.#options.send({
+        kind: 'candidate',
+        candidate: {
+          candidate: json.candidate ?? candidate.candidate,
+          sdpMid: json.sdpMid ?? null,
+          sdpMLineIndex: json.sdpMLineIndex ?? null,
+          usernameFragment: json.usernameFragment ?? null,
+        },
+      });
+    };
+    pc.oniceconnectionstatechange = () => this.emit('iceStateChange', pc.iceConnectionState as IceState);
+    pc.onconnectionstatechange = () => this.#onConnectionState(pc.connectionState);
+    pc.ontrack = (event) => this.#onTrack(event);
+  }
+
+  #onConnectionState(pcState: RTCPeerConnectionState): void {
+    const event = eventForConnectionState(this.#state, pcState);
+    if (!event) return;
+    this.#move(event);
+    if (this.#state !== 'failed') return;
+    if (this.#iceRestarts < (this.#options.maxIceRestarts ?? 1)) {
+      this.#iceRestarts += 1;
+      this.#options.logger.warn(`PeerLink ${this.remoteUserId}: failed, restarting ICE`);
+      this.#move('restart');
+      this.#pc.restartIce();
+    } else {
+      this.emit('lost');
+    }
+  }
+
+  #onTrack(event: RTCTrackEvent): void {
+    const stream = event.streams[0];
+    const tag = stream ? tagFromStreamId(this.remoteUserId, stream.id) : RCTag.DEFAULT;
+    const kind = event.track.kind as TrackKind;
+    this.#remoteNames.set(event.track.id, `${this.remoteUserId}_${tag}_${kind}`);
+    if (stream) {
+      stream.onremovetrack = (e) => this.emit('remoteTrackRemoved', tag, e.track.kind as TrackKind);
+    }
+    this.emit('remoteTrack', tag, kind, event.track as MediaTrackLike);
+  }
+
+  async #negotiate(): Promise<void> {
+    if (this.#state === 'closed') return;
+    if (!this.#firstOfferHandled) {
+      this.#negotiationDeferred = true;
+      return;
+    }
+    // Re-entry while an offer is in flight: the browser fires negotiationneeded again once stable.
+    if (this.#makingOffer || this.#pc.signalingState !== 'stable') return;
+    try {
+      this.#makingOffer = true;
+      await this.#pc.setLocalDescription();
+      this.#sendLocalDescription();
+    } catch (error) {
+      this.#options.logger.warn(`PeerLink ${this.remoteUserId}: offer failed`, error);
+    } finally {
+      this.#makingOffer = false;
+    }
+  }
+
+  #sendLocalDescription(): void {
+    const desc = this.#pc.localDescription;
+    if (!desc) return;
+    this.#options.send({ kind: 'description', description: { type: desc.type, sdp: rewriteMsid(desc.sdp, this.#wireIds) } });
+  }
+
+  async #process(signal: RtcSignal): Promise<void> {
+    if (this.#state === 'closed') return;
+    if (signal.kind === 'description') {
+      const description = signal.description;
+      const offerCollision = description.type === 'offer' && (this.#makingOffer || this.#pc.signalingState !== 'stable');
+      this.#ignoreOffer = !this.polite && offerCollision;
+      if (this.#ignoreOffer) return;
+      await this.#pc.setRemoteDescription(description);
+      if (description.type === 'offer') {
+        await this.#pc.setLocalDescription();
+        this.#sendLocalDescription();
+        if (!this.#firstOfferHandled) {
+          this.#firstOfferHandled = true;
+          if (this.#negotiationDeferred || this.#senders.size > 0) {
+            this.#negotiationDeferred = false;
+            void this.#negotiate();
+          }
+        }
+      }
+    } else if (signal.kind === 'candidate') {
+      try {
+        if (signal.candidate === null) await this.#pc.addIceCandidate();
+        else await this.#pc.addIceCandidate(signal.candidate);
+      } catch (error) {
+        if (!this.#ignoreOffer) this.#options.logger.debug(`PeerLink ${this.remoteUserId}: addIceCandidate failed`, error);
+      }
+    }
+  }
+}

@@ -1,0 +1,277 @@
+/**
+ * The Storage port over any Kysely dialect. Queries stay within what SQLite and Postgres share
+ * (ON CONFLICT upserts, composite keys); numeric columns go through Number() because Postgres
+ * drivers return BIGINT as strings.
+ */
+import type { Kysely } from 'kysely';
+import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports.js';
+import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
+
+type Now = () => number;
+
+function appStore(db: Kysely<Database>): AppStore {
+  return {
+    async get(appKey) {
+      const row = await db.selectFrom('apps').selectAll().where('app_key', '=', appKey).executeTakeFirst();
+      if (!row) return undefined;
+      return { appKey: row.app_key, appSecret: row.app_secret, name: row.name, createdAt: Number(row.created_at) };
+    },
+    async upsert(app) {
+      await db
+        .insertInto('apps')
+        .values({ app_key: app.appKey, app_secret: app.appSecret, name: app.name, created_at: app.createdAt })
+        .onConflict((oc) => oc.column('app_key').doUpdateSet({ app_secret: app.appSecret, name: app.name }))
+        .execute();
+    },
+  };
+}
+
+function userStore(db: Kysely<Database>, now: Now): UserStore {
+  return {
+    async get(appKey, userId) {
+      const row = await db.selectFrom('users').selectAll().where('app_key', '=', appKey).where('user_id', '=', userId).executeTakeFirst();
+      if (!row) return undefined;
+      return {
+        appKey: row.app_key,
+        userId: row.user_id,
+        name: row.name,
+        portraitUri: row.portrait_uri,
+        tokensValidAfter: Number(row.tokens_valid_after),
+        createdAt: Number(row.created_at),
+      };
+    },
+    async upsertProfile(appKey, userId, profile) {
+      const update: { name?: string; portrait_uri?: string } = {};
+      if (profile.name !== undefined) update.name = profile.name;
+      if (profile.portraitUri !== undefined) update.portrait_uri = profile.portraitUri;
+      await db
+        .insertInto('users')
+        .values({ app_key: appKey, user_id: userId, name: profile.name ?? '', portrait_uri: profile.portraitUri ?? '', created_at: now() })
+        .onConflict((oc) => {
+          const target = oc.columns(['app_key', 'user_id']);
+          return Object.keys(update).length === 0 ? target.doNothing() : target.doUpdateSet(update);
+        })
+        .execute();
+    },
+    async expireTokens(appKey, userIds, before) {
+      if (userIds.length === 0) return;
+      const createdAt = now();
+      const unique = [...new Set(userIds)];
+      await db
+        .insertInto('users')
+        .values(
+          unique.map((userId) => ({
+            app_key: appKey,
+            user_id: userId,
+            name: '',
+            portrait_uri: '',
+            tokens_valid_after: before,
+            created_at: createdAt,
+          })),
+        )
+        .onConflict((oc) => oc.columns(['app_key', 'user_id']).doUpdateSet({ tokens_valid_after: before }))
+        .execute();
+    },
+  };
+}
+
+function groupStore(db: Kysely<Database>, now: Now): GroupStore {
+  return {
+    async addMembers(appKey, groupId, userIds, groupName) {
+      const at = now();
+      const unique = [...new Set(userIds)];
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('groups')
+          .values({ app_key: appKey, group_id: groupId, name: groupName ?? '', created_at: at })
+          .onConflict((oc) => {
+            const target = oc.columns(['app_key', 'group_id']);
+            return groupName === undefined ? target.doNothing() : target.doUpdateSet({ name: groupName });
+          })
+          .execute();
+        if (unique.length === 0) return;
+        await trx
+          .insertInto('group_members')
+          .values(unique.map((userId) => ({ app_key: appKey, group_id: groupId, user_id: userId, joined_at: at })))
+          .onConflict((oc) => oc.columns(['app_key', 'group_id', 'user_id']).doNothing())
+          .execute();
+      });
+    },
+    async removeMembers(appKey, groupId, userIds) {
+      if (userIds.length === 0) return;
+      await db
+        .deleteFrom('group_members')
+        .where('app_key', '=', appKey)
+        .where('group_id', '=', groupId)
+        .where('user_id', 'in', [...new Set(userIds)])
+        .execute();
+    },
+    async dismiss(appKey, groupId) {
+      await db.transaction().execute(async (trx) => {
+        await trx.deleteFrom('group_members').where('app_key', '=', appKey).where('group_id', '=', groupId).execute();
+        await trx.deleteFrom('groups').where('app_key', '=', appKey).where('group_id', '=', groupId).execute();
+      });
+    },
+    async members(appKey, groupId) {
+      const rows = await db
+        .selectFrom('group_members')
+        .select('user_id')
+        .where('app_key', '=', appKey)
+        .where('group_id', '=', groupId)
+        .orderBy('joined_at')
+        .orderBy('user_id')
+        .execute();
+      return rows.map((r) => r.user_id);
+    },
+    async isMember(appKey, groupId, userId) {
+      const row = await db
+        .selectFrom('group_members')
+        .select('user_id')
+        .where('app_key', '=', appKey)
+        .where('group_id', '=', groupId)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
+
+function toCallRecord(row: CallRecordsTable, participants: CallParticipantsTable[]): CallRecord {
+  return {
+    appKey: row.app_key,
+    callId: row.call_id,
+    conversationType: Number(row.conversation_type),
+    targetId: row.target_id,
+    channelId: row.channel_id,
+    callerId: row.caller_id,
+    mediaType: Number(row.media_type),
+    extra: row.extra,
+    createdAt: Number(row.created_at),
+    beginAt: Number(row.begin_at),
+    endAt: Number(row.end_at),
+    durationMs: Number(row.duration_ms),
+    endReason: Number(row.end_reason),
+    participants: participants
+      .sort((a, b) => Number(a.position) - Number(b.position))
+      .map((p) => ({
+        userId: p.user_id,
+        deviceId: p.device_id,
+        isCaller: Number(p.is_caller) === 1,
+        joinedAt: Number(p.joined_at),
+        leftAt: Number(p.left_at),
+        endReason: Number(p.end_reason),
+      })),
+  };
+}
+
+function callRecordStore(db: Kysely<Database>): CallRecordStore {
+  async function withParticipants(appKey: string, rows: CallRecordsTable[]): Promise<CallRecord[]> {
+    if (rows.length === 0) return [];
+    const participants = await db
+      .selectFrom('call_participants')
+      .selectAll()
+      .where('app_key', '=', appKey)
+      .where(
+        'call_id',
+        'in',
+        rows.map((r) => r.call_id),
+      )
+      .execute();
+    return rows.map((row) =>
+      toCallRecord(
+        row,
+        participants.filter((p) => p.call_id === row.call_id),
+      ),
+    );
+  }
+
+  return {
+    async save(record) {
+      const values: CallRecordsTable = {
+        app_key: record.appKey,
+        call_id: record.callId,
+        conversation_type: record.conversationType,
+        target_id: record.targetId,
+        channel_id: record.channelId,
+        caller_id: record.callerId,
+        media_type: record.mediaType,
+        extra: record.extra,
+        created_at: record.createdAt,
+        begin_at: record.beginAt,
+        end_at: record.endAt,
+        duration_ms: record.durationMs,
+        end_reason: record.endReason,
+      };
+      const { app_key: _appKey, call_id: _callId, ...update } = values;
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .insertInto('call_records')
+          .values(values)
+          .onConflict((oc) => oc.columns(['app_key', 'call_id']).doUpdateSet(update))
+          .execute();
+        await trx.deleteFrom('call_participants').where('app_key', '=', record.appKey).where('call_id', '=', record.callId).execute();
+        if (record.participants.length === 0) return;
+        await trx
+          .insertInto('call_participants')
+          .values(
+            record.participants.map((p, position) => ({
+              app_key: record.appKey,
+              call_id: record.callId,
+              position,
+              user_id: p.userId,
+              device_id: p.deviceId,
+              is_caller: p.isCaller ? 1 : 0,
+              joined_at: p.joinedAt,
+              left_at: p.leftAt,
+              end_reason: p.endReason,
+            })),
+          )
+          .execute();
+      });
+    },
+    async get(appKey, callId) {
+      const row = await db
+        .selectFrom('call_records')
+        .selectAll()
+        .where('app_key', '=', appKey)
+        .where('call_id', '=', callId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const [record] = await withParticipants(appKey, [row]);
+      return record;
+    },
+    async list(appKey, options) {
+      const limit = Math.max(0, Math.min(Math.trunc(options.limit), 1000));
+      if (limit === 0) return [];
+      let query = db.selectFrom('call_records').selectAll('call_records').where('call_records.app_key', '=', appKey);
+      if (options.userId !== undefined) {
+        const userId = options.userId;
+        query = query.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom('call_participants')
+              .select('call_participants.call_id')
+              .whereRef('call_participants.app_key', '=', 'call_records.app_key')
+              .whereRef('call_participants.call_id', '=', 'call_records.call_id')
+              .where('call_participants.user_id', '=', userId),
+          ),
+        );
+      }
+      const rows = await query.orderBy('call_records.created_at', 'desc').orderBy('call_records.call_id', 'desc').limit(limit).execute();
+      return withParticipants(appKey, rows);
+    },
+  };
+}
+
+/**
+ * Builds the Storage port on an opened, migrated Kysely instance. `close()` destroys `db`.
+ * @param now clock for created/joined times (injectable for tests)
+ */
+export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): Storage {
+  return {
+    apps: appStore(db),
+    users: userStore(db, now),
+    groups: groupStore(db, now),
+    calls: callRecordStore(db),
+    close: () => db.destroy(),
+  };
+}

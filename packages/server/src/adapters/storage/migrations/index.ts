@@ -1,0 +1,29 @@
+/**
+ * Every schema migration, in code (no file scanning), so bundlers and every Kysely dialect see the
+ * same list. Names sort in the order they must run; never rename or edit a released migration.
+ */
+import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+import { initialSchema } from './0001-initial-schema.js';
+
+export const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '0001-initial-schema': initialSchema,
+};
+
+/** Serves {@link MIGRATIONS} to Kysely's Migrator. */
+export class InCodeMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    return { ...MIGRATIONS };
+  }
+}
+
+/** Migrates `db` to the latest schema; throws the first failure (with the migration's name). */
+export async function migrateToLatest(db: Kysely<unknown>): Promise<MigrationResultSet> {
+  const migrator = new Migrator({ db, provider: new InCodeMigrationProvider(), migrationTableName: 'opencall_migrations' });
+  const result = await migrator.migrateToLatest();
+  if (result.error) {
+    const failed = result.results?.find((r) => r.status === 'Error');
+    const name = failed ? ` (${failed.migrationName})` : '';
+    throw new Error(`database migration failed${name}: ${String(result.error)}`, { cause: result.error });
+  }
+  return result;
+}

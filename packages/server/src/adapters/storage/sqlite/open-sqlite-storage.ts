@@ -1,0 +1,35 @@
+/** The embedded default storage: one SQLite file (better-sqlite3, WAL) behind Kysely. */
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import SQLite from 'better-sqlite3';
+import { Kysely, SqliteDialect } from 'kysely';
+import type { Storage } from '../../../ports.js';
+import { createKyselyStorage } from '../kysely-storage.js';
+import { migrateToLatest } from '../migrations/index.js';
+import type { Database } from '../schema.js';
+
+/**
+ * Opens (creating folder and file when missing) and migrates the SQLite database at `file`.
+ * Pass `':memory:'` for a throw-away database.
+ */
+export async function openSqliteStorage(file: string): Promise<Storage> {
+  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const sqlite = new SQLite(file);
+  try {
+    sqlite.pragma('journal_mode = WAL');
+    sqlite.pragma('synchronous = NORMAL');
+    sqlite.pragma('foreign_keys = ON');
+    sqlite.pragma('busy_timeout = 5000');
+  } catch (error) {
+    sqlite.close();
+    throw error;
+  }
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  try {
+    await migrateToLatest(db as unknown as Kysely<unknown>);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  return createKyselyStorage(db);
+}

@@ -1,0 +1,26 @@
+/** What the server-API routes need, and the app each authenticated request acts for. */
+import type { FastifyRequest } from 'fastify';
+import type { Logger } from 'pino';
+import type { AppRecord, Storage, TokenService, TokensRevokedListener } from '../../../ports.js';
+
+export interface ServerApiDeps {
+  storage: Storage;
+  tokens: TokenService;
+  logger: Logger;
+  /** Called after `/user/token/expire.json` so live connections can be closed. */
+  onTokensRevoked: TokensRevokedListener;
+}
+
+const requestApps = new WeakMap<FastifyRequest, AppRecord>();
+
+/** Records the app a request was signed for (set by the authentication hook). */
+export function setRequestApp(request: FastifyRequest, app: AppRecord): void {
+  requestApps.set(request, app);
+}
+
+/** The app a request was signed for; throws if the authentication hook did not run. */
+export function requestApp(request: FastifyRequest): AppRecord {
+  const app = requestApps.get(request);
+  if (!app) throw new Error('server-API request was not authenticated');
+  return app;
+}

@@ -1,0 +1,57 @@
+/** Server-API failures and the RongCloud reply envelope (`{code, errorMessage}` + HTTP status). */
+import { SERVER_API_HTTP_STATUS, ServerApiCode, type ServerApiError } from '@opencall/protocol';
+import type { FastifyReply } from 'fastify';
+
+/** A failed server-API request, answered with its business code and the matching HTTP status. */
+export class ServerApiFailure extends Error {
+  constructor(
+    readonly code: ServerApiCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServerApiFailure';
+  }
+
+  get httpStatus(): number {
+    return SERVER_API_HTTP_STATUS[this.code];
+  }
+
+  static unknownAppKey(): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.APP_KEY_MISMATCH, 'App-Key is unknown');
+  }
+  static signature(detail: string): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.SIGNATURE_FAILED, `Signature verification failed: ${detail}`);
+  }
+  static param(field: string, detail: string): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.PARAM_ERROR, `Parameter error: ${field} ${detail}`);
+  }
+  static badBody(detail: string): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.PARAM_ERROR, `Parameter error: ${detail}`);
+  }
+  static noPostData(): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.NO_POST_DATA, 'No POST data');
+  }
+  static bodyTooLarge(): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.BODY_TOO_LARGE, 'Request body is larger than 100 KB');
+  }
+  static notFound(method: string, url: string): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.NOT_FOUND, `Not found: ${method} ${url.split('?')[0]}`);
+  }
+  static internal(): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.INTERNAL_ERROR, 'Internal server error');
+  }
+}
+
+/** Sends the error envelope for `failure`. */
+export function sendFailure(reply: FastifyReply, failure: ServerApiFailure): FastifyReply {
+  const body: ServerApiError = { code: failure.code, errorMessage: failure.message };
+  return reply.code(failure.httpStatus).type('application/json; charset=utf-8').send(body);
+}
+
+/** Sends a success envelope `{code:200, ...fields}`. */
+export function sendOk(reply: FastifyReply, fields: Record<string, unknown> = {}): FastifyReply {
+  return reply
+    .code(200)
+    .type('application/json; charset=utf-8')
+    .send({ code: ServerApiCode.OK, ...fields });
+}

@@ -1,0 +1,79 @@
+/**
+ * Plain HTTP routes: the demo app at `/`, the SDK bundles under `/sdk/`, `/healthz`, and the
+ * development-only token helper `GET /dev/token` (off when NODE_ENV=production).
+ */
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import { type DevTokenReply, SERVER_API_HTTP_STATUS, ServerApiCode, UserId } from '@opencall/protocol';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import * as z from 'zod/mini';
+import type { Storage, TokenService } from '../../ports.js';
+
+export interface StaticRoutesDeps {
+  /** Folder with the built IIFE bundles (`npm run build`). */
+  sdkDir: string;
+  /** Folder with the demo app (index.html and assets). */
+  demoDir: string;
+  devTokenEnabled: boolean;
+  defaultAppKey: string;
+  storage: Storage;
+  tokens: TokenService;
+}
+
+/** The bundles served under `/sdk/`, each also with its `.map`. */
+export const SDK_BUNDLES = ['RongIMLib.js', 'RCRTC.js', 'RCCall.js'] as const;
+
+const DevTokenQuery = z.object({ userId: UserId, name: z.optional(z.string().check(z.maxLength(64))) });
+
+function sendError(reply: FastifyReply, code: ServerApiCode, errorMessage: string): FastifyReply {
+  return reply.code(SERVER_API_HTTP_STATUS[code]).send({ code, errorMessage });
+}
+
+async function sendSdkFile(reply: FastifyReply, sdkDir: string, file: string): Promise<FastifyReply> {
+  const path = join(sdkDir, file);
+  const info = await stat(path).catch(() => undefined);
+  if (!info?.isFile()) {
+    return sendError(reply, ServerApiCode.NOT_FOUND, `SDK bundle /sdk/${file} is not built: run \`npm run build\``);
+  }
+  return reply
+    .code(200)
+    .type(file.endsWith('.map') ? 'application/json; charset=utf-8' : 'application/javascript; charset=utf-8')
+    .header('Cache-Control', 'no-cache')
+    .header('Content-Length', info.size)
+    .send(createReadStream(path));
+}
+
+export async function registerStaticRoutes(app: FastifyInstance, deps: StaticRoutesDeps): Promise<void> {
+  app.get('/healthz', async () => ({ ok: true }));
+
+  for (const bundle of SDK_BUNDLES) {
+    for (const file of [bundle, `${bundle}.map`]) {
+      app.get(`/sdk/${file}`, (_request, reply) => sendSdkFile(reply, deps.sdkDir, file));
+    }
+  }
+
+  if (deps.devTokenEnabled) {
+    app.get('/dev/token', async (request, reply) => {
+      const parsed = z.safeParse(DevTokenQuery, request.query);
+      if (!parsed.success) {
+        const field = String(parsed.error.issues[0]?.path[0] ?? 'userId');
+        return sendError(reply, ServerApiCode.PARAM_ERROR, `Parameter error: ${field} is missing or invalid`);
+      }
+      const { userId, name } = parsed.data;
+      await deps.storage.users.upsertProfile(deps.defaultAppKey, userId, name === undefined ? {} : { name });
+      const token = await deps.tokens.issue(deps.defaultAppKey, userId);
+      const body: DevTokenReply = { code: 200, appKey: deps.defaultAppKey, userId, token };
+      return reply.header('Cache-Control', 'no-store').send(body);
+    });
+  }
+
+  await app.register(fastifyStatic, {
+    root: deps.demoDir,
+    prefix: '/',
+    index: ['index.html'],
+    cacheControl: true,
+    maxAge: 0,
+  });
+}

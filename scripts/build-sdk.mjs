@@ -1,0 +1,75 @@
+#!/usr/bin/env node
+/**
+ * Builds the three browser SDK bundles into dist/sdk/ (IIFE globals `RongIMLib`, `RCRTC`, `RCCall`),
+ * exactly the files the server serves under /sdk/. Runs before every `npm start`, so it stays fast.
+ *
+ *   node scripts/build-sdk.mjs
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outDir = resolve(root, 'dist/sdk');
+
+/** One entry per bundle: the global it defines, the package entry and the output file name. */
+const bundles = [
+  { globalName: 'RongIMLib', entry: 'packages/imlib/src/index.ts', file: 'RongIMLib.js' },
+  { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js' },
+  { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js' },
+];
+
+const missing = bundles.filter((b) => !existsSync(resolve(root, b.entry)));
+if (missing.length > 0) {
+  for (const b of missing) console.error(`build-sdk: cannot build ${b.file}: entry ${b.entry} does not exist yet`);
+  process.exit(1);
+}
+
+const started = performance.now();
+let results;
+try {
+  results = await Promise.all(
+    bundles.map(async (b) => {
+      const outfile = resolve(outDir, b.file);
+      await build({
+        absWorkingDir: root,
+        entryPoints: [resolve(root, b.entry)],
+        outfile,
+        bundle: true,
+        format: 'iife',
+        globalName: b.globalName,
+        platform: 'browser',
+        target: 'es2020',
+        minify: true,
+        sourcemap: 'linked',
+        legalComments: 'none',
+        logLevel: 'silent',
+      });
+      const code = readFileSync(outfile);
+      return { file: b.file, globalName: b.globalName, raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
+    }),
+  );
+} catch (error) {
+  const errors = error && typeof error === 'object' && 'errors' in error ? error.errors : [];
+  if (Array.isArray(errors) && errors.length > 0) {
+    for (const e of errors) {
+      const where = e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ` : '';
+      console.error(`build-sdk: ${where}${e.text}`);
+    }
+  } else {
+    console.error('build-sdk: build failed:', error);
+  }
+  process.exit(1);
+}
+
+const kib = (n) => `${(n / 1024).toFixed(1)} KiB`;
+const rows = results.map((r) => [`dist/sdk/${r.file}`, r.globalName, kib(r.raw), kib(r.gzip)]);
+rows.push(['total', '', kib(results.reduce((s, r) => s + r.raw, 0)), kib(results.reduce((s, r) => s + r.gzip, 0))]);
+const header = ['bundle', 'global', 'minified', 'gzip'];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+const line = (cells) => cells.map((c, i) => (i >= 2 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ');
+console.log(line(header));
+for (const r of rows) console.log(line(r));
+console.log(`built ${results.length} bundles into ${relative(root, outDir)}/ in ${Math.round(performance.now() - started)} ms`);

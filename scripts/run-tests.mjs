@@ -1,0 +1,121 @@
+#!/usr/bin/env node
+/**
+ * `npm test`: every check, in order, each one run even if an earlier one failed:
+ *   lint (biome) → typecheck (tsc) → SDK build → unit + integration tests → browser e2e tests.
+ * Prints a summary and ends with the line `N passed, N failed`, counting each Vitest test (from its
+ * JSON report) and each other step as one; exits non-zero if anything failed.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const bin = (name) => resolve(root, 'node_modules/.bin', name);
+const reportDir = resolve(root, '.tmp/test-reports');
+mkdirSync(reportDir, { recursive: true });
+
+/** Vitest writes its JSON report here, next to the normal console output. */
+const jsonReport = (name) => {
+  const file = resolve(reportDir, `${name}.json`);
+  rmSync(file, { force: true });
+  return { file, args: ['--reporter=default', '--reporter=json', `--outputFile.json=${file}`] };
+};
+
+function run(command, args) {
+  return new Promise((resolvePromise) => {
+    const child = spawn(command, args, { cwd: root, stdio: 'inherit' });
+    child.on('error', (error) => {
+      console.error(`cannot run ${command}: ${error.message}`);
+      resolvePromise(1);
+    });
+    child.on('exit', (code, signal) => resolvePromise(signal ? 1 : (code ?? 1)));
+  });
+}
+
+/** Installs Debian's Chromium for the e2e step when it is missing (needs root and apt). */
+function ensureChromium() {
+  if (existsSync('/usr/bin/chromium')) return true;
+  if (process.getuid?.() !== 0) {
+    console.error('/usr/bin/chromium is missing and this is not root: apt-get install -y chromium');
+    return false;
+  }
+  console.log('/usr/bin/chromium is missing: installing it with apt-get');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', 'chromium'],
+  ]) {
+    if (spawnSync('apt-get', args, { stdio: 'inherit', env }).status !== 0) return false;
+  }
+  return existsSync('/usr/bin/chromium');
+}
+
+function readVitestCounts(file) {
+  try {
+    const report = JSON.parse(readFileSync(file, 'utf8'));
+    // A file that fails outside any test (import error, failing hook) has no failed test; count it once.
+    const brokenFiles = (report.testResults ?? []).filter(
+      (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
+    ).length;
+    return {
+      passed: report.numPassedTests ?? 0,
+      failed: (report.numFailedTests ?? 0) + brokenFiles,
+      skipped: report.numPendingTests ?? 0,
+    };
+  } catch {
+    return null;
+  }
+}
+
+const unitReport = jsonReport('unit-integration');
+const e2eReport = jsonReport('e2e');
+const steps = [
+  { name: 'lint', command: bin('biome'), args: ['check', '.'] },
+  { name: 'typecheck', command: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'build sdk', command: process.execPath, args: ['scripts/build-sdk.mjs'] },
+  {
+    name: 'unit + integration',
+    command: bin('vitest'),
+    args: ['run', '--project', 'unit', '--project', 'integration', ...unitReport.args],
+    report: unitReport.file,
+  },
+  {
+    name: 'e2e',
+    command: process.execPath,
+    args: ['scripts/run-e2e.mjs', ...e2eReport.args],
+    report: e2eReport.file,
+    before: ensureChromium,
+  },
+];
+
+const results = [];
+for (const step of steps) {
+  console.log(`\n━━━ ${step.name} ━━━`);
+  const started = Date.now();
+  const ready = step.before ? step.before() : true;
+  const code = ready ? await run(step.command, step.args) : 1;
+  const counts = step.report ? readVitestCounts(step.report) : null;
+  results.push({ name: step.name, code, counts, seconds: (Date.now() - started) / 1000 });
+}
+
+let passed = 0;
+let failed = 0;
+console.log('\n━━━ summary ━━━');
+for (const r of results) {
+  let detail = '';
+  if (r.counts) {
+    passed += r.counts.passed;
+    failed += r.counts.failed;
+    // A crash outside any test (e.g. a failing hook or a watchdog) still counts as a failure.
+    if (r.code !== 0 && r.counts.failed === 0) failed += 1;
+    detail = ` (${r.counts.passed} passed, ${r.counts.failed} failed${r.counts.skipped ? `, ${r.counts.skipped} skipped` : ''})`;
+  } else if (r.code === 0) {
+    passed += 1;
+  } else {
+    failed += 1;
+  }
+  console.log(`${r.code === 0 ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${r.seconds.toFixed(1).padStart(6)} s${detail}`);
+}
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(results.every((r) => r.code === 0) ? 0 : 1);

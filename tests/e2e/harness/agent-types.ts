@@ -1,0 +1,54 @@
+/** Types of `window.__e2e`, the page agent defined in page-agent.js (injected into every e2e page). */
+
+/** One entry of the agent's log: a CallLib callback (`onSession`, `onHungup`, ...) or a driver step. */
+export interface AgentLogEntry {
+  name: string;
+  /** `Date.now()` in the page when it was recorded (one clock for every page on the machine). */
+  at: number;
+  callId?: string;
+  sender?: string;
+  reason?: number;
+  reasonName?: string;
+  endReason?: number | null;
+  duration?: number | null;
+  userId?: string;
+  kind?: 'audio' | 'video';
+  local?: boolean;
+  code?: number;
+  [key: string]: unknown;
+}
+
+/** Shallow match on log fields, e.g. `{ name: 'onHungup', sender: 'alice' }`. */
+export type AgentQuery = Partial<Record<keyof AgentLogEntry, string | number | boolean | null>>;
+
+export interface SessionDescriptionJson {
+  type: 'offer' | 'answer' | 'pranswer' | 'rollback';
+  sdp?: string;
+}
+
+export interface E2eAgent {
+  log: AgentLogEntry[];
+  marks: { dialAt?: number; acceptAt?: number };
+  record(name: string, detail?: Record<string, unknown>): AgentLogEntry;
+  find(query: AgentQuery): AgentLogEntry | null;
+  frameCount(selector: string): number;
+  firstFrameAt(selector: string): number | null;
+  connect(options: { appKey: string; token: string; navigators: string[] }): Promise<{ code: number; userId: string | null }>;
+  call(options: { targetId: string; mediaType: number }): Promise<{ code: number; callId: string | null }>;
+  accept(callId?: string): Promise<{ code: number }>;
+  hangup(callId?: string): Promise<{ code: number }>;
+  state(callId?: string): number;
+  bare: {
+    offer(): Promise<SessionDescriptionJson>;
+    answer(offer: SessionDescriptionJson): Promise<SessionDescriptionJson>;
+    accept(answer: SessionDescriptionJson): Promise<void>;
+    selectedPair(): Promise<{ local: string | null; remote: string | null } | null>;
+    close(): void;
+  };
+}
+
+declare global {
+  interface Window {
+    __e2e: E2eAgent;
+  }
+}

@@ -1,0 +1,55 @@
+/** Launches Debian's Chromium through playwright-core with the flags of reference/test-environment.md. */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+
+export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Exactly the flags known to work on these machines (fake camera 640×480 + tone, loopback ICE). */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--use-fake-ui-for-media-stream',
+  '--use-fake-device-for-media-stream',
+  '--allow-loopback-in-peer-connection',
+] as const;
+
+const agentPath = fileURLToPath(new URL('./page-agent.js', import.meta.url));
+
+export async function launchChromium(): Promise<Browser> {
+  if (!existsSync(CHROMIUM_PATH)) {
+    throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium (scripts/run-tests.mjs does this as root)`);
+  }
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+}
+
+export interface UserPage {
+  context: BrowserContext;
+  page: Page;
+  /** Page console lines and errors, for failure messages. */
+  consoleLines: string[];
+}
+
+/**
+ * One browser context per user (separate storage, like two people on two machines), with the page
+ * agent injected before any page script, and the page opened at `url`.
+ */
+export async function openUserPage(browser: Browser, url: string, label: string): Promise<UserPage> {
+  const context = await browser.newContext({ viewport: { width: 800, height: 600 } });
+  await context.addInitScript({ path: agentPath });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15_000);
+  const consoleLines: string[] = [];
+  page.on('console', (msg) => {
+    consoleLines.push(`[${label}] ${msg.type()}: ${msg.text()}`);
+    if (consoleLines.length > 500) consoleLines.shift();
+  });
+  page.on('pageerror', (error) => consoleLines.push(`[${label}] pageerror: ${error.message}`));
+  await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
+  return { context, page, consoleLines };
+}

@@ -1,0 +1,305 @@
+/*
+ * E2E page agent: injected into every page of the e2e browser contexts (context.addInitScript) before
+ * the page's own scripts run. It defines `window.__e2e`, which the Node side drives through
+ * `page.evaluate` (typed in agent-types.ts). It only touches the SDK globals lazily, when called, so it
+ * is harmless on pages that never load them.
+ *
+ * - log: every CallLib callback and driver step, with `at` = Date.now() (same clock in every page).
+ * - SDK driver: connect / call / accept / hangup written the way a CallLib Web app calls the SDK.
+ * - frames: decoded-frame counters for <video> elements (requestVideoFrameCallback + playback quality).
+ * - bare: a bare RTCPeerConnection pair, signaled by the test (the harness baseline).
+ */
+(() => {
+  if (window.__e2e) return;
+
+  /** @type {Array<Record<string, unknown>>} */
+  const log = [];
+  const marks = {};
+  const sessions = new Map();
+  let callClient = null;
+  let primary = null;
+  let lastIncoming = null;
+
+  function record(name, detail) {
+    const entry = { name, at: Date.now(), ...detail };
+    log.push(entry);
+    return entry;
+  }
+
+  function reasonName(reason) {
+    const reasons = window.RCCall?.RCCallEndReason;
+    return reasons ? (reasons[reason] ?? String(reason)) : String(reason);
+  }
+
+  function sessionId(session) {
+    try {
+      return session ? session.getSessionId() : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  // ---- decoded frames ------------------------------------------------------------------------
+
+  /** Counts presented frames of a <video> with requestVideoFrameCallback; remembers the first one. */
+  function watchFrames(video) {
+    if (video.__e2eWatched) return;
+    video.__e2eWatched = true;
+    video.__e2eFrames = 0;
+    if (typeof video.requestVideoFrameCallback !== 'function') return;
+    const onFrame = () => {
+      video.__e2eFrames += 1;
+      if (video.__e2eFirstFrameAt === undefined) video.__e2eFirstFrameAt = Date.now();
+      video.requestVideoFrameCallback(onFrame);
+    };
+    video.requestVideoFrameCallback(onFrame);
+  }
+
+  /** Decoded frames of the first <video> matching `selector`, or -1 if there is none. */
+  function frameCount(selector) {
+    const video = document.querySelector(selector);
+    if (!(video instanceof HTMLVideoElement)) return -1;
+    watchFrames(video);
+    const quality = typeof video.getVideoPlaybackQuality === 'function' ? video.getVideoPlaybackQuality() : null;
+    return Math.max(quality ? quality.totalVideoFrames : 0, video.__e2eFrames);
+  }
+
+  function firstFrameAt(selector) {
+    const video = document.querySelector(selector);
+    return video instanceof HTMLVideoElement ? (video.__e2eFirstFrameAt ?? null) : null;
+  }
+
+  /** The agent's own <video data-e2e-video="slot">, created on first use (muted: audio plays separately). */
+  function videoSlot(slot) {
+    let video = document.querySelector(`video[data-e2e-video="${slot}"]`);
+    if (!video) {
+      video = document.createElement('video');
+      video.dataset.e2eVideo = slot;
+      video.muted = true;
+      video.autoplay = true;
+      video.playsInline = true;
+      video.width = 160;
+      video.height = 120;
+      document.body.appendChild(video);
+    }
+    watchFrames(video);
+    return video;
+  }
+
+  // ---- CallLib driver ------------------------------------------------------------------------
+
+  function describeTrack(track) {
+    return {
+      userId: track.getUserId(),
+      kind: track.isVideoTrack() ? 'video' : 'audio',
+      local: track.isLocalTrack(),
+      trackId: track.getTrackId(),
+    };
+  }
+
+  async function playTrack(track) {
+    let result;
+    if (track.isVideoTrack()) {
+      const slot = track.isLocalTrack() ? 'local' : `remote-${track.getUserId()}`;
+      result = await track.play(videoSlot(slot));
+    } else if (!track.isLocalTrack()) {
+      result = await track.play();
+    }
+    if (result && result.code !== 10000) record('playFailed', { ...describeTrack(track), code: result.code });
+  }
+
+  function makeListener() {
+    return {
+      onRinging(sender, session) {
+        record('onRinging', { sender: sender.userId, callId: sessionId(session) });
+      },
+      onAccept(sender, session) {
+        record('onAccept', { sender: sender.userId, callId: sessionId(session) });
+      },
+      onHungup(sender, reason, session) {
+        record('onHungup', { sender: sender.userId, reason, reasonName: reasonName(reason), callId: sessionId(session) });
+      },
+      onTrackReady(track, session) {
+        record('onTrackReady', { ...describeTrack(track), callId: sessionId(session) });
+        playTrack(track).catch((error) => record('playFailed', { ...describeTrack(track), error: String(error) }));
+      },
+      onMemberModify(sender, invitedUsers, session) {
+        record('onMemberModify', { sender: sender.userId, invited: invitedUsers.map((u) => u.userId), callId: sessionId(session) });
+      },
+      onMediaModify(sender, mediaType, session) {
+        record('onMediaModify', { sender: sender.userId, mediaType, callId: sessionId(session) });
+      },
+      onAudioMuteChange(muteUser, session) {
+        record('onAudioMuteChange', { userId: muteUser.userId, muted: muteUser.muted, callId: sessionId(session) });
+      },
+      onVideoMuteChange(muteUser, session) {
+        record('onVideoMuteChange', { userId: muteUser.userId, muted: muteUser.muted, callId: sessionId(session) });
+      },
+      onICEConnectionStateChange(state, session) {
+        record('onICEConnectionStateChange', { state, callId: sessionId(session) });
+      },
+    };
+  }
+
+  function pick(callId) {
+    if (callId) {
+      const session = sessions.get(callId);
+      if (!session) throw new Error(`no session ${callId}`);
+      return session;
+    }
+    const session = primary ?? lastIncoming;
+    if (!session) throw new Error('no session to act on');
+    return session;
+  }
+
+  async function connect({ appKey, token, navigators }) {
+    const { RongIMLib, RCRTC, RCCall } = window;
+    if (!RongIMLib || !RCRTC || !RCCall) throw new Error('SDK globals RongIMLib/RCRTC/RCCall are not loaded');
+    RongIMLib.init({ appkey: appKey, navigators });
+    const rtcClient = RongIMLib.installPlugin(RCRTC.installer, { mediaServer: location.origin });
+    callClient = RongIMLib.installPlugin(RCCall.installer, {
+      rtcClient,
+      onSession(session) {
+        const callId = sessionId(session);
+        sessions.set(callId, session);
+        lastIncoming = session;
+        session.registerSessionListener(makeListener());
+        record('onSession', {
+          callId,
+          caller: session.getCallerId(),
+          mediaType: session.getMediaType(),
+          state: session.getState(),
+        });
+      },
+      onSessionClose(session, summary) {
+        const callId = sessionId(session);
+        if (primary === session) primary = null;
+        if (lastIncoming === session) lastIncoming = null;
+        record('onSessionClose', {
+          callId,
+          endReason: summary?.endReason ?? null,
+          reasonName: reasonName(summary?.endReason),
+          duration: summary?.duration ?? null,
+          summary: summary ? { ...summary } : null,
+        });
+      },
+    });
+    const result = await RongIMLib.connect(token);
+    record('connect', { code: result.code, userId: result.data?.userId });
+    return { code: result.code, userId: result.data?.userId ?? null };
+  }
+
+  async function call({ targetId, mediaType }) {
+    if (!callClient) throw new Error('connect first');
+    marks.dialAt = Date.now();
+    const { code, session } = await callClient.call({ targetId, mediaType, listener: makeListener() });
+    const callId = sessionId(session);
+    if (session) {
+      sessions.set(callId, session);
+      primary = session;
+    }
+    record('callResult', { code, callId });
+    return { code, callId: callId ?? null };
+  }
+
+  async function accept(callId) {
+    const session = pick(callId);
+    marks.acceptAt = Date.now();
+    const { code } = await session.accept();
+    primary = session;
+    record('acceptResult', { code, callId: sessionId(session) });
+    return { code };
+  }
+
+  async function hangup(callId) {
+    const session = pick(callId);
+    const { code } = await session.hungup();
+    record('hangupResult', { code, callId: sessionId(session) });
+    return { code };
+  }
+
+  function state(callId) {
+    return pick(callId).getState();
+  }
+
+  function find(query) {
+    return log.find((entry) => Object.keys(query).every((key) => entry[key] === query[key])) ?? null;
+  }
+
+  // ---- bare RTCPeerConnection baseline -------------------------------------------------------
+
+  let barePc = null;
+
+  async function gatheringComplete(pc, timeoutMs) {
+    if (pc.iceGatheringState === 'complete') return;
+    await new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`ICE gathering not complete after ${timeoutMs} ms`)), timeoutMs);
+      pc.addEventListener('icegatheringstatechange', () => {
+        if (pc.iceGatheringState === 'complete') {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+  }
+
+  const bare = {
+    /** Caller: capture the fake camera + mic, return a complete (non-trickle) offer. */
+    async offer() {
+      barePc = new RTCPeerConnection();
+      const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+      for (const track of stream.getTracks()) barePc.addTrack(track, stream);
+      await barePc.setLocalDescription(await barePc.createOffer());
+      await gatheringComplete(barePc, 5000);
+      return barePc.localDescription.toJSON();
+    },
+    /** Callee: play whatever arrives into <video data-e2e-video="remote">, return a complete answer. */
+    async answer(offer) {
+      barePc = new RTCPeerConnection();
+      barePc.addEventListener('track', (event) => {
+        if (event.track.kind !== 'video') return;
+        const video = videoSlot('remote');
+        video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
+        video.play().catch((error) => record('playFailed', { error: String(error) }));
+      });
+      await barePc.setRemoteDescription(offer);
+      await barePc.setLocalDescription(await barePc.createAnswer());
+      await gatheringComplete(barePc, 5000);
+      return barePc.localDescription.toJSON();
+    },
+    async accept(answer) {
+      await barePc.setRemoteDescription(answer);
+    },
+    /** The selected candidate pair's local and remote addresses (to prove media stays on loopback). */
+    async selectedPair() {
+      const stats = await barePc.getStats();
+      for (const report of stats.values()) {
+        if (report.type !== 'candidate-pair' || !report.nominated || report.state !== 'succeeded') continue;
+        const local = stats.get(report.localCandidateId);
+        const remote = stats.get(report.remoteCandidateId);
+        return { local: local?.address ?? null, remote: remote?.address ?? null };
+      }
+      return null;
+    },
+    close() {
+      barePc?.close();
+      barePc = null;
+      document.querySelector('video[data-e2e-video="remote"]')?.remove();
+    },
+  };
+
+  window.__e2e = {
+    log,
+    marks,
+    record,
+    find,
+    frameCount,
+    firstFrameAt,
+    connect,
+    call,
+    accept,
+    hangup,
+    state,
+    bare,
+  };
+})();

@@ -1,0 +1,95 @@
+/**
+ * Drives the SDK in one user's page through the page agent, the way a CallLib Web app would call it
+ * (`RongIMLib.init` → `installPlugin(RCRTC.installer)` → `installPlugin(RCCall.installer)` → `connect`).
+ * Every callback lands in the agent's log; tests wait on log entries.
+ */
+import type { Page } from 'playwright-core';
+import type { AgentLogEntry, AgentQuery } from './agent-types.js';
+import { firstFrameAt, waitForDecodedFrames } from './frames.js';
+
+/** `RCCallMediaType` values (reference D.3). */
+export const MediaType = { AUDIO: 1, AUDIO_VIDEO: 2 } as const;
+
+const SUCCESS = 10_000;
+
+export class SdkUser {
+  constructor(
+    readonly userId: string,
+    readonly page: Page,
+    private readonly consoleLines: string[] = [],
+  ) {}
+
+  /** Selector of the agent's <video> that plays `peerId`'s remote video. */
+  static remoteVideo(peerId: string): string {
+    return `video[data-e2e-video="remote-${peerId}"]`;
+  }
+
+  static readonly localVideo = 'video[data-e2e-video="local"]';
+
+  async connect(server: { url: string; appKey: string }, token: string): Promise<void> {
+    const result = await this.page.evaluate((o) => window.__e2e.connect(o), {
+      appKey: server.appKey,
+      token,
+      navigators: [server.url],
+    });
+    if (result.code !== 0) throw new Error(`${this.userId}: connect failed with code ${result.code}`);
+  }
+
+  /** Dials `targetId`; resolves with the call id once `call()` returned SUCCESS. */
+  async call(targetId: string, mediaType: number = MediaType.AUDIO_VIDEO): Promise<string> {
+    const result = await this.page.evaluate((o) => window.__e2e.call(o), { targetId, mediaType });
+    if (result.code !== SUCCESS || !result.callId) throw new Error(`${this.userId}: call(${targetId}) returned ${result.code}`);
+    return result.callId;
+  }
+
+  async accept(callId?: string): Promise<void> {
+    const { code } = await this.page.evaluate((id) => window.__e2e.accept(id), callId);
+    if (code !== SUCCESS) throw new Error(`${this.userId}: accept returned ${code}`);
+  }
+
+  /** `session.hungup()`: cancel, reject or hang up, depending on the session's state. */
+  async hangup(callId?: string): Promise<void> {
+    const { code } = await this.page.evaluate((id) => window.__e2e.hangup(id), callId);
+    if (code !== SUCCESS) throw new Error(`${this.userId}: hungup returned ${code}`);
+  }
+
+  log(): Promise<AgentLogEntry[]> {
+    return this.page.evaluate(() => window.__e2e.log);
+  }
+
+  marks(): Promise<{ dialAt?: number; acceptAt?: number }> {
+    return this.page.evaluate(() => window.__e2e.marks);
+  }
+
+  /** All log entries matching `query`, in order. */
+  async events(query: AgentQuery): Promise<AgentLogEntry[]> {
+    const log = await this.log();
+    return log.filter((entry) => Object.entries(query).every(([key, value]) => entry[key] === value));
+  }
+
+  /** Waits (bounded) for the first log entry matching `query`; on timeout the error shows the log. */
+  async waitFor(query: AgentQuery, timeoutMs = 10_000): Promise<AgentLogEntry> {
+    try {
+      await this.page.waitForFunction((q) => window.__e2e.find(q) !== null, query, { timeout: timeoutMs, polling: 50 });
+    } catch (error) {
+      const log = await this.log().catch(() => []);
+      const lines = log.map((e) => `  ${JSON.stringify(e)}`).join('\n');
+      const consoleTail = this.consoleLines.slice(-20).join('\n');
+      throw new Error(`${this.userId}: no ${JSON.stringify(query)} within ${timeoutMs} ms. Log:\n${lines}\nConsole:\n${consoleTail}`, {
+        cause: error,
+      });
+    }
+    const entry = await this.page.evaluate((q) => window.__e2e.find(q), query);
+    if (!entry) throw new Error(`${this.userId}: ${JSON.stringify(query)} vanished from the log`);
+    return entry;
+  }
+
+  /** Waits until the remote video of `peerId` decoded `frames` more frames. */
+  waitForRemoteFrames(peerId: string, frames = 30, timeoutMs = 20_000): Promise<{ first: number; last: number }> {
+    return waitForDecodedFrames(this.page, SdkUser.remoteVideo(peerId), frames, timeoutMs);
+  }
+
+  remoteFirstFrameAt(peerId: string): Promise<number | null> {
+    return firstFrameAt(this.page, SdkUser.remoteVideo(peerId));
+  }
+}

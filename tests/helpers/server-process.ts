@@ -1,0 +1,219 @@
+/**
+ * Starts the REAL OpenCall server (`node --import tsx packages/server/src/main.ts`) on a free
+ * loopback port with a fresh data dir, for integration tests. Every started process is killed when
+ * the test process exits, even if a test forgets `stop()`.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createHash, randomInt } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const REPO_ROOT = resolve(import.meta.dirname, '../..');
+const STARTUP_TIMEOUT_MS = 15_000;
+const STOP_GRACE_MS = 5_000;
+const MAX_LOG_CHARS = 1_000_000;
+
+export const TEST_APP_KEY = 'testappkey0001';
+export const TEST_APP_SECRET = 'test-app-secret-0001';
+
+export interface ServerProcessOptions {
+  /** Extra environment (overrides the defaults below). */
+  env?: Record<string, string>;
+  /** Use this data dir (kept on stop) instead of a fresh temp dir (removed on stop). */
+  dataDir?: string;
+}
+
+export interface SignedReply {
+  status: number;
+  // biome-ignore lint/suspicious/noExplicitAny: test helper; callers assert on the JSON shape.
+  body: any;
+}
+
+export interface ServerProcess {
+  url: string;
+  appKey: string;
+  appSecret: string;
+  dataDir: string;
+  /** POST a form (repeated keys as arrays) to the server API, signed with the app secret. */
+  signedPost(path: string, form: Record<string, string | string[]>): Promise<SignedReply>;
+  /** `/user/getToken.json` for `userId`; throws unless code 200. */
+  getToken(userId: string): Promise<string>;
+  /** SIGTERM, then SIGKILL after 5 s; removes a temp data dir. */
+  stop(): Promise<void>;
+  /** Everything the process wrote to stdout and stderr so far. */
+  logs(): string;
+}
+
+const running = new Set<ChildProcess>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+}
+
+/** Encodes a form with repeated keys for arrays. */
+export function encodeForm(form: Record<string, string | string[]>): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(form)) {
+    for (const item of Array.isArray(value) ? value : [value]) params.append(key, item);
+  }
+  return params.toString();
+}
+
+/** The four RongCloud signing headers for `appKey` / `appSecret` (timestamp in seconds). */
+export function signingHeaders(
+  appKey: string,
+  appSecret: string,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+): Record<string, string> {
+  const nonce = String(randomInt(0, 2 ** 31));
+  const signature = createHash('sha1')
+    .update(appSecret + nonce + timestamp)
+    .digest('hex');
+  return { 'App-Key': appKey, Nonce: nonce, Timestamp: timestamp, Signature: signature };
+}
+
+/** Reads a reply as JSON when possible, else as text. */
+export async function readReply(response: Response): Promise<SignedReply> {
+  const text = await response.text();
+  try {
+    return { status: response.status, body: JSON.parse(text) };
+  } catch {
+    return { status: response.status, body: text };
+  }
+}
+
+function waitForUrl(child: ChildProcess, output: () => string): Promise<string> {
+  return new Promise((resolvePromise, reject) => {
+    let buffered = '';
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.stdout?.off('data', onData);
+      child.off('exit', onExit);
+    };
+    const onData = (chunk: Buffer) => {
+      buffered += chunk.toString('utf8');
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) {
+        if (!line.startsWith('{')) continue;
+        try {
+          const entry = JSON.parse(line) as { url?: unknown };
+          if (typeof entry.url === 'string') {
+            cleanup();
+            resolvePromise(entry.url);
+            return;
+          }
+        } catch {
+          // not a JSON log line
+        }
+      }
+    };
+    const onExit = (code: number | null, signal: string | null) => {
+      cleanup();
+      reject(new Error(`server exited during startup (code ${code}, signal ${signal}):\n${output()}`));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`server did not report its url within ${STARTUP_TIMEOUT_MS} ms:\n${output()}`));
+    }, STARTUP_TIMEOUT_MS);
+    child.stdout?.on('data', onData);
+    child.once('exit', onExit);
+  });
+}
+
+function stopChild(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    const force = setTimeout(() => child.kill('SIGKILL'), STOP_GRACE_MS);
+    child.once('exit', () => {
+      clearTimeout(force);
+      resolvePromise();
+    });
+    child.kill('SIGTERM');
+  });
+}
+
+/** Spawns the server and resolves once it listens. */
+export async function startServerProcess(options: ServerProcessOptions = {}): Promise<ServerProcess> {
+  installExitHook();
+  const ownsDataDir = options.dataDir === undefined;
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'opencall-it-'));
+  const env: Record<string, string> = {
+    ...(process.env as Record<string, string>),
+    NODE_ENV: 'test',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'info',
+    OPENCALL_DATA_DIR: dataDir,
+    OPENCALL_APP_KEY: TEST_APP_KEY,
+    OPENCALL_APP_SECRET: TEST_APP_SECRET,
+    ...options.env,
+  };
+  const appKey = env.OPENCALL_APP_KEY ?? TEST_APP_KEY;
+  const appSecret = env.OPENCALL_APP_SECRET ?? TEST_APP_SECRET;
+
+  const child = spawn(process.execPath, ['--import', 'tsx', 'packages/server/src/main.ts'], {
+    cwd: REPO_ROOT,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  child.once('exit', () => running.delete(child));
+
+  let output = '';
+  const append = (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+    if (output.length > MAX_LOG_CHARS) output = output.slice(-MAX_LOG_CHARS);
+  };
+  child.stdout.on('data', append);
+  child.stderr.on('data', append);
+
+  const cleanupDataDir = () => {
+    if (ownsDataDir) rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  let url: string;
+  try {
+    url = await waitForUrl(child, () => output);
+  } catch (error) {
+    await stopChild(child);
+    cleanupDataDir();
+    throw error;
+  }
+
+  const signedPost = async (path: string, form: Record<string, string | string[]>): Promise<SignedReply> => {
+    const response = await fetch(url + path, {
+      method: 'POST',
+      headers: { ...signingHeaders(appKey, appSecret), 'Content-Type': 'application/x-www-form-urlencoded' },
+      body: encodeForm(form),
+      signal: AbortSignal.timeout(10_000),
+    });
+    return readReply(response);
+  };
+
+  return {
+    url,
+    appKey,
+    appSecret,
+    dataDir,
+    signedPost,
+    async getToken(userId) {
+      const reply = await signedPost('/user/getToken.json', { userId, name: userId });
+      if (reply.status !== 200 || reply.body?.code !== 200 || typeof reply.body.token !== 'string') {
+        throw new Error(`getToken(${userId}) failed: ${reply.status} ${JSON.stringify(reply.body)}`);
+      }
+      return reply.body.token as string;
+    },
+    async stop() {
+      await stopChild(child);
+      cleanupDataDir();
+    },
+    logs: () => output,
+  };
+}
