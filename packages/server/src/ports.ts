@@ -9,6 +9,9 @@ export interface AppRecord {
   appSecret: string;
   name: string;
   createdAt: number;
+  /** Per-app call service switches (off → calls end with SERVICE_NOT_OPENED 104). Default on. */
+  audioCallEnabled: boolean;
+  videoCallEnabled: boolean;
 }
 
 export interface UserRecord {
@@ -88,12 +91,56 @@ export interface CallRecordStore {
   list(appKey: string, options: { userId?: string; limit: number }): Promise<CallRecord[]>;
 }
 
+/** One-way blacklists: after `add(owner, [other])`, `other` cannot call `owner`. */
+export interface BlacklistStore {
+  add(appKey: string, ownerId: string, blockedIds: string[]): Promise<void>;
+  remove(appKey: string, ownerId: string, blockedIds: string[]): Promise<void>;
+  /** Page through an owner's blacklist (ordered by user id). */
+  list(appKey: string, ownerId: string, options: { size: number; pageToken?: string }): Promise<{ users: string[]; next?: string }>;
+  /** Whether `ownerId` has blacklisted `otherId`. */
+  has(appKey: string, ownerId: string, otherId: string): Promise<boolean>;
+}
+
+/** Server bans (`/user/block.json`): a banned user cannot connect or call until the ban ends. */
+export interface BanStore {
+  ban(appKey: string, userIds: string[], untilMs: number): Promise<void>;
+  unban(appKey: string, userIds: string[]): Promise<void>;
+  /** Active bans at `now`, ordered by end time descending. */
+  list(appKey: string, now: number, options: { page: number; size: number }): Promise<{ userId: string; endsAt: number }[]>;
+  /** End time (ms) of the user's active ban, or undefined when not banned at `now`. */
+  bannedUntil(appKey: string, userId: string, now: number): Promise<number | undefined>;
+}
+
+/** A call a user missed while none of their devices was connected (CallLib `IOfflineRecord`). */
+export interface OfflineCallRecord {
+  callId: string;
+  conversationType: ConversationType;
+  targetId: string;
+  channelId: string;
+  inviterId: string;
+  mediaType: RCCallMediaType;
+  endReason: RCCallEndReason;
+  beginTimestamp: number;
+  endTimestamp: number;
+  duration: number;
+}
+
+/** Offline records waiting for a user's next connect. */
+export interface OfflineRecordStore {
+  add(appKey: string, userId: string, record: OfflineCallRecord): Promise<void>;
+  /** Return and delete up to `limit` records, oldest first. */
+  take(appKey: string, userId: string, limit: number): Promise<OfflineCallRecord[]>;
+}
+
 /** All storage, opened and migrated by an adapter. */
 export interface Storage {
   apps: AppStore;
   users: UserStore;
   groups: GroupStore;
   calls: CallRecordStore;
+  blacklists: BlacklistStore;
+  bans: BanStore;
+  offlineRecords: OfflineRecordStore;
   close(): Promise<void>;
 }
 
@@ -109,3 +156,6 @@ export interface TokenService {
 
 /** Notified when a user's tokens are revoked, so live connections can be closed. */
 export type TokensRevokedListener = (appKey: string, userIds: string[], before: number) => void;
+
+/** Notified when users are banned, so their connections close (31009) and their calls end (23 / 33). */
+export type UsersBannedListener = (appKey: string, userIds: string[]) => void;
