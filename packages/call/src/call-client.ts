@@ -7,8 +7,10 @@ import {
   type CallEvent,
   type CallInvitedEvent,
   ConversationType,
+  defaultPushTitle,
   RCCallEndReason,
   RCCallErrorCode,
+  RCCallLanguage,
   RCCallMediaType,
   RCCallSessionState,
   RCCallUserState,
@@ -18,8 +20,16 @@ import { newCallId } from './call-id.js';
 import { RCCallSession, type SessionHost } from './call-session.js';
 import { captureForCall } from './capture.js';
 import type { CallRtcClient } from './rtc-port.js';
-import type { ICallInGroupParams, ICallParams, IEndSummary, IPushConfig, IRCCallInitOptions, IUserProfile } from './types.js';
-import { assertCallParams } from './validate.js';
+import type {
+  ICallInGroupParams,
+  ICallParams,
+  IEndSummary,
+  IPushConfig,
+  IRCCallInitOptions,
+  IRTCJoinedInfo,
+  IUserProfile,
+} from './types.js';
+import { assertCallParams, assertUserId } from './validate.js';
 
 type CallResult = { code: RCCallErrorCode; session?: RCCallSession };
 
@@ -44,6 +54,11 @@ export class RCCallClient {
         await Promise.all([...this.sessions.values()].filter((s) => s !== except).map((s) => s.hungup()));
       },
       sessionClosed: (session, summary) => this.sessionClosed(session, summary),
+      invitePush: (mediaType, params) => this.invitePush(mediaType, params),
+      hangupPush: () => ({
+        ...(this.hangupPush?.pushTitle === undefined ? {} : { pushTitle: this.hangupPush.pushTitle }),
+        ...(this.hangupPush?.pushContent === undefined ? {} : { pushContent: this.hangupPush.pushContent }),
+      }),
     };
     context.onEvent((event) => this.onServerEvent(event));
   }
@@ -107,6 +122,7 @@ export class RCCallClient {
         extra: params.extra ?? '',
         users: [selfId, ...userIds].map((userId) => ({ userId, state: RCCallUserState.WAITING })),
         localTracks: captured.tracks,
+        ...(params.constraints === undefined ? {} : { constraints: params.constraints }),
       },
       this.host,
     );
@@ -121,7 +137,7 @@ export class RCCallClient {
       mediaType: captured.mediaType,
       userIds,
       ...(params.extra === undefined ? {} : { extra: params.extra }),
-      ...this.pushFields(params),
+      ...this.invitePush(captured.mediaType, params),
       ...(this.userProfile ? { user: this.userProfile } : {}),
     });
     if (result.code !== RCCallErrorCode.SUCCESS) {
@@ -132,10 +148,23 @@ export class RCCallClient {
     return { code: RCCallErrorCode.SUCCESS, session };
   }
 
-  private pushFields(params: ICallParams<RCCallSession>): { pushTitle?: string; pushContent?: string } {
-    const pushTitle = params.pushTitle ?? this.callPush?.pushTitle;
+  /** Per-call texts, else `setPushConfig`'s, else CallLib's default title for `lang`. */
+  private invitePush(
+    mediaType: RCCallMediaType,
+    params: { pushTitle?: string; pushContent?: string },
+  ): { pushTitle: string; pushContent?: string } {
+    const pushTitle = params.pushTitle ?? this.callPush?.pushTitle ?? defaultPushTitle(this.options.lang ?? RCCallLanguage.ZH, mediaType);
     const pushContent = params.pushContent ?? this.callPush?.pushContent;
-    return { ...(pushTitle === undefined ? {} : { pushTitle }), ...(pushContent === undefined ? {} : { pushContent }) };
+    return { pushTitle, ...(pushContent === undefined ? {} : { pushContent }) };
+  }
+
+  /** The media rooms the user's devices are in (CallLib 5.0.1 `getJoinedUserInfo`). */
+  async getJoinedUserInfo(userId: string): Promise<{ code: RCCallErrorCode; data?: IRTCJoinedInfo[] }> {
+    assertUserId(userId, 'RCCallClient getJoinedUserInfo');
+    const result = await this.context.request({ t: 'call.joined_info', userId });
+    if (result.code !== RCCallErrorCode.SUCCESS) return { code: RCCallErrorCode.QUERY_JOINED_USER_INFO_ERROR };
+    const rooms = (result.data as { rooms?: IRTCJoinedInfo[] } | undefined)?.rooms ?? [];
+    return { code: RCCallErrorCode.SUCCESS, data: rooms };
   }
 
   private liveSessions(): RCCallSession[] {
@@ -147,6 +176,15 @@ export class RCCallClient {
     const callEvent = event as CallEvent;
     if (callEvent.type === 'call.invited') {
       this.incoming(callEvent);
+      return;
+    }
+    if (callEvent.type === 'call.offline_record') {
+      const { type: _type, ...record } = callEvent;
+      try {
+        this.options.onOfflineRecord?.(record);
+      } catch (error) {
+        this.context.logger.error('[RCCallClient] onOfflineRecord threw', error);
+      }
       return;
     }
     this.sessions.get(callEvent.callId)?.handleEvent(callEvent);
@@ -189,7 +227,7 @@ export class RCCallClient {
     }
     if (event.busy || busyHere) {
       if (busyHere && !event.busy) void this.context.request({ t: 'call.hangup', callId: event.callId, reason: RCCallEndReason.BUSY_LINE });
-      void session.end(RCCallEndReason.BUSY_LINE);
+      void session.end(event.busyReason ?? RCCallEndReason.BUSY_LINE);
     }
   }
 
@@ -200,10 +238,5 @@ export class RCCallClient {
     } catch (error) {
       this.context.logger.error('[RCCallClient] onSessionClose threw', error);
     }
-  }
-
-  /** @internal Push config for hang-ups (used by the server's push provider in a later version). */
-  getHangupPushConfig(): IPushConfig | undefined {
-    return this.hangupPush;
   }
 }

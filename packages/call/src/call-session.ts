@@ -5,27 +5,31 @@
 import type { PluginContext } from '@opencall/imlib';
 import {
   type CallEvent,
-  type ConversationType,
+  ConversationType,
   RCCallEndReason,
   RCCallErrorCode,
-  type RCCallMediaType,
+  RCCallMediaType,
   RCCallSessionState,
   RCCallUserState,
+  RCRTCCode,
   toRemoteEndReason,
   type UserProfile,
 } from '@opencall/protocol';
-import { captureForCall } from './capture.js';
+import { CALL_TRACK_TAG, captureForCall } from './capture.js';
 import type { CallLocalTrack, CallRtcClient, CallTrack } from './rtc-port.js';
 import { sessionTransition } from './session-machine.js';
 import { SessionMedia } from './session-media.js';
 import type { ICallConstraints, IEndSummary, IRCCallInitOptions, ISenderInfo, ISessionListener, IUserData, IUserProfile } from './types.js';
-import { assertConstraints, assertListener, assertUserId } from './validate.js';
+import { assertConstraints, assertListener, assertUserId, assertUserIds } from './validate.js';
 
 export interface SessionHost {
   context: PluginContext;
   rtc: CallRtcClient;
   options: IRCCallInitOptions<RCCallSession>;
   profile(): IUserProfile | undefined;
+  /** Push texts for invites (per call or `setPushConfig`, else the default title per `lang`). */
+  invitePush(mediaType: RCCallMediaType, params: { pushTitle?: string; pushContent?: string }): { pushTitle: string; pushContent?: string };
+  hangupPush(): { pushTitle?: string; pushContent?: string };
   hangUpOthers(except: RCCallSession): Promise<void>;
   sessionClosed(session: RCCallSession, summary: IEndSummary): void;
 }
@@ -42,6 +46,8 @@ export interface SessionInit {
   /** Everyone in the call with their state (self included). */
   users: { userId: string; state: RCCallUserState; profile?: UserProfile }[];
   localTracks: CallLocalTrack[];
+  /** Capture constraints given to `call` / `callInGroup` (reused when the camera is turned back on). */
+  constraints?: ICallConstraints;
 }
 
 interface UserEntry {
@@ -58,6 +64,7 @@ export class RCCallSession {
   private media: SessionMedia | undefined;
   private beginTimestamp = 0;
   private endReason: RCCallEndReason | null = null;
+  private constraints: ICallConstraints | undefined;
 
   /** @internal */
   constructor(
@@ -65,6 +72,7 @@ export class RCCallSession {
     private readonly host: SessionHost,
   ) {
     this.mediaType = init.mediaType;
+    this.constraints = init.constraints;
     for (const user of init.users)
       this.users.set(user.userId, { state: user.state, isCaller: user.userId === init.callerId, profile: user.profile });
     if (init.localTracks.length > 0) this.media = new SessionMedia(init.callId, this.mediaHost(), init.localTracks);
@@ -127,6 +135,7 @@ export class RCCallSession {
       return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
     }
     await this.host.hangUpOthers(this);
+    this.constraints = constraints;
     const captured = await captureForCall(this.host.rtc, this.mediaType, constraints, this.host.options.isAllowDemotionGetStream === true);
     if (captured.code !== RCCallErrorCode.SUCCESS || !captured.tracks) {
       this.sendHangup(RCCallEndReason.GET_MEDIA_RESOURCES_ERROR);
@@ -186,6 +195,110 @@ export class RCCallSession {
     return { code: RCCallErrorCode.SUCCESS };
   }
 
+  /** Invite more users into a group call (CallLib `invite`). Users already in the call are ignored. */
+  async invite(
+    userIds: string[],
+    options: { extra?: string; pushTitle?: string; pushContent?: string } = {},
+  ): Promise<{ code: RCCallErrorCode }> {
+    assertUserIds(userIds, 'RCCallSession invite');
+    if (this.init.conversationType !== ConversationType.GROUP) return { code: RCCallErrorCode.CONVERSATION_NOT_GROUP_ERROR };
+    if (userIds.includes(this.init.selfId)) return { code: RCCallErrorCode.PARAM_ERROR };
+    const fresh = [...new Set(userIds)].filter((id) => this.users.get(id) === undefined);
+    if (fresh.length === 0) return { code: RCCallErrorCode.SUCCESS };
+    const result = await this.host.context.request({
+      t: 'call.invite_members',
+      callId: this.init.callId,
+      userIds: fresh,
+      ...(options.extra === undefined ? {} : { extra: options.extra }),
+      ...this.host.invitePush(this.mediaType, options),
+      user: this.host.profile(),
+    });
+    if (result.code !== RCCallErrorCode.SUCCESS) return { code: result.code };
+    for (const userId of fresh) this.setUser(userId, RCCallUserState.WAITING);
+    return { code: RCCallErrorCode.SUCCESS };
+  }
+
+  /** Downgrade the call from audio+video to audio (one way); the others get `onMediaModify`. */
+  async descendAbility(): Promise<{ code: RCCallErrorCode }> {
+    if (this.mediaType === RCCallMediaType.AUDIO) return { code: RCCallErrorCode.SUCCESS };
+    const result = await this.host.context.request({
+      t: 'call.modify_media',
+      callId: this.init.callId,
+      mediaType: RCCallMediaType.AUDIO,
+      user: this.host.profile(),
+    });
+    if (result.code !== RCCallErrorCode.SUCCESS) return { code: result.code };
+    await this.downgradeLocally();
+    return { code: RCCallErrorCode.SUCCESS };
+  }
+
+  private async downgradeLocally(): Promise<void> {
+    this.mediaType = RCCallMediaType.AUDIO;
+    await this.media?.dropVideo();
+  }
+
+  /** Camera off: mute, and with `isOffCameraWhenVideoDisable` (default) unpublish and release the camera. */
+  async disableVideoTrack(): Promise<{ code: RCCallErrorCode }> {
+    const video = this.media?.localVideo();
+    if (!video || !this.media?.getRoom()) return { code: RCCallErrorCode.MISSING_VIDEO_TRACK_ERROR };
+    if (this.host.options.isOffCameraWhenVideoDisable === false) {
+      video.mute();
+      return { code: RCCallErrorCode.SUCCESS };
+    }
+    const code = await this.media.dropVideo();
+    return { code: code === RCRTCCode.SUCCESS ? RCCallErrorCode.SUCCESS : RCCallErrorCode.UNPUBLISH_VIDEO_ERROR };
+  }
+
+  /** Camera on again: unmute, or (with `isOffCameraWhenVideoDisable`) capture, publish and report a new track. */
+  async enableVideoTrack(): Promise<{ code: RCCallErrorCode }> {
+    if (!this.media || this.mediaType !== RCCallMediaType.AUDIO_VIDEO) return { code: RCCallErrorCode.MISSING_VIDEO_TRACK_ERROR };
+    const existing = this.media.localVideo();
+    if (this.host.options.isOffCameraWhenVideoDisable === false || existing) {
+      if (!existing) return { code: RCCallErrorCode.MISSING_VIDEO_TRACK_ERROR };
+      existing.unmute();
+      return { code: RCCallErrorCode.SUCCESS };
+    }
+    return this.replaceCamera(this.constraints?.video);
+  }
+
+  /**
+   * OpenCall extension (CallLib cannot switch cameras mid-call): capture another camera
+   * (`{cameraId}` or `{faceMode}`), publish it in place of the current one, then `onTrackReady`.
+   */
+  async changeVideoDevice(constraints?: ICallConstraints['video']): Promise<{ code: RCCallErrorCode }> {
+    assertConstraints(constraints === undefined ? undefined : { video: constraints }, 'RCCallSession changeVideoDevice');
+    if (!this.media || this.mediaType !== RCCallMediaType.AUDIO_VIDEO) return { code: RCCallErrorCode.MISSING_VIDEO_TRACK_ERROR };
+    this.constraints = { ...this.constraints, ...(constraints === undefined ? {} : { video: constraints }) };
+    return this.replaceCamera(constraints ?? this.constraints.video);
+  }
+
+  private async replaceCamera(profile: ICallConstraints['video']): Promise<{ code: RCCallErrorCode }> {
+    const created = await this.host.rtc.createCameraVideoTrack(CALL_TRACK_TAG, profile);
+    if (created.code !== RCRTCCode.SUCCESS || !created.track || !this.media) return { code: RCCallErrorCode.GET_LOCAL_VIDEO_TRACK_ERROR };
+    const track = created.track;
+    track.mute();
+    const code = await this.media.replaceTrack(track);
+    if (code !== RCRTCCode.SUCCESS) return { code: RCCallErrorCode.VIDEO_PUBLISH_ERROR };
+    track.unmute();
+    this.emit('onTrackReady', track, this);
+    return { code: RCCallErrorCode.SUCCESS };
+  }
+
+  /** Capture another microphone (default device without arguments) and publish it in place of the current one. */
+  async changeAudioDevice(audioConstraints?: ICallConstraints['audio']): Promise<{ code: RCCallErrorCode }> {
+    assertConstraints(audioConstraints === undefined ? undefined : { audio: audioConstraints }, 'RCCallSession changeAudioDevice');
+    const created = await this.host.rtc.createMicrophoneAudioTrack(CALL_TRACK_TAG, audioConstraints);
+    if (created.code !== RCRTCCode.SUCCESS || !created.track) return { code: RCCallErrorCode.GET_LOCAL_AUDIO_TRACK_ERROR };
+    if (!this.media) {
+      created.track.destroy();
+      return { code: RCCallErrorCode.GET_LOCAL_AUDIO_TRACK_ERROR };
+    }
+    const track = created.track;
+    this.emit('onTrackReady', track, this);
+    const code = await this.media.replaceTrack(track);
+    return { code: code === RCRTCCode.SUCCESS ? RCCallErrorCode.SUCCESS : RCCallErrorCode.AUDIO_PUBLISH_ERROR };
+  }
+
   /** @internal A call event for this session from the server. */
   handleEvent(event: CallEvent): void {
     if (this.state === RCCallSessionState.END) return;
@@ -207,6 +320,22 @@ export class RCCallSession {
         break;
       case 'call.ended':
         void this.end(event.reason);
+        break;
+      case 'call.members_invited':
+        this.mergeProfile(event.inviterId, event.user);
+        for (const userId of event.userIds) this.setUser(userId, RCCallUserState.WAITING);
+        this.emit(
+          'onMemberModify',
+          this.sender(event.inviterId),
+          event.userIds.map((userId) => ({ userId })),
+          this,
+        );
+        break;
+      case 'call.media_modified':
+        this.mergeProfile(event.userId, event.user);
+        void this.downgradeLocally().then(() => this.emit('onMediaModify', this.sender(event.userId), event.mediaType, this));
+        break;
+      case 'call.offline_record':
         break;
       default: {
         const unreachable: never = event;

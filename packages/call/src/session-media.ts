@@ -109,6 +109,32 @@ export class SessionMedia {
     return false;
   }
 
+  /** The local video track, if any. */
+  localVideo(): CallLocalTrack | undefined {
+    return this.localTracks.find((t) => t.isVideoTrack());
+  }
+
+  /** Unpublish (when in the room) and destroy the local video track. Returns the RTC code of the unpublish. */
+  async dropVideo(): Promise<number> {
+    const video = this.localVideo();
+    if (!video) return RCRTCCode.SUCCESS;
+    video.mute();
+    const { code } = this.room ? await this.room.unpublish([video]) : { code: RCRTCCode.SUCCESS };
+    video.destroy();
+    this.localTracks = this.localTracks.filter((t) => t !== video);
+    return code;
+  }
+
+  /** Put `track` in place of the local tracks of its kind (destroying them) and publish it when in the room. */
+  async replaceTrack(track: CallLocalTrack): Promise<number> {
+    const sameKind = (t: CallLocalTrack) => t.isVideoTrack() === track.isVideoTrack();
+    const old = this.localTracks.filter(sameKind);
+    this.localTracks = [...this.localTracks.filter((t) => !sameKind(t)), track];
+    const { code } = this.room ? await this.room.publish([track]) : { code: RCRTCCode.SUCCESS };
+    for (const t of old) t.destroy();
+    return code;
+  }
+
   /** Leave the room (if joined) and destroy every local track. Idempotent. */
   async stop(): Promise<void> {
     if (this.stopped) return;

@@ -107,6 +107,13 @@ export interface IOfflineRecord {
   duration: number;
 }
 
+/** A media room one of the user's devices is in (engine `IRTCJoinedInfo`). */
+export interface IRTCJoinedInfo {
+  deviceId: string;
+  roomId: string;
+  joinTime: number;
+}
+
 export interface IPushConfig {
   pushTitle?: string;
   pushContent?: string;

@@ -74,14 +74,15 @@ export function assertCallParams(params: unknown, where: string, group: boolean)
   for (const key of ['channelId', 'extra', 'pushTitle', 'pushContent']) {
     if (params[key] !== undefined && typeof params[key] !== 'string') throw new Error(`[${where}] '${key}' must be a string`);
   }
-  if (group) {
-    const { userIds } = params;
-    if (!Array.isArray(userIds) || userIds.length === 0 || !userIds.every(isNonEmptyString)) {
-      throw new Error(`[${where}] 'userIds' must be a non-empty array of non-empty strings`);
-    }
-  }
+  if (group) assertUserIds(params.userIds, where);
 }
 
 export function assertUserId(userId: unknown, where: string): asserts userId is string {
   if (!isNonEmptyString(userId)) throw new Error(`[${where}] 'userId' must be a non-empty string`);
+}
+
+export function assertUserIds(userIds: unknown, where: string): asserts userIds is string[] {
+  if (!Array.isArray(userIds) || userIds.length === 0 || !userIds.every(isNonEmptyString)) {
+    throw new Error(`[${where}] 'userIds' must be a non-empty array of non-empty strings`);
+  }
 }

@@ -50,9 +50,46 @@ export const CallHangupRequest = z.object({
   callId: CallId,
   reason: z.optional(EndReason),
   user: z.optional(UserProfile),
+  /** Push shown to callees who are offline (`setPushConfig`'s hang-up config). */
+  pushTitle: z.optional(ShortText),
+  pushContent: z.optional(ShortText),
 });
 
-export const CALL_REQUESTS = [CallInviteRequest, CallRingingRequest, CallAcceptRequest, CallHangupRequest] as const;
+/** Invite more users into a group call (`session.invite`). Users already in the call are ignored. */
+export const CallInviteMembersRequest = z.object({
+  t: z.literal('call.invite_members'),
+  rid,
+  callId: CallId,
+  userIds: z.array(UserId).check(z.minLength(1), z.maxLength(64)),
+  extra: z.optional(ShortText),
+  pushTitle: z.optional(ShortText),
+  pushContent: z.optional(ShortText),
+  user: z.optional(UserProfile),
+});
+
+/** Downgrade the call's media (`descendAbility`): only AUDIO_VIDEO → AUDIO. */
+export const CallModifyMediaRequest = z.object({
+  t: z.literal('call.modify_media'),
+  rid,
+  callId: CallId,
+  mediaType: z.literal(1),
+  user: z.optional(UserProfile),
+});
+
+/** Rooms this user's devices are in (`getJoinedUserInfo`). Response data: `{ rooms: JoinedRoomInfo[] }`. */
+export const CallJoinedInfoRequest = z.object({ t: z.literal('call.joined_info'), rid, userId: UserId });
+export const JoinedRoomInfo = z.object({ deviceId: DeviceId, roomId: CallId, joinTime: Count });
+export type JoinedRoomInfo = z.infer<typeof JoinedRoomInfo>;
+
+export const CALL_REQUESTS = [
+  CallInviteRequest,
+  CallRingingRequest,
+  CallAcceptRequest,
+  CallHangupRequest,
+  CallInviteMembersRequest,
+  CallModifyMediaRequest,
+  CallJoinedInfoRequest,
+] as const;
 export const CallRequest = z.discriminatedUnion('t', [...CALL_REQUESTS]);
 export type CallRequest = z.infer<typeof CallRequest>;
 
@@ -82,6 +119,8 @@ export const CallInvitedEvent = z.object({
    * BUSY_LINE, as CallLib does. The server has already recorded it.
    */
   busy: z.boolean(),
+  /** With `busy`: BUSY_LINE (4) on the device that is in the other call, OTHER_CLIENT_IN_CALL (22) on the user's other devices. */
+  busyReason: z.optional(z.literal([4, 22])),
 });
 export type CallInvitedEvent = z.infer<typeof CallInvitedEvent>;
 
@@ -122,6 +161,47 @@ export const CallEndedEvent = z.object({
 });
 export type CallEndedEvent = z.infer<typeof CallEndedEvent>;
 
-export const CALL_EVENTS = [CallInvitedEvent, CallRingingEvent, CallAcceptedEvent, CallMemberLeftEvent, CallEndedEvent] as const;
+/** Someone in the call invited more users (sent to those already in the call). */
+export const CallMembersInvitedEvent = z.object({
+  type: z.literal('call.members_invited'),
+  ...callEventBase,
+  inviterId: UserId,
+  userIds: z.array(UserId),
+  user: z.optional(UserProfile),
+});
+/** Someone changed the call's media type (downgrade to audio). */
+export const CallMediaModifiedEvent = z.object({
+  type: z.literal('call.media_modified'),
+  ...callEventBase,
+  userId: UserId,
+  mediaType: MediaType,
+  user: z.optional(UserProfile),
+});
+/** A call this user missed while offline (CallLib `IOfflineRecord`), delivered on connect. */
+export const CallOfflineRecordEvent = z.object({
+  type: z.literal('call.offline_record'),
+  ...callEventBase,
+  conversationType: ConversationTypeOfCall,
+  targetId: z.string(),
+  channelId: z.string(),
+  inviterId: UserId,
+  mediaType: MediaType,
+  endReason: EndReason,
+  beginTimestamp: Count,
+  endTimestamp: Count,
+  duration: Count,
+});
+export type CallOfflineRecordEvent = z.infer<typeof CallOfflineRecordEvent>;
+
+export const CALL_EVENTS = [
+  CallInvitedEvent,
+  CallRingingEvent,
+  CallAcceptedEvent,
+  CallMemberLeftEvent,
+  CallEndedEvent,
+  CallMembersInvitedEvent,
+  CallMediaModifiedEvent,
+  CallOfflineRecordEvent,
+] as const;
 export const CallEvent = z.discriminatedUnion('type', [...CALL_EVENTS]);
 export type CallEvent = z.infer<typeof CallEvent>;

@@ -70,3 +70,56 @@ export interface DevTokenReply {
   userId: string;
   token: string;
 }
+
+/** An integer field in `[min, max]`, given as a decimal string (forms) or a JSON number. */
+export function intField(min: number, max: number) {
+  return z.pipe(
+    z.pipe(
+      z.union([z.string().check(z.regex(/^\d{1,15}$/)), z.number()]),
+      z.transform((v: string | number) => Number(v)),
+    ),
+    z.int().check(z.gte(min), z.lte(max)),
+  );
+}
+
+/** `/user/blacklist/add.json` and `/user/blacklist/remove.json` (also the `blocklist` spelling). */
+export const BlacklistChangeBody = z.object({ userId: UserId, blackUserId: repeated(UserId, 20) });
+export type BlacklistChangeBody = z.infer<typeof BlacklistChangeBody>;
+/** `/user/blacklist/query.json`: `size` defaults to 1000 (the maximum). */
+export const BlacklistQueryBody = z.object({
+  userId: UserId,
+  pageToken: z.optional(z.string().check(z.maxLength(256))),
+  size: z.optional(intField(1, 1000)),
+});
+export type BlacklistQueryBody = z.infer<typeof BlacklistQueryBody>;
+export interface BlacklistQueryReply extends ServerApiOk {
+  users: string[];
+  /** Present only when another page exists; pass it back as `pageToken`. */
+  next?: string;
+}
+
+/** `/user/block.json`: ban up to 20 users for `minute` minutes (1…43200 = 30 days). */
+export const UserBlockBody = z.object({ userId: repeated(UserId, 20), minute: intField(1, 43_200) });
+export type UserBlockBody = z.infer<typeof UserBlockBody>;
+export const UserUnblockBody = z.object({ userId: repeated(UserId, 20) });
+export type UserUnblockBody = z.infer<typeof UserUnblockBody>;
+/** `/user/block/query.json`: `page` 0/absent = no paging (first 1000); `size` default 50. */
+export const UserBlockQueryBody = z.object({
+  page: z.optional(intField(0, 1_000_000)),
+  size: z.optional(intField(1, 1000)),
+});
+export type UserBlockQueryBody = z.infer<typeof UserBlockQueryBody>;
+export interface UserBlockQueryReply extends ServerApiOk {
+  /** `blockEndTime` is `YYYY-MM-DD HH:MM:SS`, UTC. */
+  users: { userId: string; blockEndTime: string }[];
+}
+
+/** A 0/1 switch, as a form string or a JSON number. */
+const Switch01 = intField(0, 1);
+/** `/opencall/app/service.json` (OpenCall only): switch the app's audio and/or video call service. */
+export const AppServiceBody = z.object({ audio: z.optional(Switch01), video: z.optional(Switch01) });
+export type AppServiceBody = z.infer<typeof AppServiceBody>;
+export interface AppServiceReply extends ServerApiOk {
+  audio: 0 | 1;
+  video: 0 | 1;
+}

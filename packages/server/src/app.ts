@@ -3,6 +3,7 @@
  * Teardown order (close()): stop accepting → close IM connections → stop call timers → HTTP → storage.
  */
 import { resolve } from 'node:path';
+import { ErrorCode } from '@opencall/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { openSqliteStorage } from './adapters/storage/sqlite/open-sqlite-storage.js';
@@ -12,6 +13,7 @@ import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { CallService } from './services/call/call-service.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
+import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
@@ -34,7 +36,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const app = await ensureDefaultApp(storage, config, logger);
   const tokens = createTokenService(storage);
   const registry = new ConnectionRegistry(logger);
-  const calls = new CallService({ storage, registry, logger, ringTimeoutMs: config.ringTimeoutMs });
+  const calls = new CallService({
+    storage,
+    registry,
+    logger,
+    ringTimeoutMs: config.ringTimeoutMs,
+    reconnectGraceMs: config.reconnectGraceMs,
+    push: config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, logger) : noPush,
+  });
 
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -46,6 +55,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     logger,
     onTokensRevoked: (appKey, userIds, before) => registry.closeRevoked(appKey, userIds, before),
+    onUsersBanned: (appKey, userIds) => {
+      calls.usersBanned(appKey, userIds);
+      registry.closeUsers(appKey, userIds, ErrorCode.RC_CONN_USER_BLOCKED, 'banned by the server');
+    },
+    apiRatePerSec: config.apiRatePerSec,
   });
   await registerStaticRoutes(http, {
     sdkDir: resolve(repoRoot, 'dist/sdk'),

@@ -19,6 +19,47 @@ export interface ServerConfig {
   production: boolean;
   /** pino level (env LOG_LEVEL, default info). */
   logLevel: string;
+  /** Webhook that receives push notices for offline callees (env OPENCALL_PUSH_WEBHOOK_URL; unset = no push). */
+  pushWebhookUrl: string | undefined;
+  /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
+  reconnectGraceMs: number;
+  /** Server-API requests per second per App Key (env OPENCALL_API_RATE_PER_SEC, default 100; getToken twice that). */
+  apiRatePerSec: number;
+  /** `off` disables the SFU: group calls use a P2P mesh (env OPENCALL_SFU, default auto). */
+  sfu: 'auto' | 'off';
+  /** Running Janus instances (env OPENCALL_JANUS_URLS, comma list of ws:// URLs); empty = local Janus if installed. */
+  janusUrls: string[];
+  /** Janus binary for the local mode (env OPENCALL_JANUS_BIN, default `janus` on PATH). */
+  janusBinary: string;
+  /** Interface(s) the local Janus gathers ICE on (env OPENCALL_JANUS_ICE_INTERFACE → `ice_enforce_list`). */
+  janusIceInterface: string | undefined;
+  /** Address the local Janus announces (env OPENCALL_JANUS_NAT_1_1 → `nat_1_1_mapping`). */
+  janusNat11Mapping: string | undefined;
+  /** RTP port range of the local Janus (env OPENCALL_JANUS_RTP_PORTS, default 20000-29999). */
+  janusRtpPorts: readonly [number, number];
+  /** TURN URLs handed to clients (env OPENCALL_TURN_URLS, comma list); needs `turnSecret`. */
+  turnUrls: string[];
+  /** coturn `static-auth-secret` (env OPENCALL_TURN_SECRET). */
+  turnSecret: string | undefined;
+  /** Lifetime of TURN credentials in seconds (env OPENCALL_TURN_TTL_S, default 86400). */
+  turnTtlS: number;
+}
+
+function listFromEnv(raw: string | undefined): string[] {
+  return (raw ?? '')
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+}
+
+function portRangeFromEnv(raw: string | undefined): readonly [number, number] {
+  if (!raw) return [20000, 29999];
+  const match = /^(\d+)-(\d+)$/.exec(raw);
+  const range = match ? ([Number(match[1]), Number(match[2])] as const) : undefined;
+  if (!range || range[0] < 1024 || range[1] > 65535 || range[1] <= range[0]) {
+    throw new Error(`OPENCALL_JANUS_RTP_PORTS must look like 20000-29999, got ${JSON.stringify(raw)}`);
+  }
+  return range;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -42,5 +83,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     heartbeatMs: intFromEnv(env, 'OPENCALL_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 1000, 120_000),
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL || 'info',
+    pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
+    reconnectGraceMs: intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000),
+    apiRatePerSec: intFromEnv(env, 'OPENCALL_API_RATE_PER_SEC', 100, 1, 1_000_000),
+    sfu: env.OPENCALL_SFU === 'off' ? 'off' : 'auto',
+    janusUrls: listFromEnv(env.OPENCALL_JANUS_URLS),
+    janusBinary: env.OPENCALL_JANUS_BIN || 'janus',
+    janusIceInterface: env.OPENCALL_JANUS_ICE_INTERFACE || undefined,
+    janusNat11Mapping: env.OPENCALL_JANUS_NAT_1_1 || undefined,
+    janusRtpPorts: portRangeFromEnv(env.OPENCALL_JANUS_RTP_PORTS),
+    turnUrls: listFromEnv(env.OPENCALL_TURN_URLS),
+    turnSecret: env.OPENCALL_TURN_SECRET || undefined,
+    turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 86_400, 60, 30 * 86_400),
   };
 }

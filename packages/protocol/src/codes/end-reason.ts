@@ -106,4 +106,5 @@ export const CLIENT_STATED_END_REASONS: readonly RCCallEndReason[] = [
   RCCallEndReason.PUBLISH_ERROR,
   RCCallEndReason.SUBSCRIBE_ERROR,
   RCCallEndReason.ACCEPT_SYSTEM_CALL,
+  RCCallEndReason.SERVICE_NOT_OPENED,
 ];

@@ -66,7 +66,14 @@ export async function ensureDefaultApp(storage: Storage, config: ServerConfig, l
 
   let app: AppRecord;
   if (config.appSecret !== undefined) {
-    app = stored ?? { appKey, appSecret: config.appSecret, name: 'default', createdAt: Date.now() };
+    app = stored ?? {
+      appKey,
+      appSecret: config.appSecret,
+      name: 'default',
+      createdAt: Date.now(),
+      audioCallEnabled: true,
+      videoCallEnabled: true,
+    };
     if (!stored || stored.appSecret !== config.appSecret) {
       if (stored) logger.warn({ appKey }, 'OPENCALL_APP_SECRET differs from the stored secret: updating it (old tokens become invalid)');
       app = { ...app, appSecret: config.appSecret };
@@ -75,7 +82,14 @@ export async function ensureDefaultApp(storage: Storage, config: ServerConfig, l
   } else if (stored) {
     app = stored;
   } else {
-    app = { appKey, appSecret: generateAppSecret(), name: 'default', createdAt: Date.now() };
+    app = {
+      appKey,
+      appSecret: generateAppSecret(),
+      name: 'default',
+      createdAt: Date.now(),
+      audioCallEnabled: true,
+      videoCallEnabled: true,
+    };
     await storage.apps.upsert(app);
     announceGenerated(logger, app.appKey, app.appSecret, generatedKey);
   }

@@ -10,8 +10,22 @@ let clock: number;
 
 beforeEach(async () => {
   storage = await openSqliteStorage(':memory:');
-  await storage.apps.upsert({ appKey: 'appone', appSecret: 'secret-one-0123456789', name: '', createdAt: 0 });
-  await storage.apps.upsert({ appKey: 'apptwo', appSecret: 'secret-two-0123456789', name: '', createdAt: 0 });
+  await storage.apps.upsert({
+    appKey: 'appone',
+    appSecret: 'secret-one-0123456789',
+    name: '',
+    createdAt: 0,
+    audioCallEnabled: true,
+    videoCallEnabled: true,
+  });
+  await storage.apps.upsert({
+    appKey: 'apptwo',
+    appSecret: 'secret-two-0123456789',
+    name: '',
+    createdAt: 0,
+    audioCallEnabled: true,
+    videoCallEnabled: true,
+  });
   clock = 1_700_000_000_000;
   tokens = createTokenService(storage, () => clock);
 });
@@ -36,7 +50,14 @@ describe('token service', () => {
 
   it('stays ≤ 256 bytes with a 64-character app key and user id', async () => {
     const appKey = 'k'.repeat(64);
-    await storage.apps.upsert({ appKey, appSecret: 'x'.repeat(32), name: '', createdAt: 0 });
+    await storage.apps.upsert({
+      appKey,
+      appSecret: 'x'.repeat(32),
+      name: '',
+      createdAt: 0,
+      audioCallEnabled: true,
+      videoCallEnabled: true,
+    });
     const token = await tokens.issue(appKey, 'u'.repeat(64));
     expect(Buffer.byteLength(token)).toBeLessThanOrEqual(MAX_TOKEN_BYTES);
     expect(await tokens.verify(token)).toMatchObject({ ok: true, userId: 'u'.repeat(64) });
@@ -78,7 +99,14 @@ describe('token service', () => {
   it('a token whose app no longer exists → 31002', async () => {
     const other = await openSqliteStorage(':memory:');
     try {
-      await other.apps.upsert({ appKey: 'ghost', appSecret: 'ghost-secret-000000', name: '', createdAt: 0 });
+      await other.apps.upsert({
+        appKey: 'ghost',
+        appSecret: 'ghost-secret-000000',
+        name: '',
+        createdAt: 0,
+        audioCallEnabled: true,
+        videoCallEnabled: true,
+      });
       const token = await createTokenService(other).issue('ghost', 'alice');
       expect(await tokens.verify(token)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_ID_REJECT });
     } finally {
@@ -88,7 +116,14 @@ describe('token service', () => {
 
   it('rotating the app secret invalidates tokens (31004)', async () => {
     const token = await tokens.issue('appone', 'alice');
-    await storage.apps.upsert({ appKey: 'appone', appSecret: 'rotated-secret-000000', name: '', createdAt: 0 });
+    await storage.apps.upsert({
+      appKey: 'appone',
+      appSecret: 'rotated-secret-000000',
+      name: '',
+      createdAt: 0,
+      audioCallEnabled: true,
+      videoCallEnabled: true,
+    });
     expect(await tokens.verify(token)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_TOKEN_INCORRECT });
   });
 
@@ -101,5 +136,19 @@ describe('token service', () => {
     expect(await tokens.verify(old)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_TOKEN_EXPIRED });
     expect(await tokens.verify(fresh)).toMatchObject({ ok: true, userId: 'alice' });
     expect(await tokens.verify(bobs)).toMatchObject({ ok: true, userId: 'bob' });
+  });
+
+  it('a banned user is refused with 31009 until the ban ends or is lifted; others are not', async () => {
+    const alice = await tokens.issue('appone', 'alice');
+    const bob = await tokens.issue('appone', 'bob');
+    await storage.bans.ban('appone', ['alice'], clock + 60_000);
+    expect(await tokens.verify(alice)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_USER_BLOCKED });
+    expect(await tokens.verify(bob)).toMatchObject({ ok: true, userId: 'bob' });
+    clock += 60_000;
+    expect(await tokens.verify(alice)).toMatchObject({ ok: true, userId: 'alice' });
+    await storage.bans.ban('appone', ['alice'], clock + 1000);
+    expect(await tokens.verify(alice)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_USER_BLOCKED });
+    await storage.bans.unban('appone', ['alice']);
+    expect(await tokens.verify(alice)).toMatchObject({ ok: true, userId: 'alice' });
   });
 });

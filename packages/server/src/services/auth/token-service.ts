@@ -3,7 +3,8 @@
  *   payload = "1\n<appKey>\n<userId>\n<issuedAt ms, base36>\n<nonce>"
  *   mac     = HMAC-SHA256(appSecret, payload part as sent)
  * Keying by the app secret means rotating the secret invalidates every token (as RongCloud);
- * `/user/token/expire.json` revokes by issue time through the user's `tokensValidAfter`.
+ * `/user/token/expire.json` revokes by issue time through the user's `tokensValidAfter`; a user
+ * with an active ban (`/user/block.json`) is refused with 31009 whatever the token.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@opencall/protocol';
@@ -42,7 +43,7 @@ function incorrect(message: string): TokenCheck {
  * Issues and verifies tokens against the apps and users in `storage`.
  * @param now clock (ms), injectable for tests
  */
-export function createTokenService(storage: Pick<Storage, 'apps' | 'users'>, now: () => number = Date.now): TokenService {
+export function createTokenService(storage: Pick<Storage, 'apps' | 'users' | 'bans'>, now: () => number = Date.now): TokenService {
   return {
     async issue(appKey, userId) {
       const app = await storage.apps.get(appKey);
@@ -76,6 +77,10 @@ export function createTokenService(storage: Pick<Storage, 'apps' | 'users'>, now
       const user = await storage.users.get(payload.appKey, payload.userId);
       if (user && payload.issuedAt < user.tokensValidAfter) {
         return { ok: false, code: ErrorCode.RC_CONN_TOKEN_EXPIRED, message: 'token expired or revoked' };
+      }
+      const bannedUntil = await storage.bans.bannedUntil(payload.appKey, payload.userId, now());
+      if (bannedUntil !== undefined) {
+        return { ok: false, code: ErrorCode.RC_CONN_USER_BLOCKED, message: `user is banned until ${new Date(bannedUntil).toISOString()}` };
       }
       return { ok: true, appKey: payload.appKey, userId: payload.userId, issuedAt: payload.issuedAt };
     },

@@ -1,18 +1,26 @@
 /**
  * The server-authoritative call service (DESIGN.md §2): validates intents, drives the call and
- * participant machines, runs ring and reconnect-grace timers, fans out events, stores the record.
+ * participant machines, runs ring timers, fans out events, stores the record.
  *
  * Reasons: a leaver's own reason goes to the others in `call.member_left` (they map it with
  * `toRemoteEndReason`); when the call ends, each remaining participant gets `call.ended` with the
  * remote form of the reason of the leave that ended it.
+ *
+ * Multi-device rules (README "Calls and devices"): a user is in at most one call. Inviting a user who
+ * is in another call ends the invite for them at once — BUSY_LINE (4) when no other device of theirs
+ * is connected, else OTHER_CLIENT_IN_CALL (22). A user who answers or places a call stops ringing for
+ * every other call with OTHER_CLIENT_JOINED_CALL (21).
  */
 import {
   type CallInviteRequest,
   CLIENT_STATED_END_REASONS,
   ConversationType,
+  defaultPushTitle,
+  type JoinedRoomInfo,
   RCCallEndReason,
   RCCallErrorCode,
-  type RCCallMediaType,
+  RCCallMediaType,
+  RCRTCCode,
   toRemoteEndReason,
   type UserProfile,
 } from '@opencall/protocol';
@@ -20,11 +28,14 @@ import type { Logger } from 'pino';
 import type { Storage } from '../../ports.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
+import { noPush, type PushProvider } from '../push/push-provider.js';
 import { Call, type Participant } from './call.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
+import { DevicePresence } from './device-presence.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
+import { OfflineRecords } from './offline-records.js';
 
 export interface IntentResult {
   code: number;
@@ -39,46 +50,76 @@ export interface CallServiceOptions {
   ringTimeoutMs: number;
   /** How long a participant's chosen device may be disconnected before it leaves with NETWORK_ERROR. */
   reconnectGraceMs?: number;
+  push?: PushProvider;
   now?: () => number;
 }
 
+type InviteBody = Omit<CallInviteRequest, 't' | 'rid'>;
+type PushText = { pushTitle?: string | undefined; pushContent?: string | undefined };
+
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
-const fail = (code: RCCallErrorCode, message: string): IntentResult => ({ code, message });
+const fail = (code: number, message: string): IntentResult => ({ code, message });
+/** Reasons after which the leaver's own devices are told (they did not ask to leave). */
+const IMPOSED_REASONS: readonly RCCallEndReason[] = [
+  RCCallEndReason.NO_RESPONSE,
+  RCCallEndReason.NETWORK_ERROR,
+  RCCallEndReason.KICKED_BY_SERVER,
+  RCCallEndReason.OTHER_CLIENT_JOINED_CALL,
+];
 
 export class CallService {
   readonly calls = new CallDirectory();
   readonly media: MediaRelay;
   private readonly fanout: CallFanout;
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private readonly presence: DevicePresence;
+  private readonly offline: OfflineRecords;
+  private readonly push: PushProvider;
   private readonly now: () => number;
-  private readonly graceMs: number;
 
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.graceMs = options.reconnectGraceMs ?? 20_000;
+    this.push = options.push ?? noPush;
     this.fanout = new CallFanout(options.registry);
     this.media = new MediaRelay(this.calls, options.registry);
-    options.registry.onConnected((connection) => this.deviceConnected(connection));
-    options.registry.onDisconnected((connection) => this.deviceDisconnected(connection));
+    this.offline = new OfflineRecords(options.storage, options.logger);
+    this.presence = new DevicePresence(
+      this.calls,
+      {
+        isDeviceOnline: (appKey, userId, deviceId) => options.registry.deviceConnection(appKey, userId, deviceId) !== undefined,
+        replayInvite: (connection, call) =>
+          connection.sendEvent(invitedEventFor(call, call.participants.get(connection.userId)!, this.now())),
+        deliverOfflineRecords: (connection) => this.offline.deliver(connection),
+        graceExpired: (call, userId, deviceId) => {
+          const participant = call.participants.get(userId);
+          if (call.state !== 'ended' && participant && participant.state !== 'left' && participant.deviceId === deviceId) {
+            this.leave(call, participant, RCCallEndReason.NETWORK_ERROR, undefined);
+          }
+        },
+      },
+      options.reconnectGraceMs ?? 20_000,
+    );
+    options.registry.onConnected((connection) => this.presence.connected(connection));
+    options.registry.onDisconnected((connection) => this.presence.disconnected(connection));
   }
 
-  async invite(from: ImConnection, request: Omit<CallInviteRequest, 't' | 'rid'>): Promise<IntentResult> {
+  async invite(from: ImConnection, request: InviteBody): Promise<IntentResult> {
     const { appKey, userId } = from;
     const invitees = [...new Set(request.userIds)];
     if (invitees.includes(userId) || request.targetId === userId) return fail(RCCallErrorCode.PARAM_ERROR, 'cannot call yourself');
-    if (request.conversationType === ConversationType.PRIVATE && (invitees.length !== 1 || invitees[0] !== request.targetId)) {
+    const isGroup = request.conversationType === ConversationType.GROUP;
+    if (!isGroup && (invitees.length !== 1 || invitees[0] !== request.targetId)) {
       return fail(RCCallErrorCode.PARAM_ERROR, 'a private call invites exactly its targetId');
     }
-    if (request.conversationType === ConversationType.GROUP) {
-      const members = new Set(await this.options.storage.groups.members(appKey, request.targetId));
-      if (!members.has(userId)) return fail(RCCallErrorCode.NOT_IN_GROUP, 'caller is not a member of the group');
-      const outsider = invitees.find((id) => !members.has(id));
-      if (outsider) return fail(RCCallErrorCode.NOT_IN_GROUP, `${outsider} is not a member of the group`);
+    if (isGroup) {
+      const refused = await this.groupRefusal(appKey, request.targetId, userId, invitees);
+      if (refused) return refused;
+    } else if (await this.options.storage.blacklists.has(appKey, request.targetId, userId)) {
+      return fail(RCCallErrorCode.REJECTED_BY_BLACKLIST, 'the callee has blacklisted you');
     }
     if (this.calls.get(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
-    if (this.calls.callsOf(appKey, userId).length > 0) return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
+    if (this.engagedCall(appKey, userId)) return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
+    this.stopRingingElsewhere(appKey, userId, request.callId);
 
-    const now = this.now();
     const call = new Call({
       appKey,
       callId: request.callId,
@@ -89,32 +130,96 @@ export class CallService {
       callerId: userId,
       callerDeviceId: from.deviceId,
       extra: request.extra ?? '',
-      createdAt: now,
+      createdAt: this.now(),
       callerProfile: request.user,
+      pushTitle: request.pushTitle ?? defaultPushTitle('zh', request.mediaType),
+      pushContent: request.pushContent ?? '',
     });
     this.calls.add(call);
     this.calls.link(call, userId);
-    const busy: Participant[] = [];
+    this.options.logger.info({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
+    await this.addInvitees(call, userId, invitees, request);
+    return ok;
+  }
+
+  async inviteMembers(
+    from: ImConnection,
+    callId: string,
+    userIds: string[],
+    push: PushText & { user?: UserProfile },
+  ): Promise<IntentResult> {
+    const found = this.participantOf(from, callId);
+    if ('code' in found) return found;
+    const { call, participant } = found;
+    if (call.init.conversationType !== ConversationType.GROUP)
+      return fail(RCCallErrorCode.CONVERSATION_NOT_GROUP_ERROR, 'invite is for group calls');
+    const fresh = [...new Set(userIds)].filter(
+      (id) => call.participants.get(id)?.state !== 'waiting' && call.participants.get(id)?.state !== 'keeping',
+    );
+    if (fresh.includes(from.userId)) return fail(RCCallErrorCode.PARAM_ERROR, 'cannot invite yourself');
+    if (fresh.length === 0) return ok;
+    const refused = await this.groupRefusal(call.appKey, call.init.targetId, from.userId, fresh);
+    if (refused) return refused;
+    if (call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
+    if (push.user) participant.profile = push.user;
+    this.fanout.toOthers(call, from.userId, {
+      type: 'call.members_invited',
+      callId,
+      inviterId: from.userId,
+      userIds: fresh,
+      user: participant.profile,
+    });
+    await this.addInvitees(call, from.userId, fresh, push);
+    return ok;
+  }
+
+  /** Group membership of caller and invitees, and their blacklists (103 for those who blocked the inviter). */
+  private async groupRefusal(appKey: string, groupId: string, inviterId: string, invitees: string[]): Promise<IntentResult | undefined> {
+    const members = new Set(await this.options.storage.groups.members(appKey, groupId));
+    if (!members.has(inviterId)) return fail(RCCallErrorCode.NOT_IN_GROUP, 'you are not a member of the group');
+    const outsider = invitees.find((id) => !members.has(id));
+    if (outsider) return fail(RCCallErrorCode.NOT_IN_GROUP, `${outsider} is not a member of the group`);
+    return undefined;
+  }
+
+  private async addInvitees(call: Call, inviterId: string, invitees: string[], push: PushText): Promise<void> {
+    const now = this.now();
+    const blocked = new Set<string>();
+    for (const invitee of invitees) if (await this.options.storage.blacklists.has(call.appKey, invitee, inviterId)) blocked.add(invitee);
+    if (call.state === 'ended') return;
+    const refusals: [Participant, RCCallEndReason][] = [];
     for (const invitee of invitees) {
-      const participant = call.addInvitee(invitee, now + this.options.ringTimeoutMs);
-      if (this.calls.callsOf(appKey, invitee).length > 0) {
-        busy.push(participant);
+      const reachable = this.options.registry.isOnline(call.appKey, invitee);
+      const participant = call.addInvitee(invitee, inviterId, now + this.options.ringTimeoutMs, reachable);
+      if (blocked.has(invitee)) {
+        refusals.push([participant, RCCallEndReason.ADDED_TO_BLACKLIST]);
+        continue;
+      }
+      const other = this.calls.callsOf(call.appKey, invitee, call.callId)[0];
+      if (other) {
+        refusals.push([participant, this.busyInvite(call, participant, other)]);
         continue;
       }
       this.calls.link(call, invitee);
       participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), this.options.ringTimeoutMs);
       participant.ringTimer.unref?.();
+      this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now));
+      if (!reachable) this.pushTo(call, invitee, 'call', push.pushTitle ?? call.init.pushTitle, push.pushContent ?? call.init.pushContent);
     }
-    for (const participant of call.present()) {
-      if (!participant.isCaller && !busy.includes(participant))
-        this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now, false));
+    for (const [participant, reason] of refusals) this.leave(call, participant, reason, undefined);
+  }
+
+  /** Tell a busy invitee's devices and return the invitee's own reason (4 or 22). */
+  private busyInvite(call: Call, participant: Participant, other: Call): RCCallEndReason {
+    const inOther = other.participants.get(participant.userId)?.deviceId;
+    let otherDevices = false;
+    for (const connection of this.options.registry.connectionsOf(call.appKey, participant.userId)) {
+      const reason =
+        inOther === undefined || connection.deviceId === inOther ? RCCallEndReason.BUSY_LINE : RCCallEndReason.OTHER_CLIENT_IN_CALL;
+      if (reason === RCCallEndReason.OTHER_CLIENT_IN_CALL) otherDevices = true;
+      connection.sendEvent(invitedEventFor(call, participant, this.now(), reason));
     }
-    this.options.logger.info({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
-    for (const participant of busy) {
-      this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now, true));
-      this.leave(call, participant, RCCallEndReason.BUSY_LINE, undefined);
-    }
-    return ok;
+    return otherDevices ? RCCallEndReason.OTHER_CLIENT_IN_CALL : RCCallEndReason.BUSY_LINE;
   }
 
   ringing(from: ImConnection, callId: string, profile: UserProfile | undefined): IntentResult {
@@ -142,10 +247,13 @@ export class CallService {
     if (participant.isCaller) return fail(RCCallErrorCode.INVALID_CALL_STATE, 'the caller cannot accept');
     if (participant.deviceId !== undefined) return fail(RCCallErrorCode.ANSWERED_ON_OTHER_DEVICE, 'answered on another device');
     if (participant.state !== 'waiting') return fail(RCCallErrorCode.INVALID_CALL_STATE, `cannot accept while ${participant.state}`);
+    if (this.engagedCall(from.appKey, from.userId, callId)) return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'you are in another call');
+    this.stopRingingElsewhere(from.appKey, from.userId, callId);
     const now = this.now();
     clearTimeout(participant.ringTimer);
     participant.deviceId = from.deviceId;
     participant.joinedAt = now;
+    participant.reached = true;
     if (profile) participant.profile = profile;
     call.move(participant, 'accept');
     if (call.state === 'ringing') call.beginAt = now;
@@ -165,7 +273,13 @@ export class CallService {
     return ok;
   }
 
-  hangup(from: ImConnection, callId: string, statedReason: number | undefined, profile: UserProfile | undefined): IntentResult {
+  hangup(
+    from: ImConnection,
+    callId: string,
+    statedReason: number | undefined,
+    profile: UserProfile | undefined,
+    push: PushText = {},
+  ): IntentResult {
     const found = this.participantOf(from, callId);
     if ('code' in found) return found;
     const { call, participant } = found;
@@ -173,14 +287,82 @@ export class CallService {
       return fail(RCCallErrorCode.PARAM_ERROR, `reason ${statedReason} cannot be stated by a client`);
     }
     if (profile) participant.profile = profile;
-    this.leave(call, participant, statedReason ?? this.automaticReason(participant), from.deviceId);
+    const reason = statedReason ?? this.automaticReason(participant);
+    if (participant.isCaller && !call.hasAnswer()) this.pushHangupToUnreached(call, reason, push);
+    this.leave(call, participant, reason, from.deviceId);
     return ok;
+  }
+
+  /** `descendAbility`: the call becomes audio-only for everyone (one way). */
+  modifyMedia(from: ImConnection, callId: string, profile: UserProfile | undefined): IntentResult {
+    const found = this.participantOf(from, callId);
+    if ('code' in found) return found;
+    const { call, participant } = found;
+    if (call.mediaType === RCCallMediaType.AUDIO) return ok;
+    if (profile) participant.profile = profile;
+    call.mediaType = RCCallMediaType.AUDIO;
+    this.fanout.toOthers(call, from.userId, {
+      type: 'call.media_modified',
+      callId,
+      userId: from.userId,
+      mediaType: call.mediaType,
+      user: participant.profile,
+    });
+    return ok;
+  }
+
+  /** `getJoinedUserInfo`: the media rooms the asking user's devices are in (a user may only ask about themself). */
+  joinedInfo(from: ImConnection, userId: string): IntentResult {
+    if (userId !== from.userId) return { ...ok, data: { rooms: [] } };
+    const rooms: JoinedRoomInfo[] = [];
+    for (const call of this.calls.callsOf(from.appKey, userId)) {
+      const participant = call.participants.get(userId);
+      if (participant?.inRoom && participant.deviceId)
+        rooms.push({ deviceId: participant.deviceId, roomId: call.callId, joinTime: participant.joinedAt });
+    }
+    return { ...ok, data: { rooms } };
+  }
+
+  /** Whether the app's call service for the call's media is on (off → `rtc.join` refused, the call ends with 104). */
+  async serviceOpen(appKey: string, roomId: string): Promise<IntentResult | undefined> {
+    const call = this.calls.get(appKey, roomId);
+    const app = await this.options.storage.apps.get(appKey);
+    if (!call || !app) return undefined;
+    const open = call.mediaType === RCCallMediaType.AUDIO ? app.audioCallEnabled : app.videoCallEnabled;
+    return open ? undefined : fail(RCRTCCode.NOT_OPEN_VIDEO_AUDIO_SERVER, 'the audio/video call service is not enabled for this app');
+  }
+
+  /** Banned users leave every call with KICKED_BY_SERVER (the others see REMOTE_KICKED_BY_SERVER). */
+  usersBanned(appKey: string, userIds: string[]): void {
+    for (const userId of userIds) {
+      for (const call of this.calls.callsOf(appKey, userId)) {
+        const participant = call.participants.get(userId);
+        if (participant && participant.state !== 'left') this.leave(call, participant, RCCallEndReason.KICKED_BY_SERVER, undefined);
+      }
+    }
   }
 
   /** CallLib's automatic reason: CANCEL for a waiting caller, REJECT for a waiting callee, else HANGUP. */
   private automaticReason(participant: Participant): RCCallEndReason {
     if (participant.state === 'waiting') return participant.isCaller ? RCCallEndReason.CANCEL : RCCallEndReason.REJECT;
     return RCCallEndReason.HANGUP;
+  }
+
+  /** The call the user is engaged in (answered, or placing), other than `exceptCallId`. */
+  private engagedCall(appKey: string, userId: string, exceptCallId?: string): Call | undefined {
+    return this.calls.callsOf(appKey, userId, exceptCallId).find((call) => {
+      const participant = call.participants.get(userId);
+      return participant !== undefined && (participant.isCaller || participant.state === 'keeping');
+    });
+  }
+
+  /** The user answered or placed a call: every other call that rings for them stops with 21. */
+  private stopRingingElsewhere(appKey: string, userId: string, exceptCallId: string): void {
+    for (const call of this.calls.callsOf(appKey, userId, exceptCallId)) {
+      const participant = call.participants.get(userId);
+      if (participant?.state === 'waiting' && !participant.isCaller)
+        this.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
+    }
   }
 
   private participantOf(from: ImConnection, callId: string): { call: Call; participant: Participant } | IntentResult {
@@ -194,7 +376,7 @@ export class CallService {
     return { call, participant };
   }
 
-  /** A participant leaves with its own reason; `deviceId` is the device that asked (its other devices get 102). */
+  /** A participant leaves with its own reason; `deviceId` is the device that asked (its other ringing devices get 102). */
   private leave(call: Call, participant: Participant, reason: RCCallEndReason, deviceId: string | undefined): void {
     const now = this.now();
     const wasRinging = participant.state === 'waiting' && !participant.isCaller;
@@ -206,7 +388,7 @@ export class CallService {
     this.media.participantLeft(call, participant);
     if (deviceId !== undefined && wasRinging) {
       this.fanout.toOtherDevices(call, participant.userId, deviceId, this.endedEvent(call, RCCallEndReason.HANGUP_BY_OTHER_CLIENT, now));
-    } else if ((deviceId === undefined && reason === RCCallEndReason.NO_RESPONSE) || reason === RCCallEndReason.NETWORK_ERROR) {
+    } else if (deviceId === undefined && IMPOSED_REASONS.includes(reason)) {
       this.fanout.toParticipant(call, participant, this.endedEvent(call, reason, now));
     }
     this.fanout.toOthers(call, participant.userId, {
@@ -216,9 +398,8 @@ export class CallService {
       reason,
       user: participant.profile,
     });
-    const present = call.present();
     const callerLeftUnanswered = participant.isCaller && !call.hasAnswer();
-    if (present.length < 2 || callerLeftUnanswered) this.end(call, toRemoteEndReason(reason));
+    if (call.present().length < 2 || callerLeftUnanswered) this.end(call, toRemoteEndReason(reason));
   }
 
   private end(call: Call, reasonForRemaining: RCCallEndReason): void {
@@ -233,6 +414,7 @@ export class CallService {
     }
     call.apply('ended');
     this.calls.remove(call);
+    this.offline.callEnded(call, now);
     const record = call.toRecord(now);
     this.options.logger.info({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
     this.options.storage.calls.save(record).catch((error: unknown) => {
@@ -246,48 +428,42 @@ export class CallService {
 
   private ringTimedOut(call: Call, participant: Participant): void {
     if (call.state === 'ended' || participant.state !== 'waiting') return;
+    this.pushTo(call, participant.userId, 'hangup', call.init.pushTitle, call.init.pushContent, RCCallEndReason.NO_RESPONSE);
     this.leave(call, participant, RCCallEndReason.NO_RESPONSE, undefined);
   }
 
-  /** A device came online: replay invitations that still ring for its user; cancel its grace timer. */
-  private deviceConnected(connection: ImConnection): void {
-    const graceKey = `${connection.appKey}\u0000${connection.userId}\u0000${connection.deviceId}`;
-    clearTimeout(this.graceTimers.get(graceKey));
-    this.graceTimers.delete(graceKey);
-    const now = this.now();
-    for (const call of this.calls.callsOf(connection.appKey, connection.userId)) {
-      const participant = call.participants.get(connection.userId);
-      if (participant && !participant.isCaller && participant.state === 'waiting' && participant.deviceId === undefined) {
-        connection.sendEvent(invitedEventFor(call, participant, now, false));
+  /** The caller gave up before anyone answered: invitees with no device connected get the hang-up push. */
+  private pushHangupToUnreached(call: Call, reason: RCCallEndReason, push: PushText): void {
+    for (const participant of call.present()) {
+      if (!participant.isCaller && !participant.reached) {
+        this.pushTo(
+          call,
+          participant.userId,
+          'hangup',
+          push.pushTitle ?? call.init.pushTitle,
+          push.pushContent ?? call.init.pushContent,
+          reason,
+        );
       }
     }
   }
 
-  /** The chosen device of a participant dropped: it has `graceMs` to come back before leaving with NETWORK_ERROR. */
-  private deviceDisconnected(connection: ImConnection): void {
-    const { appKey, userId, deviceId } = connection;
-    if (this.options.registry.deviceConnection(appKey, userId, deviceId)) return;
-    const involved = this.calls.callsOf(appKey, userId).filter((call) => call.participants.get(userId)?.deviceId === deviceId);
-    if (involved.length === 0) return;
-    const graceKey = `${appKey}\u0000${userId}\u0000${deviceId}`;
-    clearTimeout(this.graceTimers.get(graceKey));
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(graceKey);
-      for (const call of involved) {
-        const participant = call.participants.get(userId);
-        if (call.state !== 'ended' && participant && participant.state !== 'left' && participant.deviceId === deviceId) {
-          this.leave(call, participant, RCCallEndReason.NETWORK_ERROR, undefined);
-        }
-      }
-    }, this.graceMs);
-    timer.unref?.();
-    this.graceTimers.set(graceKey, timer);
+  private pushTo(call: Call, userId: string, kind: 'call' | 'hangup', title: string, content: string, reason?: RCCallEndReason): void {
+    if (this.options.registry.isOnline(call.appKey, userId)) return;
+    const data =
+      kind === 'call'
+        ? {
+            mediaType: call.mediaType,
+            userIdList: [...call.participants.keys()].filter((id) => id !== call.init.callerId),
+            callId: call.callId,
+          }
+        : { callId: call.callId, reason };
+    this.push.send({ appKey: call.appKey, userId, kind, title, content, data });
   }
 
   /** Stop every timer (server shutdown). Calls in flight are not recorded as ended. */
   close(): void {
     for (const call of this.calls.all()) for (const p of call.participants.values()) clearTimeout(p.ringTimer);
-    for (const timer of this.graceTimers.values()) clearTimeout(timer);
-    this.graceTimers.clear();
+    this.presence.close();
   }
 }

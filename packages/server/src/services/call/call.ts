@@ -21,6 +21,10 @@ export interface Participant {
   /** Ring deadline (server ms) for an invitee. */
   ringDeadline: number;
   profile: UserProfile | undefined;
+  /** Who invited this user (the caller, or a member for mid-call invites). */
+  inviterId: string;
+  /** At least one of the user's devices was connected while the call rang for them. */
+  reached: boolean;
 }
 
 export interface CallInit {
@@ -35,6 +39,9 @@ export interface CallInit {
   extra: string;
   createdAt: number;
   callerProfile: UserProfile | undefined;
+  /** Push texts from the invite (for offline invitees). */
+  pushTitle: string;
+  pushContent: string;
 }
 
 export class Call {
@@ -58,6 +65,8 @@ export class Call {
       ringTimer: undefined,
       ringDeadline: 0,
       profile: init.callerProfile,
+      inviterId: init.callerId,
+      reached: true,
     });
   }
 
@@ -69,7 +78,7 @@ export class Call {
     return this.init.appKey;
   }
 
-  addInvitee(userId: string, ringDeadline: number): Participant {
+  addInvitee(userId: string, inviterId: string, ringDeadline: number, reached: boolean): Participant {
     const participant: Participant = {
       userId,
       isCaller: false,
@@ -83,6 +92,8 @@ export class Call {
       ringTimer: undefined,
       ringDeadline,
       profile: undefined,
+      inviterId,
+      reached,
     };
     this.participants.set(userId, participant);
     return participant;

@@ -77,6 +77,11 @@ export class ConnectionRegistry {
     }
   }
 
+  /** Close every connection of these users (ban: 31009). */
+  closeUsers(appKey: string, userIds: string[], code: number, message: string): void {
+    for (const userId of userIds) for (const connection of this.connectionsOf(appKey, userId)) connection.close(code, message);
+  }
+
   closeAll(): void {
     for (const set of [...this.byUser.values()]) {
       for (const connection of set) connection.close(ErrorCode.OC_SERVER_SHUTDOWN, 'server shutting down');

@@ -14,9 +14,15 @@ export async function dispatchRequest(calls: CallService, from: ImConnection, re
     case 'call.accept':
       return calls.accept(from, request.callId, request.mediaType, request.user);
     case 'call.hangup':
-      return calls.hangup(from, request.callId, request.reason, request.user);
+      return calls.hangup(from, request.callId, request.reason, request.user, request);
+    case 'call.invite_members':
+      return calls.inviteMembers(from, request.callId, request.userIds, request);
+    case 'call.modify_media':
+      return calls.modifyMedia(from, request.callId, request.user);
+    case 'call.joined_info':
+      return calls.joinedInfo(from, request.userId);
     case 'rtc.join':
-      return calls.media.join(from, request.roomId);
+      return (await calls.serviceOpen(from.appKey, request.roomId)) ?? calls.media.join(from, request.roomId);
     case 'rtc.leave':
       return calls.media.leave(from, request.roomId);
     case 'rtc.signal':

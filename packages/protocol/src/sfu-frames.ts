@@ -1,0 +1,60 @@
+/**
+ * SFU media signaling (group calls through the server's Janus). Browsers never talk to Janus: they
+ * send their publisher offer, subscriber answers and ICE candidates to the server, which validates
+ * them and relays them to the SFU; the SFU's answers, offers and candidates come back the same way.
+ *
+ * Flow: `rtc.join` answers `{mode:'sfu'}` → `sfu.publish {offer}` → `{answer}`; for each
+ * `sfu.feed {userId}` event: `sfu.subscribe {feedUserId}` → `{offer}` → `sfu.start {answer}`.
+ * Candidates both ways with `sfu.trickle` (`feedUserId` absent = the publisher connection;
+ * `candidate: null` = end of candidates).
+ */
+import * as z from 'zod/mini';
+import { CallId, Count, UserId } from './primitives.js';
+import { IceCandidate, SessionDescription } from './rtc-frames.js';
+
+const rid = Count;
+
+/** Publish (or renegotiate) this device's media. Response data: `SfuDescriptionResult` (answer). */
+export const SfuPublishRequest = z.object({ t: z.literal('sfu.publish'), rid, roomId: CallId, description: SessionDescription });
+/** Receive `feedUserId`'s media. Response data: `SfuDescriptionResult` (the SFU's offer). */
+export const SfuSubscribeRequest = z.object({ t: z.literal('sfu.subscribe'), rid, roomId: CallId, feedUserId: UserId });
+/** Answer the SFU's subscription offer. */
+export const SfuStartRequest = z.object({
+  t: z.literal('sfu.start'),
+  rid,
+  roomId: CallId,
+  feedUserId: UserId,
+  description: SessionDescription,
+});
+/** A browser candidate for the publisher connection (no `feedUserId`) or a subscription. */
+export const SfuTrickleRequest = z.object({
+  t: z.literal('sfu.trickle'),
+  rid,
+  roomId: CallId,
+  feedUserId: z.optional(UserId),
+  candidate: z.nullable(IceCandidate),
+});
+
+export const SFU_REQUESTS = [SfuPublishRequest, SfuSubscribeRequest, SfuStartRequest, SfuTrickleRequest] as const;
+export const SfuRequest = z.discriminatedUnion('t', [...SFU_REQUESTS]);
+export type SfuRequest = z.infer<typeof SfuRequest>;
+
+/** `res.data` of `sfu.publish` / `sfu.subscribe`. */
+export const SfuDescriptionResult = z.object({ description: SessionDescription });
+export type SfuDescriptionResult = z.infer<typeof SfuDescriptionResult>;
+
+/** `userId`'s published media is up in the SFU: subscribe to it. */
+export const SfuFeedEvent = z.object({ type: z.literal('sfu.feed'), roomId: CallId, userId: UserId });
+/** `userId` stopped publishing. */
+export const SfuFeedGoneEvent = z.object({ type: z.literal('sfu.feed_gone'), roomId: CallId, userId: UserId });
+/** A candidate from the SFU for the publisher connection (no `feedUserId`) or a subscription. */
+export const SfuTrickleEvent = z.object({
+  type: z.literal('sfu.trickle'),
+  roomId: CallId,
+  feedUserId: z.optional(UserId),
+  candidate: z.nullable(IceCandidate),
+});
+
+export const SFU_EVENTS = [SfuFeedEvent, SfuFeedGoneEvent, SfuTrickleEvent] as const;
+export const SfuEvent = z.discriminatedUnion('type', [...SFU_EVENTS]);
+export type SfuEvent = z.infer<typeof SfuEvent>;
