@@ -3,7 +3,14 @@
  * transport, RCCall's headless installer. Records every callback in order, for assertions.
  */
 
-import { headlessInstaller, type IEndSummary, type ISessionListener, type RCCallClient, type RCCallSession } from '@opencall/call';
+import {
+  headlessInstaller,
+  type IEndSummary,
+  type IOfflineRecord,
+  type ISessionListener,
+  type RCCallClient,
+  type RCCallSession,
+} from '@opencall/call';
 import { createIMLib, type RongIMLibClient, type WebSocketConstructor } from '@opencall/imlib';
 import { createRTCInstaller } from '@opencall/rtc';
 import { WebSocket } from 'ws';
@@ -29,12 +36,17 @@ export interface HeadlessClient {
   disconnect(): Promise<void>;
 }
 
+export interface HeadlessOptions {
+  onOfflineRecord?: (record: IOfflineRecord) => void;
+}
+
 export async function connectHeadless(
   url: string,
   appKey: string,
   userId: string,
   token: string,
   deviceId = `${userId}-dev1`,
+  options: HeadlessOptions = {},
 ): Promise<HeadlessClient> {
   const im = createIMLib({ WebSocket: WebSocket as unknown as WebSocketConstructor, deviceId, runtimeTag: 'node' });
   im.init({ appkey: appKey, navigators: [url], logOutputLevel: 1 });
@@ -63,6 +75,7 @@ export async function connectHeadless(
 
   const client = im.installPlugin(headlessInstaller, {
     rtcClient,
+    ...(options.onOfflineRecord ? { onOfflineRecord: options.onOfflineRecord } : {}),
     onSession(session: RCCallSession) {
       session.registerSessionListener(listener());
       sessions.push(session);

@@ -6,13 +6,16 @@ import { resolve } from 'node:path';
 import { ErrorCode } from '@opencall/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openSqliteStorage } from './adapters/storage/sqlite/open-sqlite-storage.js';
 import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { CallService } from './services/call/call-service.js';
+import { endCallsOnSfuLoss } from './services/call/media-relay.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
+import { createIceServersFor } from './services/turn/turn-credentials.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
@@ -45,6 +48,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     push: config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, logger) : noPush,
   });
 
+  const media = createSfu(config, logger);
+  calls.media.useSfu(media.sfu, logger);
+  media.sfu.on('sfuLost', (rooms) => endCallsOnSfuLoss(calls, registry, rooms));
+
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 100 * 1024,
@@ -76,6 +83,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger,
     heartbeatMs: config.heartbeatMs,
     ringTimeoutMs: config.ringTimeoutMs,
+    iceServersFor: createIceServersFor({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
   });
 
   await http.listen({ port: config.port, host: config.host });
@@ -95,6 +103,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       ws.close();
       registry.closeAll();
       calls.close();
+      await media.stop();
       await http.close();
       await storage.close();
     },
