@@ -7,6 +7,8 @@
  *   which the SDK build exposes as the global `RongIMLib`.
  */
 
+import { createRongIMClient, type RongIMClientStatic } from './compat/imlib-v2.js';
+import { IMClient, initV4 } from './compat/imlib-v4.js';
 import type { EventListener, Events } from './events.js';
 import type { PluginInstaller } from './plugin-context.js';
 import { type CreateIMLibOptions, createIMLib, type InitOptions, type RongIMLibClient } from './rong-imlib.js';
@@ -36,9 +38,12 @@ export function getDefaultIMLib(options?: CreateIMLibOptions): RongIMLibClient {
   return defaultInstance;
 }
 
-/** IMLib 5 `init`. */
-export function init(options: InitOptions): void {
-  getDefaultIMLib().init(options);
+/**
+ * IMLib 5 `init` (returns nothing there). It also returns the IMLib 4.x `IMClient`, so a 4.x page's
+ * `RongIMLib.init(...).install(...)` works too; IMLib 5 apps ignore the value.
+ */
+export function init(options: InitOptions): IMClient {
+  return initV4(options, getDefaultIMLib());
 }
 /** IMLib 5 `connect`. */
 export function connect(token: string): ReturnType<RongIMLibClient['connect']> {
@@ -76,3 +81,29 @@ export function getServerTime(): number {
 export function getConnectionStatus(): ReturnType<RongIMLibClient['getConnectionStatus']> {
   return getDefaultIMLib().getConnectionStatus();
 }
+
+// IMLib 4.x / 2.x adapter facades over the same core (seed: "CallLib 配合 IMLib 4.X / 2.X").
+
+export {
+  type ConnectionStatusListener,
+  createRongIMClient,
+  type RongIMClientConnectCallbacks,
+  type RongIMClientInitOptions,
+  type RongIMClientInstance,
+  type RongIMClientStatic,
+} from './compat/imlib-v2.js';
+export { IMClient, type IMLibV4Error, type IMLibV4User, type IMLibV4Watcher, initV4 } from './compat/imlib-v4.js';
+export { ConnectionStatus } from './compat/legacy-status.js';
+
+/** IMLib 2.x `RongIMClient` (`RongIMLib.RongIMClient`), bound to the default instance. */
+export const RongIMClient: RongIMClientStatic = createRongIMClient(() => getDefaultIMLib());
+
+/**
+ * IMLib 4.x adapter (`@rongcloud/imlib-v4-adapter`'s `init` + `IMClient`), bound to the default
+ * instance: `RongIMLib.RongIMLibV4.init({ appkey, navigators })` returns an `IMClient`. A namespace
+ * because the top-level `init` is IMLib 5's (returns nothing).
+ */
+export const RongIMLibV4 = {
+  init: (options: InitOptions): IMClient => initV4(options, getDefaultIMLib()),
+  IMClient,
+} as const;
