@@ -90,6 +90,8 @@ export class ImConnection {
   private heartbeat: Heartbeat | undefined;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
   private lastDeliveredSeq = 0;
+  /** The server's event stream of this device: given back on reconnect so missed events are replayed once. */
+  private streamId: string | undefined;
   private readonly pending = new PendingRequests();
   private userId = '';
   private serverTimeOffset = 0;
@@ -159,6 +161,8 @@ export class ImConnection {
     this.abortAttempt?.();
     this.clearReconnectTimer();
     this.releaseSocket(1000, 'client disconnect');
+    this.streamId = undefined;
+    this.lastDeliveredSeq = 0;
     this.move('disconnect', ErrorCode.RC_CONN_USER_LOGOUT);
   }
 
@@ -201,7 +205,15 @@ export class ImConnection {
     const attempt = startAttempt({
       WebSocket,
       url,
-      hello: { t: 'hello', v: PROTOCOL_VERSION, appKey, token, deviceId, platform: platform ?? 'Web' },
+      hello: {
+        t: 'hello',
+        v: PROTOCOL_VERSION,
+        appKey,
+        token,
+        deviceId,
+        platform: platform ?? 'Web',
+        ...(this.streamId === undefined ? {} : { resume: { streamId: this.streamId, lastSeq: this.lastDeliveredSeq } }),
+      },
       timeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       logger,
       onWelcome: (socket, welcome, helloSentAt) => this.adopt(socket, welcome, helloSentAt),
@@ -214,7 +226,8 @@ export class ImConnection {
 
   private adopt(socket: WebSocketLike, welcome: WelcomeFrame, helloSentAt: number): void {
     this.socket = socket;
-    this.lastDeliveredSeq = 0;
+    if (!welcome.resumed || welcome.streamId !== this.streamId) this.lastDeliveredSeq = 0;
+    this.streamId = welcome.streamId;
     this.userId = welcome.userId;
     this.iceServers = welcome.iceServers;
     this.ringTimeoutMs = welcome.ringTimeoutMs;

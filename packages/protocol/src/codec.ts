@@ -78,6 +78,10 @@ export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'rtc.join',
   'rtc.leave',
   'rtc.signal',
+  'sfu.publish',
+  'sfu.subscribe',
+  'sfu.start',
+  'sfu.trickle',
 ]);
 export const SERVER_FRAME_TYPES: ReadonlySet<string> = new Set(['welcome', 'refused', 'bye', 'pong', 'res', 'error', 'evt']);
 

@@ -13,6 +13,7 @@ import * as z from 'zod/mini';
 import { CALL_EVENTS, CALL_REQUESTS, type CallRequest } from './call-frames.js';
 import { Count, DeviceId, UserId } from './primitives.js';
 import { RTC_EVENTS, RTC_REQUESTS, type RtcRequest } from './rtc-frames.js';
+import { SFU_EVENTS, SFU_REQUESTS, type SfuRequest } from './sfu-frames.js';
 
 export const HelloFrame = z.object({
   t: z.literal('hello'),
@@ -22,6 +23,8 @@ export const HelloFrame = z.object({
   token: z.string().check(z.minLength(1), z.maxLength(1024)),
   deviceId: DeviceId,
   platform: z.optional(z.string().check(z.maxLength(16))),
+  /** Resume this device's event stream after a drop: events after `lastSeq` are sent again, in order, once. */
+  resume: z.optional(z.object({ streamId: z.string().check(z.maxLength(64)), lastSeq: Count })),
 });
 export type HelloFrame = z.infer<typeof HelloFrame>;
 
@@ -29,9 +32,9 @@ export const PingFrame = z.object({ t: z.literal('ping') });
 export const AckFrame = z.object({ t: z.literal('ack'), seq: Count });
 
 /** Every frame a client may send. Requests are the `call.*` and `rtc.*` frames, each with `rid`. */
-export const ClientFrame = z.discriminatedUnion('t', [HelloFrame, PingFrame, AckFrame, ...CALL_REQUESTS, ...RTC_REQUESTS]);
+export const ClientFrame = z.discriminatedUnion('t', [HelloFrame, PingFrame, AckFrame, ...CALL_REQUESTS, ...RTC_REQUESTS, ...SFU_REQUESTS]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
-export type ClientRequest = CallRequest | RtcRequest;
+export type ClientRequest = CallRequest | RtcRequest | SfuRequest;
 export type ClientRequestType = ClientRequest['t'];
 
 export const IceServer = z.object({
@@ -47,6 +50,10 @@ export const WelcomeFrame = z.object({
   userId: UserId,
   /** Server's id of this connection. */
   connectionId: z.string(),
+  /** Id of this device's event stream (give it back in `hello.resume`). */
+  streamId: z.string(),
+  /** The stream was resumed: `seq` continues and missed events follow. Else a new stream starts at 1. */
+  resumed: z.boolean(),
   serverTime: Count,
   heartbeatMs: Count,
   ringTimeoutMs: Count,
@@ -76,7 +83,7 @@ export const ErrorFrame = z.object({
   rid: z.optional(Count),
 });
 
-export const ServerEvent = z.discriminatedUnion('type', [...CALL_EVENTS, ...RTC_EVENTS]);
+export const ServerEvent = z.discriminatedUnion('type', [...CALL_EVENTS, ...RTC_EVENTS, ...SFU_EVENTS]);
 export type ServerEvent = z.infer<typeof ServerEvent>;
 export const EventFrame = z.object({ t: z.literal('evt'), seq: Count, evt: ServerEvent });
 export type EventFrame = z.infer<typeof EventFrame>;

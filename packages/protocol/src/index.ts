@@ -10,4 +10,5 @@ export * from './primitives.js';
 export * from './push-text.js';
 export * from './rtc-frames.js';
 export * from './server-api.js';
+export * from './sfu-frames.js';
 export * from './version.js';

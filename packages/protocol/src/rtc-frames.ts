@@ -41,8 +41,11 @@ export type RtcRequest = z.infer<typeof RtcRequest>;
 
 export const RtcPeer = z.object({ userId: UserId, deviceId: DeviceId });
 export type RtcPeer = z.infer<typeof RtcPeer>;
-/** `res.data` of `rtc.join`: peers already in the room. The joiner makes the first offer to each. */
-export const RtcJoinResult = z.object({ peers: z.array(RtcPeer) });
+/**
+ * `res.data` of `rtc.join`: peers already in the room. P2P (`mode` absent or `p2p`): the joiner makes
+ * the first offer to each. `sfu`: media goes through the server's SFU (`sfu.*` frames).
+ */
+export const RtcJoinResult = z.object({ peers: z.array(RtcPeer), mode: z.optional(z.enum(['p2p', 'sfu'])) });
 export type RtcJoinResult = z.infer<typeof RtcJoinResult>;
 
 /** Another participant joined the room; expect its offer. */

@@ -15,8 +15,8 @@ import { createTokenService } from './services/auth/token-service.js';
 import { CallService } from './services/call/call-service.js';
 import { endCallsOnSfuLoss } from './services/call/media-relay.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
-import { createIceServersFor } from './services/turn/turn-credentials.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
+import { createIceServersFor } from './services/turn/turn-credentials.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
@@ -38,7 +38,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const storage = await openSqliteStorage(resolve(config.dataDir, 'opencall.sqlite'));
   const app = await ensureDefaultApp(storage, config, logger);
   const tokens = createTokenService(storage);
-  const registry = new ConnectionRegistry(logger);
+  const registry = new ConnectionRegistry(logger, config.reconnectGraceMs + 10_000);
   const calls = new CallService({
     storage,
     registry,

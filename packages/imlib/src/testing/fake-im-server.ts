@@ -166,6 +166,8 @@ export class FakeImServer {
       v: PROTOCOL_VERSION,
       userId: decision.userId,
       connectionId: `c${index}`,
+      streamId: `s${index}`,
+      resumed: false,
       serverTime: Date.now(),
       heartbeatMs: this.options.heartbeatMs ?? 15_000,
       ringTimeoutMs: 60_000,

@@ -98,7 +98,7 @@ export class CallService {
       },
       options.reconnectGraceMs ?? 20_000,
     );
-    options.registry.onConnected((connection) => this.presence.connected(connection));
+    options.registry.onConnected((connection, resumed) => this.presence.connected(connection, resumed));
     options.registry.onDisconnected((connection) => this.presence.disconnected(connection));
   }
 

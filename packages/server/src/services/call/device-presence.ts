@@ -28,10 +28,12 @@ export class DevicePresence {
     return `${appKey}\u0000${userId}\u0000${deviceId}`;
   }
 
-  connected(connection: ImConnection): void {
+  /** `resumed`: the device's stream replayed what it missed, invitations included. */
+  connected(connection: ImConnection, resumed: boolean): void {
     const key = DevicePresence.key(connection.appKey, connection.userId, connection.deviceId);
     clearTimeout(this.graceTimers.get(key));
     this.graceTimers.delete(key);
+    if (resumed) return;
     for (const call of this.calls.callsOf(connection.appKey, connection.userId)) {
       const participant = call.participants.get(connection.userId);
       if (participant && !participant.isCaller && participant.state === 'waiting' && participant.deviceId === undefined) {

@@ -1,15 +1,55 @@
 /**
- * The P2P media room of a call (room id = call id): only participants who answered, on the device
- * that answered, may join; signals are relayed only between joined devices.
+ * The media room of a call (room id = call id): only participants who answered, on the device that
+ * answered, may join. Two modes, fixed at the room's first join:
+ * - `p2p` (1:1 calls; group calls without an SFU, at most `MAX_MESH` in the room): signals are
+ *   relayed between joined devices.
+ * - `sfu` (group calls when an SFU is available): the server relays publish/subscribe SDP and
+ *   trickle candidates between each device and the SFU room (`sfu.*` frames); browsers never talk
+ *   to the SFU. Peer joined/left events and `rtc.signal` (track states) still flow as in P2P.
+ *
+ * Teardown: the SFU room is destroyed when the last participant leaves the room (`participantLeft`)
+ * or by `endRoom(call)`.
  */
-import { ErrorCode, RCCallErrorCode, type RtcSignal } from '@opencall/protocol';
+import {
+  ConversationType,
+  ErrorCode,
+  RCCallEndReason,
+  RCCallErrorCode,
+  type RtcSignal,
+  type ServerEvent,
+  type SfuRequest,
+} from '@opencall/protocol';
+import type { Logger } from 'pino';
+import { NoSfu, type Sfu, type SfuRoom, type SfuRoomRef } from '../../adapters/sfu/sfu-port.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import type { Call, Participant } from './call.js';
 import type { CallDirectory } from './call-directory.js';
-import type { IntentResult } from './call-service.js';
+import type { CallService, IntentResult } from './call-service.js';
 
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
+/** Largest P2P mesh: beyond it a group call without an SFU cannot join media. */
+export const MAX_MESH = 4;
+/** Publishers limit of an SFU room (CallLib group calls hold 16 people). */
+export const MAX_SFU_PUBLISHERS = 16;
+
+const SDP_LINE = /^[a-z]=[^\0]*$/;
+const CANDIDATE =
+  /^candidate:\S{1,32} \d{1,5} (udp|tcp|UDP|TCP) \d{1,10} [0-9A-Fa-f.:]+(\.local)? \d{1,5} typ (host|srflx|prflx|relay)( .*)?$/;
+
+/** Why an SDP must not be forwarded (undefined = looks like SDP). */
+export function sdpProblem(sdp: string | undefined): string | undefined {
+  if (!sdp?.startsWith('v=0')) return 'description.sdp must start with v=0';
+  const lines = sdp.split(/\r?\n/);
+  if (lines.at(-1) === '') lines.pop();
+  const bad = lines.findIndex((line) => !SDP_LINE.test(line));
+  return bad >= 0 ? `description.sdp line ${bad + 1} is not an SDP line` : undefined;
+}
+
+/** Why a candidate must not be forwarded (undefined = well formed). */
+export function candidateProblem(candidate: string): string | undefined {
+  return CANDIDATE.test(candidate) ? undefined : 'candidate is not an ICE candidate line';
+}
 
 /** Refuse SDP that is not SDP before it reaches anyone. */
 export function signalProblem(signal: RtcSignal): string | undefined {
@@ -28,11 +68,30 @@ export function signalProblem(signal: RtcSignal): string | undefined {
   return undefined;
 }
 
+interface SfuRoomState {
+  call: Call;
+  room: SfuRoom | undefined;
+  opening: Promise<SfuRoom | undefined>;
+}
+
+type Mode = 'p2p' | 'sfu';
+
 export class MediaRelay {
+  #sfu: Sfu = new NoSfu();
+  #logger: Pick<Logger, 'warn' | 'info'> | undefined;
+  readonly #modes = new Map<string, Mode>();
+  readonly #sfuRooms = new Map<string, SfuRoomState>();
+
   constructor(
     private readonly calls: CallDirectory,
     private readonly registry: ConnectionRegistry,
   ) {}
+
+  /** Use `sfu` for group calls (composition root). */
+  useSfu(sfu: Sfu, logger?: Pick<Logger, 'warn' | 'info'>): void {
+    this.#sfu = sfu;
+    this.#logger = logger;
+  }
 
   private member(from: ImConnection, roomId: string): { call: Call; participant: Participant } | IntentResult {
     const call = this.calls.get(from.appKey, roomId);
@@ -44,21 +103,28 @@ export class MediaRelay {
     return { call, participant };
   }
 
-  join(from: ImConnection, roomId: string): IntentResult {
+  async join(from: ImConnection, roomId: string): Promise<IntentResult> {
     const found = this.member(from, roomId);
     if ('code' in found) return found;
     const { call, participant } = found;
+    const mode = await this.modeFor(call);
+    if (participant.state !== 'keeping' || call.state === 'ended') return { code: RCCallErrorCode.NOT_IN_CALL, message: 'left the call' };
     const peers = call.present().filter((p) => p !== participant && p.inRoom && p.deviceId !== undefined);
+    if (mode === 'p2p' && call.init.conversationType === ConversationType.GROUP && peers.length + 1 > MAX_MESH) {
+      return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `without an SFU a group call's media holds at most ${MAX_MESH}` };
+    }
     participant.inRoom = true;
     for (const peer of peers) {
-      this.registry.sendToUser(
-        call.appKey,
-        peer.userId,
-        { type: 'rtc.peer_joined', roomId, userId: participant.userId, deviceId: from.deviceId },
-        peer.deviceId,
-      );
+      this.send(call, peer, { type: 'rtc.peer_joined', roomId, userId: participant.userId, deviceId: from.deviceId });
     }
-    return { ...ok, data: { peers: peers.map((p) => ({ userId: p.userId, deviceId: p.deviceId! })) } };
+    if (mode === 'sfu') {
+      const room = this.#sfuRooms.get(key(call))?.room;
+      const feeds = room?.feeds().filter((userId) => userId !== participant.userId) ?? [];
+      setImmediate(() => {
+        for (const userId of feeds) if (participant.inRoom) this.send(call, participant, { type: 'sfu.feed', roomId, userId });
+      });
+    }
+    return { ...ok, data: { peers: peers.map((p) => ({ userId: p.userId, deviceId: p.deviceId! })), mode } };
   }
 
   leave(from: ImConnection, roomId: string): IntentResult {
@@ -77,13 +143,51 @@ export class MediaRelay {
     const target = found.call.participants.get(toUserId);
     if (target?.state !== 'keeping' || !target.inRoom)
       return { code: RCCallErrorCode.NOT_IN_CALL, message: `${toUserId} is not in the room` };
-    this.registry.sendToUser(
-      found.call.appKey,
-      toUserId,
-      { type: 'rtc.signal', roomId, fromUserId: from.userId, fromDeviceId: from.deviceId, signal },
-      target.deviceId,
-    );
+    this.send(found.call, target, { type: 'rtc.signal', roomId, fromUserId: from.userId, fromDeviceId: from.deviceId, signal });
     return ok;
+  }
+
+  /** `sfu.*` requests: validated, then relayed to the call's SFU room. */
+  async sfuRequest(from: ImConnection, request: SfuRequest): Promise<IntentResult> {
+    const found = this.member(from, request.roomId);
+    if ('code' in found) return found;
+    const { call, participant } = found;
+    if (!participant.inRoom) return { code: RCCallErrorCode.NOT_IN_CALL, message: 'join the room first' };
+    const room = this.#sfuRooms.get(key(call))?.room;
+    if (!room) return { code: RCCallErrorCode.INVALID_CALL_STATE, message: 'this room does not use the SFU' };
+    const problem = sfuRequestProblem(request);
+    if (problem) return { code: ErrorCode.OC_INVALID_FIELD, message: problem };
+    if ('feedUserId' in request && request.feedUserId !== undefined) {
+      const feed = call.participants.get(request.feedUserId);
+      if (request.feedUserId === participant.userId || feed?.state !== 'keeping' || !feed.inRoom) {
+        return { code: RCCallErrorCode.NOT_IN_CALL, message: `${request.feedUserId} is not in the room` };
+      }
+    }
+    try {
+      switch (request.t) {
+        case 'sfu.publish':
+          return {
+            ...ok,
+            data: { description: { type: 'answer', sdp: await room.publish(participant.userId, request.description.sdp!) } },
+          };
+        case 'sfu.subscribe':
+          if (!room.feeds().includes(request.feedUserId)) {
+            return { code: RCCallErrorCode.INVALID_CALL_STATE, message: `${request.feedUserId} is not publishing yet` };
+          }
+          return { ...ok, data: { description: { type: 'offer', sdp: await room.subscribe(participant.userId, request.feedUserId) } } };
+        case 'sfu.start':
+          await room.start(participant.userId, request.feedUserId, request.description.sdp!);
+          return ok;
+        case 'sfu.trickle': {
+          const c = request.candidate;
+          await room.trickle(participant.userId, request.feedUserId, c && c.candidate !== '' ? c : null);
+          return ok;
+        }
+      }
+    } catch (error) {
+      this.#logger?.warn({ err: error, callId: call.callId, t: request.t }, 'sfu request failed');
+      return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `SFU refused ${request.t}` };
+    }
   }
 
   /** A participant left the call or the room: tell the others in the room. */
@@ -92,13 +196,143 @@ export class MediaRelay {
     participant.inRoom = false;
     for (const peer of call.present()) {
       if (peer !== participant && peer.inRoom) {
-        this.registry.sendToUser(
-          call.appKey,
-          peer.userId,
-          { type: 'rtc.peer_left', roomId: call.callId, userId: participant.userId },
-          peer.deviceId,
-        );
+        this.send(call, peer, { type: 'rtc.peer_left', roomId: call.callId, userId: participant.userId });
       }
+    }
+    const state = this.#sfuRooms.get(key(call));
+    if (state?.room) {
+      state.room.leave(participant.userId).catch((error: unknown) => this.#logger?.warn({ err: error }, 'sfu leave failed'));
+    }
+    const anyoneLeft = [...call.participants.values()].some((p) => p.inRoom);
+    if (!anyoneLeft || call.state === 'ended') this.endRoom(call);
+  }
+
+  /** The call ended: destroy its SFU room (idempotent; also done when the last participant leaves). */
+  endRoom(call: Call): void {
+    const k = key(call);
+    this.#modes.delete(k);
+    const state = this.#sfuRooms.get(k);
+    if (!state) return;
+    this.#sfuRooms.delete(k);
+    void state.opening.then((room) => room?.destroy());
+  }
+
+  /** The room's mode, fixed at its first join: SFU for group calls when one is available. */
+  private async modeFor(call: Call): Promise<Mode> {
+    const k = key(call);
+    const known = this.#modes.get(k);
+    if (known === 'p2p') return known;
+    if (known === 'sfu') return (await this.#sfuRooms.get(k)?.opening) ? 'sfu' : 'p2p';
+    if (call.init.conversationType !== ConversationType.GROUP || !this.#sfu.available()) {
+      this.#modes.set(k, 'p2p');
+      return 'p2p';
+    }
+    this.#modes.set(k, 'sfu');
+    const state: SfuRoomState = { call, room: undefined, opening: Promise.resolve(undefined) };
+    state.opening = this.#sfu.openRoom({ appKey: call.appKey, callId: call.callId }, { maxPublishers: MAX_SFU_PUBLISHERS }).then(
+      (room) => {
+        if (this.#sfuRooms.get(k) !== state) {
+          void room.destroy();
+          return undefined;
+        }
+        state.room = room;
+        this.wireRoom(call, room);
+        return room;
+      },
+      (error: unknown) => {
+        this.#logger?.warn({ err: error, callId: call.callId }, 'no SFU room; the call uses a P2P mesh');
+        this.#modes.set(k, 'p2p');
+        this.#sfuRooms.delete(k);
+        return undefined;
+      },
+    );
+    this.#sfuRooms.set(k, state);
+    return (await state.opening) ? 'sfu' : 'p2p';
+  }
+
+  private wireRoom(call: Call, room: SfuRoom): void {
+    const roomId = call.callId;
+    const inRoomExcept = (userId: string) => call.present().filter((p) => p.inRoom && p.userId !== userId);
+    room.on('feed', (userId) => {
+      for (const p of inRoomExcept(userId)) this.send(call, p, { type: 'sfu.feed', roomId, userId });
+    });
+    room.on('feedGone', (userId) => {
+      for (const p of inRoomExcept(userId)) this.send(call, p, { type: 'sfu.feed_gone', roomId, userId });
+    });
+    room.on('trickle', (userId, feedUserId, candidate) => {
+      const p = call.participants.get(userId);
+      if (!p?.inRoom) return;
+      this.send(call, p, {
+        type: 'sfu.trickle',
+        roomId,
+        ...(feedUserId === undefined ? {} : { feedUserId }),
+        candidate: candidate && {
+          candidate: candidate.candidate,
+          sdpMid: candidate.sdpMid ?? null,
+          sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+        },
+      });
+    });
+    room.on('closed', () => {
+      const k = key(call);
+      if (this.#sfuRooms.get(k)?.room === room) this.#sfuRooms.delete(k);
+    });
+  }
+
+  private send(call: Call, participant: Participant, event: ServerEvent): void {
+    this.registry.sendToUser(call.appKey, participant.userId, event, participant.deviceId);
+  }
+}
+
+function key(call: Call): string {
+  return `${call.appKey}\u0000${call.callId}`;
+}
+
+function sfuRequestProblem(request: SfuRequest): string | undefined {
+  switch (request.t) {
+    case 'sfu.publish':
+      if (request.description.type !== 'offer') return 'sfu.publish carries an offer';
+      return sdpProblem(request.description.sdp);
+    case 'sfu.start':
+      if (request.description.type !== 'answer') return 'sfu.start carries an answer';
+      return sdpProblem(request.description.sdp);
+    case 'sfu.trickle':
+      return request.candidate && request.candidate.candidate !== '' ? candidateProblem(request.candidate.candidate) : undefined;
+    case 'sfu.subscribe':
+      return undefined;
+  }
+}
+
+/**
+ * Interim until the call service has its own entry point: ends the calls whose SFU room was lost.
+ * Every participant but the last leaves with NETWORK_ERROR (and is told so); the last one then gets
+ * the call's end with REMOTE_NETWORK_ERROR. Records are stored by the call service as usual.
+ */
+export function endCallsOnSfuLoss(service: CallService, registry: ConnectionRegistry, rooms: SfuRoomRef[]): void {
+  for (const ref of rooms) {
+    const call = service.calls.get(ref.appKey, ref.callId);
+    if (!call || call.state === 'ended') continue;
+    const present = call.present().filter((p) => p.deviceId !== undefined);
+    for (const participant of present.slice(0, -1)) {
+      if ((call.state as string) === 'ended' || participant.state === 'left') continue;
+      const deviceId = participant.deviceId!;
+      const now = Date.now();
+      registry.sendToUser(
+        call.appKey,
+        participant.userId,
+        { type: 'call.ended', callId: call.callId, reason: RCCallEndReason.NETWORK_ERROR, beginTime: call.beginAt, endTime: now },
+        deviceId,
+      );
+      const asDevice: ImConnection = {
+        id: `sfu-loss-${call.callId}`,
+        appKey: call.appKey,
+        userId: participant.userId,
+        deviceId,
+        tokenIssuedAt: 0,
+        sendEvent: () => {},
+        close: () => {},
+      };
+      service.hangup(asDevice, call.callId, RCCallEndReason.NETWORK_ERROR, undefined);
     }
   }
 }

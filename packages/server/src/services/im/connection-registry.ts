@@ -1,64 +1,110 @@
 /**
- * Every authenticated connection, by app and user: the in-process fan-out. The scale-out build
- * replaces it with one that also publishes to Redis.
+ * Every device's event stream, by app and user: the in-process fan-out. A stream stays registered
+ * while its device is away (up to `streamTtlMs`) so events wait for a resume; the scale-out build
+ * replaces this with one that also publishes to Redis.
  */
 import { ErrorCode, type ServerEvent } from '@opencall/protocol';
 import type { Logger } from 'pino';
+import { DeviceStream, type FrameSink } from './device-stream.js';
 import type { ImConnection } from './im-connection.js';
 
-type ConnectionListener = (connection: ImConnection) => void;
+/** `resumed`: the device came back on its old stream (missed events were replayed). */
+type ConnectedListener = (connection: ImConnection, resumed: boolean) => void;
+type DisconnectedListener = (connection: ImConnection) => void;
+
+export interface DeviceIdentity {
+  appKey: string;
+  userId: string;
+  deviceId: string;
+  tokenIssuedAt: number;
+}
 
 export class ConnectionRegistry {
-  private readonly byUser = new Map<string, Set<ImConnection>>();
-  private readonly connectedListeners: ConnectionListener[] = [];
-  private readonly disconnectedListeners: ConnectionListener[] = [];
+  private readonly byUser = new Map<string, Map<string, DeviceStream>>();
+  private readonly expiryTimers = new Map<DeviceStream, NodeJS.Timeout>();
+  private readonly connectedListeners: ConnectedListener[] = [];
+  private readonly disconnectedListeners: DisconnectedListener[] = [];
 
-  constructor(private readonly logger: Logger) {}
+  constructor(
+    private readonly logger: Logger,
+    private readonly streamTtlMs = 30_000,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   private static key(appKey: string, userId: string): string {
     return `${appKey}\u0000${userId}`;
   }
 
-  /** Called by services that react to devices coming and going (replay invites, grace timers). */
-  onConnected(listener: ConnectionListener): void {
+  onConnected(listener: ConnectedListener): void {
     this.connectedListeners.push(listener);
   }
 
-  onDisconnected(listener: ConnectionListener): void {
+  onDisconnected(listener: DisconnectedListener): void {
     this.disconnectedListeners.push(listener);
   }
 
-  add(connection: ImConnection): void {
-    const key = ConnectionRegistry.key(connection.appKey, connection.userId);
-    let set = this.byUser.get(key);
-    if (!set) {
-      set = new Set();
-      this.byUser.set(key, set);
+  /**
+   * A socket authenticated: resume the device's stream when `resume` names it, else start a new one.
+   * `greet` runs once the stream is chosen and before any event reaches the socket (the `welcome`).
+   */
+  attach(
+    identity: DeviceIdentity,
+    sink: FrameSink,
+    resume: { streamId: string; lastSeq: number } | undefined,
+    greet: (stream: DeviceStream, resumed: boolean) => void,
+  ): { stream: DeviceStream; resumed: boolean } {
+    const key = ConnectionRegistry.key(identity.appKey, identity.userId);
+    let devices = this.byUser.get(key);
+    if (!devices) {
+      devices = new Map();
+      this.byUser.set(key, devices);
     }
-    set.add(connection);
-    this.notify(this.connectedListeners, connection);
+    const existing = devices.get(identity.deviceId);
+    if (existing) this.cancelExpiry(existing);
+    if (existing && resume && resume.streamId === existing.id) {
+      existing.currentSink?.close(ErrorCode.RC_DISCONN_KICK, 'the same device connected again');
+      existing.tokenIssuedAt = identity.tokenIssuedAt;
+      greet(existing, true);
+      existing.attach(sink, resume.lastSeq);
+      this.notifyConnected(existing, true);
+      return { stream: existing, resumed: true };
+    }
+    existing?.close(ErrorCode.RC_DISCONN_KICK, 'the same device connected again');
+    const stream = new DeviceStream(identity.appKey, identity.userId, identity.deviceId, identity.tokenIssuedAt);
+    greet(stream, false);
+    stream.attach(sink);
+    devices.set(identity.deviceId, stream);
+    this.notifyConnected(stream, false);
+    return { stream, resumed: false };
   }
 
-  remove(connection: ImConnection): void {
-    const key = ConnectionRegistry.key(connection.appKey, connection.userId);
-    const set = this.byUser.get(key);
-    if (!set?.delete(connection)) return;
-    if (set.size === 0) this.byUser.delete(key);
-    this.notify(this.disconnectedListeners, connection);
+  /** A socket closed: the stream waits `streamTtlMs` for a resume, then goes. */
+  detach(stream: DeviceStream, sink: FrameSink): void {
+    if (!stream.detach(sink, this.now())) return;
+    this.notify(this.disconnectedListeners, stream);
+    const timer = setTimeout(() => {
+      this.expiryTimers.delete(stream);
+      if (!stream.attached) this.forget(stream);
+    }, this.streamTtlMs);
+    timer.unref?.();
+    this.expiryTimers.set(stream, timer);
   }
 
-  /** All live connections of a user. */
+  /** Every stream of a user (attached, or away but still resumable). */
   connectionsOf(appKey: string, userId: string): ImConnection[] {
-    return [...(this.byUser.get(ConnectionRegistry.key(appKey, userId)) ?? [])];
+    return [...(this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? [])];
   }
 
-  /** The live connection of one device of a user, if any. */
+  /** The device's stream when a socket of it is attached. */
   deviceConnection(appKey: string, userId: string, deviceId: string): ImConnection | undefined {
-    return this.connectionsOf(appKey, userId).find((c) => c.deviceId === deviceId);
+    const stream = this.byUser.get(ConnectionRegistry.key(appKey, userId))?.get(deviceId);
+    return stream?.attached ? stream : undefined;
   }
 
+  /** At least one device of the user has a live socket. */
   isOnline(appKey: string, userId: string): boolean {
-    return this.byUser.has(ConnectionRegistry.key(appKey, userId));
+    for (const stream of this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? []) if (stream.attached) return true;
+    return false;
   }
 
   /** Send an event to every device of a user, or only to one device when `deviceId` is given. */
@@ -68,30 +114,63 @@ export class ConnectionRegistry {
     }
   }
 
-  /** Close the connections of users whose tokens were revoked before `before`. */
+  /** Close the streams of users whose tokens were revoked before `before`. */
   closeRevoked(appKey: string, userIds: string[], before: number): void {
     for (const userId of userIds) {
       for (const connection of this.connectionsOf(appKey, userId)) {
-        if (connection.tokenIssuedAt < before) connection.close(ErrorCode.RC_CONN_TOKEN_EXPIRED, 'token revoked');
+        if (connection.tokenIssuedAt < before) this.closeStream(connection as DeviceStream, ErrorCode.RC_CONN_TOKEN_EXPIRED, 'token revoked');
       }
     }
   }
 
-  /** Close every connection of these users (ban: 31009). */
+  /** Close every stream of these users (ban: 31009). */
   closeUsers(appKey: string, userIds: string[], code: number, message: string): void {
-    for (const userId of userIds) for (const connection of this.connectionsOf(appKey, userId)) connection.close(code, message);
+    for (const userId of userIds) for (const connection of this.connectionsOf(appKey, userId)) this.closeStream(connection as DeviceStream, code, message);
   }
 
   closeAll(): void {
-    for (const set of [...this.byUser.values()]) {
-      for (const connection of set) connection.close(ErrorCode.OC_SERVER_SHUTDOWN, 'server shutting down');
+    for (const devices of [...this.byUser.values()]) {
+      for (const stream of [...devices.values()]) this.closeStream(stream, ErrorCode.OC_SERVER_SHUTDOWN, 'server shutting down');
+    }
+    for (const timer of this.expiryTimers.values()) clearTimeout(timer);
+    this.expiryTimers.clear();
+  }
+
+  private closeStream(stream: DeviceStream, code: number, message: string): void {
+    const wasAttached = stream.attached;
+    stream.close(code, message);
+    this.forget(stream);
+    if (wasAttached) this.notify(this.disconnectedListeners, stream);
+  }
+
+  private forget(stream: DeviceStream): void {
+    this.cancelExpiry(stream);
+    const key = ConnectionRegistry.key(stream.appKey, stream.userId);
+    const devices = this.byUser.get(key);
+    if (devices?.get(stream.deviceId) !== stream) return;
+    devices.delete(stream.deviceId);
+    if (devices.size === 0) this.byUser.delete(key);
+  }
+
+  private cancelExpiry(stream: DeviceStream): void {
+    clearTimeout(this.expiryTimers.get(stream));
+    this.expiryTimers.delete(stream);
+  }
+
+  private notifyConnected(stream: DeviceStream, resumed: boolean): void {
+    for (const listener of this.connectedListeners) {
+      try {
+        listener(stream, resumed);
+      } catch (error) {
+        this.logger.error({ err: error }, 'connection listener failed');
+      }
     }
   }
 
-  private notify(listeners: ConnectionListener[], connection: ImConnection): void {
+  private notify(listeners: DisconnectedListener[], stream: DeviceStream): void {
     for (const listener of listeners) {
       try {
-        listener(connection);
+        listener(stream);
       } catch (error) {
         this.logger.error({ err: error }, 'connection listener failed');
       }

@@ -17,10 +17,17 @@ describe('createIceServersFor', () => {
   });
 
   it('gives each user their own credential with the configured URLs and TTL', () => {
-    const servers = createIceServersFor({ urls: ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'], secret: 'k', ttlS: 86400 }, () => 1000_000)('bob');
+    const servers = createIceServersFor(
+      { urls: ['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp'], secret: 'k', ttlS: 86400 },
+      () => 1000_000,
+    )('bob');
     expect(servers).toHaveLength(1);
     expect(servers[0]!.urls).toEqual(['turn:127.0.0.1:3478?transport=udp', 'turn:127.0.0.1:3478?transport=tcp']);
     expect(servers[0]!.username).toBe(`${1000 + 86400}:bob`);
-    expect(servers[0]!.credential).toBe(createHmac('sha1', 'k').update(`${1000 + 86400}:bob`).digest('base64'));
+    expect(servers[0]!.credential).toBe(
+      createHmac('sha1', 'k')
+        .update(`${1000 + 86400}:bob`)
+        .digest('base64'),
+    );
   });
 });

@@ -27,6 +27,11 @@ export async function dispatchRequest(calls: CallService, from: ImConnection, re
       return calls.media.leave(from, request.roomId);
     case 'rtc.signal':
       return calls.media.signal(from, request.roomId, request.toUserId, request.signal);
+    case 'sfu.publish':
+    case 'sfu.subscribe':
+    case 'sfu.start':
+    case 'sfu.trickle':
+      return calls.media.sfuRequest(from, request);
     default: {
       const unreachable: never = request;
       throw new Error(`unhandled request ${JSON.stringify(unreachable)}`);

@@ -12,6 +12,7 @@ import {
   decodeClientFrame,
   ErrorCode,
   encodeFrame,
+  type IceServer,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   type ServerEvent,
@@ -22,7 +23,7 @@ import type { WebSocket } from 'ws';
 import type { TokenService } from '../../ports.js';
 import type { CallService } from '../../services/call/call-service.js';
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
-import type { ImConnection } from '../../services/im/im-connection.js';
+import type { DeviceStream, FrameSink } from '../../services/im/device-stream.js';
 import { nextState, type TransitionTable } from '../../services/shared/transition-table.js';
 import { RateLimiter } from './rate-limiter.js';
 import { dispatchRequest } from './request-dispatch.js';
@@ -34,6 +35,8 @@ export interface SessionDeps {
   logger: Logger;
   heartbeatMs: number;
   ringTimeoutMs: number;
+  /** ICE servers (TURN credentials) for a newly connected user. */
+  iceServersFor: (userId: string) => IceServer[];
 }
 
 type SessionState = 'awaiting_hello' | 'authenticated' | 'closed';
@@ -44,19 +47,13 @@ const SESSION_TRANSITIONS: TransitionTable<SessionState, SessionEvent> = {
   closed: {},
 };
 
-/** Unacked events kept per connection; beyond it the oldest are dropped (resume comes with reliability work). */
-const MAX_UNACKED = 1000;
 const HELLO_TIMEOUT_MS = 10_000;
 
-export class SocketSession implements ImConnection {
+/** One socket; once authenticated it carries its device's `DeviceStream` (which services talk to). */
+export class SocketSession implements FrameSink {
   readonly id = randomUUID();
-  appKey = '';
-  userId = '';
-  deviceId = '';
-  tokenIssuedAt = 0;
+  private stream: DeviceStream | undefined;
   private state: SessionState = 'awaiting_hello';
-  private seq = 0;
-  private readonly unacked: { seq: number; text: string }[] = [];
   private readonly limiter = new RateLimiter(100, 200);
   private lastSeen = Date.now();
   private readonly timer: NodeJS.Timeout;
@@ -85,13 +82,8 @@ export class SocketSession implements ImConnection {
     if (this.socket.readyState === this.socket.OPEN) this.socket.send(encodeFrame(frame));
   }
 
-  sendEvent(event: ServerEvent): void {
-    if (this.state !== 'authenticated') return;
-    this.seq += 1;
-    const text = encodeFrame({ t: 'evt', seq: this.seq, evt: event });
-    this.unacked.push({ seq: this.seq, text });
-    if (this.unacked.length > MAX_UNACKED) this.unacked.shift();
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+  sendText(text: string): void {
+    if (this.state === 'authenticated' && this.socket.readyState === this.socket.OPEN) this.socket.send(text);
   }
 
   close(code: number, message: string): void {
@@ -148,10 +140,11 @@ export class SocketSession implements ImConnection {
       case 'ping':
         return this.send({ t: 'pong', serverTime: Date.now() });
       case 'ack':
-        while (this.unacked.length > 0 && this.unacked[0]!.seq <= frame.seq) this.unacked.shift();
+        this.stream?.ack(frame.seq);
         return;
       default: {
-        const result = await dispatchRequest(this.deps.calls, this, frame);
+        if (!this.stream) return;
+        const result = await dispatchRequest(this.deps.calls, this.stream, frame);
         this.send({
           t: 'res',
           rid: frame.rid,
@@ -169,32 +162,35 @@ export class SocketSession implements ImConnection {
     const check = await this.deps.tokens.verify(hello.token, hello.appKey);
     if (this.state !== 'awaiting_hello') return;
     if (!check.ok) return this.refuse(check.code, check.message);
-    this.appKey = check.appKey;
-    this.userId = check.userId;
-    this.deviceId = hello.deviceId;
-    this.tokenIssuedAt = check.issuedAt;
     this.move('hello_ok');
-    this.send({
-      t: 'welcome',
-      v: PROTOCOL_VERSION,
-      userId: this.userId,
-      connectionId: this.id,
-      serverTime: Date.now(),
-      heartbeatMs: this.deps.heartbeatMs,
-      ringTimeoutMs: this.deps.ringTimeoutMs,
-      iceServers: [],
-    });
-    this.deps.logger.info({ appKey: this.appKey, userId: this.userId, deviceId: this.deviceId, connectionId: this.id }, 'device connected');
-    this.deps.registry.add(this);
+    const identity = { appKey: check.appKey, userId: check.userId, deviceId: hello.deviceId, tokenIssuedAt: check.issuedAt };
+    const attached = this.deps.registry.attach(identity, this, hello.resume, (stream, resumed) =>
+      this.send({
+        t: 'welcome',
+        v: PROTOCOL_VERSION,
+        userId: identity.userId,
+        connectionId: this.id,
+        streamId: stream.id,
+        resumed,
+        serverTime: Date.now(),
+        heartbeatMs: this.deps.heartbeatMs,
+        ringTimeoutMs: this.deps.ringTimeoutMs,
+        iceServers: this.deps.iceServersFor(identity.userId),
+      }),
+    );
+    this.stream = attached.stream;
+    this.deps.logger.info(
+      { appKey: identity.appKey, userId: identity.userId, deviceId: identity.deviceId, connectionId: this.id, resumed: attached.resumed },
+      'device connected',
+    );
   }
 
   private onClose(): void {
     clearInterval(this.timer);
-    const wasAuthenticated = this.state === 'authenticated';
     if (this.state !== 'closed') this.move('close');
-    if (wasAuthenticated) {
-      this.deps.registry.remove(this);
-      this.deps.logger.info({ userId: this.userId, connectionId: this.id }, 'device disconnected');
+    if (this.stream) {
+      this.deps.registry.detach(this.stream, this);
+      this.deps.logger.info({ userId: this.stream.userId, connectionId: this.id }, 'device disconnected');
     }
   }
 }

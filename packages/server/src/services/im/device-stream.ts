@@ -1,0 +1,84 @@
+/**
+ * A device's ordered event stream. It outlives the device's sockets: events sent while the device is
+ * away are kept (bounded) and, when the device comes back with `hello.resume`, sent again after the
+ * last one it had — in order, once. Services address devices through it (it is their `ImConnection`).
+ *
+ *   attached ──socket closed──▶ detached ──resumed──▶ attached
+ *                                  │
+ *                                  └──ttl elapsed / closed──▶ gone (removed by the registry)
+ */
+import { randomUUID } from 'node:crypto';
+import { encodeFrame, type ServerEvent } from '@opencall/protocol';
+import type { ImConnection } from './im-connection.js';
+
+/** What a stream writes to: the socket of its current connection. */
+export interface FrameSink {
+  readonly id: string;
+  sendText(text: string): void;
+  /** Send `bye {code}` and close the socket. */
+  close(code: number, message: string): void;
+}
+
+/** Events kept per device until acked; beyond it the oldest are dropped. */
+export const MAX_UNACKED_EVENTS = 1000;
+
+export class DeviceStream implements ImConnection {
+  /** Also the resume token: only the device that got it in `welcome` can resume. */
+  readonly id = randomUUID();
+  private seq = 0;
+  private readonly unacked: { seq: number; text: string }[] = [];
+  private sink: FrameSink | undefined;
+  detachedAt = 0;
+
+  constructor(
+    readonly appKey: string,
+    readonly userId: string,
+    readonly deviceId: string,
+    public tokenIssuedAt: number,
+  ) {}
+
+  get attached(): boolean {
+    return this.sink !== undefined;
+  }
+
+  /** The socket currently attached, if any. */
+  get currentSink(): FrameSink | undefined {
+    return this.sink;
+  }
+
+  sendEvent(event: ServerEvent): void {
+    this.seq += 1;
+    const text = encodeFrame({ t: 'evt', seq: this.seq, evt: event });
+    this.unacked.push({ seq: this.seq, text });
+    if (this.unacked.length > MAX_UNACKED_EVENTS) this.unacked.shift();
+    this.sink?.sendText(text);
+  }
+
+  /** The client has every event up to `seq`. */
+  ack(seq: number): void {
+    while (this.unacked.length > 0 && this.unacked[0]!.seq <= seq) this.unacked.shift();
+  }
+
+  /** Attach a socket; with `lastSeq` (a resume), first send again every kept event after it. */
+  attach(sink: FrameSink, lastSeq?: number): void {
+    this.sink = sink;
+    this.detachedAt = 0;
+    if (lastSeq === undefined) return;
+    this.ack(lastSeq);
+    for (const { text } of this.unacked) sink.sendText(text);
+  }
+
+  /** The socket went away; returns whether it was the attached one. */
+  detach(sink: FrameSink, now: number): boolean {
+    if (this.sink !== sink) return false;
+    this.sink = undefined;
+    this.detachedAt = now;
+    return true;
+  }
+
+  close(code: number, message: string): void {
+    const sink = this.sink;
+    this.sink = undefined;
+    sink?.close(code, message);
+  }
+}
