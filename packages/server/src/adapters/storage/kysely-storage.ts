@@ -5,6 +5,8 @@
  */
 import type { Kysely } from 'kysely';
 import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports.js';
+import { banStore, blacklistStore } from './moderation-stores.js';
+import { offlineRecordStore } from './offline-record-store.js';
 import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
 
 type Now = () => number;
@@ -14,13 +16,27 @@ function appStore(db: Kysely<Database>): AppStore {
     async get(appKey) {
       const row = await db.selectFrom('apps').selectAll().where('app_key', '=', appKey).executeTakeFirst();
       if (!row) return undefined;
-      return { appKey: row.app_key, appSecret: row.app_secret, name: row.name, createdAt: Number(row.created_at) };
+      return {
+        appKey: row.app_key,
+        appSecret: row.app_secret,
+        name: row.name,
+        createdAt: Number(row.created_at),
+        audioCallEnabled: Number(row.audio_call_enabled) === 1,
+        videoCallEnabled: Number(row.video_call_enabled) === 1,
+      };
     },
+    // Updates every mutable field (secret, name, call switches): callers pass a full record.
     async upsert(app) {
+      const update = {
+        app_secret: app.appSecret,
+        name: app.name,
+        audio_call_enabled: app.audioCallEnabled ? 1 : 0,
+        video_call_enabled: app.videoCallEnabled ? 1 : 0,
+      };
       await db
         .insertInto('apps')
-        .values({ app_key: app.appKey, app_secret: app.appSecret, name: app.name, created_at: app.createdAt })
-        .onConflict((oc) => oc.column('app_key').doUpdateSet({ app_secret: app.appSecret, name: app.name }))
+        .values({ app_key: app.appKey, created_at: app.createdAt, ...update })
+        .onConflict((oc) => oc.column('app_key').doUpdateSet(update))
         .execute();
     },
   };
@@ -272,6 +288,9 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     users: userStore(db, now),
     groups: groupStore(db, now),
     calls: callRecordStore(db),
+    blacklists: blacklistStore(db, now),
+    bans: banStore(db),
+    offlineRecords: offlineRecordStore(db, now),
     close: () => db.destroy(),
   };
 }

@@ -10,6 +10,9 @@ export interface AppsTable {
   app_secret: string;
   name: string;
   created_at: number;
+  /** Call service switches (0/1), added by migration 0002 with default 1. */
+  audio_call_enabled: Generated<number>;
+  video_call_enabled: Generated<number>;
 }
 
 export interface UsersTable {
@@ -64,6 +67,39 @@ export interface CallParticipantsTable {
   end_reason: number;
 }
 
+/** One-way blacklist entries: `blocked_id` may not call `owner_id`. */
+export interface BlacklistsTable {
+  app_key: string;
+  owner_id: string;
+  blocked_id: string;
+  created_at: number;
+}
+
+/** Server bans; a row whose `ends_at` has passed is inert (and replaced by the next ban). */
+export interface BansTable {
+  app_key: string;
+  user_id: string;
+  ends_at: number;
+}
+
+/** Missed calls waiting for their user's next connect. */
+export interface OfflineRecordsTable {
+  app_key: string;
+  user_id: string;
+  call_id: string;
+  /** Server time (ms) the record was stored; delivery order. */
+  added_at: number;
+  conversation_type: number;
+  target_id: string;
+  channel_id: string;
+  inviter_id: string;
+  media_type: number;
+  end_reason: number;
+  begin_timestamp: number;
+  end_timestamp: number;
+  duration: number;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -71,4 +107,7 @@ export interface Database {
   group_members: GroupMembersTable;
   call_records: CallRecordsTable;
   call_participants: CallParticipantsTable;
+  blacklists: BlacklistsTable;
+  bans: BansTable;
+  offline_records: OfflineRecordsTable;
 }

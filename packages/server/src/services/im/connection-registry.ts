@@ -118,14 +118,16 @@ export class ConnectionRegistry {
   closeRevoked(appKey: string, userIds: string[], before: number): void {
     for (const userId of userIds) {
       for (const connection of this.connectionsOf(appKey, userId)) {
-        if (connection.tokenIssuedAt < before) this.closeStream(connection as DeviceStream, ErrorCode.RC_CONN_TOKEN_EXPIRED, 'token revoked');
+        if (connection.tokenIssuedAt < before)
+          this.closeStream(connection as DeviceStream, ErrorCode.RC_CONN_TOKEN_EXPIRED, 'token revoked');
       }
     }
   }
 
   /** Close every stream of these users (ban: 31009). */
   closeUsers(appKey: string, userIds: string[], code: number, message: string): void {
-    for (const userId of userIds) for (const connection of this.connectionsOf(appKey, userId)) this.closeStream(connection as DeviceStream, code, message);
+    for (const userId of userIds)
+      for (const connection of this.connectionsOf(appKey, userId)) this.closeStream(connection as DeviceStream, code, message);
   }
 
   closeAll(): void {

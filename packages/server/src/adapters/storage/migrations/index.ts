@@ -4,9 +4,11 @@
  */
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import { initialSchema } from './0001-initial-schema.js';
+import { blacklistsBansOfflineRecords } from './0002-blacklists-bans-offline-records.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
+  '0002-blacklists-bans-offline-records': blacklistsBansOfflineRecords,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallRecord, Storage } from '../../../ports.js';
+import type { AppRecord, CallRecord, Storage } from '../../../ports.js';
 import { openSqliteStorage } from './open-sqlite-storage.js';
 
 let dir: string;
@@ -21,6 +21,10 @@ afterEach(async () => {
   await storage.close();
   rmSync(dir, { recursive: true, force: true });
 });
+
+function app(appSecret: string, name: string, createdAt: number): AppRecord {
+  return { appKey: 'app1', appSecret, name, createdAt, audioCallEnabled: true, videoCallEnabled: true };
+}
 
 function callRecord(callId: string, createdAt: number, users: string[]): CallRecord {
   return {
@@ -56,7 +60,8 @@ describe('openSqliteStorage', () => {
       const names = (raw.prepare("select name from sqlite_master where type in ('table','index')").all() as { name: string }[]).map(
         (r) => r.name,
       );
-      for (const t of ['apps', 'users', 'groups', 'group_members', 'call_records', 'call_participants', 'group_members_by_user']) {
+      const expected = ['apps', 'users', 'groups', 'group_members', 'call_records', 'call_participants', 'group_members_by_user'];
+      for (const t of [...expected, 'blacklists', 'bans', 'bans_by_end', 'offline_records']) {
         expect(names).toContain(t);
       }
     } finally {
@@ -65,17 +70,26 @@ describe('openSqliteStorage', () => {
   });
 
   it('reopening an existing file keeps data and does not re-run migrations', async () => {
-    await storage.apps.upsert({ appKey: 'app1', appSecret: 's1', name: 'one', createdAt: 1 });
+    await storage.apps.upsert(app('s1', 'one', 1));
     await storage.close();
     storage = await openSqliteStorage(file);
-    expect(await storage.apps.get('app1')).toEqual({ appKey: 'app1', appSecret: 's1', name: 'one', createdAt: 1 });
+    expect(await storage.apps.get('app1')).toEqual(app('s1', 'one', 1));
   });
 
   it('apps: upsert creates then updates the secret and name, keeping createdAt', async () => {
     expect(await storage.apps.get('nope')).toBeUndefined();
-    await storage.apps.upsert({ appKey: 'app1', appSecret: 's1', name: 'one', createdAt: 1 });
-    await storage.apps.upsert({ appKey: 'app1', appSecret: 's2', name: 'two', createdAt: 99 });
-    expect(await storage.apps.get('app1')).toEqual({ appKey: 'app1', appSecret: 's2', name: 'two', createdAt: 1 });
+    await storage.apps.upsert(app('s1', 'one', 1));
+    await storage.apps.upsert(app('s2', 'two', 99));
+    expect(await storage.apps.get('app1')).toEqual(app('s2', 'two', 1));
+  });
+
+  it('apps: call switches default on and upsert stores them', async () => {
+    await storage.apps.upsert(app('s1', 'one', 1));
+    expect(await storage.apps.get('app1')).toMatchObject({ audioCallEnabled: true, videoCallEnabled: true });
+    await storage.apps.upsert({ ...app('s1', 'one', 1), videoCallEnabled: false });
+    expect(await storage.apps.get('app1')).toMatchObject({ audioCallEnabled: true, videoCallEnabled: false });
+    await storage.apps.upsert({ ...app('s1', 'one', 1), audioCallEnabled: false, videoCallEnabled: true });
+    expect(await storage.apps.get('app1')).toMatchObject({ audioCallEnabled: false, videoCallEnabled: true });
   });
 
   it('users: upsertProfile creates, then updates only the given fields', async () => {

@@ -8,7 +8,14 @@ import { createTokenService } from '../../../services/auth/token-service.js';
 import { registerServerApi } from './register-server-api.js';
 import { computeSignature } from './verify-signature.js';
 
-const APP = { appKey: 'unitapp00001', appSecret: 'unit-secret-00000001', name: '', createdAt: 0 };
+const APP = {
+  appKey: 'unitapp00001',
+  appSecret: 'unit-secret-00000001',
+  name: '',
+  createdAt: 0,
+  audioCallEnabled: true,
+  videoCallEnabled: true,
+};
 let storage: Storage;
 let tokens: TokenService;
 let app: FastifyInstance;
@@ -20,7 +27,7 @@ beforeEach(async () => {
   tokens = createTokenService(storage);
   onTokensRevoked = vi.fn<TokensRevokedListener>();
   app = Fastify({ bodyLimit: 100 * 1024 });
-  await registerServerApi(app, { storage, tokens, logger: pino({ level: 'silent' }), onTokensRevoked });
+  await registerServerApi(app, { storage, tokens, logger: pino({ level: 'silent' }), onTokensRevoked, onUsersBanned: () => {} });
 });
 
 afterEach(async () => {

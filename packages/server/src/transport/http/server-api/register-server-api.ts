@@ -4,7 +4,10 @@
  * with their own body parsers, authentication hook and error envelope.
  */
 import type { FastifyError, FastifyInstance } from 'fastify';
+import { DEFAULT_API_RATE_PER_SEC, ServerApiRateLimiter } from './api-rate-limiter.js';
+import { registerAppServiceRoutes } from './app-service-routes.js';
 import { registerGroupRoutes } from './group-routes.js';
+import { registerModerationRoutes } from './moderation-routes.js';
 import { BodySyntaxError, parseFormOrJson, parseJsonObject } from './parse-body.js';
 import { type ServerApiDeps, setRequestApp } from './server-api-deps.js';
 import { ServerApiFailure, sendFailure } from './server-api-failure.js';
@@ -30,6 +33,7 @@ function toFailure(error: FastifyError | Error): ServerApiFailure | undefined {
 /** Mounts the server API on `app` and makes unknown routes answer with a 404 envelope. */
 export async function registerServerApi(app: FastifyInstance, deps: ServerApiDeps): Promise<void> {
   app.setNotFoundHandler((request, reply) => sendFailure(reply, ServerApiFailure.notFound(request.method, request.url)));
+  const limiter = new ServerApiRateLimiter(deps.apiRatePerSec ?? DEFAULT_API_RATE_PER_SEC);
 
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -50,8 +54,11 @@ export async function registerServerApi(app: FastifyInstance, deps: ServerApiDep
       }
     });
 
+    // Limited after authentication, so only real App Keys get a bucket (unknown ones are 1001).
     scope.addHook('onRequest', async (request) => {
-      setRequestApp(request, await authenticate(request.headers, deps.storage.apps));
+      const app = await authenticate(request.headers, deps.storage.apps);
+      if (!limiter.allow(app.appKey, request.url.split('?')[0] ?? '')) throw ServerApiFailure.rateLimited();
+      setRequestApp(request, app);
     });
 
     scope.setErrorHandler((error, request, reply) => {
@@ -63,5 +70,7 @@ export async function registerServerApi(app: FastifyInstance, deps: ServerApiDep
 
     registerUserRoutes(scope, deps);
     registerGroupRoutes(scope, deps);
+    registerModerationRoutes(scope, deps);
+    registerAppServiceRoutes(scope, deps);
   });
 }

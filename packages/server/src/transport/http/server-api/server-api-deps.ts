@@ -1,7 +1,7 @@
 /** What the server-API routes need, and the app each authenticated request acts for. */
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { AppRecord, Storage, TokenService, TokensRevokedListener } from '../../../ports.js';
+import type { AppRecord, Storage, TokenService, TokensRevokedListener, UsersBannedListener } from '../../../ports.js';
 
 export interface ServerApiDeps {
   storage: Storage;
@@ -9,6 +9,12 @@ export interface ServerApiDeps {
   logger: Logger;
   /** Called after `/user/token/expire.json` so live connections can be closed. */
   onTokensRevoked: TokensRevokedListener;
+  /** Called after `/user/block.json` has stored a ban, so live connections close and calls end. */
+  onUsersBanned: UsersBannedListener;
+  /** Sustained requests per second per App Key (getToken: twice this); default 100. */
+  apiRatePerSec?: number;
+  /** Wall clock (ms) for ban times; default `Date.now`. */
+  now?: () => number;
 }
 
 const requestApps = new WeakMap<FastifyRequest, AppRecord>();

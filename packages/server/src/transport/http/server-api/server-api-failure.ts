@@ -37,6 +37,9 @@ export class ServerApiFailure extends Error {
   static notFound(method: string, url: string): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.NOT_FOUND, `Not found: ${method} ${url.split('?')[0]}`);
   }
+  static rateLimited(): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.RATE_LIMITED, 'Too many requests: rate limit of this App Key exceeded');
+  }
   static internal(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.INTERNAL_ERROR, 'Internal server error');
   }

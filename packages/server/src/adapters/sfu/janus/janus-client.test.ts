@@ -1,0 +1,116 @@
+import type { AddressInfo } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
+import { WebSocketServer } from 'ws';
+import { JanusClient, JanusError } from './janus-client.js';
+
+/** A tiny fake Janus: answers create/attach/keepalive/trickle/message like the real WebSocket API. */
+function fakeJanus(onMessage?: (request: Record<string, unknown>, reply: (m: object) => void) => boolean) {
+  const server = new WebSocketServer({
+    port: 0,
+    host: '127.0.0.1',
+    handleProtocols: (protocols) => (protocols.has('janus-protocol') ? 'janus-protocol' : false),
+  });
+  const seen: Record<string, unknown>[] = [];
+  server.on('connection', (ws) => {
+    ws.on('message', (data) => {
+      const request = JSON.parse(String(data)) as Record<string, unknown>;
+      seen.push(request);
+      const reply = (m: object) => ws.send(JSON.stringify({ transaction: request.transaction, ...m }));
+      if (onMessage?.(request, reply)) return;
+      switch (request.janus) {
+        case 'create':
+          return reply({ janus: 'success', data: { id: 111 } });
+        case 'attach':
+          return reply({ janus: 'success', session_id: 111, data: { id: 222 } });
+        case 'keepalive':
+        case 'trickle':
+          return reply({ janus: 'ack', session_id: 111 });
+        case 'message':
+          reply({ janus: 'ack', session_id: 111 });
+          setTimeout(
+            () =>
+              reply({
+                janus: 'event',
+                sender: request.handle_id,
+                plugindata: { plugin: 'janus.plugin.videoroom', data: { videoroom: 'joined', id: 7 } },
+                jsep: { type: 'answer', sdp: 'v=0' },
+              }),
+            10,
+          );
+          return;
+        default:
+          return reply({ janus: 'error', error: { code: 453, reason: 'unknown' } });
+      }
+    });
+  });
+  const url = () => `ws://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return { server, seen, url, clients: () => [...server.clients] };
+}
+
+describe('JanusClient', () => {
+  let fake: ReturnType<typeof fakeJanus> | undefined;
+  afterEach(() => new Promise<void>((resolve) => (fake ? fake.server.close(() => resolve()) : resolve())));
+
+  it('creates a session over the janus-protocol subprotocol and attaches with transactions', async () => {
+    fake = fakeJanus();
+    await new Promise((r) => fake!.server.once('listening', r));
+    const client = await JanusClient.connect(fake.url());
+    expect(client.sessionId).toBe(111);
+    expect(await client.attach('janus.plugin.videoroom')).toBe(222);
+    const attach = fake.seen.find((m) => m.janus === 'attach')!;
+    expect(attach).toMatchObject({ plugin: 'janus.plugin.videoroom', session_id: 111 });
+    expect(typeof attach.transaction).toBe('string');
+    client.close();
+  });
+
+  it('waits past the ack of a message for its event, and resolves trickles on their ack', async () => {
+    fake = fakeJanus();
+    await new Promise((r) => fake!.server.once('listening', r));
+    const client = await JanusClient.connect(fake.url());
+    const reply = await client.message(222, { request: 'join' });
+    expect(reply.janus).toBe('event');
+    expect(reply.jsep).toEqual({ type: 'answer', sdp: 'v=0' });
+    await client.trickle(222, null);
+    expect(fake.seen.at(-1)).toMatchObject({ janus: 'trickle', candidate: { completed: true } });
+    client.close();
+  });
+
+  it('rejects on core errors and plugin error codes', async () => {
+    fake = fakeJanus((request, reply) => {
+      if (request.janus !== 'message') return false;
+      reply({ janus: 'success', plugindata: { plugin: 'janus.plugin.videoroom', data: { error_code: 428, error: 'No such feed' } } });
+      return true;
+    });
+    await new Promise((r) => fake!.server.once('listening', r));
+    const client = await JanusClient.connect(fake.url());
+    await expect(client.message(222, { request: 'join' })).rejects.toMatchObject({ code: 428 });
+    await expect(client.detach(222)).rejects.toBeInstanceOf(JanusError);
+    client.close();
+  });
+
+  it('emits handle events that answer no request, and closed (rejecting pending requests) when the socket drops', async () => {
+    fake = fakeJanus((request) => request.janus === 'message'); // never answers messages
+    await new Promise((r) => fake!.server.once('listening', r));
+    const client = await JanusClient.connect(fake.url());
+    const events: [number, string][] = [];
+    client.on('handleEvent', (handleId, message) => events.push([handleId, message.janus]));
+    const closed = new Promise<void>((resolve) => client.on('closed', () => resolve()));
+    const pending = client.message(222, { request: 'publish' });
+    fake.clients()[0]!.send(JSON.stringify({ janus: 'webrtcup', session_id: 111, sender: 222 }));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(events).toEqual([[222, 'webrtcup']]);
+    for (const ws of fake.clients()) ws.terminate();
+    await closed;
+    await expect(pending).rejects.toThrow(/closed/);
+    expect(client.isOpen).toBe(false);
+  });
+
+  it('keeps the session alive', async () => {
+    fake = fakeJanus();
+    await new Promise((r) => fake!.server.once('listening', r));
+    const client = await JanusClient.connect(fake.url(), { keepaliveMs: 30 });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(fake.seen.filter((m) => m.janus === 'keepalive').length).toBeGreaterThanOrEqual(2);
+    client.close();
+  });
+});

@@ -1,0 +1,117 @@
+/**
+ * Blacklists and bans over any Kysely dialect (see kysely-storage.ts for the portability rules).
+ */
+import type { Kysely } from 'kysely';
+import type { BanStore, BlacklistStore } from '../../ports.js';
+import type { Database } from './schema.js';
+
+type Now = () => number;
+
+/** Opaque blacklist page cursor: the last user id of the previous page, base64url. */
+export function encodePageToken(lastUserId: string): string {
+  return Buffer.from(lastUserId, 'utf8').toString('base64url');
+}
+
+/** The user id a page token points after, or undefined for a malformed token. */
+export function decodePageToken(token: string): string | undefined {
+  if (!/^[A-Za-z0-9_-]{1,200}$/.test(token)) return undefined;
+  const text = Buffer.from(token, 'base64url').toString('utf8');
+  return text === '' || encodePageToken(text) !== token ? undefined : text;
+}
+
+export function blacklistStore(db: Kysely<Database>, now: Now): BlacklistStore {
+  return {
+    async add(appKey, ownerId, blockedIds) {
+      const unique = [...new Set(blockedIds)];
+      if (unique.length === 0) return;
+      const at = now();
+      await db
+        .insertInto('blacklists')
+        .values(unique.map((blockedId) => ({ app_key: appKey, owner_id: ownerId, blocked_id: blockedId, created_at: at })))
+        .onConflict((oc) => oc.columns(['app_key', 'owner_id', 'blocked_id']).doNothing())
+        .execute();
+    },
+    async remove(appKey, ownerId, blockedIds) {
+      if (blockedIds.length === 0) return;
+      await db
+        .deleteFrom('blacklists')
+        .where('app_key', '=', appKey)
+        .where('owner_id', '=', ownerId)
+        .where('blocked_id', 'in', [...new Set(blockedIds)])
+        .execute();
+    },
+    async list(appKey, ownerId, options) {
+      const size = Math.max(1, Math.min(Math.trunc(options.size), 1000));
+      let query = db.selectFrom('blacklists').select('blocked_id').where('app_key', '=', appKey).where('owner_id', '=', ownerId);
+      if (options.pageToken !== undefined) {
+        const after = decodePageToken(options.pageToken);
+        if (after === undefined) return { users: [] };
+        query = query.where('blocked_id', '>', after);
+      }
+      const rows = await query
+        .orderBy('blocked_id')
+        .limit(size + 1)
+        .execute();
+      const users = rows.slice(0, size).map((r) => r.blocked_id);
+      const last = users[users.length - 1];
+      return rows.length > size && last !== undefined ? { users, next: encodePageToken(last) } : { users };
+    },
+    async has(appKey, ownerId, otherId) {
+      const row = await db
+        .selectFrom('blacklists')
+        .select('blocked_id')
+        .where('app_key', '=', appKey)
+        .where('owner_id', '=', ownerId)
+        .where('blocked_id', '=', otherId)
+        .executeTakeFirst();
+      return row !== undefined;
+    },
+  };
+}
+
+export function banStore(db: Kysely<Database>): BanStore {
+  return {
+    async ban(appKey, userIds, untilMs) {
+      const unique = [...new Set(userIds)];
+      if (unique.length === 0) return;
+      await db
+        .insertInto('bans')
+        .values(unique.map((userId) => ({ app_key: appKey, user_id: userId, ends_at: untilMs })))
+        .onConflict((oc) => oc.columns(['app_key', 'user_id']).doUpdateSet({ ends_at: untilMs }))
+        .execute();
+    },
+    async unban(appKey, userIds) {
+      if (userIds.length === 0) return;
+      await db
+        .deleteFrom('bans')
+        .where('app_key', '=', appKey)
+        .where('user_id', 'in', [...new Set(userIds)])
+        .execute();
+    },
+    async list(appKey, now, options) {
+      const size = Math.max(1, Math.min(Math.trunc(options.size), 1000));
+      const page = Math.max(1, Math.trunc(options.page));
+      const rows = await db
+        .selectFrom('bans')
+        .select(['user_id', 'ends_at'])
+        .where('app_key', '=', appKey)
+        .where('ends_at', '>', now)
+        .orderBy('ends_at', 'desc')
+        .orderBy('user_id')
+        .limit(size)
+        .offset((page - 1) * size)
+        .execute();
+      return rows.map((r) => ({ userId: r.user_id, endsAt: Number(r.ends_at) }));
+    },
+    async bannedUntil(appKey, userId, now) {
+      const row = await db
+        .selectFrom('bans')
+        .select('ends_at')
+        .where('app_key', '=', appKey)
+        .where('user_id', '=', userId)
+        .executeTakeFirst();
+      const endsAt = row === undefined ? undefined : Number(row.ends_at);
+      return endsAt !== undefined && endsAt > now ? endsAt : undefined;
+    },
+  };
+}
