@@ -191,3 +191,26 @@ describe('1:1 call through the real server', () => {
     await callerSession.hungup();
   });
 });
+
+describe('glare', () => {
+  it('A dials B while B dials A: exactly one call survives and connects on both sides', async () => {
+    const a = await user('glareA');
+    const b = await user('glareB');
+    const [ra, rb] = await Promise.all([
+      a.client.call({ targetId: b.userId, mediaType: RCCallMediaType.AUDIO, listener: a.listener() }),
+      b.client.call({ targetId: a.userId, mediaType: RCCallMediaType.AUDIO, listener: b.listener() }),
+    ]);
+    expect(ra.code).toBe(RCCallErrorCode.SUCCESS);
+    expect(rb.code).toBe(RCCallErrorCode.SUCCESS);
+    expect(ra.session!.getSessionId()).toBe(rb.session!.getSessionId());
+    const callId = ra.session!.getSessionId();
+    const caller = ra.session!.getCallerId() === a.userId ? a : b;
+    await caller.waitFor('onAccept', (c) => c.sessionId === callId);
+    for (const s of [ra.session!, rb.session!]) expect(s.getState()).toBe(RCCallSessionState.KEEPING);
+    // Neither side saw a second call or an incoming ring for the merged one.
+    expect(a.closes).toHaveLength(0);
+    expect(b.closes).toHaveLength(0);
+    await ra.session!.hungup();
+    expect((await b.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.REMOTE_HANGUP);
+  });
+});

@@ -38,6 +38,8 @@ export class RCCallClient {
   private userProfile: IUserProfile | undefined;
   private readonly host: SessionHost;
   private callPush: IPushConfig | undefined;
+  /** A 1:1 call being placed, and an invitation from that same user that crossed it (glare). */
+  private dialing: { targetId: string; crossing?: { session: RCCallSession; event: CallInvitedEvent } } | undefined;
   private hangupPush: IPushConfig | undefined;
 
   /** @internal */
@@ -128,6 +130,7 @@ export class RCCallClient {
     );
     session.registerSessionListener(params.listener);
     this.sessions.set(callId, session);
+    this.dialing = conversationType === ConversationType.PRIVATE ? { targetId: params.targetId } : undefined;
     const result = await this.context.request({
       t: 'call.invite',
       callId,
@@ -140,11 +143,26 @@ export class RCCallClient {
       ...this.invitePush(captured.mediaType, params),
       ...(this.userProfile ? { user: this.userProfile } : {}),
     });
+    const crossing = this.dialing?.crossing;
+    this.dialing = undefined;
+    if (result.code === RCCallErrorCode.GLARE_ANSWER_INSTEAD) {
+      this.sessions.delete(callId);
+      const target = crossing?.session ?? this.sessions.get((result.data as { callId?: string } | undefined)?.callId ?? '');
+      if (!target) {
+        for (const track of captured.tracks) track.destroy();
+        return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
+      }
+      target.registerSessionListener(params.listener);
+      const answered = await target.answer(captured.tracks, captured.mediaType, false);
+      return answered.code === RCCallErrorCode.SUCCESS ? { code: RCCallErrorCode.SUCCESS, session: target } : answered;
+    }
     if (result.code !== RCCallErrorCode.SUCCESS) {
       this.sessions.delete(callId);
       for (const track of captured.tracks) track.destroy();
+      if (crossing) this.announce(crossing.session, crossing.event, false);
       return { code: result.code };
     }
+    if (crossing) this.announce(crossing.session, crossing.event, true);
     return { code: RCCallErrorCode.SUCCESS, session };
   }
 
@@ -214,6 +232,21 @@ export class RCCallClient {
       this.host,
     );
     this.sessions.set(event.callId, session);
+    const glare =
+      this.dialing !== undefined &&
+      event.conversationType === ConversationType.PRIVATE &&
+      event.callerId === this.dialing.targetId &&
+      !event.busy;
+    if (glare && this.dialing) {
+      // Our own call to this user is in flight: the server will tell us to answer this one instead.
+      this.dialing.crossing = { session, event };
+      return;
+    }
+    this.announce(session, event, busyHere);
+  }
+
+  /** Ring and report an incoming session (`onSession`), ending it at once when busy, as CallLib. */
+  private announce(session: RCCallSession, event: CallInvitedEvent, busyHere: boolean): void {
     if (!event.busy && !busyHere) {
       void this.context.request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) });
     }

@@ -142,28 +142,31 @@ export class RCCallSession {
       await this.end(RCCallEndReason.GET_MEDIA_RESOURCES_ERROR);
       return { code: captured.code };
     }
+    return this.answer(captured.tracks, captured.mediaType, true);
+  }
+
+  /**
+   * @internal Tell the server this device answers, then join and publish `tracks`.
+   * `reportLocalTracks`: fire `onTrackReady` for them once published (not when the app already had them).
+   */
+  async answer(tracks: CallLocalTrack[], mediaType: RCCallMediaType, reportLocalTracks: boolean): Promise<{ code: RCCallErrorCode }> {
     if (this.isEnded()) {
-      for (const track of captured.tracks) track.destroy();
+      for (const track of tracks) track.destroy();
       return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
     }
-    const result = await this.host.context.request({
-      t: 'call.accept',
-      callId: this.init.callId,
-      mediaType: captured.mediaType,
-      user: this.host.profile(),
-    });
+    const result = await this.host.context.request({ t: 'call.accept', callId: this.init.callId, mediaType, user: this.host.profile() });
     if (result.code !== RCCallErrorCode.SUCCESS) {
-      for (const track of captured.tracks) track.destroy();
+      for (const track of tracks) track.destroy();
       if (!this.isEnded()) await this.end(RCCallEndReason.NETWORK_ERROR);
       return { code: result.code };
     }
     this.setUser(this.init.selfId, RCCallUserState.KEEPING);
     this.setUser(this.init.callerId, RCCallUserState.KEEPING);
     this.connected();
-    this.media = new SessionMedia(this.init.callId, this.mediaHost(), captured.tracks);
-    const media = this.media;
+    const media = new SessionMedia(this.init.callId, this.mediaHost(), tracks);
+    this.media = media;
     void media.start().then(() => {
-      if (this.state === RCCallSessionState.END) return;
+      if (this.isEnded() || !reportLocalTracks) return;
       for (const track of media.localTracks) this.emit('onTrackReady', track, this);
     });
     return { code: RCCallErrorCode.SUCCESS };

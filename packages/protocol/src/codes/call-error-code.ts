@@ -25,6 +25,13 @@ export enum RCCallErrorCode {
   DUPLICATE_CALL_ID = 53214,
   /** OpenCall: the target user does not exist or cannot be called. */
   TARGET_NOT_CALLABLE = 53215,
+  /**
+   * OpenCall, internal to the SDK: the callee is calling you at the same moment (glare). The SDK
+   * answers that call instead and `call()` resolves SUCCESS with its session; apps never see this code.
+   */
+  GLARE_ANSWER_INSTEAD = 53216,
+  /** OpenCall: the server is shutting down and takes no new calls. */
+  SERVER_DRAINING = 53217,
   /** Capturing local audio failed. */
   GET_LOCAL_AUDIO_TRACK_ERROR = 53301,
   /** Capturing local video failed. */

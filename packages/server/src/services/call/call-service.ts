@@ -75,6 +75,8 @@ export class CallService {
   private readonly offline: OfflineRecords;
   private readonly push: PushProvider;
   private readonly now: () => number;
+  /** Set by `drain()`: no new calls. */
+  private draining = false;
 
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -117,6 +119,10 @@ export class CallService {
       return fail(RCCallErrorCode.REJECTED_BY_BLACKLIST, 'the callee has blacklisted you');
     }
     if (this.calls.get(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
+    if (this.draining) return fail(RCCallErrorCode.SERVER_DRAINING, 'the server is shutting down');
+    const crossing = isGroup ? undefined : this.crossingCall(appKey, userId, request.targetId);
+    if (crossing)
+      return { code: RCCallErrorCode.GLARE_ANSWER_INSTEAD, message: 'the callee is calling you', data: { callId: crossing.callId } };
     if (this.engagedCall(appKey, userId)) return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
     this.stopRingingElsewhere(appKey, userId, request.callId);
 
@@ -346,6 +352,23 @@ export class CallService {
   private automaticReason(participant: Participant): RCCallEndReason {
     if (participant.state === 'waiting') return participant.isCaller ? RCCallEndReason.CANCEL : RCCallEndReason.REJECT;
     return RCCallEndReason.HANGUP;
+  }
+
+  /**
+   * Glare: `calleeId` is already calling `callerId` 1:1 and it still rings. The first call to reach
+   * the server wins; the second caller's SDK answers it instead, so exactly one call connects.
+   */
+  private crossingCall(appKey: string, callerId: string, calleeId: string): Call | undefined {
+    return this.calls.callsOf(appKey, callerId).find((call) => {
+      const self = call.participants.get(callerId);
+      return (
+        call.init.conversationType === ConversationType.PRIVATE &&
+        call.state === 'ringing' &&
+        call.init.callerId === calleeId &&
+        self?.state === 'waiting' &&
+        self.deviceId === undefined
+      );
+    });
   }
 
   /** The call the user is engaged in (answered, or placing), other than `exceptCallId`. */
