@@ -23,6 +23,17 @@ export default defineConfig({
       },
       {
         test: {
+          // Property/fuzz tests over the decoders, the IM WebSocket and the server API (bounded here; `npm run fuzz` scales them).
+          name: 'fuzz',
+          include: ['tests/fuzz/**/*.fuzz.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 30_000,
+          fileParallelism: false,
+        },
+      },
+      {
+        test: {
           // Browser e2e: run through `node scripts/run-e2e.mjs` (inside its own network namespace).
           name: 'e2e',
           include: ['tests/e2e/**/*.e2e.test.ts'],

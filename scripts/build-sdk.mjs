@@ -12,14 +12,35 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const outDir = resolve(root, 'dist/sdk');
+// `--out <dir>` builds elsewhere (the size-budget test uses a temp folder).
+const outFlag = process.argv.indexOf('--out');
+const outDir = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : resolve(root, 'dist/sdk');
 
 /** One entry per bundle: the global it defines, the package entry and the output file name. */
 const bundles = [
-  { globalName: 'RongIMLib', entry: 'packages/imlib/src/index.ts', file: 'RongIMLib.js' },
-  { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js' },
-  { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js' },
+  { globalName: 'RongIMLib', entry: 'packages/imlib/src/index.ts', file: 'RongIMLib.js', shareProtocol: false },
+  { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js', shareProtocol: true },
+  { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js', shareProtocol: true },
 ];
+
+/**
+ * RCRTC and RCCall use the protocol module (enums, codes, schemas) that RongIMLib.js already carries:
+ * instead of a second and third copy they read RongIMLib's (`RongIMLib.__opencall.protocol`), so the
+ * page must load RongIMLib.js first — as with RongCloud's own bundles.
+ */
+const sharedFromRongIMLib = {
+  name: 'shared-from-rongimlib',
+  setup(pluginBuild) {
+    pluginBuild.onResolve({ filter: /^@opencall\/protocol$/ }, () => ({ path: 'protocol', namespace: 'rongimlib-shared' }));
+    pluginBuild.onLoad({ filter: /.*/, namespace: 'rongimlib-shared' }, () => ({
+      contents:
+        "var shared = typeof RongIMLib !== 'undefined' && RongIMLib.__opencall;\n" +
+        "if (!shared) throw new Error('OpenCall: load RongIMLib.js before RCRTC.js and RCCall.js');\n" +
+        'module.exports = shared.protocol;',
+      loader: 'js',
+    }));
+  },
+};
 
 const missing = bundles.filter((b) => !existsSync(resolve(root, b.entry)));
 if (missing.length > 0) {
@@ -46,6 +67,7 @@ try {
         sourcemap: 'linked',
         legalComments: 'none',
         logLevel: 'silent',
+        plugins: b.shareProtocol ? [sharedFromRongIMLib] : [],
       });
       const code = readFileSync(outfile);
       return { file: b.file, globalName: b.globalName, raw: code.length, gzip: gzipSync(code, { level: 9 }).length };

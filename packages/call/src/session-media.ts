@@ -55,6 +55,10 @@ export class SessionMedia {
     this.room = room;
     room.registerRoomEventListener({
       onTrackPublish: (tracks) => void this.subscribe(tracks),
+      // A track published again later (camera back on) has the same id: it must be subscribed again.
+      onTrackUnpublish: (tracks) => {
+        for (const track of tracks) this.subscribed.delete(track.getTrackId());
+      },
       onTrackReady: (track) => this.trackReady(track),
       onAudioMuteChange: (track) => this.host.onMuteChange(track),
       onVideoMuteChange: (track) => this.host.onMuteChange(track),

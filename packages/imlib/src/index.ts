@@ -7,6 +7,7 @@
  *   which the SDK build exposes as the global `RongIMLib`.
  */
 
+import * as protocol from '@opencall/protocol';
 import { createRongIMClient, type RongIMClientStatic } from './compat/imlib-v2.js';
 import { IMClient, initV4 } from './compat/imlib-v4.js';
 import type { EventListener, Events } from './events.js';
@@ -107,3 +108,9 @@ export const RongIMLibV4 = {
   init: (options: InitOptions): IMClient => initV4(options, getDefaultIMLib()),
   IMClient,
 } as const;
+
+/**
+ * Internal: the protocol module (enums, codes, frame schemas) for the RCRTC.js and RCCall.js bundles,
+ * which read it from here instead of carrying their own copies. Not part of the IMLib API.
+ */
+export const __opencall = { protocol } as const;

@@ -7,7 +7,7 @@ import { BrowserMediaCapture, type MediaCapture } from './media/media-capture.js
 import { resolveRtcOptions } from './options.js';
 import { FakeTransport } from './transport/fake/fake-transport.js';
 import type { TransportFactory } from './transport/media-transport.js';
-import { P2PTransport } from './transport/p2p/p2p-transport.js';
+import { ModeSelectingTransport } from './transport/sfu/mode-selecting-transport.js';
 import type { IRCRTCInitOptions } from './types.js';
 
 export const RTC_VERSION = '5.4.1-opencall';
@@ -17,6 +17,17 @@ export interface RTCInstallerOverrides {
   transport?: 'p2p' | 'fake';
   /** Where local media comes from (default: the browser; with `fake` transport: fake tracks). */
   capture?: MediaCapture;
+}
+
+/**
+ * OpenCall extension option `iceTransportPolicy: 'all' | 'relay'` (default `all`): `relay` makes
+ * every PeerConnection use TURN relays only (to test a TURN setup).
+ */
+function iceTransportPolicyOf(options: unknown): RTCIceTransportPolicy | undefined {
+  const value = (options as { iceTransportPolicy?: unknown } | undefined)?.iceTransportPolicy;
+  if (value === undefined) return undefined;
+  if (value !== 'all' && value !== 'relay') throw new Error('[RCRTC] bad iceTransportPolicy');
+  return value;
 }
 
 function build(
@@ -34,7 +45,9 @@ function build(
       const resolved = resolveRtcOptions(options);
       const logger = createRtcLogger(context.logger, resolved.logLevel, resolved.logStdout);
       logger.info(`RCRTC ${RTC_VERSION} (${kind} transport)`);
-      const transportFactory: TransportFactory = kind === 'fake' ? (deps) => new FakeTransport(deps) : (deps) => new P2PTransport(deps);
+      const iceTransportPolicy = iceTransportPolicyOf(options);
+      const transportFactory: TransportFactory =
+        kind === 'fake' ? (deps) => new FakeTransport(deps) : (deps) => new ModeSelectingTransport(context, deps, { iceTransportPolicy });
       const capture = overrides.capture ?? (kind === 'fake' ? new FakeMediaCapture() : new BrowserMediaCapture());
       return new RCRTCClient(context, resolved, { transportFactory, capture, logger });
     },

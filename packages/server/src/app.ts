@@ -12,8 +12,8 @@ import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
+import { recoverInterruptedCalls } from './services/call/call-journal.js';
 import { CallService } from './services/call/call-service.js';
-import { endCallsOnSfuLoss } from './services/call/media-relay.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
 import { createIceServersFor } from './services/turn/turn-credentials.js';
@@ -29,6 +29,9 @@ export interface RunningServer {
   storage: Storage;
   tokens: TokenService;
   calls: CallService;
+  /** Refuse new calls and wait (bounded) for the ones in flight to end. */
+  drain(timeoutMs: number): Promise<void>;
+  /** End what is left (NETWORK_ERROR, records stored, devices told), close sockets, HTTP and storage. */
   close(): Promise<void>;
 }
 
@@ -38,6 +41,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const storage = await openSqliteStorage(resolve(config.dataDir, 'opencall.sqlite'));
   const app = await ensureDefaultApp(storage, config, logger);
   const tokens = createTokenService(storage);
+  const recovered = await recoverInterruptedCalls(storage, logger, Date.now());
   const registry = new ConnectionRegistry(logger, config.reconnectGraceMs + 10_000);
   const calls = new CallService({
     storage,
@@ -46,11 +50,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
     push: config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, logger) : noPush,
+    recovered,
   });
 
   const media = createSfu(config, logger);
   calls.media.useSfu(media.sfu, logger);
-  media.sfu.on('sfuLost', (rooms) => endCallsOnSfuLoss(calls, registry, rooms));
+  media.sfu.on('sfuLost', (rooms) => calls.endForMediaFailure(rooms));
 
   const http = Fastify({
     loggerInstance: logger as FastifyBaseLogger,
@@ -99,10 +104,15 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
     calls,
+    async drain(timeoutMs: number) {
+      calls.drain();
+      const deadline = Date.now() + timeoutMs;
+      while (calls.activeCallCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+    },
     async close() {
-      ws.close();
+      await calls.close();
       registry.closeAll();
-      calls.close();
+      ws.close();
       await media.stop();
       await http.close();
       await storage.close();

@@ -23,6 +23,8 @@ export interface ServerConfig {
   pushWebhookUrl: string | undefined;
   /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
   reconnectGraceMs: number;
+  /** On SIGTERM, how long calls in flight may go on before they are ended (env OPENCALL_DRAIN_TIMEOUT_MS, default 3000). */
+  drainTimeoutMs: number;
   /** Server-API requests per second per App Key (env OPENCALL_API_RATE_PER_SEC, default 100; getToken twice that). */
   apiRatePerSec: number;
   /** `off` disables the SFU: group calls use a P2P mesh (env OPENCALL_SFU, default auto). */
@@ -85,6 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL || 'info',
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
     reconnectGraceMs: intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000),
+    drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),
     apiRatePerSec: intFromEnv(env, 'OPENCALL_API_RATE_PER_SEC', 100, 1, 1_000_000),
     sfu: env.OPENCALL_SFU === 'off' ? 'off' : 'auto',
     janusUrls: listFromEnv(env.OPENCALL_JANUS_URLS),

@@ -10,13 +10,16 @@ startServer(config, logger)
   .then((server) => {
     logger.info({ url: server.url, appKey: server.appKey }, `OpenCall listening on ${server.url} (demo at /)`);
     const stop = (signal: string) => {
-      logger.info({ signal }, 'shutting down');
-      const force = setTimeout(() => process.exit(1), 5000);
+      logger.info({ signal, drainMs: config.drainTimeoutMs }, 'draining: no new calls');
+      const force = setTimeout(() => process.exit(1), config.drainTimeoutMs + 5000);
       force.unref();
-      server.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      server
+        .drain(config.drainTimeoutMs)
+        .then(() => server.close())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));

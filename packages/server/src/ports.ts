@@ -132,6 +132,22 @@ export interface OfflineRecordStore {
   take(appKey: string, userId: string, limit: number): Promise<OfflineCallRecord[]>;
 }
 
+/** A snapshot of a call in flight, kept so a restarted server can close it properly. */
+export interface ActiveCallSnapshot {
+  appKey: string;
+  callId: string;
+  /** JSON written by the call service (its own format). */
+  snapshot: string;
+  updatedAt: number;
+}
+
+/** Calls in flight (the call service's journal); empty after a clean shutdown. */
+export interface ActiveCallStore {
+  save(entry: ActiveCallSnapshot): Promise<void>;
+  remove(appKey: string, callId: string): Promise<void>;
+  all(): Promise<ActiveCallSnapshot[]>;
+}
+
 /** All storage, opened and migrated by an adapter. */
 export interface Storage {
   apps: AppStore;
@@ -141,6 +157,7 @@ export interface Storage {
   blacklists: BlacklistStore;
   bans: BanStore;
   offlineRecords: OfflineRecordStore;
+  activeCalls: ActiveCallStore;
   close(): Promise<void>;
 }
 

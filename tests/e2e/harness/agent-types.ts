@@ -21,6 +21,22 @@ export interface AgentLogEntry {
 /** Shallow match on log fields, e.g. `{ name: 'onHungup', sender: 'alice' }`. */
 export type AgentQuery = Partial<Record<keyof AgentLogEntry, string | number | boolean | null>>;
 
+/** Capture constraints of `call` / `callInGroup` / `accept` (`RCResolution` / `RCFrameRate` values are strings). */
+export interface CallConstraintsJson {
+  audio?: { micphoneId?: string; sampleRate?: number };
+  video?: { resolution: string; frameRate: string; cameraId?: string };
+}
+
+/** The session media controls the agent can invoke by name. */
+export type MediaControl = 'descendAbility' | 'disableAudioTrack' | 'enableAudioTrack' | 'disableVideoTrack' | 'enableVideoTrack';
+
+/** One sender / receiver of an `onRTCStateReport` entry (the agent keeps only these fields). */
+export interface ReportTrackJson {
+  trackId: string;
+  kind: 'audio' | 'video';
+  bitrate: number;
+}
+
 export interface SessionDescriptionJson {
   type: 'offer' | 'answer' | 'pranswer' | 'rollback';
   sdp?: string;
@@ -34,10 +50,24 @@ export interface E2eAgent {
   frameCount(selector: string): number;
   firstFrameAt(selector: string): number | null;
   connect(options: { appKey: string; token: string; navigators: string[] }): Promise<{ code: number; userId: string | null }>;
-  call(options: { targetId: string; mediaType: number }): Promise<{ code: number; callId: string | null }>;
-  accept(callId?: string): Promise<{ code: number }>;
+  call(options: {
+    targetId: string;
+    mediaType: number;
+    constraints?: CallConstraintsJson;
+  }): Promise<{ code: number; callId: string | null }>;
+  callInGroup(options: {
+    targetId: string;
+    userIds: string[];
+    mediaType: number;
+    constraints?: CallConstraintsJson;
+  }): Promise<{ code: number; callId: string | null }>;
+  accept(callId?: string, constraints?: CallConstraintsJson): Promise<{ code: number }>;
   hangup(callId?: string): Promise<{ code: number }>;
   state(callId?: string): number;
+  invite(callId: string | undefined, userIds: string[]): Promise<{ code: number }>;
+  media(callId: string | undefined, control: MediaControl): Promise<{ code: number }>;
+  mediaType(callId?: string): number;
+  trackReady(trackId: string): boolean | null;
   bare: {
     offer(): Promise<SessionDescriptionJson>;
     answer(offer: SessionDescriptionJson): Promise<SessionDescriptionJson>;

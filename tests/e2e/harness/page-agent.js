@@ -5,7 +5,8 @@
  * is harmless on pages that never load them.
  *
  * - log: every CallLib callback and driver step, with `at` = Date.now() (same clock in every page).
- * - SDK driver: connect / call / accept / hangup written the way a CallLib Web app calls the SDK.
+ * - SDK driver: connect / call / callInGroup / accept / hangup / invite / media controls, written the way a
+ *   CallLib Web app calls the SDK. Every remote video plays into its own <video data-e2e-video="remote-<userId>">.
  * - frames: decoded-frame counters for <video> elements (requestVideoFrameCallback + playback quality).
  * - bare: a bare RTCPeerConnection pair, signaled by the test (the harness baseline).
  */
@@ -16,6 +17,8 @@
   const log = [];
   const marks = {};
   const sessions = new Map();
+  /** Every track seen in onTrackReady, by track id (local and remote). */
+  const tracks = new Map();
   let callClient = null;
   let primary = null;
   let lastIncoming = null;
@@ -108,6 +111,22 @@
     if (result && result.code !== 10000) record('playFailed', { ...describeTrack(track), code: result.code });
   }
 
+  function describeMuteUser(muteUser) {
+    return { userId: muteUser.userId, muted: muteUser.muted, kind: muteUser.kind, trackId: muteUser.trackId };
+  }
+
+  /** A compact summary of an IRCRTCStateReport (the full one is large and arrives every ~1.5 s per link). */
+  function describeReport(report) {
+    const stat = (s) => ({ trackId: s.trackId, kind: s.kind, bitrate: s.bitrate });
+    const pair = report?.iceCandidatePair;
+    return {
+      pcName: report?.pcName ?? null,
+      senders: Array.isArray(report?.senders) ? report.senders.map(stat) : null,
+      receivers: Array.isArray(report?.receivers) ? report.receivers.map(stat) : null,
+      pair: pair ? { IP: pair.IP, remoteIP: pair.remoteIP, protocol: pair.protocol, rtt: pair.rtt } : null,
+    };
+  }
+
   function makeListener() {
     return {
       onRinging(sender, session) {
@@ -120,6 +139,7 @@
         record('onHungup', { sender: sender.userId, reason, reasonName: reasonName(reason), callId: sessionId(session) });
       },
       onTrackReady(track, session) {
+        tracks.set(track.getTrackId(), track);
         record('onTrackReady', { ...describeTrack(track), callId: sessionId(session) });
         playTrack(track).catch((error) => record('playFailed', { ...describeTrack(track), error: String(error) }));
       },
@@ -130,10 +150,19 @@
         record('onMediaModify', { sender: sender.userId, mediaType, callId: sessionId(session) });
       },
       onAudioMuteChange(muteUser, session) {
-        record('onAudioMuteChange', { userId: muteUser.userId, muted: muteUser.muted, callId: sessionId(session) });
+        record('onAudioMuteChange', { ...describeMuteUser(muteUser), callId: sessionId(session) });
       },
       onVideoMuteChange(muteUser, session) {
-        record('onVideoMuteChange', { userId: muteUser.userId, muted: muteUser.muted, callId: sessionId(session) });
+        record('onVideoMuteChange', { ...describeMuteUser(muteUser), callId: sessionId(session) });
+      },
+      onRTCStateReport(report, session) {
+        record('onRTCStateReport', { ...describeReport(report), callId: sessionId(session) });
+      },
+      onTrackPublishFail(code, session) {
+        record('onTrackPublishFail', { code, callId: sessionId(session) });
+      },
+      onTrackSubscribeFail(code, session) {
+        record('onTrackSubscribeFail', { code, callId: sessionId(session) });
       },
       onICEConnectionStateChange(state, session) {
         record('onICEConnectionStateChange', { state, callId: sessionId(session) });
@@ -171,6 +200,9 @@
           state: session.getState(),
         });
       },
+      onOfflineRecord(offline) {
+        record('onOfflineRecord', { ...offline });
+      },
       onSessionClose(session, summary) {
         const callId = sessionId(session);
         if (primary === session) primary = null;
@@ -189,10 +221,7 @@
     return { code: result.code, userId: result.data?.userId ?? null };
   }
 
-  async function call({ targetId, mediaType }) {
-    if (!callClient) throw new Error('connect first');
-    marks.dialAt = Date.now();
-    const { code, session } = await callClient.call({ targetId, mediaType, listener: makeListener() });
+  function placed(code, session) {
     const callId = sessionId(session);
     if (session) {
       sessions.set(callId, session);
@@ -202,10 +231,26 @@
     return { code, callId: callId ?? null };
   }
 
-  async function accept(callId) {
+  async function call({ targetId, mediaType, constraints }) {
+    if (!callClient) throw new Error('connect first');
+    marks.dialAt = Date.now();
+    const params = { targetId, mediaType, listener: makeListener(), ...(constraints ? { constraints } : {}) };
+    const { code, session } = await callClient.call(params);
+    return placed(code, session);
+  }
+
+  async function callInGroup({ targetId, userIds, mediaType, constraints }) {
+    if (!callClient) throw new Error('connect first');
+    marks.dialAt = Date.now();
+    const params = { targetId, userIds, mediaType, listener: makeListener(), ...(constraints ? { constraints } : {}) };
+    const { code, session } = await callClient.callInGroup(params);
+    return placed(code, session);
+  }
+
+  async function accept(callId, constraints) {
     const session = pick(callId);
     marks.acceptAt = Date.now();
-    const { code } = await session.accept();
+    const { code } = await session.accept(constraints);
     primary = session;
     record('acceptResult', { code, callId: sessionId(session) });
     return { code };
@@ -220,6 +265,32 @@
 
   function state(callId) {
     return pick(callId).getState();
+  }
+
+  async function invite(callId, userIds) {
+    const { code } = await pick(callId).invite(userIds);
+    record('inviteResult', { code, callId, invited: userIds });
+    return { code };
+  }
+
+  const MEDIA_CONTROLS = ['descendAbility', 'disableAudioTrack', 'enableAudioTrack', 'disableVideoTrack', 'enableVideoTrack'];
+
+  /** One of the session's media controls (`descendAbility`, `disableVideoTrack`, ...). */
+  async function media(callId, control) {
+    if (!MEDIA_CONTROLS.includes(control)) throw new Error(`unknown media control ${control}`);
+    const { code } = await pick(callId)[control]();
+    record('mediaResult', { control, code, callId });
+    return { code };
+  }
+
+  function mediaType(callId) {
+    return pick(callId).getMediaType();
+  }
+
+  /** `isReady()` of a track seen in onTrackReady (null if never seen). */
+  function trackReady(trackId) {
+    const track = tracks.get(trackId);
+    return track ? track.isReady() : null;
   }
 
   function find(query) {
@@ -297,9 +368,14 @@
     firstFrameAt,
     connect,
     call,
+    callInGroup,
     accept,
     hangup,
     state,
+    invite,
+    media,
+    mediaType,
+    trackReady,
     bare,
   };
 })();

@@ -4,7 +4,7 @@
  * Every callback lands in the agent's log; tests wait on log entries.
  */
 import type { Page } from 'playwright-core';
-import type { AgentLogEntry, AgentQuery } from './agent-types.js';
+import type { AgentLogEntry, AgentQuery, CallConstraintsJson, MediaControl } from './agent-types.js';
 import { firstFrameAt, waitForDecodedFrames } from './frames.js';
 
 /** `RCCallMediaType` values (reference D.3). */
@@ -36,15 +36,51 @@ export class SdkUser {
   }
 
   /** Dials `targetId`; resolves with the call id once `call()` returned SUCCESS. */
-  async call(targetId: string, mediaType: number = MediaType.AUDIO_VIDEO): Promise<string> {
-    const result = await this.page.evaluate((o) => window.__e2e.call(o), { targetId, mediaType });
+  async call(targetId: string, mediaType: number = MediaType.AUDIO_VIDEO, constraints?: CallConstraintsJson): Promise<string> {
+    const options = { targetId, mediaType, ...(constraints ? { constraints } : {}) };
+    const result = await this.page.evaluate((o) => window.__e2e.call(o), options);
     if (result.code !== SUCCESS || !result.callId) throw new Error(`${this.userId}: call(${targetId}) returned ${result.code}`);
     return result.callId;
   }
 
-  async accept(callId?: string): Promise<void> {
-    const { code } = await this.page.evaluate((id) => window.__e2e.accept(id), callId);
+  /** `callInGroup` to `userIds` of group `groupId`; resolves with the call id once it returned SUCCESS. */
+  async callInGroup(
+    groupId: string,
+    userIds: string[],
+    mediaType: number = MediaType.AUDIO_VIDEO,
+    constraints?: CallConstraintsJson,
+  ): Promise<string> {
+    const options = { targetId: groupId, userIds, mediaType, ...(constraints ? { constraints } : {}) };
+    const result = await this.page.evaluate((o) => window.__e2e.callInGroup(o), options);
+    if (result.code !== SUCCESS || !result.callId) throw new Error(`${this.userId}: callInGroup(${groupId}) returned ${result.code}`);
+    return result.callId;
+  }
+
+  async accept(callId?: string, constraints?: CallConstraintsJson): Promise<void> {
+    const { code } = await this.page.evaluate(([id, c]) => window.__e2e.accept(id, c), [callId, constraints] as const);
     if (code !== SUCCESS) throw new Error(`${this.userId}: accept returned ${code}`);
+  }
+
+  /** `session.invite(userIds)` (group calls only); throws unless SUCCESS. */
+  async invite(callId: string | undefined, userIds: string[]): Promise<void> {
+    const { code } = await this.page.evaluate(([id, ids]) => window.__e2e.invite(id, ids), [callId, userIds] as const);
+    if (code !== SUCCESS) throw new Error(`${this.userId}: invite(${userIds.join(',')}) returned ${code}`);
+  }
+
+  /** Runs a session media control (`descendAbility`, `disableVideoTrack`, ...); throws unless SUCCESS. */
+  async media(callId: string | undefined, control: MediaControl): Promise<void> {
+    const { code } = await this.page.evaluate(([id, c]) => window.__e2e.media(id, c), [callId, control] as const);
+    if (code !== SUCCESS) throw new Error(`${this.userId}: ${control} returned ${code}`);
+  }
+
+  /** `session.getMediaType()`. */
+  mediaType(callId?: string): Promise<number> {
+    return this.page.evaluate((id) => window.__e2e.mediaType(id), callId);
+  }
+
+  /** `isReady()` of a track this page saw in onTrackReady (null if it never saw it). */
+  trackReady(trackId: string): Promise<boolean | null> {
+    return this.page.evaluate((id) => window.__e2e.trackReady(id), trackId);
   }
 
   /** `session.hungup()`: cancel, reject or hang up, depending on the session's state. */

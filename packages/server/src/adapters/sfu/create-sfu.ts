@@ -68,6 +68,7 @@ export function createSfu(config: SfuConfig, logger: Logger): CreatedSfu {
   const sfu = new JanusSfu('local', [undefined], logger);
   const supervisor = new JanusSupervisor({
     binary,
+    setpriv: findExecutable('setpriv'),
     dir: resolve(config.dataDir, 'janus'),
     config: { rtpPortRange: config.janusRtpPorts, iceInterface: config.janusIceInterface, nat11Mapping: config.janusNat11Mapping },
     logger,

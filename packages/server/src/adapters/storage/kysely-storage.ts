@@ -5,6 +5,7 @@
  */
 import type { Kysely } from 'kysely';
 import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports.js';
+import { activeCallStore } from './active-call-store.js';
 import { banStore, blacklistStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
@@ -291,6 +292,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     blacklists: blacklistStore(db, now),
     bans: banStore(db),
     offlineRecords: offlineRecordStore(db, now),
+    activeCalls: activeCallStore(db),
     close: () => db.destroy(),
   };
 }

@@ -100,6 +100,13 @@ export interface OfflineRecordsTable {
   duration: number;
 }
 
+export interface ActiveCallsTable {
+  app_key: string;
+  call_id: string;
+  snapshot: string;
+  updated_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -110,4 +117,5 @@ export interface Database {
   blacklists: BlacklistsTable;
   bans: BansTable;
   offline_records: OfflineRecordsTable;
+  active_calls: ActiveCallsTable;
 }

@@ -32,6 +32,7 @@ import { noPush, type PushProvider } from '../push/push-provider.js';
 import { Call, type Participant } from './call.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
+import { CallJournal, type RecoveredCall } from './call-journal.js';
 import { DevicePresence } from './device-presence.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
@@ -51,6 +52,8 @@ export interface CallServiceOptions {
   /** How long a participant's chosen device may be disconnected before it leaves with NETWORK_ERROR. */
   reconnectGraceMs?: number;
   push?: PushProvider;
+  /** Calls a previous process left in flight, already closed: their participants' devices are told on connect. */
+  recovered?: RecoveredCall[];
   now?: () => number;
 }
 
@@ -74,6 +77,7 @@ export class CallService {
   private readonly presence: DevicePresence;
   private readonly offline: OfflineRecords;
   private readonly push: PushProvider;
+  private readonly journal: CallJournal;
   private readonly now: () => number;
   /** Set by `drain()`: no new calls. */
   private draining = false;
@@ -84,6 +88,7 @@ export class CallService {
     this.fanout = new CallFanout(options.registry);
     this.media = new MediaRelay(this.calls, options.registry);
     this.offline = new OfflineRecords(options.storage, options.logger);
+    this.journal = new CallJournal(options.storage, options.logger, this.now);
     this.presence = new DevicePresence(
       this.calls,
       {
@@ -101,6 +106,17 @@ export class CallService {
       options.reconnectGraceMs ?? 20_000,
     );
     options.registry.onConnected((connection, resumed) => this.presence.connected(connection, resumed));
+    const recovered = options.recovered ?? [];
+    if (recovered.length > 0) {
+      options.registry.onConnected((connection, resumed) => {
+        if (resumed) return;
+        for (const call of recovered) {
+          if (call.appKey !== connection.appKey || !call.userIds.includes(connection.userId)) continue;
+          const reason = RCCallEndReason.NETWORK_ERROR;
+          connection.sendEvent({ type: 'call.ended', callId: call.callId, reason, beginTime: call.beginAt, endTime: call.endAt });
+        }
+      });
+    }
     options.registry.onDisconnected((connection) => this.presence.disconnected(connection));
   }
 
@@ -145,6 +161,7 @@ export class CallService {
     this.calls.link(call, userId);
     this.options.logger.info({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
     await this.addInvitees(call, userId, invitees, request);
+    if (!call.hasEnded()) this.journal.record(call);
     return ok;
   }
 
@@ -176,6 +193,7 @@ export class CallService {
       user: participant.profile,
     });
     await this.addInvitees(call, from.userId, fresh, push);
+    if (!call.hasEnded()) this.journal.record(call);
     return ok;
   }
 
@@ -276,6 +294,7 @@ export class CallService {
       mediaType: call.mediaType,
       user: participant.profile,
     });
+    this.journal.record(call);
     return ok;
   }
 
@@ -423,6 +442,7 @@ export class CallService {
     });
     const callerLeftUnanswered = participant.isCaller && !call.hasAnswer();
     if (call.present().length < 2 || callerLeftUnanswered) this.end(call, toRemoteEndReason(reason));
+    else this.journal.record(call);
   }
 
   private end(call: Call, reasonForRemaining: RCCallEndReason): void {
@@ -440,9 +460,7 @@ export class CallService {
     this.offline.callEnded(call, now);
     const record = call.toRecord(now);
     this.options.logger.info({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
-    this.options.storage.calls.save(record).catch((error: unknown) => {
-      this.options.logger.error({ err: error, callId: call.callId }, 'storing the call record failed');
-    });
+    this.journal.finish(call, record);
   }
 
   private endedEvent(call: Call, reason: RCCallEndReason, now: number) {
@@ -484,9 +502,32 @@ export class CallService {
     this.push.send({ appKey: call.appKey, userId, kind, title, content, data });
   }
 
-  /** Stop every timer (server shutdown). Calls in flight are not recorded as ended. */
-  close(): void {
-    for (const call of this.calls.all()) for (const p of call.participants.values()) clearTimeout(p.ringTimer);
+  /** The media server of these calls is gone: each ends with NETWORK_ERROR for everyone in it (records stored). */
+  endForMediaFailure(rooms: { appKey: string; callId: string }[]): void {
+    for (const { appKey, callId } of rooms) {
+      const call = this.calls.get(appKey, callId);
+      if (call && !call.hasEnded()) this.end(call, RCCallEndReason.NETWORK_ERROR);
+    }
+  }
+
+  /** Graceful shutdown, step 1: refuse new calls (SERVER_DRAINING). */
+  drain(): void {
+    this.draining = true;
+  }
+
+  /** Calls still in flight. */
+  activeCallCount(): number {
+    return this.calls.all().length;
+  }
+
+  /**
+   * Graceful shutdown, step 2: end every call still in flight with NETWORK_ERROR (each device is told
+   * before its socket closes; every record is stored), then stop the timers.
+   */
+  async close(): Promise<void> {
+    this.draining = true;
+    for (const call of this.calls.all()) this.end(call, RCCallEndReason.NETWORK_ERROR);
     this.presence.close();
+    await this.journal.flushed();
   }
 }

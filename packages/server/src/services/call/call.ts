@@ -99,6 +99,11 @@ export class Call {
     return participant;
   }
 
+  /** Not narrowed by earlier checks (the call may end across an `await`). */
+  hasEnded(): boolean {
+    return this.state === 'ended';
+  }
+
   apply(event: CallEventName): void {
     this.state = callTransition(this.state, event);
   }

@@ -10,22 +10,14 @@
  * Teardown: the SFU room is destroyed when the last participant leaves the room (`participantLeft`)
  * or by `endRoom(call)`.
  */
-import {
-  ConversationType,
-  ErrorCode,
-  RCCallEndReason,
-  RCCallErrorCode,
-  type RtcSignal,
-  type ServerEvent,
-  type SfuRequest,
-} from '@opencall/protocol';
+import { ConversationType, ErrorCode, RCCallErrorCode, type RtcSignal, type ServerEvent, type SfuRequest } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import { NoSfu, type Sfu, type SfuRoom, type SfuRoomRef } from '../../adapters/sfu/sfu-port.js';
+import { NoSfu, type Sfu, type SfuRoom } from '../../adapters/sfu/sfu-port.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import type { Call, Participant } from './call.js';
 import type { CallDirectory } from './call-directory.js';
-import type { CallService, IntentResult } from './call-service.js';
+import type { IntentResult } from './call-service.js';
 
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
 /** Largest P2P mesh: beyond it a group call without an SFU cannot join media. */
@@ -300,39 +292,5 @@ function sfuRequestProblem(request: SfuRequest): string | undefined {
       return request.candidate && request.candidate.candidate !== '' ? candidateProblem(request.candidate.candidate) : undefined;
     case 'sfu.subscribe':
       return undefined;
-  }
-}
-
-/**
- * Interim until the call service has its own entry point: ends the calls whose SFU room was lost.
- * Every participant but the last leaves with NETWORK_ERROR (and is told so); the last one then gets
- * the call's end with REMOTE_NETWORK_ERROR. Records are stored by the call service as usual.
- */
-export function endCallsOnSfuLoss(service: CallService, registry: ConnectionRegistry, rooms: SfuRoomRef[]): void {
-  for (const ref of rooms) {
-    const call = service.calls.get(ref.appKey, ref.callId);
-    if (!call || call.state === 'ended') continue;
-    const present = call.present().filter((p) => p.deviceId !== undefined);
-    for (const participant of present.slice(0, -1)) {
-      if ((call.state as string) === 'ended' || participant.state === 'left') continue;
-      const deviceId = participant.deviceId!;
-      const now = Date.now();
-      registry.sendToUser(
-        call.appKey,
-        participant.userId,
-        { type: 'call.ended', callId: call.callId, reason: RCCallEndReason.NETWORK_ERROR, beginTime: call.beginAt, endTime: now },
-        deviceId,
-      );
-      const asDevice: ImConnection = {
-        id: `sfu-loss-${call.callId}`,
-        appKey: call.appKey,
-        userId: participant.userId,
-        deviceId,
-        tokenIssuedAt: 0,
-        sendEvent: () => {},
-        close: () => {},
-      };
-      service.hangup(asDevice, call.callId, RCCallEndReason.NETWORK_ERROR, undefined);
-    }
   }
 }

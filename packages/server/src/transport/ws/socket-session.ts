@@ -15,7 +15,6 @@ import {
   type IceServer,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
-  type ServerEvent,
   type ServerFrame,
 } from '@opencall/protocol';
 import type { Logger } from 'pino';

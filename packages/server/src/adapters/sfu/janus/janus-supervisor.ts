@@ -25,6 +25,8 @@ export type JanusSupervisorEvents = {
 
 export interface JanusSupervisorOptions {
   binary: string;
+  /** util-linux `setpriv`, when available: ties Janus's life to the server process. */
+  setpriv?: string | undefined;
   /** Config folder (written by the supervisor). */
   dir: string;
   config: Omit<JanusConfigOptions, 'wsPort'>;
@@ -108,13 +110,11 @@ export class JanusSupervisor extends TypedEmitter<JanusSupervisorEvents> {
     const wsPort = await freePort();
     const configPath = writeJanusConfig(this.#options.dir, { ...this.#options.config, wsPort });
     this.#url = `ws://127.0.0.1:${wsPort}/`;
-    const child = spawn(
-      this.#options.binary,
-      ['-F', this.#options.dir, '-C', configPath, '-o', '-L', join(this.#options.dir, 'janus.log')],
-      {
-        stdio: 'ignore',
-      },
-    );
+    const args = ['-F', this.#options.dir, '-C', configPath, '-o', '-L', join(this.#options.dir, 'janus.log')];
+    // With setpriv, Janus gets SIGKILL when the server dies, even by SIGKILL (no orphaned Janus).
+    const child = this.#options.setpriv
+      ? spawn(this.#options.setpriv, ['--pdeathsig', 'SIGKILL', '--', this.#options.binary, ...args], { stdio: 'ignore' })
+      : spawn(this.#options.binary, args, { stdio: 'ignore' });
     this.#child = child;
     child.once('error', (error) => this.#died(child, `spawn failed: ${error.message}`));
     child.once('exit', (code, signal) => this.#died(child, `exited (${signal ?? code})`));

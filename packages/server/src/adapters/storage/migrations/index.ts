@@ -5,10 +5,12 @@
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import { initialSchema } from './0001-initial-schema.js';
 import { blacklistsBansOfflineRecords } from './0002-blacklists-bans-offline-records.js';
+import { activeCalls } from './0003-active-calls.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-blacklists-bans-offline-records': blacklistsBansOfflineRecords,
+  '0003-active-calls': activeCalls,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */

@@ -1,0 +1,103 @@
+/**
+ * One RTCPeerConnection to the SFU: the publisher (we offer) or one subscription (the SFU offers).
+ * Local candidates go to the server as `sfu.trickle`; remote candidates that arrive before the
+ * remote description are held until it is set.
+ */
+import type { RtcLogger } from '../../logger.js';
+import type { IRCRTCStateReport } from '../../types.js';
+import type { IceState } from '../media-transport.js';
+import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
+
+/** A candidate as carried by `sfu.trickle`. */
+export interface IceCandidate {
+  candidate: string;
+  sdpMid?: string | null | undefined;
+  sdpMLineIndex?: number | null | undefined;
+}
+
+export interface SfuConnectionOptions {
+  /** `publisher` or the feed owner's user id. */
+  name: string;
+  config: RTCConfiguration;
+  createPeerConnection: (config: RTCConfiguration) => RTCPeerConnection;
+  /** Sends a local candidate (`null` = gathering complete). */
+  sendCandidate: (candidate: IceCandidate | null) => void;
+  onIceState: (state: IceState) => void;
+  logger: RtcLogger;
+}
+
+export class SfuConnection {
+  readonly pc: RTCPeerConnection;
+  readonly name: string;
+  /** MediaStreamTrack id → RTCLib track id of received tracks. */
+  readonly remoteNames = new Map<string, string>();
+  readonly #pendingRemote: (RTCIceCandidateInit | null)[] = [];
+  /** Local candidates are held until the SFU knows this connection (after publish / subscribe). */
+  #pendingLocal: (IceCandidate | null)[] | undefined = [];
+  #snapshot: StatsSnapshot | undefined;
+  readonly #options: SfuConnectionOptions;
+
+  constructor(options: SfuConnectionOptions) {
+    this.#options = options;
+    this.name = options.name;
+    this.pc = options.createPeerConnection(options.config);
+    this.pc.onicecandidate = (event) => {
+      const c = event.candidate;
+      const candidate = c?.candidate ? { candidate: c.candidate, sdpMid: c.sdpMid ?? null, sdpMLineIndex: c.sdpMLineIndex ?? null } : null;
+      if (this.#pendingLocal) this.#pendingLocal.push(candidate);
+      else options.sendCandidate(candidate);
+    };
+    this.pc.oniceconnectionstatechange = () => options.onIceState(this.pc.iceConnectionState as IceState);
+  }
+
+  /** The SFU has this connection now: send the held local candidates. */
+  releaseLocalCandidates(): void {
+    const pending = this.#pendingLocal;
+    this.#pendingLocal = undefined;
+    for (const candidate of pending ?? []) this.#options.sendCandidate(candidate);
+  }
+
+  async setRemote(description: RTCSessionDescriptionInit): Promise<void> {
+    await this.pc.setRemoteDescription(description);
+    for (const candidate of this.#pendingRemote.splice(0)) await this.#add(candidate);
+  }
+
+  async addRemoteCandidate(candidate: IceCandidate | null): Promise<void> {
+    const init: RTCIceCandidateInit | null = candidate && {
+      candidate: candidate.candidate,
+      sdpMid: candidate.sdpMid ?? null,
+      sdpMLineIndex: candidate.sdpMLineIndex ?? null,
+    };
+    if (!this.pc.remoteDescription) this.#pendingRemote.push(init);
+    else await this.#add(init);
+  }
+
+  async #add(candidate: RTCIceCandidateInit | null): Promise<void> {
+    try {
+      await this.pc.addIceCandidate(candidate ?? undefined);
+    } catch (error) {
+      this.#options.logger.debug('SFU candidate', error);
+    }
+  }
+
+  async stateReport(localNames: ReadonlyMap<string, string>): Promise<IRCRTCStateReport | undefined> {
+    if (this.pc.signalingState === 'closed') return undefined;
+    const raw = toRawStats(await this.pc.getStats());
+    const { report, snapshot } = buildStateReport(
+      raw,
+      this.#snapshot,
+      { local: localNames, remote: this.remoteNames },
+      this.name,
+      Date.now(),
+    );
+    this.#snapshot = snapshot;
+    return report;
+  }
+
+  close(): void {
+    this.pc.onicecandidate = null;
+    this.pc.oniceconnectionstatechange = null;
+    this.pc.ontrack = null;
+    this.pc.close();
+  }
+}

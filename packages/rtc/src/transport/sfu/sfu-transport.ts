@@ -1,0 +1,323 @@
+/**
+ * Media through the server's SFU (group calls): one publisher PeerConnection carrying every local
+ * track, one subscriber PeerConnection per remote feed. All signaling goes to our server as `sfu.*`
+ * requests (browsers never talk to Janus). Track states still travel as `rtc.signal` to each peer.
+ *
+ * A remote user's tracks are announced when their media arrives on the subscription, as in P2P.
+ */
+import type { PluginContext } from '@opencall/imlib';
+import { RCRTCCode, type RtcEvent, type ServerEvent, type SfuEvent } from '@opencall/protocol';
+import { RCTag, type TrackKind, trackIdOf } from '../../ids.js';
+import type { RtcLogger } from '../../logger.js';
+import type { IRCRTCStateReport } from '../../types.js';
+import { EventEmitter } from '../../util/emitter.js';
+import type {
+  LocalTrackHandle,
+  MediaTransport,
+  MediaTransportEvents,
+  RemoteTrackInfo,
+  TransportJoinResult,
+  TransportPublishResult,
+} from '../media-transport.js';
+import { SfuConnection } from './sfu-connection.js';
+
+export interface SfuTransportOptions {
+  context: PluginContext;
+  logger: RtcLogger;
+  roomId: string;
+  /** Users already in the room (from `rtc.join`). */
+  peers: string[];
+  iceTransportPolicy?: RTCIceTransportPolicy | undefined;
+  createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+}
+
+interface Subscription {
+  connection: SfuConnection;
+  tracks: Map<string, RemoteTrackInfo>;
+}
+
+const PUBLISHER = 'publisher';
+
+export class SfuTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
+  readonly #o: SfuTransportOptions;
+  readonly #peers: Set<string>;
+  readonly #published = new Map<string, { handle: LocalTrackHandle; sender: RTCRtpSender }>();
+  readonly #subscriptions = new Map<string, Subscription>();
+  readonly #pendingCandidates = new Map<string, SfuEvent[]>();
+  readonly #pendingStates = new Map<string, boolean>();
+  #publisher: SfuConnection | undefined;
+  /** Publisher negotiations, one at a time. */
+  #negotiation: Promise<unknown> = Promise.resolve();
+  #left = false;
+
+  constructor(options: SfuTransportOptions) {
+    super();
+    this.setListenerErrorHandler((event, error) => options.logger.error(`transport listener of ${event} threw`, error));
+    this.#o = options;
+    this.#peers = new Set(options.peers);
+  }
+
+  /** Already joined by the selecting transport: reports the users in the room. */
+  async join(_roomId: string): Promise<TransportJoinResult> {
+    return { code: RCRTCCode.SUCCESS, userIds: [...this.#peers] };
+  }
+
+  /** Room events (`rtc.*`, `sfu.*`) of this room, in order. */
+  handleEvent(event: RtcEvent | SfuEvent): void {
+    if (this.#left) return;
+    const self = this.#o.context.getCurrentId();
+    switch (event.type) {
+      case 'rtc.peer_joined':
+        if (event.userId === self) return;
+        this.#peers.add(event.userId);
+        this.emit('peerJoined', event.userId);
+        for (const [trackId] of this.#published) {
+          if (this.#mutedTracks.has(trackId)) void this.#sendState(event.userId, trackId, true);
+        }
+        return;
+      case 'rtc.peer_left':
+        this.#peers.delete(event.userId);
+        this.#dropSubscription(event.userId);
+        this.emit('peerLeft', event.userId);
+        return;
+      case 'rtc.signal':
+        if (event.signal.kind !== 'track_state') return;
+        if (this.#findRemote(event.signal.trackId)) this.emit('remoteTrackState', event.signal.trackId, event.signal.muted);
+        else this.#pendingStates.set(event.signal.trackId, event.signal.muted);
+        return;
+      case 'sfu.feed':
+        if (event.userId !== self) void this.#subscribeTo(event.userId);
+        return;
+      case 'sfu.feed_gone':
+        this.#dropSubscription(event.userId);
+        return;
+      case 'sfu.trickle': {
+        const name = event.feedUserId ?? PUBLISHER;
+        const connection = name === PUBLISHER ? this.#publisher : this.#subscriptions.get(name)?.connection;
+        if (connection) void connection.addRemoteCandidate(event.candidate);
+        else this.#pendingCandidates.set(name, [...(this.#pendingCandidates.get(name) ?? []), event]);
+        return;
+      }
+    }
+  }
+
+  async leave(): Promise<void> {
+    if (this.#left) return;
+    this.#left = true;
+    this.#publisher?.close();
+    for (const userId of [...this.#subscriptions.keys()]) this.#dropSubscription(userId);
+    await this.#o.context.request({ t: 'rtc.leave', roomId: this.#o.roomId });
+  }
+
+  async publish(tracks: LocalTrackHandle[]): Promise<TransportPublishResult> {
+    const publisher = this.#ensurePublisher();
+    for (const handle of tracks) {
+      const existing = this.#published.get(handle.trackId);
+      if (existing) {
+        await existing.sender.replaceTrack(handle.track as MediaStreamTrack);
+        continue;
+      }
+      const transceiver = publisher.pc.addTransceiver(handle.track as MediaStreamTrack, { direction: 'sendonly' });
+      this.#published.set(handle.trackId, { handle, sender: transceiver.sender });
+      if (handle.muted) this.#mutedTracks.add(handle.trackId);
+    }
+    const ok = await this.#renegotiate();
+    if (!ok) return { code: RCRTCCode.SOME_TRACKS_PUBLISH_FAILED, failed: tracks.map((t) => t.trackId) };
+    for (const handle of tracks) if (handle.muted) await this.setTrackMuted(handle.trackId, true);
+    return { code: RCRTCCode.SUCCESS, failed: [] };
+  }
+
+  async unpublish(trackIds: string[]): Promise<{ code: number }> {
+    const publisher = this.#publisher;
+    for (const trackId of trackIds) {
+      const entry = this.#published.get(trackId);
+      if (!entry || !publisher) continue;
+      this.#published.delete(trackId);
+      this.#mutedTracks.delete(trackId);
+      publisher.pc.removeTrack(entry.sender);
+    }
+    if (publisher) await this.#renegotiate();
+    return { code: RCRTCCode.SUCCESS };
+  }
+
+  /** SFU media flows once a feed is up; subscribing only gates playback in the room. */
+  async subscribe(_trackIds: string[]): Promise<{ code: number; failed: string[] }> {
+    return { code: RCRTCCode.SUCCESS, failed: [] };
+  }
+
+  async unsubscribe(_trackIds: string[]): Promise<{ code: number }> {
+    return { code: RCRTCCode.SUCCESS };
+  }
+
+  readonly #mutedTracks = new Set<string>();
+
+  async setTrackMuted(trackId: string, muted: boolean): Promise<void> {
+    if (muted) this.#mutedTracks.add(trackId);
+    else this.#mutedTracks.delete(trackId);
+    await Promise.all([...this.#peers].map((userId) => this.#sendState(userId, trackId, muted)));
+  }
+
+  async setMaxBitrate(trackId: string, maxKbps: number | undefined): Promise<void> {
+    const sender = this.#published.get(trackId)?.sender;
+    if (!sender) return;
+    const params = sender.getParameters();
+    const encoding = params.encodings?.[0];
+    if (!encoding) return;
+    if (maxKbps === undefined) delete encoding.maxBitrate;
+    else encoding.maxBitrate = Math.round(maxKbps * 1000);
+    await sender.setParameters(params);
+  }
+
+  async getStateReports(): Promise<IRCRTCStateReport[]> {
+    const localNames = new Map<string, string>();
+    for (const { handle } of this.#published.values()) localNames.set(handle.track.id, handle.trackId);
+    const connections = [...(this.#publisher ? [this.#publisher] : []), ...[...this.#subscriptions.values()].map((s) => s.connection)];
+    const reports = await Promise.all(connections.map((c) => c.stateReport(localNames).catch(() => undefined)));
+    return reports.filter((r): r is IRCRTCStateReport => r !== undefined);
+  }
+
+  #config(): RTCConfiguration {
+    return {
+      iceServers: this.#o.context.getIceServers() as RTCIceServer[],
+      ...(this.#o.iceTransportPolicy ? { iceTransportPolicy: this.#o.iceTransportPolicy } : {}),
+    };
+  }
+
+  #connection(name: string): SfuConnection {
+    const feedUserId = name === PUBLISHER ? undefined : name;
+    return new SfuConnection({
+      name,
+      config: this.#config(),
+      createPeerConnection: this.#o.createPeerConnection ?? ((config) => new RTCPeerConnection(config)),
+      logger: this.#o.logger,
+      sendCandidate: (candidate) => {
+        void this.#o.context.request({
+          t: 'sfu.trickle',
+          roomId: this.#o.roomId,
+          ...(feedUserId === undefined ? {} : { feedUserId }),
+          candidate,
+        });
+      },
+      onIceState: (state) => {
+        this.emit('iceStateChange', state, name);
+        if (state === 'failed') this.emit('connectionLost', name);
+      },
+    });
+  }
+
+  #ensurePublisher(): SfuConnection {
+    if (!this.#publisher) {
+      this.#publisher = this.#connection(PUBLISHER);
+      this.#flushCandidates(PUBLISHER, this.#publisher);
+    }
+    return this.#publisher;
+  }
+
+  #renegotiate(): Promise<boolean> {
+    const run = async (): Promise<boolean> => {
+      const publisher = this.#publisher;
+      if (!publisher || this.#left) return false;
+      const offer = await publisher.pc.createOffer();
+      await publisher.pc.setLocalDescription(offer);
+      const res = await this.#o.context.request({
+        t: 'sfu.publish',
+        roomId: this.#o.roomId,
+        description: { type: 'offer', sdp: publisher.pc.localDescription?.sdp ?? offer.sdp ?? '' },
+      });
+      const sdp = sdpOf(res);
+      if (sdp === undefined) {
+        this.#o.logger.warn('SFU publish', res.code);
+        return false;
+      }
+      await publisher.setRemote({ type: 'answer', sdp });
+      publisher.releaseLocalCandidates();
+      return true;
+    };
+    const next = this.#negotiation.then(run, run).catch((error: unknown) => {
+      this.#o.logger.warn('SFU publish', error);
+      return false;
+    });
+    this.#negotiation = next;
+    return next;
+  }
+
+  async #subscribeTo(userId: string): Promise<void> {
+    this.#dropSubscription(userId);
+    const connection = this.#connection(userId);
+    const subscription: Subscription = { connection, tracks: new Map() };
+    this.#subscriptions.set(userId, subscription);
+    connection.pc.ontrack = (event) => this.#onRemoteTrack(userId, subscription, event.track);
+    try {
+      const res = await this.#o.context.request({ t: 'sfu.subscribe', roomId: this.#o.roomId, feedUserId: userId });
+      const sdp = sdpOf(res);
+      if (sdp === undefined) throw new Error(`subscribe ${res.code}`);
+      if (this.#subscriptions.get(userId) !== subscription) return;
+      this.#flushCandidates(userId, connection);
+      await connection.setRemote({ type: 'offer', sdp });
+      const answer = await connection.pc.createAnswer();
+      await connection.pc.setLocalDescription(answer);
+      const started = await this.#o.context.request({
+        t: 'sfu.start',
+        roomId: this.#o.roomId,
+        feedUserId: userId,
+        description: { type: 'answer', sdp: connection.pc.localDescription?.sdp ?? answer.sdp ?? '' },
+      });
+      if (started.code !== RCRTCCode.SUCCESS) throw new Error(`start ${started.code}`);
+      connection.releaseLocalCandidates();
+    } catch (error) {
+      this.#o.logger.warn('SFU subscribe', userId, error);
+    }
+  }
+
+  #onRemoteTrack(userId: string, subscription: Subscription, track: MediaStreamTrack): void {
+    if (this.#subscriptions.get(userId) !== subscription) return;
+    const kind = track.kind as TrackKind;
+    const trackId = trackIdOf(userId, RCTag.DEFAULT, kind);
+    subscription.connection.remoteNames.set(track.id, trackId);
+    if (!subscription.tracks.has(trackId)) {
+      const muted = this.#pendingStates.get(trackId) ?? false;
+      this.#pendingStates.delete(trackId);
+      const info: RemoteTrackInfo = { userId, tag: RCTag.DEFAULT, kind, trackId, muted };
+      subscription.tracks.set(trackId, info);
+      this.emit('remoteTrackPublished', info);
+    }
+    this.emit('remoteTrackMedia', trackId, track);
+  }
+
+  #dropSubscription(userId: string): void {
+    const subscription = this.#subscriptions.get(userId);
+    if (!subscription) return;
+    this.#subscriptions.delete(userId);
+    subscription.connection.close();
+    for (const info of subscription.tracks.values()) this.emit('remoteTrackUnpublished', info);
+  }
+
+  #flushCandidates(name: string, connection: SfuConnection): void {
+    const pending = this.#pendingCandidates.get(name) ?? [];
+    this.#pendingCandidates.delete(name);
+    for (const event of pending) if (event.type === 'sfu.trickle') void connection.addRemoteCandidate(event.candidate);
+  }
+
+  #findRemote(trackId: string): RemoteTrackInfo | undefined {
+    for (const s of this.#subscriptions.values()) {
+      const info = s.tracks.get(trackId);
+      if (info) return info;
+    }
+    return undefined;
+  }
+
+  async #sendState(toUserId: string, trackId: string, muted: boolean): Promise<void> {
+    await this.#o.context.request({ t: 'rtc.signal', roomId: this.#o.roomId, toUserId, signal: { kind: 'track_state', trackId, muted } });
+  }
+}
+
+/** The SDP of a successful `sfu.publish` / `sfu.subscribe` answer (`SfuDescriptionResult`). */
+function sdpOf(res: { code: number; data?: unknown }): string | undefined {
+  const sdp = (res.data as { description?: { sdp?: unknown } } | undefined)?.description?.sdp;
+  return res.code === RCRTCCode.SUCCESS && typeof sdp === 'string' ? sdp : undefined;
+}
+
+/** Whether a server event belongs to the room's media. */
+export function isRoomMediaEvent(event: ServerEvent, roomId: string): event is RtcEvent | SfuEvent {
+  return (event.type.startsWith('rtc.') || event.type.startsWith('sfu.')) && (event as { roomId?: string }).roomId === roomId;
+}

@@ -1,0 +1,125 @@
+/**
+ * The journal of calls in flight: a snapshot after every change, removed when the call ends. After a
+ * crash (`kill -9`) the next start closes every journaled call with NETWORK_ERROR, stores its record
+ * and tells its participants' devices when they reconnect.
+ */
+import { RCCallEndReason } from '@opencall/protocol';
+import type { Logger } from 'pino';
+import type { CallRecord, Storage } from '../../ports.js';
+import { Call, type CallInit, type Participant } from './call.js';
+
+interface ParticipantSnapshot {
+  userId: string;
+  isCaller: boolean;
+  state: Participant['state'];
+  deviceId: string | undefined;
+  joinedAt: number;
+  leftAt: number;
+  endReason: RCCallEndReason | undefined;
+  inviterId: string;
+}
+
+interface CallSnapshot {
+  v: 1;
+  init: Omit<CallInit, 'callerProfile'>;
+  mediaType: Call['mediaType'];
+  beginAt: number;
+  participants: ParticipantSnapshot[];
+}
+
+/** A call closed at start-up: who was still in it. */
+export interface RecoveredCall {
+  appKey: string;
+  callId: string;
+  beginAt: number;
+  endAt: number;
+  userIds: string[];
+}
+
+export class CallJournal {
+  private tail: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly storage: Storage,
+    private readonly logger: Logger,
+    private readonly now: () => number,
+  ) {}
+
+  /** Snapshot the call (writes are applied in order). */
+  record(call: Call): void {
+    const { callerProfile: _profile, ...init } = call.init;
+    const snapshot: CallSnapshot = {
+      v: 1,
+      init,
+      mediaType: call.mediaType,
+      beginAt: call.beginAt,
+      participants: [...call.participants.values()].map((p) => ({
+        userId: p.userId,
+        isCaller: p.isCaller,
+        state: p.state,
+        deviceId: p.deviceId,
+        joinedAt: p.joinedAt,
+        leftAt: p.leftAt,
+        endReason: p.endReason,
+        inviterId: p.inviterId,
+      })),
+    };
+    const entry = { appKey: call.appKey, callId: call.callId, snapshot: JSON.stringify(snapshot), updatedAt: this.now() };
+    this.enqueue(() => this.storage.activeCalls.save(entry));
+  }
+
+  /** The call ended: store its record, then drop it from the journal. */
+  finish(call: Call, record: CallRecord): void {
+    this.enqueue(async () => {
+      await this.storage.calls.save(record);
+      await this.storage.activeCalls.remove(call.appKey, call.callId);
+    });
+  }
+
+  /** Resolves once every queued write is done (tests, shutdown). */
+  flushed(): Promise<void> {
+    return this.tail;
+  }
+
+  private enqueue(write: () => Promise<void>): void {
+    this.tail = this.tail.then(write).catch((error: unknown) => this.logger.error({ err: error }, 'call journal write failed'));
+  }
+}
+
+/** Close every call a previous process left in flight: NETWORK_ERROR for whoever was still in it. */
+export async function recoverInterruptedCalls(storage: Storage, logger: Logger, now: number): Promise<RecoveredCall[]> {
+  const recovered: RecoveredCall[] = [];
+  for (const entry of await storage.activeCalls.all()) {
+    try {
+      const snapshot = JSON.parse(entry.snapshot) as CallSnapshot;
+      const call = new Call({ ...snapshot.init, callerProfile: undefined });
+      call.mediaType = snapshot.mediaType;
+      call.beginAt = snapshot.beginAt;
+      call.participants.clear();
+      const present: string[] = [];
+      for (const p of snapshot.participants) {
+        const participant = call.addInvitee(p.userId, p.inviterId, 0, true);
+        Object.assign(participant, {
+          isCaller: p.isCaller,
+          deviceId: p.deviceId,
+          joinedAt: p.joinedAt,
+          leftAt: p.leftAt,
+          endReason: p.endReason,
+        });
+        participant.state = 'left';
+        if (p.state !== 'left') {
+          participant.endReason = RCCallEndReason.NETWORK_ERROR;
+          participant.leftAt = now;
+          present.push(p.userId);
+        }
+      }
+      await storage.calls.save(call.toRecord(now));
+      recovered.push({ appKey: entry.appKey, callId: entry.callId, beginAt: call.beginAt, endAt: now, userIds: present });
+    } catch (error) {
+      logger.error({ err: error, callId: entry.callId }, 'could not recover an interrupted call');
+    }
+    await storage.activeCalls.remove(entry.appKey, entry.callId);
+  }
+  if (recovered.length > 0) logger.warn({ calls: recovered.length }, 'closed calls interrupted by the previous shutdown');
+  return recovered;
+}
