@@ -60,7 +60,7 @@ describe('group calls through the Janus SFU', () => {
     env = await startE2eEnv({
       label: 'sfu-group',
       budgetMs: 360_000,
-      serverEnv: { OPENCALL_JANUS_ICE_INTERFACE: veth.iface, OPENCALL_RING_TIMEOUT_MS: '30000' },
+      serverEnv: { OPENCALL_SFU: 'auto', OPENCALL_JANUS_ICE_INTERFACE: veth.iface, OPENCALL_RING_TIMEOUT_MS: '30000' },
     });
   });
 

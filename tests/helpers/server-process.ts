@@ -41,6 +41,8 @@ export interface ServerProcess {
   getToken(userId: string): Promise<string>;
   /** SIGTERM, then SIGKILL after 5 s; removes a temp data dir. */
   stop(): Promise<void>;
+  /** Send a signal (e.g. SIGKILL to simulate a crash) and wait for the process to exit. Keeps the data dir. */
+  kill(signal: NodeJS.Signals): Promise<void>;
   /** Everything the process wrote to stdout and stderr so far. */
   logs(): string;
 }
@@ -153,6 +155,8 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     OPENCALL_DATA_DIR: dataDir,
     OPENCALL_APP_KEY: TEST_APP_KEY,
     OPENCALL_APP_SECRET: TEST_APP_SECRET,
+    // Tests that need Janus ask for it (OPENCALL_SFU=auto); others must not each spawn one.
+    OPENCALL_SFU: 'off',
     ...options.env,
   };
   const appKey = env.OPENCALL_APP_KEY ?? TEST_APP_KEY;
@@ -213,6 +217,13 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     async stop() {
       await stopChild(child);
       cleanupDataDir();
+    },
+    kill(signal) {
+      if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+      return new Promise<void>((resolvePromise) => {
+        child.once('exit', () => resolvePromise());
+        child.kill(signal);
+      });
     },
     logs: () => output,
   };
