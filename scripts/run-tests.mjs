@@ -73,11 +73,12 @@ const e2eReport = jsonReport('e2e');
 const steps = [
   { name: 'lint', command: bin('biome'), args: ['check', '.'] },
   { name: 'typecheck', command: bin('tsc'), args: ['-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'typecheck bench', command: bin('tsc'), args: ['-p', 'bench/tsconfig.json', '--noEmit'] },
   { name: 'build sdk', command: process.execPath, args: ['scripts/build-sdk.mjs'] },
   {
-    name: 'unit + integration',
+    name: 'unit + integration + fuzz',
     command: bin('vitest'),
-    args: ['run', '--project', 'unit', '--project', 'integration', ...unitReport.args],
+    args: ['run', '--project', 'unit', '--project', 'integration', '--project', 'fuzz', ...unitReport.args],
     report: unitReport.file,
   },
   {

@@ -88,6 +88,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger,
     heartbeatMs: config.heartbeatMs,
     ringTimeoutMs: config.ringTimeoutMs,
+    framesPerSecond: config.wsFramesPerSecond,
     iceServersFor: createIceServersFor({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
   });
 

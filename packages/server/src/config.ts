@@ -25,6 +25,8 @@ export interface ServerConfig {
   reconnectGraceMs: number;
   /** On SIGTERM, how long calls in flight may go on before they are ended (env OPENCALL_DRAIN_TIMEOUT_MS, default 3000). */
   drainTimeoutMs: number;
+  /** Frames per second one WebSocket may send, sustained (env OPENCALL_WS_RATE_PER_SEC, default 200; burst 2×). */
+  wsFramesPerSecond: number;
   /** Server-API requests per second per App Key (env OPENCALL_API_RATE_PER_SEC, default 100; getToken twice that). */
   apiRatePerSec: number;
   /** `off` disables the SFU: group calls use a P2P mesh (env OPENCALL_SFU, default auto). */
@@ -88,6 +90,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
     reconnectGraceMs: intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),
+    wsFramesPerSecond: intFromEnv(env, 'OPENCALL_WS_RATE_PER_SEC', 200, 1, 1_000_000),
     apiRatePerSec: intFromEnv(env, 'OPENCALL_API_RATE_PER_SEC', 100, 1, 1_000_000),
     sfu: env.OPENCALL_SFU === 'off' ? 'off' : 'auto',
     janusUrls: listFromEnv(env.OPENCALL_JANUS_URLS),

@@ -34,6 +34,8 @@ export interface SessionDeps {
   logger: Logger;
   heartbeatMs: number;
   ringTimeoutMs: number;
+  /** Sustained frames per second per connection (burst: twice that); pings, acks and hang-ups are exempt. */
+  framesPerSecond: number;
   /** ICE servers (TURN credentials) for a newly connected user. */
   iceServersFor: (userId: string) => IceServer[];
 }
@@ -53,7 +55,7 @@ export class SocketSession implements FrameSink {
   readonly id = randomUUID();
   private stream: DeviceStream | undefined;
   private state: SessionState = 'awaiting_hello';
-  private readonly limiter = new RateLimiter(100, 200);
+  private readonly limiter: RateLimiter;
   private lastSeen = Date.now();
   private readonly timer: NodeJS.Timeout;
 
@@ -61,6 +63,7 @@ export class SocketSession implements FrameSink {
     private readonly socket: WebSocket,
     private readonly deps: SessionDeps,
   ) {
+    this.limiter = new RateLimiter(deps.framesPerSecond, deps.framesPerSecond * 2);
     const helloDeadline = Date.now() + HELLO_TIMEOUT_MS;
     this.timer = setInterval(() => {
       const now = Date.now();
@@ -99,10 +102,6 @@ export class SocketSession implements FrameSink {
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.lastSeen = Date.now();
     if (this.state === 'closed') return;
-    if (!this.limiter.take()) {
-      this.send({ t: 'error', code: ErrorCode.OC_RATE_LIMITED, message: 'too many frames' });
-      return;
-    }
     if (isBinary || data.length > MAX_FRAME_BYTES) {
       const code = isBinary ? ErrorCode.OC_MALFORMED_FRAME : ErrorCode.OC_FRAME_TOO_LARGE;
       this.badFrame(code, isBinary ? 'binary frames are not accepted' : `frame larger than ${MAX_FRAME_BYTES} bytes`);
@@ -111,6 +110,13 @@ export class SocketSession implements FrameSink {
     const decoded = decodeClientFrame(data.toString('utf8'));
     if (!decoded.ok) {
       this.badFrame(decoded.code, decoded.message, decoded.rid);
+      return;
+    }
+    // Heartbeats, acks and hang-ups are never limited: dropping them would leave calls hanging.
+    const exempt = decoded.value.t === 'ping' || decoded.value.t === 'ack' || decoded.value.t === 'call.hangup';
+    if (!exempt && !this.limiter.take()) {
+      const rid = 'rid' in decoded.value ? decoded.value.rid : undefined;
+      this.send({ t: 'error', code: ErrorCode.OC_RATE_LIMITED, message: 'too many frames', ...(rid === undefined ? {} : { rid }) });
       return;
     }
     this.handle(decoded.value).catch((error: unknown) => {

@@ -1,0 +1,15 @@
+/** min+gzip size of the three SDK bundles, as the server serves them from dist/sdk/. */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+
+export const SDK_FILES = ['RongIMLib.js', 'RCRTC.js', 'RCCall.js'] as const;
+/** The budget of issue 6: 60 KB min+gzip for the three bundles together. */
+export const SDK_BUDGET_BYTES = 60 * 1024;
+
+/** gzip (level 9) size in bytes of each bundle in `dir`. */
+export function gzipSizes(dir: string): Record<(typeof SDK_FILES)[number], number> {
+  const sizes = {} as Record<(typeof SDK_FILES)[number], number>;
+  for (const file of SDK_FILES) sizes[file] = gzipSync(readFileSync(resolve(dir, file)), { level: 9 }).length;
+  return sizes;
+}

@@ -1,0 +1,104 @@
+/**
+ * Call setup: `pairs` concurrent caller/callee pairs (headless CallLib clients in one worker process
+ * pinned to core 1) against ONE server process pinned to core 0. Dials are spread evenly over a
+ * window and every call stays up until all are set up, so all pairs are in a call at the end.
+ * Measures dial→onSession (callee), dial→onRinging (caller), accept→onAccept (caller), one clock.
+ */
+import { metric } from '../lib/metrics.js';
+import { spawnNodeWorker, stopChild, waitFor } from '../lib/procs.js';
+import type { Scenario } from '../lib/scenario.js';
+import { BENCH_APP_KEY, startBenchServer } from '../lib/server.js';
+import { round, summarize } from '../lib/stats.js';
+
+interface Sample {
+  dialToSession: number;
+  dialToRinging: number;
+  acceptToAccept: number;
+}
+
+export const callSetup: Scenario = {
+  name: 'call-setup',
+  title: 'call setup, 1,000 concurrent pairs',
+  needs: ['raw', 'janus'],
+  async run({ quick, baselines, progress, cpuProfDir }) {
+    const pairs = quick ? 200 : 1_000;
+    const windowMs = quick ? 2_000 : 5_000;
+    const server = await startBenchServer({ cpus: '0', nofile: 65_536, ...(cpuProfDir ? { cpuProfDir } : {}) });
+    const worker = spawnNodeWorker('bench/workers/call-clients.ts', [], { cpus: '1', nofile: 65_536 });
+    try {
+      await waitFor(worker, 'ready', 20_000, 'call-clients worker');
+      progress(`connecting ${pairs * 2} clients`);
+      worker.send({ type: 'connect', url: server.url, appKey: BENCH_APP_KEY, pairs, prefix: 'cs' });
+      await waitFor(worker, 'connected', 180_000, 'connect clients');
+      const iterations = quick ? 100 : 500;
+      progress(`${iterations} sequential calls on one pair (unloaded, like the Janus run)`);
+      worker.send({ type: 'sequential', iterations });
+      const sequential = await waitFor<{ type: 'sequential'; samples: Sample[]; lost: number }>(
+        worker,
+        'sequential',
+        120_000,
+        'sequential calls',
+      );
+      progress(`${pairs} dials over ${windowMs} ms`);
+      worker.send({ type: 'setup', windowMs });
+      const { samples } = await waitFor<{ type: 'setup'; samples: Sample[] }>(worker, 'setup', 120_000, 'call setup');
+      progress('hanging up');
+      worker.send({ type: 'hangupAll' });
+      const { lost: hangupsLost } = await waitFor<{ type: 'hungup'; lost: number }>(worker, 'hungup', 90_000, 'hang up');
+
+      const session = summarize(samples.map((s) => s.dialToSession));
+      const ringing = summarize(samples.map((s) => s.dialToRinging).filter(Number.isFinite));
+      const accept = summarize(samples.map((s) => s.acceptToAccept));
+      const unloaded = summarize(sequential.samples.slice(Math.floor(iterations / 10)).map((s) => s.dialToSession));
+      const raw = baselines.rawOneWayP50 ?? Number.NaN;
+      const janus = baselines.janusP50 ?? Number.NaN;
+      const note = `${samples.length} of ${pairs} calls completed (${pairs - samples.length} lost an event), dials spread over ${windowMs} ms, all up at once; server core 0, clients core 1`;
+      return {
+        metrics: [
+          metric('call_setup.dial_to_session.p50', round(session.p50), 'ms', {
+            baseline: raw,
+            goal: 'ratio<=10',
+            note: `${note}; baseline raw ws one-way p50`,
+          }),
+          metric('call_setup.dial_to_session.p50_vs_janus', round(session.p50), 'ms', {
+            baseline: janus,
+            goal: 'ratio<=0.2',
+            note: 'baseline Janus VideoCall call→incomingcall p50',
+          }),
+          metric('call_setup.dial_to_session.p99', round(session.p99), 'ms', {
+            baseline: baselines.janusP99 ?? Number.NaN,
+            goal: 'value<=20',
+            note: 'baseline Janus p99',
+          }),
+          metric('call_setup.unloaded.dial_to_session.p50', round(unloaded.p50), 'ms', {
+            baseline: janus,
+            goal: 'ratio<=0.2',
+            note: `${unloaded.count} sequential calls (${sequential.lost} lost an event) on one idle pair (same conditions as the Janus run); baseline Janus p50`,
+          }),
+          metric('call_setup.unloaded.dial_to_session.p99', round(unloaded.p99), 'ms', { baseline: baselines.janusP99 ?? Number.NaN }),
+          metric('call_setup.dial_to_ringing.p50', round(ringing.p50), 'ms', {
+            baseline: raw,
+            note: `${samples.length - ringing.count} of ${samples.length} calls never delivered onRinging to the caller (answered after 1 s instead)`,
+          }),
+          metric('call_setup.dial_to_ringing.p99', round(ringing.p99), 'ms'),
+          metric('call_setup.accept_to_accept.p50', round(accept.p50), 'ms', { baseline: raw }),
+          metric('call_setup.accept_to_accept.p99', round(accept.p99), 'ms'),
+        ],
+        details: {
+          pairs,
+          windowMs,
+          callsCompleted: samples.length,
+          hangupsLost,
+          sequentialLost: sequential.lost,
+          ringingLost: samples.length - ringing.count,
+          sequentialRingingLost: sequential.samples.filter((x) => !Number.isFinite(x.dialToRinging)).length,
+          dialToSessionMax: session.max,
+        },
+      };
+    } finally {
+      worker.send({ type: 'exit' });
+      await stopChild(worker, 10_000);
+      await server.stop();
+    }
+  },
+};

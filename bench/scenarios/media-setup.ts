@@ -1,0 +1,47 @@
+/**
+ * Media setup: accept → first decoded remote frame between two Chromium pages, P2P through our SDK,
+ * against a bare RTCPeerConnection between two pages (signaled by the harness) in the same run.
+ * Runs bench/workers/media.ts inside `unshare -n` (loopback only), like scripts/run-e2e.mjs.
+ */
+import { existsSync } from 'node:fs';
+import { metric } from '../lib/metrics.js';
+import { captureOutput, spawnNodeWorker } from '../lib/procs.js';
+import { type Scenario, ScenarioSkipped } from '../lib/scenario.js';
+import { median, round } from '../lib/stats.js';
+
+export const mediaSetup: Scenario = {
+  name: 'media',
+  title: 'media setup in Chromium: SDK vs bare RTCPeerConnection',
+  async run({ quick, progress }) {
+    if (process.getuid?.() !== 0) throw new ScenarioSkipped('needs root for `unshare -n`');
+    if (!existsSync('/usr/bin/chromium')) throw new ScenarioSkipped('/usr/bin/chromium missing (apt-get install -y chromium)');
+    const rounds = quick ? 2 : 5;
+    progress(`${rounds} SDK calls and ${rounds} bare connections, alternating`);
+    const worker = spawnNodeWorker('bench/workers/media.ts', [String(rounds)], { netns: {} });
+    const output = captureOutput(worker);
+    const code = await new Promise<number | null>((resolve) => {
+      const timer = setTimeout(() => worker.kill('SIGKILL'), 300_000);
+      worker.once('exit', (c) => {
+        clearTimeout(timer);
+        resolve(c);
+      });
+    });
+    const line = output()
+      .split('\n')
+      .find((l) => l.startsWith('{"media"'));
+    if (!line) throw new Error(`media worker exited (code ${code}) without a result:\n${output().slice(-3000)}`);
+    const { sdk, bare, sdkCaller } = JSON.parse(line).media as { sdk: number[]; bare: number[]; sdkCaller: number[] };
+    const sdkMs = median(sdk);
+    const bareMs = median(bare);
+    return {
+      metrics: [
+        metric('media.accept_to_first_frame', round(sdkMs, 1), 'ms', {
+          baseline: round(bareMs, 1),
+          goal: 'ratio<=1.3',
+          note: `median of ${sdk.length}: callee accept() → callee's first presented remote frame (caller side in the JSON details); baseline median of ${bare.length} bare offer/answer → first frame`,
+        }),
+      ],
+      details: { sdk, sdkCaller, bare },
+    };
+  },
+};

@@ -1,0 +1,60 @@
+/**
+ * Throughput: complete lifecycles (invite → ring → accept → hang-up, both sides closed) per second,
+ * closed loop over `pairs` pairs, server pinned to core 0 and clients to core 1. Normalised per
+ * second of server CPU time, like the raw baseline (raw frames per server CPU-second ÷ 10).
+ */
+import { metric } from '../lib/metrics.js';
+import { cpuMs, spawnNodeWorker, stopChild, waitFor } from '../lib/procs.js';
+import type { Scenario } from '../lib/scenario.js';
+import { BENCH_APP_KEY, startBenchServer } from '../lib/server.js';
+import { round } from '../lib/stats.js';
+
+export const throughput: Scenario = {
+  name: 'throughput',
+  title: 'call lifecycles per second (server on one core)',
+  needs: ['raw'],
+  async run({ quick, baselines, progress }) {
+    const pairs = quick ? 50 : 200;
+    const durationMs = quick ? 4_000 : 15_000;
+    const server = await startBenchServer({ cpus: '0', nofile: 65_536 });
+    const worker = spawnNodeWorker('bench/workers/call-clients.ts', [], { cpus: '1', nofile: 65_536 });
+    try {
+      await waitFor(worker, 'ready', 20_000, 'call-clients worker');
+      progress(`connecting ${pairs * 2} clients`);
+      worker.send({ type: 'connect', url: server.url, appKey: BENCH_APP_KEY, pairs, prefix: 'tp' });
+      await waitFor(worker, 'connected', 120_000, 'connect clients');
+      progress(`closed loop for ${durationMs} ms`);
+      const cpuBefore = await cpuMs(server.pid);
+      const wallBefore = performance.now();
+      worker.send({ type: 'lifecycles', durationMs });
+      const { completed, failed } = await waitFor<{ type: 'lifecycles'; completed: number; failed: number }>(
+        worker,
+        'lifecycles',
+        durationMs + 60_000,
+        'lifecycles',
+      );
+      const cpuS = ((await cpuMs(server.pid)) - cpuBefore) / 1000;
+      const wallS = (performance.now() - wallBefore) / 1000;
+      const perCpuSecond = completed / cpuS;
+      const baseline = (baselines.rawMessagesPerCpuSecond ?? Number.NaN) / 10;
+      const utilisation = cpuS / wallS;
+      return {
+        metrics: [
+          metric('throughput.lifecycles_per_cpu_s', Math.round(perCpuSecond), 'calls/s', {
+            baseline: Math.round(baseline),
+            goal: 'ratio>=0.25',
+            note: `${completed} lifecycles (${failed} failed) by ${pairs} pairs; per server CPU-second; baseline raw frames/CPU-s ÷ 10`,
+          }),
+          metric('throughput.lifecycles_per_s', Math.round(completed / wallS), 'calls/s', {
+            note: `wall clock; server used ${round(utilisation * 100, 1)} % of core 0`,
+          }),
+        ],
+        details: { pairs, durationMs, completed, failed, serverCpuS: cpuS, wallS },
+      };
+    } finally {
+      worker.send({ type: 'exit' });
+      await stopChild(worker, 10_000);
+      await server.stop();
+    }
+  },
+};
