@@ -43,6 +43,11 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       OPENCALL_APP_SECRET: BENCH_APP_SECRET,
       // 1:1 calls only: keep the server from spawning its supervised Janus SFU.
       OPENCALL_SFU: 'off',
+      // A load generator is not an abusive user: lift the per-user and per-connection limits.
+      OPENCALL_CALLS_PER_MINUTE: '1000000',
+      OPENCALL_WS_RATE_PER_SEC: '1000000',
+      OPENCALL_API_RATE_PER_SEC: '1000000',
+      OPENCALL_MAX_DEVICES_PER_USER: '1000',
       ...options.env,
     },
   });

@@ -37,6 +37,7 @@ export const FATAL_CONNECTION_CODES: ReadonlySet<number> = new Set([
   ErrorCode.RC_CONN_USER_BLOCKED,
   ErrorCode.RC_DISCONN_KICK,
   ErrorCode.RC_CONN_TOKEN_EXPIRED,
+  ErrorCode.OC_TOO_MANY_DEVICES,
 ]);
 
 export const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;

@@ -49,6 +49,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     logger,
     ringTimeoutMs: config.ringTimeoutMs,
     reconnectGraceMs: config.reconnectGraceMs,
+    maxCallParticipants: config.maxCallParticipants,
+    callsPerMinute: config.callsPerMinute,
     push: config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, logger) : noPush,
     recovered,
   });
@@ -89,6 +91,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     heartbeatMs: config.heartbeatMs,
     ringTimeoutMs: config.ringTimeoutMs,
     framesPerSecond: config.wsFramesPerSecond,
+    maxDevicesPerUser: config.maxDevicesPerUser,
     iceServersFor: createIceServersFor({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
   });
 

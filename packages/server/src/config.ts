@@ -27,6 +27,12 @@ export interface ServerConfig {
   drainTimeoutMs: number;
   /** Frames per second one WebSocket may send, sustained (env OPENCALL_WS_RATE_PER_SEC, default 200; burst 2×). */
   wsFramesPerSecond: number;
+  /** Devices one user may have connected at once (env OPENCALL_MAX_DEVICES_PER_USER, default 10). */
+  maxDevicesPerUser: number;
+  /** Participants a group call may hold with an SFU (env OPENCALL_MAX_CALL_PARTICIPANTS, default 16). */
+  maxCallParticipants: number;
+  /** Calls one user may place per minute (env OPENCALL_CALLS_PER_MINUTE, default 30). */
+  callsPerMinute: number;
   /** Server-API requests per second per App Key (env OPENCALL_API_RATE_PER_SEC, default 100; getToken twice that). */
   apiRatePerSec: number;
   /** `off` disables the SFU: group calls use a P2P mesh (env OPENCALL_SFU, default auto). */
@@ -91,6 +97,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     reconnectGraceMs: intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),
     wsFramesPerSecond: intFromEnv(env, 'OPENCALL_WS_RATE_PER_SEC', 200, 1, 1_000_000),
+    maxDevicesPerUser: intFromEnv(env, 'OPENCALL_MAX_DEVICES_PER_USER', 10, 1, 1000),
+    maxCallParticipants: intFromEnv(env, 'OPENCALL_MAX_CALL_PARTICIPANTS', 16, 2, 64),
+    callsPerMinute: intFromEnv(env, 'OPENCALL_CALLS_PER_MINUTE', 30, 1, 1_000_000),
     apiRatePerSec: intFromEnv(env, 'OPENCALL_API_RATE_PER_SEC', 100, 1, 1_000_000),
     sfu: env.OPENCALL_SFU === 'off' ? 'off' : 'auto',
     janusUrls: listFromEnv(env.OPENCALL_JANUS_URLS),

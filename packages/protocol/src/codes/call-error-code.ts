@@ -32,6 +32,13 @@ export enum RCCallErrorCode {
   GLARE_ANSWER_INSTEAD = 53216,
   /** OpenCall: the server is shutting down and takes no new calls. */
   SERVER_DRAINING = 53217,
+  /**
+   * OpenCall: the group call would exceed its capacity — `OPENCALL_MAX_CALL_PARTICIPANTS` (16) with an
+   * SFU, 4 on a P2P mesh without one.
+   */
+  PARTICIPANT_LIMIT = 53218,
+  /** OpenCall: this user placed too many calls in the last minute (`OPENCALL_CALLS_PER_MINUTE`). */
+  CALL_RATE_LIMITED = 53219,
   /** Capturing local audio failed. */
   GET_LOCAL_AUDIO_TRACK_ERROR = 53301,
   /** Capturing local video failed. */

@@ -55,4 +55,6 @@ export enum ErrorCode {
   OC_INTERNAL = 36007,
   /** OpenCall: the server is shutting down. */
   OC_SERVER_SHUTDOWN = 36008,
+  /** OpenCall: the user already has `OPENCALL_MAX_DEVICES_PER_USER` devices connected. */
+  OC_TOO_MANY_DEVICES = 36009,
 }

@@ -29,6 +29,7 @@ import type { Storage } from '../../ports.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { noPush, type PushProvider } from '../push/push-provider.js';
+import { AttemptCounter } from './attempt-counter.js';
 import { Call, type Participant } from './call.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
@@ -52,6 +53,10 @@ export interface CallServiceOptions {
   /** How long a participant's chosen device may be disconnected before it leaves with NETWORK_ERROR. */
   reconnectGraceMs?: number;
   push?: PushProvider;
+  /** Participants a group call may hold with an SFU (default 16; without one the mesh limit applies). */
+  maxCallParticipants?: number;
+  /** Calls one user may place per minute (default 30). */
+  callsPerMinute?: number;
   /** Calls a previous process left in flight, already closed: their participants' devices are told on connect. */
   recovered?: RecoveredCall[];
   now?: () => number;
@@ -81,6 +86,7 @@ export class CallService {
   private readonly now: () => number;
   /** Set by `drain()`: no new calls. */
   private draining = false;
+  private readonly attempts: AttemptCounter;
 
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
@@ -89,6 +95,7 @@ export class CallService {
     this.media = new MediaRelay(this.calls, options.registry);
     this.offline = new OfflineRecords(options.storage, options.logger);
     this.journal = new CallJournal(options.storage, options.logger, this.now);
+    this.attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, this.now);
     this.presence = new DevicePresence(
       this.calls,
       {
@@ -136,6 +143,10 @@ export class CallService {
     }
     if (this.calls.get(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
     if (this.draining) return fail(RCCallErrorCode.SERVER_DRAINING, 'the server is shutting down');
+    if (isGroup && invitees.length + 1 > this.groupCapacity())
+      return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
+    if (!this.attempts.take(`${appKey}\u0000${userId}`))
+      return fail(RCCallErrorCode.CALL_RATE_LIMITED, 'too many calls placed in the last minute');
     const crossing = isGroup ? undefined : this.crossingCall(appKey, userId, request.targetId);
     if (crossing)
       return { code: RCCallErrorCode.GLARE_ANSWER_INSTEAD, message: 'the callee is calling you', data: { callId: crossing.callId } };
@@ -181,6 +192,9 @@ export class CallService {
     );
     if (fresh.includes(from.userId)) return fail(RCCallErrorCode.PARAM_ERROR, 'cannot invite yourself');
     if (fresh.length === 0) return ok;
+    if (call.present().length + fresh.length > this.groupCapacity()) {
+      return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
+    }
     const refused = await this.groupRefusal(call.appKey, call.init.targetId, from.userId, fresh);
     if (refused) return refused;
     if (call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
@@ -371,6 +385,10 @@ export class CallService {
   private automaticReason(participant: Participant): RCCallEndReason {
     if (participant.state === 'waiting') return participant.isCaller ? RCCallEndReason.CANCEL : RCCallEndReason.REJECT;
     return RCCallEndReason.HANGUP;
+  }
+
+  private groupCapacity(): number {
+    return this.media.groupCapacity(this.options.maxCallParticipants ?? 16);
   }
 
   /**

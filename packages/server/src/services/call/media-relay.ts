@@ -79,6 +79,11 @@ export class MediaRelay {
     private readonly registry: ConnectionRegistry,
   ) {}
 
+  /** Most participants a group call may have now: the SFU's room size, else the P2P mesh limit. */
+  groupCapacity(sfuRoomSize: number): number {
+    return this.#sfu?.available() ? sfuRoomSize : MAX_MESH;
+  }
+
   /** Use `sfu` for group calls (composition root). */
   useSfu(sfu: Sfu, logger?: Pick<Logger, 'warn' | 'info'>): void {
     this.#sfu = sfu;

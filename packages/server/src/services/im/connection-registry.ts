@@ -101,6 +101,15 @@ export class ConnectionRegistry {
     return stream?.attached ? stream : undefined;
   }
 
+  /** Devices of the user with a live socket, other than `exceptDeviceId`. */
+  attachedDeviceCount(appKey: string, userId: string, exceptDeviceId: string): number {
+    let count = 0;
+    for (const stream of this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? []) {
+      if (stream.attached && stream.deviceId !== exceptDeviceId) count += 1;
+    }
+    return count;
+  }
+
   /** At least one device of the user has a live socket. */
   isOnline(appKey: string, userId: string): boolean {
     for (const stream of this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? []) if (stream.attached) return true;

@@ -36,6 +36,8 @@ export interface SessionDeps {
   ringTimeoutMs: number;
   /** Sustained frames per second per connection (burst: twice that); pings, acks and hang-ups are exempt. */
   framesPerSecond: number;
+  /** Devices one user may have connected at once; one more is refused with OC_TOO_MANY_DEVICES. */
+  maxDevicesPerUser: number;
   /** ICE servers (TURN credentials) for a newly connected user. */
   iceServersFor: (userId: string) => IceServer[];
 }
@@ -167,6 +169,9 @@ export class SocketSession implements FrameSink {
     const check = await this.deps.tokens.verify(hello.token, hello.appKey);
     if (this.state !== 'awaiting_hello') return;
     if (!check.ok) return this.refuse(check.code, check.message);
+    if (this.deps.registry.attachedDeviceCount(check.appKey, check.userId, hello.deviceId) >= this.deps.maxDevicesPerUser) {
+      return this.refuse(ErrorCode.OC_TOO_MANY_DEVICES, `at most ${this.deps.maxDevicesPerUser} devices per user`);
+    }
     this.move('hello_ok');
     const identity = { appKey: check.appKey, userId: check.userId, deviceId: hello.deviceId, tokenIssuedAt: check.issuedAt };
     const attached = this.deps.registry.attach(identity, this, hello.resume, (stream, resumed) =>
