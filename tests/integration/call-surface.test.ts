@@ -288,3 +288,41 @@ describe('offline callees', () => {
     await placed.session!.hungup();
   });
 });
+
+describe('profiles and getters', () => {
+  it('registerUserInfo profiles reach the other side in ISenderInfo; getUserState and getRemoteUsers follow every state', async () => {
+    const [a, b] = [await user('pa'), await user('pb')];
+    a.client.registerUserInfo({ name: 'Alice', portraitUri: 'https://img/a.png', extra: 'vip' });
+    b.client.registerUserInfo({ name: 'Bob' });
+    const placed = await a.client.call({ targetId: b.userId, mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
+    const sa = placed.session!;
+    const callId = sa.getSessionId();
+    expect(sa.getUserState(b.userId)).toBe(RCCallUserState.WAITING);
+    expect(sa.getUserState('nobody')).toBeUndefined();
+    expect(() => sa.getUserState('')).toThrow();
+    const sb = await sessionOf(b, callId);
+    expect(sb.getRemoteUsers()).toEqual([
+      {
+        userId: a.userId,
+        state: RCCallUserState.WAITING,
+        isCaller: true,
+        isRemote: true,
+        name: 'Alice',
+        portraitUri: 'https://img/a.png',
+        extra: 'vip',
+      },
+    ]);
+    expect((await a.waitFor('onRinging', (x) => x.sessionId === callId)).args[0]).toEqual({ userId: b.userId, name: 'Bob' });
+    await sb.accept();
+    expect((await a.waitFor('onAccept', (x) => x.sessionId === callId)).args[0]).toMatchObject({ userId: b.userId, name: 'Bob' });
+    expect(sa.getUserState(b.userId)).toBe(RCCallUserState.KEEPING);
+    expect(sa.getUserState(a.userId)).toBe(RCCallUserState.KEEPING);
+    expect(sb.getChannelId()).toBe('');
+    await sb.hungup();
+    const hungup = await a.waitFor('onHungup', (x) => x.sessionId === callId);
+    expect(hungup.args[0]).toMatchObject({ userId: b.userId, name: 'Bob' });
+    expect(sa.getUserState(b.userId)).toBeUndefined();
+    await a.waitForClose(callId);
+    expect(sa.getState()).toBe(RCCallSessionState.END);
+  });
+});
