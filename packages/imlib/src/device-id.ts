@@ -1,4 +1,8 @@
-/** This device's id: persisted in `localStorage['OpenCallDeviceId']` where available, else random per instance. */
+/**
+ * This device's id, persisted in `sessionStorage['OpenCallDeviceId']` where available, else random per
+ * instance. Per tab on purpose: two tabs of one user are two devices (both ring; the one that answers
+ * wins and the other closes with ACCEPT_BY_OTHER_CLIENT), while a reload keeps its id.
+ */
 
 export const DEVICE_ID_STORAGE_KEY = 'OpenCallDeviceId';
 
@@ -38,7 +42,7 @@ export function loadOrCreateDeviceId(storage: StorageLike | undefined = browserS
 
 function browserStorage(): StorageLike | undefined {
   try {
-    return (globalThis as { localStorage?: StorageLike }).localStorage;
+    return (globalThis as { sessionStorage?: StorageLike }).sessionStorage;
   } catch {
     return undefined;
   }

@@ -24,7 +24,7 @@ export interface PluginLogger {
 export interface PluginContext {
   /** Connected user id ('' before the first successful connect). */
   getCurrentId(): string;
-  /** This device's id (persisted in localStorage where available). */
+  /** This device's id (persisted per tab in sessionStorage where available). */
   getDeviceId(): string;
   /** Server time estimate (ms since epoch). */
   getServerTime(): number;

@@ -42,7 +42,7 @@ export interface ConnectResponse {
 export interface CreateIMLibOptions {
   /** WebSocket class; default `globalThis.WebSocket` (pass `ws`'s `WebSocket` in Node). */
   WebSocket?: WebSocketConstructor;
-  /** This device's id; default from `localStorage['OpenCallDeviceId']`, else random. */
+  /** This device's id; default from `sessionStorage['OpenCallDeviceId']` (per tab), else random. */
   deviceId?: string;
   /** Runtime handed to plugin installers; default 'browser' when `window` exists. */
   runtimeTag?: 'browser' | 'node';
