@@ -222,22 +222,12 @@ async function send(url: string, init: RequestInit): Promise<Reply> {
   }
 }
 
-/**
- * KNOWN BUG (see the `it.fails` in server-api.fuzz.test.ts): outside the server-API scope, a POST
- * with `Content-Type: application/json` and a body that is not JSON gets Fastify's own 400 reply
- * instead of the 404 envelope. Tolerated here so the fuzzer keeps looking for other failures.
- */
-export function isKnownBadJson404(reply: Reply): boolean {
-  return reply.status === 400 && (reply.body as { code?: unknown } | null)?.code === 'FST_ERR_CTP_INVALID_JSON_BODY';
-}
-
 /** Throws unless `reply` is a catalogued envelope consistent with `input`. */
 function assertEnvelope(reply: Reply, input: ApiInput, path: string, pristine: boolean): number {
   const fail = (why: string): never => {
     throw new Error(`${why}: ${path} → ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
   };
   if (reply.status >= 500) fail('5xx');
-  if (path.includes('no-such-endpoint') && isKnownBadJson404(reply)) return ServerApiCode.NOT_FOUND;
   const body = reply.body as { code?: unknown; errorMessage?: unknown } | null;
   if (body === null || typeof body !== 'object' || typeof body.code !== 'number') fail('not a JSON envelope');
   const code = body!.code as number;

@@ -83,14 +83,16 @@ export function mutate(seed: unknown, mutations: readonly Mutation[]): Json {
       case 'emptyArray':
         root = setAt(root, path, []);
         break;
-      case 'bigArray':
-        // Repeating a leaf keeps inputs small; repeating whole subtrees only multiplies generation cost.
+      case 'bigArray': {
+        // Repeating a short leaf keeps inputs bounded (≤ ~70 KB); whole subtrees or long strings would multiply.
+        const leaf = current !== null && typeof current === 'object' ? 0 : typeof current === 'string' ? current.slice(0, 64) : current;
         root = setAt(
           root,
           path,
-          Array.from({ length: m.length }, () => (current !== null && typeof current === 'object' ? 0 : current)),
+          Array.from({ length: m.length }, () => leaf),
         );
         break;
+      }
     }
   }
   return root;

@@ -63,6 +63,11 @@ export class RCCallClient {
       }),
     };
     context.onEvent((event) => this.onServerEvent(event));
+    // The server closed every call this device was in while it was away longer than the reconnect
+    // grace (or a different user connected): end them here too.
+    context.onStreamReset(() => {
+      for (const session of this.liveSessions()) void session.end(RCCallEndReason.NETWORK_ERROR);
+    });
   }
 
   /** Start a 1:1 call. */
@@ -209,7 +214,8 @@ export class RCCallClient {
   }
 
   private incoming(event: CallInvitedEvent): void {
-    if (this.sessions.has(event.callId)) return;
+    const known = this.sessions.get(event.callId);
+    if (known && known.getState() !== RCCallSessionState.END) return;
     const selfId = this.context.getCurrentId();
     const busyHere = this.liveSessions().length > 0;
     const session = new RCCallSession(

@@ -77,6 +77,7 @@ export interface ConnectResult {
 type ConnectionEvents = {
   state: [change: ConnectionStateChange];
   event: [event: ServerEvent];
+  streamReset: [];
 };
 
 export class ImConnection {
@@ -131,6 +132,10 @@ export class ImConnection {
   onEvent(listener: (event: ServerEvent) => void): () => void {
     return this.emitter.on('event', listener);
   }
+  /** A connection started a new event stream after an earlier one: events of the old one may be lost. */
+  onStreamReset(listener: () => void): () => void {
+    return this.emitter.on('streamReset', listener);
+  }
   /** Every state change. Returns the unsubscribe function. */
   onStateChange(listener: (change: ConnectionStateChange) => void): () => void {
     return this.emitter.on('state', listener);
@@ -162,8 +167,7 @@ export class ImConnection {
     this.abortAttempt?.();
     this.clearReconnectTimer();
     this.releaseSocket(1000, 'client disconnect');
-    this.streamId = undefined;
-    this.lastDeliveredSeq = 0;
+    // The stream id is kept: connecting again soon (same user) resumes it, so nothing sent meanwhile is lost.
     this.move('disconnect', ErrorCode.RC_CONN_USER_LOGOUT);
   }
 
@@ -227,8 +231,12 @@ export class ImConnection {
 
   private adopt(socket: WebSocketLike, welcome: WelcomeFrame, helloSentAt: number): void {
     this.socket = socket;
-    if (!welcome.resumed || welcome.streamId !== this.streamId) this.lastDeliveredSeq = 0;
+    const resumed = welcome.resumed && welcome.streamId === this.streamId;
+    const hadStream = this.streamId !== undefined;
+    if (!resumed) this.lastDeliveredSeq = 0;
     this.streamId = welcome.streamId;
+    // Events of the previous stream that never arrived are gone: tell plugins before new events flow.
+    if (hadStream && !resumed) this.emitter.emit('streamReset');
     this.userId = welcome.userId;
     this.iceServers = welcome.iceServers;
     this.ringTimeoutMs = welcome.ringTimeoutMs;

@@ -40,6 +40,12 @@ export interface PluginContext {
   request(body: RequestBody, timeoutMs?: number): Promise<RequestResult>;
   /** Every server event, in order, once. Returns an unsubscribe function. */
   onEvent(listener: (event: ServerEvent) => void): () => void;
+  /**
+   * The server started a new event stream for this device after an earlier one (the device was away
+   * longer than the server keeps streams, or another user connected): events of the old stream may be
+   * lost, so plugins drop state built from them. Fired before any event of the new stream.
+   */
+  onStreamReset(listener: () => void): () => void;
   /** Connection status changes. Returns an unsubscribe function. */
   onStatusChange(listener: (status: RCConnectionStatus) => void): () => void;
   logger: PluginLogger;

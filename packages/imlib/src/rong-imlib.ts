@@ -55,6 +55,7 @@ export interface CreateIMLibOptions {
 type PluginEvents = {
   event: [event: ServerEvent];
   status: [status: RCConnectionStatus];
+  streamReset: [];
 };
 
 /** One IMLib instance. All methods may be called unbound. */
@@ -102,6 +103,7 @@ export class RongIMLibClient {
     });
     connection.onStateChange((change) => this.onConnectionState(change));
     connection.onEvent((event) => this.pluginEvents.emit('event', event));
+    connection.onStreamReset(() => this.pluginEvents.emit('streamReset'));
     this.connection = connection;
     this.logger.info(`initialized; server ${url}`);
   };
@@ -192,6 +194,7 @@ export class RongIMLibClient {
         Promise.resolve({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'not initialized' }),
       onEvent: (listener) => this.pluginEvents.on('event', listener),
       onStatusChange: (listener) => this.pluginEvents.on('status', listener),
+      onStreamReset: (listener) => this.pluginEvents.on('streamReset', listener),
       logger: this.logger.child('Plugin'),
     };
   }

@@ -56,6 +56,7 @@ export class MemoryRtcRelay {
         return () => listeners.delete(listener);
       },
       onStatusChange: () => () => undefined,
+      onStreamReset: () => () => undefined,
       logger: silentLogger,
     };
     return context;

@@ -33,6 +33,15 @@ function toFailure(error: FastifyError | Error): ServerApiFailure | undefined {
 /** Mounts the server API on `app` and makes unknown routes answer with a 404 envelope. */
 export async function registerServerApi(app: FastifyInstance, deps: ServerApiDeps): Promise<void> {
   app.setNotFoundHandler((request, reply) => sendFailure(reply, ServerApiFailure.notFound(request.method, request.url)));
+  // Outside the API scope Fastify parses bodies before it knows a route is missing: an unknown path
+  // with a bad or oversized body is still a 404, and other errors get the same envelope.
+  app.setErrorHandler((error, request, reply) => {
+    if (request.routeOptions.url === undefined) return sendFailure(reply, ServerApiFailure.notFound(request.method, request.url));
+    const failure = toFailure(error instanceof Error ? error : new Error(String(error)));
+    if (failure) return sendFailure(reply, failure);
+    deps.logger.error({ err: error, url: request.url.split('?')[0] }, 'request failed');
+    return sendFailure(reply, ServerApiFailure.internal());
+  });
   const limiter = new ServerApiRateLimiter(deps.apiRatePerSec ?? DEFAULT_API_RATE_PER_SEC);
 
   await app.register(async (scope) => {
