@@ -133,6 +133,18 @@ export function waitFor<T extends { type: string }>(child: ChildProcess, type: T
   return nextMessage(child, (m) => ((m as { type?: unknown })?.type === type ? (m as T) : undefined), timeoutMs, what);
 }
 
+/** Resolves when the child has exited on its own, or after `timeoutMs`. */
+export function exited(child: ChildProcess, timeoutMs: number): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolvePromise) => {
+    const timer = setTimeout(resolvePromise, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolvePromise();
+    });
+  });
+}
+
 /** SIGTERM the process group, SIGKILL after `graceMs`. */
 export function stopChild(child: ChildProcess, graceMs = 5_000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();

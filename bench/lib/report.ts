@@ -82,14 +82,32 @@ export function writeJson(record: RunRecord): string {
   return file;
 }
 
-/** Replaces the generated section of docs/benchmarks.md (between the markers), keeping the rest. */
-export function renderDocSection(record: RunRecord): string {
+/** Table rows and notes of scenarios an `--only` run did not measure, kept from the previous section. */
+export interface CarriedOver {
+  rows: string[];
+  notes: string[];
+  /** Start time of the run they come from. */
+  from?: string;
+}
+
+/** Parses a rendered table row back into its cells. */
+const cellsOf = (row: string) =>
+  row
+    .slice(1, -1)
+    .split('|')
+    .map((c) => c.trim());
+
+/** The generated section of docs/benchmarks.md (between the markers). */
+export function renderDocSection(record: RunRecord, kept: CarriedOver = { rows: [], notes: [] }): string {
   const m = record.machine;
   const lines = [
     `Run ${record.startedAt}${record.quick ? ' (`--quick`)' : ''}${record.only.length ? ` (--only ${record.only.join(',')})` : ''} on ` +
-      `${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.kernel}.`,
+      `${m.nproc} × ${m.cpuModel}, ${m.memoryGiB} GiB RAM, Node ${m.node}, ${m.kernel}.` +
+      (kept.rows.length > 0
+        ? ` Rows of scenarios not in this run are kept from earlier runs (the previous section was the run of ${kept.from ?? 'an unknown date'}).`
+        : ''),
     '',
-    ...table(HEADER, rowsOf(record.results)),
+    ...table(HEADER, [...rowsOf(record.results), ...kept.rows.map(cellsOf)]),
     '',
     'What each figure is:',
     '',
@@ -98,5 +116,6 @@ export function renderDocSection(record: RunRecord): string {
     for (const metric of r.metrics) if (metric.note) lines.push(`- \`${metric.name}\`: ${metric.note}.`);
     if (r.status !== 'ok') lines.push(`- \`${r.scenario}\` ${r.status}: ${r.reason}`);
   }
+  lines.push(...kept.notes);
   return lines.join('\n');
 }

@@ -18,7 +18,7 @@ export interface ScenarioContext {
   baselines: Baselines;
   /** One progress line (shown while the bench runs). */
   progress(message: string): void;
-  /** Write a CPU profile of the server into this folder (call-setup scenario), when set. */
+  /** Write CPU profiles of the server into `<this folder>/<scenario>/` (call-setup, throughput), when set. */
   cpuProfDir?: string;
 }
 

@@ -4,7 +4,7 @@
  * limit or under `--cpu-prof`. Same process as `npm start` runs (minus the SDK build).
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createTokenService } from '../../packages/server/src/services/auth/token-service.js';
@@ -29,6 +29,7 @@ export interface BenchServerOptions extends Pick<SpawnOptions, 'cpus' | 'nofile'
 
 export async function startBenchServer(options: BenchServerOptions = {}): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'opencall-bench-'));
+  if (options.cpuProfDir) mkdirSync(options.cpuProfDir, { recursive: true });
   const nodeFlags = options.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${options.cpuProfDir}`] : [];
   const child = spawnTracked([process.execPath, ...nodeFlags, '--import', 'tsx', resolve(REPO_ROOT, 'packages/server/src/main.ts')], {
     ...(options.cpus !== undefined ? { cpus: options.cpus } : {}),

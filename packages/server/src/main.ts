@@ -4,7 +4,11 @@ import { startServer } from './app.js';
 import { loadConfig } from './config.js';
 
 const config = loadConfig();
-const logger = pino({ level: config.logLevel, redact: ['token', '*.token', 'appSecret', '*.appSecret', 'req.headers.signature'] });
+// Asynchronous stdout: a log line never blocks the event loop on a slow pipe (pino flushes on exit).
+const logger = pino(
+  { level: config.logLevel, redact: ['token', '*.token', 'appSecret', '*.appSecret', 'req.headers.signature'] },
+  pino.destination({ dest: 1, sync: false }),
+);
 
 startServer(config, logger)
   .then((server) => {

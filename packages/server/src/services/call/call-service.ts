@@ -170,7 +170,7 @@ export class CallService {
     });
     this.calls.add(call);
     this.calls.link(call, userId);
-    this.options.logger.info({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
+    this.options.logger.debug({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
     await this.addInvitees(call, userId, invitees, request);
     if (!call.hasEnded()) this.journal.record(call);
     return ok;
@@ -477,7 +477,7 @@ export class CallService {
     this.calls.remove(call);
     this.offline.callEnded(call, now);
     const record = call.toRecord(now);
-    this.options.logger.info({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
+    this.options.logger.debug({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
     this.journal.finish(call, record);
   }
 

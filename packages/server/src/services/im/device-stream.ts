@@ -8,7 +8,7 @@
  *                                  └──ttl elapsed / closed──▶ gone (removed by the registry)
  */
 import { randomUUID } from 'node:crypto';
-import { encodeFrame, type ServerEvent } from '@opencall/protocol';
+import type { ServerEvent } from '@opencall/protocol';
 import type { ImConnection } from './im-connection.js';
 
 /** What a stream writes to: the socket of its current connection. */
@@ -17,6 +17,21 @@ export interface FrameSink {
   sendText(text: string): void;
   /** Send `bye {code}` and close the socket. */
   close(code: number, message: string): void;
+}
+
+/**
+ * JSON of events already encoded for another stream: a fan-out hands the same event object to every
+ * recipient, so it is stringified once. Events are never mutated after they are sent.
+ */
+const encodedEvents = new WeakMap<ServerEvent, string>();
+
+function encodeEvent(event: ServerEvent): string {
+  let json = encodedEvents.get(event);
+  if (json === undefined) {
+    json = JSON.stringify(event);
+    encodedEvents.set(event, json);
+  }
+  return json;
 }
 
 /** Events kept per device until acked; beyond it the oldest are dropped. */
@@ -48,7 +63,8 @@ export class DeviceStream implements ImConnection {
 
   sendEvent(event: ServerEvent): void {
     this.seq += 1;
-    const text = encodeFrame({ t: 'evt', seq: this.seq, evt: event });
+    // The text encodeFrame({ t: 'evt', seq, evt: event }) gives, with the event encoded once per fan-out.
+    const text = `{"t":"evt","seq":${this.seq},"evt":${encodeEvent(event)}}`;
     this.unacked.push({ seq: this.seq, text });
     if (this.unacked.length > MAX_UNACKED_EVENTS) this.unacked.shift();
     this.sink?.sendText(text);

@@ -9,7 +9,10 @@ export interface ImConnection {
   readonly deviceId: string;
   /** Issue time of the token the connection authenticated with (ms). */
   readonly tokenIssuedAt: number;
-  /** Send an event; it is numbered and kept until the client acks it. */
+  /**
+   * Send an event; it is numbered and kept until the client acks it. The event object must not be
+   * changed afterwards (its encoding is shared with the other recipients of the same object).
+   */
   sendEvent(event: ServerEvent): void;
   /** Send `bye {code}` and close. */
   close(code: number, message: string): void;

@@ -2,11 +2,16 @@
 import type { Server } from 'node:http';
 import { IM_WEBSOCKET_PATH, MAX_FRAME_BYTES } from '@opencall/protocol';
 import { WebSocketServer } from 'ws';
+import { SessionSweeper } from './session-sweeper.js';
 import { type SessionDeps, SocketSession } from './socket-session.js';
+
+/** How often hello and heartbeat deadlines are checked. */
+const SWEEP_PERIOD_MS = 1000;
 
 export function attachImWebSocket(server: Server, deps: SessionDeps): { close(): void } {
   // Frames up to 4× the protocol limit are read and answered with OC_FRAME_TOO_LARGE; beyond that ws closes (1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 4, perMessageDeflate: false });
+  const sweeper = new SessionSweeper(SWEEP_PERIOD_MS, (error) => deps.logger.error({ err: error }, 'session sweep failed'));
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0];
     if (path !== IM_WEBSOCKET_PATH) {
@@ -14,13 +19,14 @@ export function attachImWebSocket(server: Server, deps: SessionDeps): { close():
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      new SocketSession(ws, deps);
+      new SocketSession(ws, deps, sweeper);
     });
   });
   return {
     close() {
       for (const client of wss.clients) client.terminate();
       wss.close();
+      sweeper.stop();
     },
   };
 }

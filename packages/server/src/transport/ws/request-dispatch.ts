@@ -1,9 +1,13 @@
-/** Routes a decoded request frame to the service that owns it. */
+/**
+ * Routes a decoded request frame to the service that owns it. Intents the service settles at once
+ * (ringing, accept, hang-up, signal…) return their result synchronously, so the `res` leaves in the
+ * same tick as the events they caused; the others return a promise.
+ */
 import type { ClientRequest } from '@opencall/protocol';
 import type { CallService, IntentResult } from '../../services/call/call-service.js';
 import type { ImConnection } from '../../services/im/im-connection.js';
 
-export async function dispatchRequest(calls: CallService, from: ImConnection, request: ClientRequest): Promise<IntentResult> {
+export function dispatchRequest(calls: CallService, from: ImConnection, request: ClientRequest): IntentResult | Promise<IntentResult> {
   switch (request.t) {
     case 'call.invite': {
       const { t: _t, rid: _rid, ...body } = request;
@@ -22,7 +26,7 @@ export async function dispatchRequest(calls: CallService, from: ImConnection, re
     case 'call.joined_info':
       return calls.joinedInfo(from, request.userId);
     case 'rtc.join':
-      return (await calls.serviceOpen(from.appKey, request.roomId)) ?? calls.media.join(from, request.roomId);
+      return calls.serviceOpen(from.appKey, request.roomId).then((refused) => refused ?? calls.media.join(from, request.roomId));
     case 'rtc.leave':
       return calls.media.leave(from, request.roomId);
     case 'rtc.signal':

@@ -20,12 +20,13 @@ import {
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
 import type { TokenService } from '../../ports.js';
-import type { CallService } from '../../services/call/call-service.js';
+import type { CallService, IntentResult } from '../../services/call/call-service.js';
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
 import type { DeviceStream, FrameSink } from '../../services/im/device-stream.js';
 import { nextState, type TransitionTable } from '../../services/shared/transition-table.js';
 import { RateLimiter } from './rate-limiter.js';
 import { dispatchRequest } from './request-dispatch.js';
+import type { SessionSweeper, Sweepable } from './session-sweeper.js';
 
 export interface SessionDeps {
   tokens: TokenService;
@@ -53,29 +54,30 @@ const SESSION_TRANSITIONS: TransitionTable<SessionState, SessionEvent> = {
 const HELLO_TIMEOUT_MS = 10_000;
 
 /** One socket; once authenticated it carries its device's `DeviceStream` (which services talk to). */
-export class SocketSession implements FrameSink {
+export class SocketSession implements FrameSink, Sweepable {
   readonly id = randomUUID();
   private stream: DeviceStream | undefined;
   private state: SessionState = 'awaiting_hello';
   private readonly limiter: RateLimiter;
   private lastSeen = Date.now();
-  private readonly timer: NodeJS.Timeout;
+  private readonly helloDeadline = this.lastSeen + HELLO_TIMEOUT_MS;
 
+  /** @param sweeper the endpoint's shared timer, which checks the hello and heartbeat deadlines */
   constructor(
     private readonly socket: WebSocket,
     private readonly deps: SessionDeps,
+    private readonly sweeper: SessionSweeper,
   ) {
     this.limiter = new RateLimiter(deps.framesPerSecond, deps.framesPerSecond * 2);
-    const helloDeadline = Date.now() + HELLO_TIMEOUT_MS;
-    this.timer = setInterval(() => {
-      const now = Date.now();
-      if (this.state === 'awaiting_hello' && now > helloDeadline) this.refuse(ErrorCode.TIMEOUT, 'no hello in time');
-      else if (this.state === 'authenticated' && now - this.lastSeen > deps.heartbeatMs * 3) this.socket.terminate();
-    }, 1000);
-    this.timer.unref();
+    sweeper.add(this);
     socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     socket.on('close', () => this.onClose());
     socket.on('error', (error) => deps.logger.debug({ err: error }, 'socket error'));
+  }
+
+  sweep(now: number): void {
+    if (this.state === 'awaiting_hello' && now > this.helloDeadline) this.refuse(ErrorCode.TIMEOUT, 'no hello in time');
+    else if (this.state === 'authenticated' && now - this.lastSeen > this.deps.heartbeatMs * 3) this.socket.terminate();
   }
 
   private move(event: SessionEvent): void {
@@ -114,18 +116,25 @@ export class SocketSession implements FrameSink {
       this.badFrame(decoded.code, decoded.message, decoded.rid);
       return;
     }
+    const frame = decoded.value;
     // Heartbeats, acks and hang-ups are never limited: dropping them would leave calls hanging.
-    const exempt = decoded.value.t === 'ping' || decoded.value.t === 'ack' || decoded.value.t === 'call.hangup';
+    const exempt = frame.t === 'ping' || frame.t === 'ack' || frame.t === 'call.hangup';
     if (!exempt && !this.limiter.take()) {
-      const rid = 'rid' in decoded.value ? decoded.value.rid : undefined;
+      const rid = 'rid' in frame ? frame.rid : undefined;
       this.send({ t: 'error', code: ErrorCode.OC_RATE_LIMITED, message: 'too many frames', ...(rid === undefined ? {} : { rid }) });
       return;
     }
-    this.handle(decoded.value).catch((error: unknown) => {
-      this.deps.logger.error({ err: error, connectionId: this.id }, 'frame handling failed');
-      const rid = 'rid' in decoded.value ? decoded.value.rid : undefined;
-      this.send({ t: 'error', code: ErrorCode.OC_INTERNAL, message: 'internal error', ...(rid === undefined ? {} : { rid }) });
-    });
+    try {
+      this.handle(frame)?.catch((error: unknown) => this.failed(frame, error));
+    } catch (error) {
+      this.failed(frame, error);
+    }
+  }
+
+  private failed(frame: ClientFrame, error: unknown): void {
+    this.deps.logger.error({ err: error, connectionId: this.id }, 'frame handling failed');
+    const rid = 'rid' in frame ? frame.rid : undefined;
+    this.send({ t: 'error', code: ErrorCode.OC_INTERNAL, message: 'internal error', ...(rid === undefined ? {} : { rid }) });
   }
 
   private badFrame(code: number, message: string, rid?: number): void {
@@ -136,31 +145,44 @@ export class SocketSession implements FrameSink {
     this.send({ t: 'error', code, message, ...(rid === undefined ? {} : { rid }) });
   }
 
-  private async handle(frame: ClientFrame): Promise<void> {
+  /** Handles a frame; returns a promise only when the answer waits for I/O (hello, some requests). */
+  private handle(frame: ClientFrame): Promise<void> | undefined {
     if (this.state === 'awaiting_hello') {
-      if (frame.t !== 'hello') return this.refuse(ErrorCode.OC_NOT_AUTHENTICATED, 'first frame must be hello');
-      return this.authenticate(frame);
+      if (frame.t === 'hello') return this.authenticate(frame);
+      this.refuse(ErrorCode.OC_NOT_AUTHENTICATED, 'first frame must be hello');
+      return undefined;
     }
     switch (frame.t) {
       case 'hello':
-        return this.send({ t: 'error', code: ErrorCode.OC_INVALID_FIELD, message: 'already authenticated' });
+        this.send({ t: 'error', code: ErrorCode.OC_INVALID_FIELD, message: 'already authenticated' });
+        return undefined;
       case 'ping':
-        return this.send({ t: 'pong', serverTime: Date.now() });
+        // The text encodeFrame({ t: 'pong', serverTime }) gives, without building the object.
+        if (this.socket.readyState === this.socket.OPEN) this.socket.send(`{"t":"pong","serverTime":${Date.now()}}`);
+        return undefined;
       case 'ack':
         this.stream?.ack(frame.seq);
-        return;
+        return undefined;
       default: {
-        if (!this.stream) return;
-        const result = await dispatchRequest(this.deps.calls, this.stream, frame);
-        this.send({
-          t: 'res',
-          rid: frame.rid,
-          code: result.code,
-          ...(result.message ? { message: result.message } : {}),
-          ...(result.data === undefined ? {} : { data: result.data }),
-        });
+        if (!this.stream) return undefined;
+        const result = dispatchRequest(this.deps.calls, this.stream, frame);
+        if (!(result instanceof Promise)) {
+          this.answer(frame.rid, result);
+          return undefined;
+        }
+        return result.then((settled) => this.answer(frame.rid, settled));
       }
     }
+  }
+
+  private answer(rid: number, result: IntentResult): void {
+    this.send({
+      t: 'res',
+      rid,
+      code: result.code,
+      ...(result.message ? { message: result.message } : {}),
+      ...(result.data === undefined ? {} : { data: result.data }),
+    });
   }
 
   private async authenticate(hello: Extract<ClientFrame, { t: 'hello' }>): Promise<void> {
@@ -189,18 +211,18 @@ export class SocketSession implements FrameSink {
       }),
     );
     this.stream = attached.stream;
-    this.deps.logger.info(
+    this.deps.logger.debug(
       { appKey: identity.appKey, userId: identity.userId, deviceId: identity.deviceId, connectionId: this.id, resumed: attached.resumed },
       'device connected',
     );
   }
 
   private onClose(): void {
-    clearInterval(this.timer);
+    this.sweeper.delete(this);
     if (this.state !== 'closed') this.move('close');
     if (this.stream) {
       this.deps.registry.detach(this.stream, this);
-      this.deps.logger.info({ userId: this.stream.userId, connectionId: this.id }, 'device disconnected');
+      this.deps.logger.debug({ userId: this.stream.userId, connectionId: this.id }, 'device disconnected');
     }
   }
 }
