@@ -99,15 +99,17 @@ export async function recoverInterruptedCalls(storage: Storage, logger: Logger, 
       const present: string[] = [];
       for (const p of snapshot.participants) {
         const participant = call.addInvitee(p.userId, p.inviterId, 0, true);
+        // Restore the journaled state (deserialisation), then leave through the machine.
         Object.assign(participant, {
           isCaller: p.isCaller,
           deviceId: p.deviceId,
           joinedAt: p.joinedAt,
           leftAt: p.leftAt,
           endReason: p.endReason,
+          state: p.state,
         });
-        participant.state = 'left';
-        if (p.state !== 'left') {
+        if (participant.state !== 'left') {
+          call.move(participant, 'leave');
           participant.endReason = RCCallEndReason.NETWORK_ERROR;
           participant.leftAt = now;
           present.push(p.userId);
