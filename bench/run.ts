@@ -4,8 +4,9 @@
  *
  *   npm run bench -- [--quick] [--only name[,name…]] [--profile] [--no-docs]
  *
- * `--only` also runs the scenarios whose baselines the chosen ones need. `--profile` writes a CPU
- * profile of the call-setup server to bench/results/profiles/ and prints its hottest functions.
+ * `--only` also runs the scenarios whose baselines the chosen ones need. `--profile` writes CPU
+ * profiles of the call-setup and throughput servers to bench/results/profiles/<scenario>/ and prints
+ * their hottest functions (bench/lib/cpuprofile.ts).
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -20,9 +21,10 @@ import { janusPeer } from './scenarios/janus.js';
 import { mediaSetup } from './scenarios/media-setup.js';
 import { rawTransport } from './scenarios/raw-transport.js';
 import { sdkSize } from './scenarios/sdk-size.js';
+import { sfu } from './scenarios/sfu.js';
 import { throughput } from './scenarios/throughput.js';
 
-const SCENARIOS: Scenario[] = [sdkSize, rawTransport, janusPeer, callSetup, throughput, connections, mediaSetup];
+const SCENARIOS: Scenario[] = [sdkSize, rawTransport, janusPeer, callSetup, throughput, connections, mediaSetup, sfu];
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[]; profile: boolean; docs: boolean } {
   const only: string[] = [];

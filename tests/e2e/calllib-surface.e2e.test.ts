@@ -254,6 +254,15 @@ describe('the CallLib surface through the SDK bundles', () => {
     const pair = report.pair as { IP: string; remoteIP: string };
     expect(pair.IP).toMatch(/^(127\.|::1$)/);
     expect(pair.remoteIP).toMatch(/^(127\.|::1$)/);
+    // The ICE state of the same connection reached the listener too.
+    const ice = await waitForEntry(
+      a,
+      'onICEConnectionStateChange',
+      (e) => e.state === 'connected' || e.state === 'completed',
+      'ICE connected',
+      5_000,
+    );
+    expect(ice.callId).toBe(callId);
 
     await hangupAndClose(callId, a, b);
   });

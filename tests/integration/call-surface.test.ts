@@ -326,3 +326,36 @@ describe('profiles and getters', () => {
     expect(sa.getState()).toBe(RCCallSessionState.END);
   });
 });
+
+describe('push config and devices', () => {
+  it('setPushConfig titles reach the push provider; changeAudioDevice reports the new track; getRTCSessionId after join', async () => {
+    const a = await user('sp');
+    const offlineId = `sq${++counter}`;
+    await server.getToken(offlineId);
+    a.client.setPushConfig({ pushTitle: 'Call from A', pushContent: 'pick up' }, { pushTitle: 'Missed call', pushContent: 'A hung up' });
+    const placed = await a.client.call({ targetId: offlineId, mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
+    await placed.session!.hungup();
+    const deadline = Date.now() + 3000;
+    const pushed = () => pushes.filter((p) => p.userId === offlineId).map((p) => [p.kind, p.title, p.content]);
+    while (pushed().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(pushed()).toEqual([
+      ['call', 'Call from A', 'pick up'],
+      ['hangup', 'Missed call', 'A hung up'],
+    ]);
+
+    const b = await user('sr');
+    const c = await user('ss');
+    const second = await b.client.call({ targetId: c.userId, mediaType: RCCallMediaType.AUDIO, listener: b.listener() });
+    const callId = second.session!.getSessionId();
+    await (await sessionOf(c, callId)).accept();
+    await b.waitFor('onAccept', (x) => x.sessionId === callId);
+    await b.waitFor('onTrackReady', (x) => !(x.args[0] as { isLocalTrack(): boolean }).isLocalTrack());
+    expect(second.session!.getRTCSessionId()).not.toBe('');
+    const before = b.callbacks.filter((x) => x.name === 'onTrackReady').length;
+    expect((await second.session!.changeAudioDevice()).code).toBe(RCCallErrorCode.SUCCESS);
+    const after = b.callbacks.filter((x) => x.name === 'onTrackReady');
+    expect(after.length).toBe(before + 1);
+    expect((after.at(-1)!.args[0] as { isLocalTrack(): boolean; isAudioTrack(): boolean }).isAudioTrack()).toBe(true);
+    await second.session!.hungup();
+  });
+});

@@ -389,6 +389,7 @@ export class RCCallSession {
       callId: this.init.callId,
       ...(reason === undefined ? {} : { reason }),
       user: this.host.profile(),
+      ...this.host.hangupPush(),
     });
   }
 

@@ -15,7 +15,7 @@ export { RCRTCClient } from './client/rc-rtc-client.js';
 export { createDeviceApi, device } from './device.js';
 export { helper, type IResolution, transFrameRate, transResolution } from './helper.js';
 export { RCTag, type TrackKind } from './ids.js';
-export { createRTCInstaller, installer, RTC_VERSION, type RTCInstallerOverrides } from './installer.js';
+export { createRTCInstaller, installer, RTC_VERSION, type RTCInstallerOverrides, type WebRtcClasses } from './installer.js';
 export { FakeMediaCapture, type FakeMediaCaptureOptions, FakeMediaTrack } from './media/fake-media.js';
 export type { CaptureRequest, MediaCapture } from './media/media-capture.js';
 export type { MediaTrackLike } from './media/media-track-like.js';

@@ -17,6 +17,14 @@ export interface RTCInstallerOverrides {
   transport?: 'p2p' | 'fake';
   /** Where local media comes from (default: the browser; with `fake` transport: fake tracks). */
   capture?: MediaCapture;
+  /** WebRTC classes to use instead of the globals (Node: `@roamhq/wrtc`; see `@opencall/rtc/node`). */
+  webrtc?: WebRtcClasses;
+}
+
+/** The WebRTC constructors the real transports need. */
+export interface WebRtcClasses {
+  RTCPeerConnection: new (config?: RTCConfiguration) => RTCPeerConnection;
+  MediaStream: new () => MediaStream;
 }
 
 /**
@@ -46,8 +54,16 @@ function build(
       const logger = createRtcLogger(context.logger, resolved.logLevel, resolved.logStdout);
       logger.info(`RCRTC ${RTC_VERSION} (${kind} transport)`);
       const iceTransportPolicy = iceTransportPolicyOf(options);
+      const webrtc = overrides.webrtc;
+      const injected = webrtc && {
+        createPeerConnection: (config: RTCConfiguration) =>
+          new webrtc.RTCPeerConnection(iceTransportPolicy ? { ...config, iceTransportPolicy } : config),
+        createMediaStream: () => new webrtc.MediaStream(),
+      };
       const transportFactory: TransportFactory =
-        kind === 'fake' ? (deps) => new FakeTransport(deps) : (deps) => new ModeSelectingTransport(context, deps, { iceTransportPolicy });
+        kind === 'fake'
+          ? (deps) => new FakeTransport(deps)
+          : (deps) => new ModeSelectingTransport(context, deps, { iceTransportPolicy, ...injected });
       const capture = overrides.capture ?? (kind === 'fake' ? new FakeMediaCapture() : new BrowserMediaCapture());
       return new RCRTCClient(context, resolved, { transportFactory, capture, logger });
     },

@@ -32,6 +32,7 @@ interface Peer {
 
 export interface P2PTransportOptions {
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+  createMediaStream?: () => MediaStream;
 }
 
 export class P2PTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
@@ -186,6 +187,7 @@ export class P2PTransport extends EventEmitter<MediaTransportEvents> implements 
       send: (signal) => void queue.send(signal),
       logger: this.#logger,
       createPeerConnection: this.#options.createPeerConnection,
+      createMediaStream: this.#options.createMediaStream,
     });
     const peer: Peer = { link, queue, tracks: new Map(), announced };
     this.#peers.set(userId, peer);

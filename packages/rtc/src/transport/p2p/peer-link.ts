@@ -37,6 +37,8 @@ export interface PeerLinkOptions {
   /** ICE restarts tried before the link is declared failed for good. */
   maxIceRestarts?: number;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+  /** Makes the local MediaStreams tracks are sent in (default `new MediaStream()`). */
+  createMediaStream?: () => MediaStream;
 }
 
 export class PeerLink extends EventEmitter<PeerLinkEvents> {
@@ -85,7 +87,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
     if (this.#state === 'closed' || this.#senders.has(handle.trackId)) return;
     let stream = this.#streams.get(handle.streamId);
     if (!stream) {
-      stream = new MediaStream();
+      stream = this.#options.createMediaStream?.() ?? new MediaStream();
       this.#streams.set(handle.streamId, stream);
       this.#wireIds.set(stream.id, wireStreamId(handle.streamId, handle.tag));
     }

@@ -23,6 +23,8 @@ export interface ModeSelectingOptions {
   /** Force relay-only ICE (tests of TURN). */
   iceTransportPolicy?: RTCIceTransportPolicy | undefined;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+  /** P2P: makes the local MediaStreams (default `new MediaStream()`). */
+  createMediaStream?: () => MediaStream;
 }
 
 const EVENTS: (keyof MediaTransportEvents)[] = [
@@ -76,7 +78,10 @@ export class ModeSelectingTransport extends EventEmitter<MediaTransportEvents> i
         (this.#options.iceTransportPolicy
           ? (config: RTCConfiguration) => new RTCPeerConnection({ ...config, iceTransportPolicy: this.#options.iceTransportPolicy })
           : undefined);
-      const p2p = new P2PTransport({ ...this.#deps, signaling }, createPeerConnection ? { createPeerConnection } : {});
+      const p2p = new P2PTransport(
+        { ...this.#deps, signaling },
+        { ...(createPeerConnection ? { createPeerConnection } : {}), createMediaStream: this.#options.createMediaStream },
+      );
       this.#adopt(p2p);
       return p2p.join(roomId);
     }

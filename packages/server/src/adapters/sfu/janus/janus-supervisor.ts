@@ -3,9 +3,16 @@
  * health-checks it over the WebSocket API (`info` every 10 s), and restarts it with bounded
  * exponential backoff when it dies or stops answering.
  *
- *   stopped ──start──▶ starting ──ws answers──▶ up ──exit / health fails──▶ backoff ──timer──▶ starting
- *      ▲                  │ (exit / no answer in 10 s)                          │ (too many failures)
- *      └────stop()────────┴─────────────────────────────────────────────────────┴──▶ failed
+ * ```
+ *   stopped ──start──▶ starting ──answered──▶ up
+ *      ▲                 │   ▲                 │
+ *      │            died │   │ retry      died │ (exit, failed health check, no answer in 10 s)
+ *      │                 ▼   │                 │
+ *      │               backoff ◀───────────────┘
+ *      │
+ *      │   starting / up ──exhausted──▶ failed   (more than `maxFailures` failures in a row)
+ *      └──stop── every state (stop() is idempotent: stopped ──stop──▶ stopped)
+ * ```
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
@@ -39,7 +46,38 @@ export interface JanusSupervisorOptions {
   healthIntervalMs?: number;
 }
 
-type SupervisorState = 'stopped' | 'starting' | 'up' | 'backoff' | 'failed';
+export type SupervisorState = 'stopped' | 'starting' | 'up' | 'backoff' | 'failed';
+export type SupervisorEvent = 'start' | 'answered' | 'died' | 'exhausted' | 'retry' | 'stop';
+
+export const SUPERVISOR_STATES: readonly SupervisorState[] = ['stopped', 'starting', 'up', 'backoff', 'failed'];
+export const SUPERVISOR_EVENTS: readonly SupervisorEvent[] = ['start', 'answered', 'died', 'exhausted', 'retry', 'stop'];
+
+/** Every legal edge: `SUPERVISOR_TRANSITIONS[from][event] = to`. */
+export const SUPERVISOR_TRANSITIONS: Readonly<Record<SupervisorState, Readonly<Partial<Record<SupervisorEvent, SupervisorState>>>>> = {
+  stopped: { start: 'starting', stop: 'stopped' },
+  starting: { answered: 'up', died: 'backoff', exhausted: 'failed', stop: 'stopped' },
+  up: { died: 'backoff', exhausted: 'failed', stop: 'stopped' },
+  backoff: { retry: 'starting', stop: 'stopped' },
+  failed: { stop: 'stopped' },
+};
+
+/** An illegal move of the supervisor machine. */
+export class SupervisorTransitionError extends Error {
+  constructor(
+    readonly from: SupervisorState,
+    readonly event: SupervisorEvent,
+  ) {
+    super(`janus supervisor: illegal transition ${from} → ? (${event})`);
+    this.name = 'SupervisorTransitionError';
+  }
+}
+
+/** The next state, or throws `SupervisorTransitionError`. */
+export function supervisorTransition(from: SupervisorState, event: SupervisorEvent): SupervisorState {
+  const to = SUPERVISOR_TRANSITIONS[from][event];
+  if (to === undefined) throw new SupervisorTransitionError(from, event);
+  return to;
+}
 
 const STARTUP_TIMEOUT_MS = 10_000;
 
@@ -83,12 +121,13 @@ export class JanusSupervisor extends TypedEmitter<JanusSupervisorEvents> {
 
   start(): void {
     if (this.#state !== 'stopped') return;
+    this.#move('start');
     process.once('exit', this.#killOnExit);
     void this.#launch();
   }
 
   async stop(): Promise<void> {
-    this.#state = 'stopped';
+    this.#move('stop');
     clearTimeout(this.#restart);
     clearInterval(this.#health);
     this.#probe?.close();
@@ -104,10 +143,14 @@ export class JanusSupervisor extends TypedEmitter<JanusSupervisorEvents> {
     }
   }
 
+  #move(event: SupervisorEvent): void {
+    this.#state = supervisorTransition(this.#state, event);
+  }
+
+  /** In `starting`: spawns Janus and waits until its WebSocket API answers. */
   async #launch(): Promise<void> {
-    if (this.#state === 'stopped' && this.#child) return;
-    this.#state = 'starting';
     const wsPort = await freePort();
+    if (this.#state !== 'starting') return; // stopped meanwhile
     const configPath = writeJanusConfig(this.#options.dir, { ...this.#options.config, wsPort });
     this.#url = `ws://127.0.0.1:${wsPort}/`;
     const args = ['-F', this.#options.dir, '-C', configPath, '-o', '-L', join(this.#options.dir, 'janus.log')];
@@ -129,10 +172,10 @@ export class JanusSupervisor extends TypedEmitter<JanusSupervisorEvents> {
     }
     if (this.#child !== child || this.#state !== 'starting') return;
     if (!this.#probe?.isOpen) {
-      child.kill('SIGKILL');
+      child.kill('SIGKILL'); // no answer: its exit moves us on
       return;
     }
-    this.#state = 'up';
+    this.#move('answered');
     this.#options.logger.info({ url: this.#url, pid: child.pid }, 'janus up');
     const probe = this.#probe;
     this.#health = setInterval(() => {
@@ -149,25 +192,30 @@ export class JanusSupervisor extends TypedEmitter<JanusSupervisorEvents> {
     this.emit('up', this.#url);
   }
 
+  /** The current child died (exit, spawn error, or killed after a failed check). */
   #died(child: ChildProcess, reason: string): void {
     if (this.#child !== child) return;
     this.#child = undefined;
     clearInterval(this.#health);
     this.#probe?.close();
     this.#probe = undefined;
-    if (this.#state === 'stopped') return;
+    if (this.#state !== 'starting' && this.#state !== 'up') return;
     const wasUp = this.#state === 'up';
     this.#failures += 1;
     this.#options.logger.warn({ reason, failures: this.#failures }, 'janus down');
-    if (wasUp) this.emit('down', reason);
     if (this.#failures > (this.#options.maxFailures ?? 8)) {
-      this.#state = 'failed';
+      this.#move('exhausted');
+      if (wasUp) this.emit('down', reason);
       this.emit('failed');
       return;
     }
-    this.#state = 'backoff';
+    this.#move('died');
+    if (wasUp) this.emit('down', reason);
     const delay = Math.min((this.#options.backoffMs ?? 500) * 2 ** (this.#failures - 1), this.#options.maxBackoffMs ?? 10_000);
-    this.#restart = setTimeout(() => void this.#launch(), delay);
+    this.#restart = setTimeout(() => {
+      this.#move('retry');
+      void this.#launch();
+    }, delay);
     this.#restart.unref();
   }
 }
