@@ -4,13 +4,10 @@
  * window and every call stays up until all are set up, so all pairs are in a call at the end.
  * Measures dial→onSession (callee), dial→onRinging (caller), accept→onAccept (caller), one clock.
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { printNewestProfile } from '../lib/cpuprofile.js';
+import { startCallRig } from '../lib/call-rig.js';
 import { metric } from '../lib/metrics.js';
-import { exited, spawnNodeWorker, stopChild, waitFor } from '../lib/procs.js';
+import { waitFor } from '../lib/procs.js';
 import type { Scenario } from '../lib/scenario.js';
-import { BENCH_APP_KEY, startBenchServer } from '../lib/server.js';
 import { round, summarize } from '../lib/stats.js';
 
 interface Sample {
@@ -24,19 +21,17 @@ export const callSetup: Scenario = {
   title: 'call setup, 1,000 concurrent pairs',
   needs: ['raw', 'janus'],
   async run({ quick, baselines, progress, cpuProfDir: profileRoot }) {
-    const cpuProfDir = profileRoot ? join(profileRoot, 'call-setup') : undefined;
     const pairs = quick ? 200 : 1_000;
     const windowMs = quick ? 2_000 : 5_000;
-    const server = await startBenchServer({ cpus: '0', nofile: 65_536, ...(cpuProfDir ? { cpuProfDir } : {}) });
-    const clientProfDir = cpuProfDir ? join(cpuProfDir, 'clients') : undefined;
-    if (clientProfDir) mkdirSync(clientProfDir, { recursive: true });
-    const clientFlags = clientProfDir ? ['--cpu-prof', `--cpu-prof-dir=${clientProfDir}`] : [];
-    const worker = spawnNodeWorker('bench/workers/call-clients.ts', [], { cpus: '1', nofile: 65_536 }, clientFlags);
+    const { worker, close } = await startCallRig({
+      scenario: 'call-setup',
+      profileRoot,
+      pairs,
+      prefix: 'cs',
+      connectTimeoutMs: 180_000,
+      progress,
+    });
     try {
-      await waitFor(worker, 'ready', 20_000, 'call-clients worker');
-      progress(`connecting ${pairs * 2} clients`);
-      worker.send({ type: 'connect', url: server.url, appKey: BENCH_APP_KEY, pairs, prefix: 'cs' });
-      await waitFor(worker, 'connected', 180_000, 'connect clients');
       const iterations = quick ? 100 : 500;
       progress(`${iterations} sequential calls on one pair (unloaded, like the Janus run)`);
       worker.send({ type: 'sequential', iterations });
@@ -103,13 +98,7 @@ export const callSetup: Scenario = {
         },
       };
     } finally {
-      worker.send({ type: 'exit' });
-      // A profiled worker writes its profile when it exits by itself (not on SIGTERM).
-      if (clientProfDir) await exited(worker, 10_000);
-      await stopChild(worker, 10_000);
-      await server.stop();
-      printNewestProfile(cpuProfDir);
-      printNewestProfile(clientProfDir);
+      await close();
     }
   },
 };

@@ -3,13 +3,10 @@
  * closed loop over `pairs` pairs, server pinned to core 0 and clients to core 1. Normalised per
  * second of server CPU time, like the raw baseline (raw frames per server CPU-second ÷ 10).
  */
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { printNewestProfile } from '../lib/cpuprofile.js';
+import { startCallRig } from '../lib/call-rig.js';
 import { metric } from '../lib/metrics.js';
-import { cpuMs, exited, spawnNodeWorker, stopChild, waitFor } from '../lib/procs.js';
+import { cpuMs, waitFor } from '../lib/procs.js';
 import type { Scenario } from '../lib/scenario.js';
-import { BENCH_APP_KEY, startBenchServer } from '../lib/server.js';
 import { round } from '../lib/stats.js';
 
 export const throughput: Scenario = {
@@ -17,19 +14,17 @@ export const throughput: Scenario = {
   title: 'call lifecycles per second (server on one core)',
   needs: ['raw'],
   async run({ quick, baselines, progress, cpuProfDir: profileRoot }) {
-    const cpuProfDir = profileRoot ? join(profileRoot, 'throughput') : undefined;
     const pairs = quick ? 50 : 200;
     const durationMs = quick ? 4_000 : 15_000;
-    const server = await startBenchServer({ cpus: '0', nofile: 65_536, ...(cpuProfDir ? { cpuProfDir } : {}) });
-    const clientProfDir = cpuProfDir ? join(cpuProfDir, 'clients') : undefined;
-    if (clientProfDir) mkdirSync(clientProfDir, { recursive: true });
-    const clientFlags = clientProfDir ? ['--cpu-prof', `--cpu-prof-dir=${clientProfDir}`] : [];
-    const worker = spawnNodeWorker('bench/workers/call-clients.ts', [], { cpus: '1', nofile: 65_536 }, clientFlags);
+    const { server, worker, close } = await startCallRig({
+      scenario: 'throughput',
+      profileRoot,
+      pairs,
+      prefix: 'tp',
+      connectTimeoutMs: 120_000,
+      progress,
+    });
     try {
-      await waitFor(worker, 'ready', 20_000, 'call-clients worker');
-      progress(`connecting ${pairs * 2} clients`);
-      worker.send({ type: 'connect', url: server.url, appKey: BENCH_APP_KEY, pairs, prefix: 'tp' });
-      await waitFor(worker, 'connected', 120_000, 'connect clients');
       progress(`closed loop for ${durationMs} ms`);
       const cpuBefore = await cpuMs(server.pid);
       const wallBefore = performance.now();
@@ -59,13 +54,7 @@ export const throughput: Scenario = {
         details: { pairs, durationMs, completed, failed, serverCpuS: cpuS, wallS },
       };
     } finally {
-      worker.send({ type: 'exit' });
-      // A profiled worker writes its profile when it exits by itself (not on SIGTERM).
-      if (clientProfDir) await exited(worker, 10_000);
-      await stopChild(worker, 10_000);
-      await server.stop();
-      printNewestProfile(cpuProfDir);
-      printNewestProfile(clientProfDir);
+      await close();
     }
   },
 };
