@@ -158,6 +158,8 @@ export interface Storage {
   bans: BanStore;
   offlineRecords: OfflineRecordStore;
   activeCalls: ActiveCallStore;
+  /** Run `work` in one transaction (one commit for many writes). */
+  transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;
 }
 

@@ -6,6 +6,7 @@
 import type { Kysely } from 'kysely';
 import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports.js';
 import { activeCallStore } from './active-call-store.js';
+import { inTransaction } from './in-transaction.js';
 import { banStore, blacklistStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
@@ -97,7 +98,7 @@ function groupStore(db: Kysely<Database>, now: Now): GroupStore {
     async addMembers(appKey, groupId, userIds, groupName) {
       const at = now();
       const unique = [...new Set(userIds)];
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx
           .insertInto('groups')
           .values({ app_key: appKey, group_id: groupId, name: groupName ?? '', created_at: at })
@@ -124,7 +125,7 @@ function groupStore(db: Kysely<Database>, now: Now): GroupStore {
         .execute();
     },
     async dismiss(appKey, groupId) {
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx.deleteFrom('group_members').where('app_key', '=', appKey).where('group_id', '=', groupId).execute();
         await trx.deleteFrom('groups').where('app_key', '=', appKey).where('group_id', '=', groupId).execute();
       });
@@ -220,7 +221,7 @@ function callRecordStore(db: Kysely<Database>): CallRecordStore {
         end_reason: record.endReason,
       };
       const { app_key: _appKey, call_id: _callId, ...update } = values;
-      await db.transaction().execute(async (trx) => {
+      await inTransaction(db, async (trx) => {
         await trx
           .insertInto('call_records')
           .values(values)
@@ -284,7 +285,7 @@ function callRecordStore(db: Kysely<Database>): CallRecordStore {
  * @param now clock for created/joined times (injectable for tests)
  */
 export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): Storage {
-  return {
+  const storage: Storage = {
     apps: appStore(db),
     users: userStore(db, now),
     groups: groupStore(db, now),
@@ -293,6 +294,8 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     bans: banStore(db),
     offlineRecords: offlineRecordStore(db, now),
     activeCalls: activeCallStore(db),
+    transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),
     close: () => db.destroy(),
   };
+  return storage;
 }

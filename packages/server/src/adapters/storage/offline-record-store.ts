@@ -1,6 +1,7 @@
 /** Offline call records over any Kysely dialect (see kysely-storage.ts for the portability rules). */
 import type { Kysely } from 'kysely';
 import type { OfflineRecordStore } from '../../ports.js';
+import { inTransaction } from './in-transaction.js';
 import type { Database } from './schema.js';
 
 type Now = () => number;
@@ -29,7 +30,7 @@ export function offlineRecordStore(db: Kysely<Database>, now: Now): OfflineRecor
     async take(appKey, userId, limit) {
       const count = Math.max(0, Math.min(Math.trunc(limit), 1000));
       if (count === 0) return [];
-      return db.transaction().execute(async (trx) => {
+      return inTransaction(db, async (trx) => {
         const rows = await trx
           .selectFrom('offline_records')
           .selectAll()

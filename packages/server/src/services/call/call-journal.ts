@@ -37,6 +37,11 @@ export interface RecoveredCall {
 }
 
 export class CallJournal {
+  /** The latest pending operation per call; written together, in one transaction, once per tick. */
+  private readonly pending = new Map<string, { call: Call; record?: CallRecord }>();
+  /** Calls whose snapshot row exists in storage. */
+  private readonly written = new Set<string>();
+  private scheduled = false;
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
@@ -45,45 +50,79 @@ export class CallJournal {
     private readonly now: () => number,
   ) {}
 
-  /** Snapshot the call (writes are applied in order). */
-  record(call: Call): void {
-    const { callerProfile: _profile, ...init } = call.init;
-    const snapshot: CallSnapshot = {
-      v: 1,
-      init,
-      mediaType: call.mediaType,
-      beginAt: call.beginAt,
-      participants: [...call.participants.values()].map((p) => ({
-        userId: p.userId,
-        isCaller: p.isCaller,
-        state: p.state,
-        deviceId: p.deviceId,
-        joinedAt: p.joinedAt,
-        leftAt: p.leftAt,
-        endReason: p.endReason,
-        inviterId: p.inviterId,
-      })),
-    };
-    const entry = { appKey: call.appKey, callId: call.callId, snapshot: JSON.stringify(snapshot), updatedAt: this.now() };
-    this.enqueue(() => this.storage.activeCalls.save(entry));
+  private static key(call: Call): string {
+    return `${call.appKey}\u0000${call.callId}`;
   }
 
-  /** The call ended: store its record, then drop it from the journal. */
+  /** Snapshot the call (taken when the batch is written, so only its latest state costs a write). */
+  record(call: Call): void {
+    const key = CallJournal.key(call);
+    if (this.pending.get(key)?.record) return;
+    this.pending.set(key, { call });
+    this.schedule();
+  }
+
+  /** The call ended: store its record and drop its snapshot (a call that never got one costs one write). */
   finish(call: Call, record: CallRecord): void {
-    this.enqueue(async () => {
-      await this.storage.calls.save(record);
-      await this.storage.activeCalls.remove(call.appKey, call.callId);
-    });
+    this.pending.set(CallJournal.key(call), { call, record });
+    this.schedule();
   }
 
   /** Resolves once every queued write is done (tests, shutdown). */
-  flushed(): Promise<void> {
-    return this.tail;
+  async flushed(): Promise<void> {
+    if (this.pending.size > 0) this.flush();
+    await this.tail;
   }
 
-  private enqueue(write: () => Promise<void>): void {
-    this.tail = this.tail.then(write).catch((error: unknown) => this.logger.error({ err: error }, 'call journal write failed'));
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = [...this.pending.entries()];
+    this.pending.clear();
+    if (batch.length === 0) return;
+    const updatedAt = this.now();
+    this.tail = this.tail
+      .then(() =>
+        this.storage.transaction(async (tx) => {
+          for (const [key, { call, record }] of batch) {
+            if (record) {
+              await tx.calls.save(record);
+              if (this.written.delete(key)) await tx.activeCalls.remove(call.appKey, call.callId);
+            } else {
+              await tx.activeCalls.save({ appKey: call.appKey, callId: call.callId, snapshot: snapshotOf(call), updatedAt });
+              this.written.add(key);
+            }
+          }
+        }),
+      )
+      .catch((error: unknown) => this.logger.error({ err: error }, 'call journal write failed'));
+  }
+}
+
+function snapshotOf(call: Call): string {
+  const { callerProfile: _profile, ...init } = call.init;
+  const snapshot: CallSnapshot = {
+    v: 1,
+    init,
+    mediaType: call.mediaType,
+    beginAt: call.beginAt,
+    participants: [...call.participants.values()].map((p) => ({
+      userId: p.userId,
+      isCaller: p.isCaller,
+      state: p.state,
+      deviceId: p.deviceId,
+      joinedAt: p.joinedAt,
+      leftAt: p.leftAt,
+      endReason: p.endReason,
+      inviterId: p.inviterId,
+    })),
+  };
+  return JSON.stringify(snapshot);
 }
 
 /** Close every call a previous process left in flight: NETWORK_ERROR for whoever was still in it. */

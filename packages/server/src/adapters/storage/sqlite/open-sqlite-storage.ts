@@ -7,6 +7,7 @@ import type { Storage } from '../../../ports.js';
 import { createKyselyStorage } from '../kysely-storage.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database } from '../schema.js';
+import { withStatementCache } from './statement-cache.js';
 
 /**
  * Opens (creating folder and file when missing) and migrates the SQLite database at `file`.
@@ -24,7 +25,7 @@ export async function openSqliteStorage(file: string): Promise<Storage> {
     sqlite.close();
     throw error;
   }
-  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>);
   } catch (error) {
