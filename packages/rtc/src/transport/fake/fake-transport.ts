@@ -222,6 +222,7 @@ export class FakeTransport extends EventEmitter<MediaTransportEvents> implements
     const peer = this.#peers.get(userId);
     if (!peer) return;
     this.#peers.delete(userId);
+    peer.queue.close();
     for (const info of peer.tracks.values()) this.emit('remoteTrackUnpublished', info);
     if (peer.connected) this.emit('iceStateChange', 'closed', userId);
     if (announce) this.emit('peerLeft', userId);

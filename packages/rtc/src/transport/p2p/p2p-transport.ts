@@ -223,6 +223,7 @@ export class P2PTransport extends EventEmitter<MediaTransportEvents> implements 
     const peer = this.#peers.get(userId);
     if (!peer) return;
     this.#peers.delete(userId);
+    peer.queue.close();
     peer.link.clear();
     peer.link.close();
     for (const info of peer.tracks.values()) this.emit('remoteTrackUnpublished', info);
