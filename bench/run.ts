@@ -22,9 +22,10 @@ import { mediaSetup } from './scenarios/media-setup.js';
 import { rawTransport } from './scenarios/raw-transport.js';
 import { sdkSize } from './scenarios/sdk-size.js';
 import { sfu } from './scenarios/sfu.js';
+import { soak } from './scenarios/soak.js';
 import { throughput } from './scenarios/throughput.js';
 
-const SCENARIOS: Scenario[] = [sdkSize, rawTransport, janusPeer, callSetup, throughput, connections, mediaSetup, sfu];
+const SCENARIOS: Scenario[] = [sdkSize, rawTransport, janusPeer, callSetup, throughput, connections, mediaSetup, sfu, soak];
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[]; profile: boolean; docs: boolean } {
   const only: string[] = [];
