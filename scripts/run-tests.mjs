@@ -33,22 +33,32 @@ function run(command, args) {
   });
 }
 
-/** Installs Debian's Chromium for the e2e step when it is missing (needs root and apt). */
-function ensureChromium() {
-  if (existsSync('/usr/bin/chromium')) return true;
+/** What the e2e step needs from Debian, by the file that shows it is installed. */
+const E2E_PACKAGES = [
+  { name: 'chromium', file: '/usr/bin/chromium' },
+  { name: 'janus', file: '/usr/bin/janus' },
+  { name: 'coturn', file: '/usr/bin/turnserver' },
+  { name: 'iproute2', file: '/usr/sbin/ip' },
+];
+
+/** Installs what the e2e step needs (Chromium, Janus, coturn, iproute2) when missing (needs root and apt). */
+function ensureE2ePackages() {
+  const missing = E2E_PACKAGES.filter((p) => !existsSync(p.file) && !(p.name === 'iproute2' && existsSync('/usr/bin/ip')));
+  if (missing.length === 0) return true;
+  const names = missing.map((p) => p.name);
   if (process.getuid?.() !== 0) {
-    console.error('/usr/bin/chromium is missing and this is not root: apt-get install -y chromium');
+    console.error(`${names.join(', ')} missing and this is not root: apt-get install -y ${names.join(' ')}`);
     return false;
   }
-  console.log('/usr/bin/chromium is missing: installing it with apt-get');
+  console.log(`installing ${names.join(', ')} with apt-get`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   for (const args of [
     ['update', '-qq'],
-    ['install', '-y', '-qq', 'chromium'],
+    ['install', '-y', '-qq', ...names],
   ]) {
     if (spawnSync('apt-get', args, { stdio: 'inherit', env }).status !== 0) return false;
   }
-  return existsSync('/usr/bin/chromium');
+  return missing.every((p) => existsSync(p.file) || (p.name === 'iproute2' && existsSync('/usr/bin/ip')));
 }
 
 function readVitestCounts(file) {
@@ -86,7 +96,7 @@ const steps = [
     command: process.execPath,
     args: ['scripts/run-e2e.mjs', ...e2eReport.args],
     report: e2eReport.file,
-    before: ensureChromium,
+    before: ensureE2ePackages,
   },
 ];
 
