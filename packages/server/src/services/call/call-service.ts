@@ -16,7 +16,6 @@ import {
   CLIENT_STATED_END_REASONS,
   ConversationType,
   defaultPushTitle,
-  type JoinedRoomInfo,
   RCCallEndReason,
   RCCallErrorCode,
   RCCallMediaType,
@@ -34,6 +33,8 @@ import { Call, type Participant } from './call.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
 import { CallJournal, type RecoveredCall } from './call-journal.js';
+import { CallPush, type PushText } from './call-push.js';
+import { automaticReason, crossingCall, engagedCall, joinedRooms } from './call-queries.js';
 import { DevicePresence } from './device-presence.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
@@ -63,7 +64,6 @@ export interface CallServiceOptions {
 }
 
 type InviteBody = Omit<CallInviteRequest, 't' | 'rid'>;
-type PushText = { pushTitle?: string | undefined; pushContent?: string | undefined };
 
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
 const fail = (code: number, message: string): IntentResult => ({ code, message });
@@ -81,7 +81,7 @@ export class CallService {
   private readonly fanout: CallFanout;
   private readonly presence: DevicePresence;
   private readonly offline: OfflineRecords;
-  private readonly push: PushProvider;
+  private readonly push: CallPush;
   private readonly journal: CallJournal;
   private readonly now: () => number;
   /** Set by `drain()`: no new calls. */
@@ -90,7 +90,7 @@ export class CallService {
 
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.push = options.push ?? noPush;
+    this.push = new CallPush(options.push ?? noPush, options.registry);
     this.fanout = new CallFanout(options.registry);
     this.media = new MediaRelay(this.calls, options.registry);
     this.offline = new OfflineRecords(options.storage, options.logger);
@@ -147,10 +147,10 @@ export class CallService {
       return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
     if (!this.attempts.take(`${appKey}\u0000${userId}`))
       return fail(RCCallErrorCode.CALL_RATE_LIMITED, 'too many calls placed in the last minute');
-    const crossing = isGroup ? undefined : this.crossingCall(appKey, userId, request.targetId);
+    const crossing = isGroup ? undefined : crossingCall(this.calls, appKey, userId, request.targetId);
     if (crossing)
       return { code: RCCallErrorCode.GLARE_ANSWER_INSTEAD, message: 'the callee is calling you', data: { callId: crossing.callId } };
-    if (this.engagedCall(appKey, userId)) return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
+    if (engagedCall(this.calls, appKey, userId)) return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
     this.stopRingingElsewhere(appKey, userId, request.callId);
 
     const call = new Call({
@@ -242,7 +242,7 @@ export class CallService {
       participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), this.options.ringTimeoutMs);
       participant.ringTimer.unref?.();
       this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now));
-      if (!reachable) this.pushTo(call, invitee, 'call', push.pushTitle ?? call.init.pushTitle, push.pushContent ?? call.init.pushContent);
+      if (!reachable) this.push.send(call, invitee, 'call', push);
     }
     for (const [participant, reason] of refusals) this.leave(call, participant, reason, undefined);
   }
@@ -285,7 +285,8 @@ export class CallService {
     if (participant.isCaller) return fail(RCCallErrorCode.INVALID_CALL_STATE, 'the caller cannot accept');
     if (participant.deviceId !== undefined) return fail(RCCallErrorCode.ANSWERED_ON_OTHER_DEVICE, 'answered on another device');
     if (participant.state !== 'waiting') return fail(RCCallErrorCode.INVALID_CALL_STATE, `cannot accept while ${participant.state}`);
-    if (this.engagedCall(from.appKey, from.userId, callId)) return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'you are in another call');
+    if (engagedCall(this.calls, from.appKey, from.userId, callId))
+      return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'you are in another call');
     this.stopRingingElsewhere(from.appKey, from.userId, callId);
     const now = this.now();
     clearTimeout(participant.ringTimer);
@@ -326,8 +327,8 @@ export class CallService {
       return fail(RCCallErrorCode.PARAM_ERROR, `reason ${statedReason} cannot be stated by a client`);
     }
     if (profile) participant.profile = profile;
-    const reason = statedReason ?? this.automaticReason(participant);
-    if (participant.isCaller && !call.hasAnswer()) this.pushHangupToUnreached(call, reason, push);
+    const reason = statedReason ?? automaticReason(participant);
+    if (participant.isCaller && !call.hasAnswer()) this.push.hangupToUnreached(call, reason, push);
     this.leave(call, participant, reason, from.deviceId);
     return ok;
   }
@@ -352,14 +353,7 @@ export class CallService {
 
   /** `getJoinedUserInfo`: the media rooms the asking user's devices are in (a user may only ask about themself). */
   joinedInfo(from: ImConnection, userId: string): IntentResult {
-    if (userId !== from.userId) return { ...ok, data: { rooms: [] } };
-    const rooms: JoinedRoomInfo[] = [];
-    for (const call of this.calls.callsOf(from.appKey, userId)) {
-      const participant = call.participants.get(userId);
-      if (participant?.inRoom && participant.deviceId)
-        rooms.push({ deviceId: participant.deviceId, roomId: call.callId, joinTime: participant.joinedAt });
-    }
-    return { ...ok, data: { rooms } };
+    return { ...ok, data: { rooms: userId === from.userId ? joinedRooms(this.calls, from.appKey, userId) : [] } };
   }
 
   /** Whether the app's call service for the call's media is on (off → `rtc.join` refused, the call ends with 104). */
@@ -381,39 +375,8 @@ export class CallService {
     }
   }
 
-  /** CallLib's automatic reason: CANCEL for a waiting caller, REJECT for a waiting callee, else HANGUP. */
-  private automaticReason(participant: Participant): RCCallEndReason {
-    if (participant.state === 'waiting') return participant.isCaller ? RCCallEndReason.CANCEL : RCCallEndReason.REJECT;
-    return RCCallEndReason.HANGUP;
-  }
-
   private groupCapacity(): number {
     return this.media.groupCapacity(this.options.maxCallParticipants ?? 16);
-  }
-
-  /**
-   * Glare: `calleeId` is already calling `callerId` 1:1 and it still rings. The first call to reach
-   * the server wins; the second caller's SDK answers it instead, so exactly one call connects.
-   */
-  private crossingCall(appKey: string, callerId: string, calleeId: string): Call | undefined {
-    return this.calls.callsOf(appKey, callerId).find((call) => {
-      const self = call.participants.get(callerId);
-      return (
-        call.init.conversationType === ConversationType.PRIVATE &&
-        call.state === 'ringing' &&
-        call.init.callerId === calleeId &&
-        self?.state === 'waiting' &&
-        self.deviceId === undefined
-      );
-    });
-  }
-
-  /** The call the user is engaged in (answered, or placing), other than `exceptCallId`. */
-  private engagedCall(appKey: string, userId: string, exceptCallId?: string): Call | undefined {
-    return this.calls.callsOf(appKey, userId, exceptCallId).find((call) => {
-      const participant = call.participants.get(userId);
-      return participant !== undefined && (participant.isCaller || participant.state === 'keeping');
-    });
   }
 
   /** The user answered or placed a call: every other call that rings for them stops with 21. */
@@ -487,37 +450,8 @@ export class CallService {
 
   private ringTimedOut(call: Call, participant: Participant): void {
     if (call.state === 'ended' || participant.state !== 'waiting') return;
-    this.pushTo(call, participant.userId, 'hangup', call.init.pushTitle, call.init.pushContent, RCCallEndReason.NO_RESPONSE);
+    this.push.send(call, participant.userId, 'hangup', {}, RCCallEndReason.NO_RESPONSE);
     this.leave(call, participant, RCCallEndReason.NO_RESPONSE, undefined);
-  }
-
-  /** The caller gave up before anyone answered: invitees with no device connected get the hang-up push. */
-  private pushHangupToUnreached(call: Call, reason: RCCallEndReason, push: PushText): void {
-    for (const participant of call.present()) {
-      if (!participant.isCaller && !participant.reached) {
-        this.pushTo(
-          call,
-          participant.userId,
-          'hangup',
-          push.pushTitle ?? call.init.pushTitle,
-          push.pushContent ?? call.init.pushContent,
-          reason,
-        );
-      }
-    }
-  }
-
-  private pushTo(call: Call, userId: string, kind: 'call' | 'hangup', title: string, content: string, reason?: RCCallEndReason): void {
-    if (this.options.registry.isOnline(call.appKey, userId)) return;
-    const data =
-      kind === 'call'
-        ? {
-            mediaType: call.mediaType,
-            userIdList: [...call.participants.keys()].filter((id) => id !== call.init.callerId),
-            callId: call.callId,
-          }
-        : { callId: call.callId, reason };
-    this.push.send({ appKey: call.appKey, userId, kind, title, content, data });
   }
 
   /** The media server of these calls is gone: each ends with NETWORK_ERROR for everyone in it (records stored). */
