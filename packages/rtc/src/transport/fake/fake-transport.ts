@@ -4,78 +4,24 @@
  * published track list (see fake-sdp.ts), so call logic runs end to end against a real server.
  * Every description announces the sender's full list; an offer is answered with the receiver's.
  */
-import { RCRTCCode, type RtcEvent, type RtcSignal } from '@opencall/protocol';
-import type { RtcLogger } from '../../logger.js';
+import { RCRTCCode, type RtcSignal } from '@opencall/protocol';
 import { FakeMediaTrack } from '../../media/fake-media.js';
 import type { IRCRTCStateReport, IRCTrackStat } from '../../types.js';
-import { EventEmitter } from '../../util/emitter.js';
-import type {
-  LocalTrackHandle,
-  MediaTransport,
-  MediaTransportEvents,
-  RemoteTrackInfo,
-  TransportDeps,
-  TransportJoinResult,
-  TransportPublishResult,
-} from '../media-transport.js';
-import type { RoomSignalingPort } from '../room-signaling.js';
-import { SignalQueue } from '../signal-queue.js';
+import type { LocalTrackHandle, RemoteTrackInfo, TransportPublishResult } from '../media-transport.js';
+import { PeerRoomTransport, type RoomPeer } from '../peer-room-transport.js';
+import type { SignalQueue } from '../signal-queue.js';
 import { decodeFakeSdp, encodeFakeSdp, type FakeTrackEntry } from './fake-sdp.js';
 
-interface FakePeer {
-  queue: SignalQueue;
-  tracks: Map<string, RemoteTrackInfo>;
+interface FakePeer extends RoomPeer {
   connected: boolean;
-  /** Whether the server announced this user (join result or peer_joined), or only a signal did. */
-  announced: boolean;
 }
 
-export class FakeTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
-  readonly #signaling: RoomSignalingPort;
-  readonly #logger: RtcLogger;
-  readonly #peers = new Map<string, FakePeer>();
-  readonly #published = new Map<string, LocalTrackHandle>();
-  readonly #muted = new Set<string>();
-  readonly #pendingStates = new Map<string, boolean>();
-  #roomId: string | undefined;
-  #unsubscribe: (() => void) | undefined;
-  #left = false;
-
-  constructor(deps: TransportDeps) {
-    super();
-    this.setListenerErrorHandler((event, error) => deps.logger.error(`transport listener of ${event} threw`, error));
-    this.#signaling = deps.signaling;
-    this.#logger = deps.logger;
-  }
-
-  async join(roomId: string): Promise<TransportJoinResult> {
-    this.#roomId = roomId;
-    this.#unsubscribe = this.#signaling.onRoomEvent(roomId, (event) => this.#onRoomEvent(event));
-    const { code, peers } = await this.#signaling.join(roomId);
-    if (code !== RCRTCCode.SUCCESS) {
-      this.#unsubscribe();
-      this.#unsubscribe = undefined;
-      return { code, userIds: [] };
-    }
-    const self = this.#signaling.selfUserId();
-    const userIds = [...new Set(peers.map((p) => p.userId).filter((id) => id !== self))];
-    for (const userId of userIds) this.#announce(this.#ensurePeer(userId), 'offer');
-    return { code, userIds };
-  }
-
-  async leave(): Promise<void> {
-    if (this.#left) return;
-    this.#left = true;
-    this.#unsubscribe?.();
-    this.#peers.clear();
-    if (this.#roomId !== undefined) await this.#signaling.leave(this.#roomId);
-  }
-
+export class FakeTransport extends PeerRoomTransport<FakePeer> {
   async publish(tracks: LocalTrackHandle[]): Promise<TransportPublishResult> {
     for (const handle of tracks) {
-      this.#published.set(handle.trackId, handle);
-      if (handle.muted) this.#muted.add(handle.trackId);
-      else this.#muted.delete(handle.trackId);
+      this.published.set(handle.trackId, handle);
+      if (handle.muted) this.muted.add(handle.trackId);
+      else this.muted.delete(handle.trackId);
     }
     await this.#announceToAll();
     return { code: RCRTCCode.SUCCESS, failed: [] };
@@ -83,25 +29,11 @@ export class FakeTransport extends EventEmitter<MediaTransportEvents> implements
 
   async unpublish(trackIds: string[]): Promise<{ code: number }> {
     for (const trackId of trackIds) {
-      this.#published.delete(trackId);
-      this.#muted.delete(trackId);
+      this.published.delete(trackId);
+      this.muted.delete(trackId);
     }
     await this.#announceToAll();
     return { code: RCRTCCode.SUCCESS };
-  }
-
-  async subscribe(_trackIds: string[]): Promise<{ code: number; failed: string[] }> {
-    return { code: RCRTCCode.SUCCESS, failed: [] };
-  }
-
-  async unsubscribe(_trackIds: string[]): Promise<{ code: number }> {
-    return { code: RCRTCCode.SUCCESS };
-  }
-
-  async setTrackMuted(trackId: string, muted: boolean): Promise<void> {
-    if (muted) this.#muted.add(trackId);
-    else this.#muted.delete(trackId);
-    await Promise.all([...this.#peers.values()].map((peer) => peer.queue.send({ kind: 'track_state', trackId, muted })));
   }
 
   async setMaxBitrate(): Promise<void> {}
@@ -115,8 +47,8 @@ export class FakeTransport extends EventEmitter<MediaTransportEvents> implements
       bitrate: 0,
       jitter: 0,
     });
-    const senders = [...this.#published.values()].map((h) => stat(h.trackId, h.kind, false));
-    return [...this.#peers.entries()].map(([userId, peer]) => ({
+    const senders = [...this.published.values()].map((h) => stat(h.trackId, h.kind, false));
+    return [...this.peers.entries()].map(([userId, peer]) => ({
       pcName: userId,
       timestamp: Date.now(),
       senders,
@@ -124,44 +56,14 @@ export class FakeTransport extends EventEmitter<MediaTransportEvents> implements
     }));
   }
 
-  #onRoomEvent(event: RtcEvent): void {
-    if (this.#left) return;
-    switch (event.type) {
-      case 'rtc.peer_joined':
-        if (event.userId === this.#signaling.selfUserId()) return;
-        this.#onPeerJoined(event.userId);
-        return;
-      case 'rtc.peer_left':
-        this.#dropPeer(event.userId, true);
-        return;
-      case 'rtc.signal':
-        this.#onSignal(event.fromUserId, event.signal);
-        return;
-    }
-  }
-
-  #onPeerJoined(userId: string): void {
-    const existing = this.#peers.get(userId);
-    if (existing?.announced) this.#dropPeer(userId, false); // a rejoin: start over
-    const peer = existing && !existing.announced ? existing : this.#ensurePeer(userId);
-    peer.announced = true;
-    this.emit('peerJoined', userId);
-  }
-
-  #onSignal(fromUserId: string, signal: RtcSignal): void {
+  protected onMediaSignal(fromUserId: string, signal: Exclude<RtcSignal, { kind: 'track_state' }>): void {
     if (signal.kind === 'candidate') return;
-    if (signal.kind === 'track_state') {
-      if (this.#peers.get(fromUserId)?.tracks.has(signal.trackId)) this.emit('remoteTrackState', signal.trackId, signal.muted);
-      else this.#pendingStates.set(signal.trackId, signal.muted);
-      return;
-    }
     const entries = decodeFakeSdp(signal.description.sdp);
     if (!entries) {
-      this.#logger.warn(`fake transport: ${fromUserId} sent a description that is not fake SDP`);
+      this.logger.warn(`fake transport: ${fromUserId} sent a description that is not fake SDP`);
       return;
     }
-    // A signal may overtake the peer_joined event; the peer is created here and kept.
-    const peer = this.#peers.get(fromUserId) ?? this.#ensurePeer(fromUserId, false);
+    const peer = this.peers.get(fromUserId) ?? this.ensurePeer(fromUserId, false, false);
     if (!peer.connected) {
       peer.connected = true;
       this.emit('iceStateChange', 'checking', fromUserId);
@@ -187,9 +89,13 @@ export class FakeTransport extends EventEmitter<MediaTransportEvents> implements
         }
         continue;
       }
-      const muted = this.#pendingStates.get(trackId) ?? entry.muted;
-      this.#pendingStates.delete(trackId);
-      const info: RemoteTrackInfo = { userId, tag: entry.tag, kind: entry.kind, trackId, muted };
+      const info: RemoteTrackInfo = {
+        userId,
+        tag: entry.tag,
+        kind: entry.kind,
+        trackId,
+        muted: this.takePendingState(trackId, entry.muted),
+      };
       peer.tracks.set(trackId, info);
       this.emit('remoteTrackPublished', info);
       this.emit('remoteTrackMedia', trackId, new FakeMediaTrack(entry.kind, `remote ${trackId}`));
@@ -197,7 +103,7 @@ export class FakeTransport extends EventEmitter<MediaTransportEvents> implements
   }
 
   #localList(): FakeTrackEntry[] {
-    return [...this.#published.values()].map((h) => ({ tag: h.tag, kind: h.kind, trackId: h.trackId, muted: this.#muted.has(h.trackId) }));
+    return [...this.published.values()].map((h) => ({ tag: h.tag, kind: h.kind, trackId: h.trackId, muted: this.muted.has(h.trackId) }));
   }
 
   #announce(peer: FakePeer, type: 'offer' | 'answer'): Promise<void> {
@@ -205,26 +111,16 @@ export class FakeTransport extends EventEmitter<MediaTransportEvents> implements
   }
 
   async #announceToAll(): Promise<void> {
-    await Promise.all([...this.#peers.values()].map((peer) => this.#announce(peer, 'offer')));
+    await Promise.all([...this.peers.values()].map((peer) => this.#announce(peer, 'offer')));
   }
 
-  #ensurePeer(userId: string, announced = true): FakePeer {
-    let peer = this.#peers.get(userId);
-    if (!peer) {
-      const queue = new SignalQueue(this.#signaling, this.#roomId!, userId, this.#logger);
-      peer = { queue, tracks: new Map(), connected: false, announced };
-      this.#peers.set(userId, peer);
-    }
+  protected createPeer(_userId: string, queue: SignalQueue, initiator: boolean, announced: boolean): FakePeer {
+    const peer: FakePeer = { queue, tracks: new Map(), connected: false, announced };
+    if (initiator) void this.#announce(peer, 'offer');
     return peer;
   }
 
-  #dropPeer(userId: string, announce: boolean): void {
-    const peer = this.#peers.get(userId);
-    if (!peer) return;
-    this.#peers.delete(userId);
-    peer.queue.close();
-    for (const info of peer.tracks.values()) this.emit('remoteTrackUnpublished', info);
+  protected releasePeer(userId: string, peer: FakePeer): void {
     if (peer.connected) this.emit('iceStateChange', 'closed', userId);
-    if (announce) this.emit('peerLeft', userId);
   }
 }
