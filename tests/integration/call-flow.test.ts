@@ -33,6 +33,17 @@ async function dial(
   return { callerSession, calleeSession };
 }
 
+/** A calls B, who has two devices; both ring. The session of B's first device answers or rejects. */
+async function ringTwoDevices() {
+  const a = await user('alice');
+  const b1 = await user('bob', 'phone');
+  const b2 = await user('bob', 'laptop', b1.userId);
+  const { callerSession, calleeSession } = await dial(a, b1);
+  const callId = callerSession.getSessionId();
+  await b2.waitFor('onSession', (c) => c.sessionId === callId);
+  return { a, b1, b2, callerSession, calleeSession, callId };
+}
+
 async function storedRecord(callId: string) {
   const storage = await openSqliteStorage(`${server.dataDir}/opencall.sqlite`);
   try {
@@ -157,12 +168,7 @@ describe('1:1 call through the real server', () => {
   });
 
   it('multi-device: every device rings; the one that answers wins, the others close with ACCEPT_BY_OTHER_CLIENT', async () => {
-    const a = await user('alice');
-    const b1 = await user('bob', 'phone');
-    const b2 = await user('bob', 'laptop', b1.userId);
-    const { callerSession, calleeSession } = await dial(a, b1);
-    const callId = callerSession.getSessionId();
-    await b2.waitFor('onSession', (c) => c.sessionId === callId);
+    const { a, b1, b2, callerSession, calleeSession, callId } = await ringTwoDevices();
     await calleeSession.accept();
     expect((await b2.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.ACCEPT_BY_OTHER_CLIENT);
     await a.waitFor('onAccept', (c) => c.sessionId === callId);
@@ -171,12 +177,7 @@ describe('1:1 call through the real server', () => {
   });
 
   it('multi-device: a rejection on one device closes the others with HANGUP_BY_OTHER_CLIENT', async () => {
-    const a = await user('alice');
-    const b1 = await user('bob', 'phone');
-    const b2 = await user('bob', 'laptop', b1.userId);
-    const { callerSession, calleeSession } = await dial(a, b1);
-    const callId = callerSession.getSessionId();
-    await b2.waitFor('onSession', (c) => c.sessionId === callId);
+    const { a, b2, calleeSession, callId } = await ringTwoDevices();
     await calleeSession.hungup();
     expect((await b2.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.HANGUP_BY_OTHER_CLIENT);
     expect((await a.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.REMOTE_REJECT);

@@ -7,7 +7,7 @@ import type { AppRecord, Storage, UsersBannedListener } from '../../../ports.js'
 import { createTokenService } from '../../../services/auth/token-service.js';
 import { formatUtcDateTime } from './moderation-routes.js';
 import { registerServerApi } from './register-server-api.js';
-import { computeSignature } from './verify-signature.js';
+import { signedInject } from './signed-inject.test-support.js';
 
 const APP: AppRecord = {
   appKey: 'modapp000001',
@@ -48,20 +48,7 @@ afterEach(async () => {
 });
 
 function post(url: string, payload: string) {
-  const nonce = '7';
-  const timestamp = '1700000000';
-  return app.inject({
-    method: 'POST',
-    url,
-    payload,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'App-Key': APP.appKey,
-      Nonce: nonce,
-      Timestamp: timestamp,
-      Signature: computeSignature(APP.appSecret, nonce, timestamp),
-    },
-  });
+  return signedInject(app, APP, url, payload);
 }
 
 describe('blacklist routes', () => {

@@ -6,7 +6,7 @@ import { openSqliteStorage } from '../../../adapters/storage/sqlite/open-sqlite-
 import type { Storage, TokenService, TokensRevokedListener } from '../../../ports.js';
 import { createTokenService } from '../../../services/auth/token-service.js';
 import { registerServerApi } from './register-server-api.js';
-import { computeSignature } from './verify-signature.js';
+import { signedInject } from './signed-inject.test-support.js';
 
 const APP = {
   appKey: 'unitapp00001',
@@ -36,20 +36,7 @@ afterEach(async () => {
 });
 
 function signedPost(url: string, payload: string) {
-  const nonce = '42';
-  const timestamp = '1700000000';
-  return app.inject({
-    method: 'POST',
-    url,
-    payload,
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      'App-Key': APP.appKey,
-      Nonce: nonce,
-      Timestamp: timestamp,
-      Signature: computeSignature(APP.appSecret, nonce, timestamp),
-    },
-  });
+  return signedInject(app, APP, url, payload);
 }
 
 describe('registerServerApi', () => {
