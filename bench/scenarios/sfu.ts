@@ -12,18 +12,9 @@ import { metric } from '../lib/metrics.js';
 import { captureOutput, spawnNodeWorker } from '../lib/procs.js';
 import { type Scenario, ScenarioSkipped } from '../lib/scenario.js';
 import { median, round } from '../lib/stats.js';
+import type { Step } from '../workers/sfu-calls.js';
 
 const VETH = 'ip link add v0 type veth peer name v1 && ip addr add 10.99.0.1/24 dev v0 && ip link set v0 up && ip link set v1 up';
-
-interface Step {
-  calls: number;
-  loss: number;
-  forwardedPerSec: number;
-  janusCpu: number;
-  ownCpu: number;
-  machineCpu: number;
-  packetsPerJanusCpuSecond: number;
-}
 
 interface WorkerResult {
   bare: number[];

@@ -12,11 +12,12 @@
  *
  *   node --import tsx bench/workers/sfu-calls.ts <rounds> <maxCalls> <windowMs>
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import type { Wrtc } from '../../packages/rtc/src/node/index.js';
 import { startSyntheticVideo } from '../../packages/rtc/src/node/index.js';
+import { janusPidOf } from '../../tests/helpers/janus-process.js';
 import { type ServerProcess, startServerProcess } from '../../tests/helpers/server-process.js';
 import { loadWrtc, type RtpTotals, startWrtcBot, type WrtcBot } from '../../tests/helpers/wrtc-bot.js';
 
@@ -144,16 +145,9 @@ async function endCall(members: WrtcBot[]): Promise<void> {
 }
 
 function janusPid(dataDir: string): number {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmdline[0]?.endsWith('janus') && cmdline.some((arg) => arg.startsWith(`${dataDir}/janus`))) return Number(entry);
-    } catch {
-      // gone
-    }
-  }
-  throw new Error('the server runs no Janus');
+  const pid = janusPidOf(dataDir);
+  if (pid === undefined) throw new Error('the server runs no Janus');
+  return pid;
 }
 
 function statFields(pid: number): string[] {
@@ -189,7 +183,8 @@ async function totals(all: WrtcBot[]): Promise<RtpTotals> {
   });
 }
 
-interface Step {
+/** One ramp step's figures (also read by bench/scenarios/sfu.ts). */
+export interface Step {
   calls: number;
   loss: number;
   forwardedPerSec: number;

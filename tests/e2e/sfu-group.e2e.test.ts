@@ -1,11 +1,5 @@
-/**
- * Group calls through the server-managed Janus SFU, in real Chromium: four users where everyone
- * decodes everyone, then Janus killed mid-call (every client's call ends with a network reason, the
- * server stays up). Janus gets a veth pair in the test's network namespace (it never gathers ICE on
- * loopback); the browsers reach it there.
- */
-import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { janusPidOf } from '../helpers/janus-process.js';
 import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
 import { openGroupUser } from './harness/group-agent.js';
 import { MediaType, type SdkUser } from './harness/sdk-user.js';
@@ -13,20 +7,6 @@ import { addVeth, type Veth } from './harness/veth.js';
 
 const NETWORK_ERROR = 7;
 const REMOTE_NETWORK_ERROR = 17;
-
-/** Pid of the Janus the server spawned with its config under `dataDir` (found in /proc). */
-function janusPidOf(dataDir: string): number | undefined {
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0');
-      if (cmdline[0]?.endsWith('janus') && cmdline.some((arg) => arg.startsWith(`${dataDir}/janus`))) return Number(entry);
-    } catch {
-      // gone
-    }
-  }
-  return undefined;
-}
 
 async function startGroupCall(env: E2eEnv, groupId: string, users: SdkUser[]): Promise<string> {
   const [caller, ...invitees] = users;

@@ -5,6 +5,7 @@
  * carry before any track is published); the other side defers its own offers until the joiner's
  * first offer has been answered.
  */
+
 import type { RtcSignal } from '@opencall/protocol';
 import { RCTag, type TrackKind, tagFromStreamId } from '../../ids.js';
 import type { RtcLogger } from '../../logger.js';
@@ -12,6 +13,7 @@ import type { MediaTrackLike } from '../../media/media-track-like.js';
 import type { IRCRTCStateReport } from '../../types.js';
 import { EventEmitter } from '../../util/emitter.js';
 import type { IceState, LocalTrackHandle } from '../media-transport.js';
+import { applyMaxBitrate } from '../sender-bitrate.js';
 import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
 import { eventForConnectionState, type PeerLinkEvent, type PeerLinkState, transition } from './peer-link-state.js';
 import { rewriteMsid, wireStreamId } from './sdp-msid.js';
@@ -109,12 +111,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   async setMaxBitrate(trackId: string, maxKbps: number | undefined): Promise<void> {
     const sender = this.#senders.get(trackId);
     if (!sender) return;
-    const params = sender.getParameters();
-    const encoding = params.encodings?.[0];
-    if (!encoding) return;
-    if (maxKbps === undefined) delete encoding.maxBitrate;
-    else encoding.maxBitrate = Math.round(maxKbps * 1000);
-    await sender.setParameters(params);
+    await applyMaxBitrate(sender, maxKbps);
   }
 
   /** Handles a `description` or `candidate` signal from the remote user, in arrival order. */

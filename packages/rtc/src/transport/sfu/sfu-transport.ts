@@ -5,6 +5,7 @@
  *
  * A remote user's tracks are announced when their media arrives on the subscription, as in P2P.
  */
+
 import type { PluginContext } from '@opencall/imlib';
 import { RCRTCCode, type RtcEvent, type ServerEvent, type SfuEvent } from '@opencall/protocol';
 import { RCTag, type TrackKind, trackIdOf } from '../../ids.js';
@@ -19,6 +20,7 @@ import type {
   TransportJoinResult,
   TransportPublishResult,
 } from '../media-transport.js';
+import { applyMaxBitrate } from '../sender-bitrate.js';
 import { SfuConnection } from './sfu-connection.js';
 
 export interface SfuTransportOptions {
@@ -160,12 +162,7 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
   async setMaxBitrate(trackId: string, maxKbps: number | undefined): Promise<void> {
     const sender = this.#published.get(trackId)?.sender;
     if (!sender) return;
-    const params = sender.getParameters();
-    const encoding = params.encodings?.[0];
-    if (!encoding) return;
-    if (maxKbps === undefined) delete encoding.maxBitrate;
-    else encoding.maxBitrate = Math.round(maxKbps * 1000);
-    await sender.setParameters(params);
+    await applyMaxBitrate(sender, maxKbps);
   }
 
   async getStateReports(): Promise<IRCRTCStateReport[]> {
