@@ -19,11 +19,22 @@ export const IceCandidate = z.object({
   usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
 });
 
+/**
+ * Which RTCPeerConnection between two users a P2P signal belongs to: 0 (or absent) for the first,
+ * one more after each `relink`. Signals of an older generation are dropped by the receiver.
+ */
+const Generation = z.optional(Count);
+
 /** Payload of a relayed signal. */
 export const RtcSignal = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('description'), description: SessionDescription }),
+  z.object({ kind: z.literal('description'), description: SessionDescription, generation: Generation }),
   /** `candidate: null` marks the end of candidates. */
-  z.object({ kind: z.literal('candidate'), candidate: z.nullable(IceCandidate) }),
+  z.object({ kind: z.literal('candidate'), candidate: z.nullable(IceCandidate), generation: Generation }),
+  /**
+   * P2P: the sender replaced its RTCPeerConnection to the receiver (ICE restarts did not bring the
+   * link back); the receiver replaces its own and waits for the sender's offer of that generation.
+   */
+  z.object({ kind: z.literal('relink'), generation: Count }),
   /** A published track was muted or unmuted by its owner. */
   z.object({ kind: z.literal('track_state'), trackId: z.string().check(z.maxLength(256)), muted: z.boolean() }),
 ]);

@@ -68,6 +68,8 @@ export interface E2eAgent {
   media(callId: string | undefined, control: MediaControl): Promise<{ code: number }>;
   mediaType(callId?: string): number;
   trackReady(trackId: string): boolean | null;
+  /** RTCPeerConnections created so far, and the selected candidate pair of each open one. */
+  peerPaths(): Promise<PeerPaths>;
   bare: {
     offer(): Promise<SessionDescriptionJson>;
     answer(offer: SessionDescriptionJson): Promise<SessionDescriptionJson>;
@@ -81,4 +83,16 @@ declare global {
   interface Window {
     __e2e: E2eAgent;
   }
+}
+
+/** `window.__e2e.peerPaths()`: addresses are null until a candidate pair is selected. */
+export interface PeerPaths {
+  created: number;
+  open: Array<{
+    ice: string;
+    local: string | null;
+    remote: string | null;
+    /** Inbound video counters (`inbound-rtp` stats), when the connection receives video. */
+    videoIn: { packets: number; frames: number; keyFrames: number; pli: number } | null;
+  }>;
 }

@@ -21,11 +21,18 @@ export const CHROMIUM_ARGS = [
 
 const agentPath = fileURLToPath(new URL('./page-agent.js', import.meta.url));
 
-export async function launchChromium(): Promise<Browser> {
+/**
+ * `loopbackIce: false` leaves out `--allow-loopback-in-peer-connection`: ICE then only uses the
+ * interfaces the test creates (veth pairs), so the test can change the media path without touching
+ * signaling, which stays on loopback.
+ */
+export async function launchChromium(options: { loopbackIce?: boolean } = {}): Promise<Browser> {
   if (!existsSync(CHROMIUM_PATH)) {
     throw new Error(`${CHROMIUM_PATH} is missing: apt-get install -y chromium (scripts/run-tests.mjs does this as root)`);
   }
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS], timeout: 30_000 });
+  const args =
+    options.loopbackIce === false ? CHROMIUM_ARGS.filter((a) => a !== '--allow-loopback-in-peer-connection') : [...CHROMIUM_ARGS];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args, timeout: 30_000 });
 }
 
 export interface UserPage {

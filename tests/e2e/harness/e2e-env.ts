@@ -22,6 +22,8 @@ export interface E2eEnvOptions {
   budgetMs: number;
   /** Extra server environment, e.g. `{ OPENCALL_RING_TIMEOUT_MS: '3000' }`. */
   serverEnv?: Record<string, string>;
+  /** Whether WebRTC may use loopback (default true); see `launchChromium`. */
+  loopbackIce?: boolean;
 }
 
 export interface E2eEnv {
@@ -73,7 +75,7 @@ export async function startE2eEnv(options: E2eEnvOptions): Promise<E2eEnv> {
 
   try {
     server = await startServerProcess(options.serverEnv ? { env: options.serverEnv } : {});
-    browser = await launchChromium();
+    browser = await launchChromium(options.loopbackIce === undefined ? {} : { loopbackIce: options.loopbackIce });
   } catch (error) {
     watchdog.disarm();
     await teardown();

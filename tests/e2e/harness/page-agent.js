@@ -23,6 +23,44 @@
   let primary = null;
   let lastIncoming = null;
 
+  // ---- peer connections ----------------------------------------------------------------------
+
+  /** Every RTCPeerConnection the page created (the SDK's and the bare baseline's), in order. */
+  const peerConnections = [];
+  if (typeof window.RTCPeerConnection === 'function') {
+    const Native = window.RTCPeerConnection;
+    window.RTCPeerConnection = class extends Native {
+      constructor(...args) {
+        super(...args);
+        peerConnections.push(this);
+      }
+    };
+  }
+
+  /** How many were created, and the local/remote address of each open one's selected candidate pair. */
+  async function peerPaths() {
+    const open = peerConnections.filter((pc) => pc.connectionState !== 'closed');
+    const paths = await Promise.all(
+      open.map(async (pc) => {
+        const stats = [...(await pc.getStats()).values()];
+        const transport = stats.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+        const pair = transport && stats.find((s) => s.id === transport.selectedCandidatePairId);
+        const local = pair && stats.find((s) => s.id === pair.localCandidateId);
+        const remote = pair && stats.find((s) => s.id === pair.remoteCandidateId);
+        const video = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
+        return {
+          ice: pc.iceConnectionState,
+          local: local?.address ?? null,
+          remote: remote?.address ?? null,
+          videoIn: video
+            ? { packets: video.packetsReceived, frames: video.framesDecoded, keyFrames: video.keyFramesDecoded, pli: video.pliCount }
+            : null,
+        };
+      }),
+    );
+    return { created: peerConnections.length, open: paths };
+  }
+
   function record(name, detail) {
     const entry = { name, at: Date.now(), ...detail };
     log.push(entry);
@@ -377,5 +415,6 @@
     mediaType,
     trackReady,
     bare,
+    peerPaths,
   };
 })();

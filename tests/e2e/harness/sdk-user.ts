@@ -4,7 +4,7 @@
  * Every callback lands in the agent's log; tests wait on log entries.
  */
 import type { Page } from 'playwright-core';
-import type { AgentLogEntry, AgentQuery, CallConstraintsJson, MediaControl } from './agent-types.js';
+import type { AgentLogEntry, AgentQuery, CallConstraintsJson, MediaControl, PeerPaths } from './agent-types.js';
 import { firstFrameAt, waitForDecodedFrames } from './frames.js';
 
 /** `RCCallMediaType` values (reference D.3). */
@@ -16,7 +16,7 @@ export class SdkUser {
   constructor(
     readonly userId: string,
     readonly page: Page,
-    private readonly consoleLines: string[] = [],
+    readonly consoleLines: string[] = [],
   ) {}
 
   /** Selector of the agent's <video> that plays `peerId`'s remote video. */
@@ -91,6 +91,10 @@ export class SdkUser {
 
   log(): Promise<AgentLogEntry[]> {
     return this.page.evaluate(() => window.__e2e.log);
+  }
+
+  peerPaths(): Promise<PeerPaths> {
+    return this.page.evaluate(() => window.__e2e.peerPaths());
   }
 
   marks(): Promise<{ dialAt?: number; acceptAt?: number }> {

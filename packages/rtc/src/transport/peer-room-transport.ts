@@ -34,6 +34,8 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends EventEmitter
   protected readonly published = new Map<string, LocalTrackHandle>();
   /** Published tracks currently muted by this side. */
   protected readonly muted = new Set<string>();
+  /** Remote tracks currently muted by their owners. */
+  protected readonly remoteMuted = new Set<string>();
   /** Owner-muted states received before the track itself. */
   readonly #pendingStates = new Map<string, boolean>();
   protected roomId: string | undefined;
@@ -147,6 +149,8 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends EventEmitter
   }
 
   #onTrackState(fromUserId: string, trackId: string, muted: boolean): void {
+    if (muted) this.remoteMuted.add(trackId);
+    else this.remoteMuted.delete(trackId);
     if (this.peers.get(fromUserId)?.tracks.has(trackId)) this.emit('remoteTrackState', trackId, muted);
     else this.#pendingStates.set(trackId, muted);
   }

@@ -57,7 +57,7 @@ export class FakeTransport extends PeerRoomTransport<FakePeer> {
   }
 
   protected onMediaSignal(fromUserId: string, signal: Exclude<RtcSignal, { kind: 'track_state' }>): void {
-    if (signal.kind === 'candidate') return;
+    if (signal.kind !== 'description') return; // no ICE, nothing to relink
     const entries = decodeFakeSdp(signal.description.sdp);
     if (!entries) {
       this.logger.warn(`fake transport: ${fromUserId} sent a description that is not fake SDP`);

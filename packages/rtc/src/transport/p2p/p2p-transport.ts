@@ -3,21 +3,30 @@
  * The joiner gets the room's users from `rtc.join` and offers to each; users already in the room
  * create their link on `rtc.peer_joined` and wait for that offer. Every published local track is
  * added to every link, including links created later.
+ *
+ * Recovery (one `LinkRecovery` per peer): ICE restarts first; if they do not bring media back, the
+ * link is replaced by a new RTCPeerConnection (`relink` signal, next generation; the remote replaces
+ * its own and answers), a bounded number of times; then the link is reported lost. Remote tracks
+ * survive a relink: their new media arrives as `remoteTrackMedia` for the same track ids.
  */
 import { RCRTCCode, type RtcSignal } from '@opencall/protocol';
 import type { IRCRTCStateReport } from '../../types.js';
 import type { LocalTrackHandle, RemoteTrackInfo, TransportDeps, TransportPublishResult } from '../media-transport.js';
 import { PeerRoomTransport, type RoomPeer } from '../peer-room-transport.js';
 import type { SignalQueue } from '../signal-queue.js';
+import { LinkRecovery, type LinkRecoveryPolicy } from './link-recovery.js';
 import { PeerLink } from './peer-link.js';
 
 interface Peer extends RoomPeer {
   link: PeerLink;
+  recovery: LinkRecovery;
 }
 
 export interface P2PTransportOptions {
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
   createMediaStream?: () => MediaStream;
+  /** Recovery timing and bounds (default `DEFAULT_RECOVERY_POLICY`). */
+  recoveryPolicy?: LinkRecoveryPolicy;
 }
 
 export class P2PTransport extends PeerRoomTransport<Peer> {
@@ -73,23 +82,61 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
 
   protected onMediaSignal(fromUserId: string, signal: Exclude<RtcSignal, { kind: 'track_state' }>): void {
     const peer = this.peers.get(fromUserId) ?? this.ensurePeer(fromUserId, false, false);
-    void peer.link.handleSignal(signal);
+    if (signal.kind === 'relink') {
+      if (signal.generation <= peer.link.generation) return; // ours crossed it, or an old one
+      this.logger.warn(`P2P ${fromUserId}: the remote replaced the connection (generation ${signal.generation})`);
+      this.#replaceLink(fromUserId, peer, signal.generation, false);
+      peer.recovery.remoteRelinked();
+      return;
+    }
+    // Signals of a replaced connection are dropped.
+    if ((signal.generation ?? 0) === peer.link.generation) void peer.link.handleSignal(signal);
   }
 
   protected createPeer(userId: string, queue: SignalQueue, initiator: boolean, announced: boolean): Peer {
+    const peer = { queue, tracks: new Map(), announced } as Omit<Peer, 'link' | 'recovery'> as Peer;
+    peer.recovery = new LinkRecovery(
+      {
+        restartIce: () => peer.link.restartIce(),
+        relink: () => {
+          const generation = peer.link.generation + 1;
+          void queue.send({ kind: 'relink', generation });
+          this.#replaceLink(userId, peer, generation, true);
+        },
+        recovered: () => void peer.link.refreshKeyFrames(),
+        giveUp: () => this.emit('connectionLost', userId),
+        isHealthy: () => peer.link.isHealthy(),
+        log: (message) => this.logger.warn(`P2P ${userId}: ${message}`),
+      },
+      this.#options.recoveryPolicy,
+    );
+    peer.link = this.#createLink(userId, peer, 0, initiator);
+    return peer;
+  }
+
+  /** A new connection to `userId` replaces the current one (a relink, ours or the remote's). */
+  #replaceLink(userId: string, peer: Peer, generation: number, initiator: boolean): void {
+    peer.link.clear();
+    peer.link.close();
+    peer.link = this.#createLink(userId, peer, generation, initiator);
+  }
+
+  #createLink(userId: string, peer: Peer, generation: number, initiator: boolean): PeerLink {
     const link = new PeerLink({
       selfUserId: this.signaling.selfUserId(),
       remoteUserId: userId,
       initiator,
+      generation,
+      expectsMedia: () => [...peer.tracks.keys()].some((trackId) => !this.remoteMuted.has(trackId)),
       iceServers: this.signaling.iceServers() as RTCIceServer[],
-      send: (signal) => void queue.send(signal),
+      send: (signal) => void peer.queue.send(signal),
       logger: this.logger,
       createPeerConnection: this.#options.createPeerConnection,
       createMediaStream: this.#options.createMediaStream,
     });
-    const peer: Peer = { link, queue, tracks: new Map(), announced };
     link.on('iceStateChange', (state) => this.emit('iceStateChange', state, userId));
-    link.on('lost', () => this.emit('connectionLost', userId));
+    link.on('trouble', (reason) => peer.recovery.trouble(reason));
+    link.on('healthy', () => peer.recovery.healthy());
     link.on('remoteTrack', (tag, kind, track) => {
       const trackId = `${userId}_${tag}_${kind}`;
       if (!peer.tracks.has(trackId)) {
@@ -109,12 +156,15 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
     link.start();
     for (const handle of this.published.values()) {
       link.addLocalTrack(handle);
-      if (this.muted.has(handle.trackId)) void queue.send({ kind: 'track_state', trackId: handle.trackId, muted: true });
+      if (generation === 0 && this.muted.has(handle.trackId)) {
+        void peer.queue.send({ kind: 'track_state', trackId: handle.trackId, muted: true });
+      }
     }
-    return peer;
+    return link;
   }
 
   protected releasePeer(_userId: string, peer: Peer): void {
+    peer.recovery.close();
     peer.link.clear();
     peer.link.close();
   }

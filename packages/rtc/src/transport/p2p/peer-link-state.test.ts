@@ -22,6 +22,7 @@ const LEGAL: Array<[PeerLinkState, PeerLinkEvent, PeerLinkState]> = [
   ['disconnected', 'failed', 'failed'],
   ['disconnected', 'close', 'closed'],
   ['failed', 'restart', 'connecting'],
+  ['failed', 'connected', 'connected'],
   ['failed', 'close', 'closed'],
 ];
 
@@ -55,7 +56,7 @@ describe('eventForConnectionState', () => {
     ['disconnected', 'failed', 'failed'],
     ['connected', 'connected', undefined],
     ['failed', 'failed', undefined],
-    ['failed', 'connected', undefined],
+    ['failed', 'connected', 'connected'],
     ['connected', 'closed', 'close'],
     ['closed', 'failed', undefined],
     ['new', 'new', undefined],

@@ -8,6 +8,7 @@
  *                  failed │  │ restart  disconnected│   │ connected
  *                         ▼  │                     ▼   │
  *                        failed ◀──── failed ──── disconnected
+ *                (failed ─connected─▶ connected: the remote restarted ICE)
  *                                (connected ─failed─▶ failed too)
  *
  *   any state except closed ──close──▶ closed
@@ -26,7 +27,8 @@ export const PEER_LINK_TRANSITIONS: Readonly<Record<PeerLinkState, Partial<Recor
   connecting: { connected: 'connected', failed: 'failed', close: 'closed' },
   connected: { disconnected: 'disconnected', failed: 'failed', close: 'closed' },
   disconnected: { connected: 'connected', failed: 'failed', close: 'closed' },
-  failed: { restart: 'connecting', close: 'closed' },
+  // `connected` straight from failed: the remote side restarted ICE and it worked.
+  failed: { restart: 'connecting', connected: 'connected', close: 'closed' },
   closed: {},
 };
 

@@ -4,6 +4,10 @@
  * the other's. The joiner (`initiator`) offers first (a data channel gives the offer something to
  * carry before any track is published); the other side defers its own offers until the joiner's
  * first offer has been answered.
+ *
+ * Health: the link reports `trouble` when ICE goes `disconnected` / `failed` or inbound media stops
+ * (sampled every `FLOW_SAMPLE_MS`), and `healthy` when ICE is up and media flows again. What to do
+ * about it (ICE restart, a new connection, giving up) is the transport's `LinkRecovery`.
  */
 
 import type { RtcSignal } from '@opencall/protocol';
@@ -13,21 +17,25 @@ import type { MediaTrackLike } from '../../media/media-track-like.js';
 import type { IRCRTCStateReport } from '../../types.js';
 import { EventEmitter } from '../../util/emitter.js';
 import type { IceState, LocalTrackHandle } from '../media-transport.js';
-import { applyMaxBitrate } from '../sender-bitrate.js';
+import { applyMaxBitrate, refreshKeyFrame } from '../sender-bitrate.js';
 import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
+import { InboundFlow } from './inbound-flow.js';
 import { eventForConnectionState, type PeerLinkEvent, type PeerLinkState, transition } from './peer-link-state.js';
 import { rewriteMsid, wireStreamId } from './sdp-msid.js';
 
-/** How long ICE may stay `disconnected` before the link restarts it. */
-const DISCONNECTED_RESTART_MS = 1500;
+/** How often inbound packet counts are sampled to notice stalled media. */
+const FLOW_SAMPLE_MS = 500;
+const UP_ICE_STATES: ReadonlySet<RTCIceConnectionState> = new Set(['connected', 'completed']);
 
 export type PeerLinkEvents = {
   stateChange: [state: PeerLinkState];
   iceStateChange: [state: IceState];
   remoteTrack: [tag: string, kind: TrackKind, track: MediaTrackLike];
   remoteTrackRemoved: [tag: string, kind: TrackKind];
-  /** The connection failed and no ICE restart is left. */
-  lost: [];
+  /** ICE went `disconnected` / `failed`, or inbound media stopped. */
+  trouble: [reason: string];
+  /** ICE is up and media flows (again). */
+  healthy: [];
 };
 
 export interface PeerLinkOptions {
@@ -39,8 +47,10 @@ export interface PeerLinkOptions {
   /** Sends a signal to the remote user; the caller keeps signals in order. */
   send(signal: RtcSignal): void;
   logger: RtcLogger;
-  /** ICE restarts tried before the link is declared failed for good. */
-  maxIceRestarts?: number;
+  /** Which connection between the two users this is (0 first, +1 per relink); stamped on signals. */
+  generation?: number;
+  /** Whether the remote user has unmuted tracks, so that silence means a broken path. */
+  expectsMedia?: () => boolean;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
   /** Makes the local MediaStreams tracks are sent in (default `new MediaStream()`). */
   createMediaStream?: () => MediaStream;
@@ -62,8 +72,8 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   #ignoreOffer = false;
   #firstOfferHandled: boolean;
   #negotiationDeferred = false;
-  #iceRestarts = 0;
-  #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #flow = new InboundFlow();
+  #flowTimer: ReturnType<typeof setInterval> | undefined;
   #inbound: Promise<void> = Promise.resolve();
   #statsSnapshot: StatsSnapshot | undefined;
 
@@ -87,6 +97,30 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   start(): void {
     this.#move('start');
     if (this.#options.initiator) this.#pc.createDataChannel('opencall');
+    this.#flowTimer = setInterval(() => void this.#sampleFlow(), FLOW_SAMPLE_MS);
+  }
+
+  get generation(): number {
+    return this.#options.generation ?? 0;
+  }
+
+  /** ICE is up and media flows (or none is expected). */
+  isHealthy(): boolean {
+    if (this.#state === 'closed' || !UP_ICE_STATES.has(this.#pc.iceConnectionState)) return false;
+    return this.#flow.flowing(Date.now()) || !(this.#options.expectsMedia?.() ?? false);
+  }
+
+  /** Restarts ICE on this connection (new credentials, new candidates; media keeps its DTLS session). */
+  restartIce(): void {
+    if (this.#state === 'closed') return;
+    if (this.#state === 'failed') this.#move('restart');
+    this.#pc.restartIce();
+  }
+
+  /** Makes every video sender start over with a key frame, so the remote decoder resumes at once. */
+  async refreshKeyFrames(): Promise<void> {
+    const video = this.#pc.getSenders().filter((sender) => sender.track?.kind === 'video');
+    await Promise.all(video.map((sender) => refreshKeyFrame(sender).catch(() => undefined)));
   }
 
   addLocalTrack(handle: LocalTrackHandle): void {
@@ -139,7 +173,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   /** Closes the connection. Idempotent. */
   close(): void {
     if (this.#state === 'closed') return;
-    clearTimeout(this.#disconnectedTimer);
+    clearInterval(this.#flowTimer);
     this.#move('close');
     this.#pc.close();
   }
@@ -155,7 +189,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
     pc.onnegotiationneeded = () => void this.#negotiate();
     pc.onicecandidate = ({ candidate }) => {
       if (candidate === null) {
-        this.#options.send({ kind: 'candidate', candidate: null });
+        this.#options.send({ kind: 'candidate', candidate: null, generation: this.generation });
         return;
       }
       if (!candidate.candidate) return;
@@ -168,49 +202,38 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
           sdpMLineIndex: json.sdpMLineIndex ?? null,
           usernameFragment: json.usernameFragment ?? null,
         },
+        generation: this.generation,
       });
     };
     pc.oniceconnectionstatechange = () => {
-      this.#watchDisconnection(pc.iceConnectionState);
-      this.emit('iceStateChange', pc.iceConnectionState as IceState);
+      const iceState = pc.iceConnectionState;
+      this.emit('iceStateChange', iceState as IceState);
+      if (iceState === 'disconnected' || iceState === 'failed') this.emit('trouble', `ICE ${iceState}`);
+      else if (this.isHealthy()) this.emit('healthy');
     };
     pc.onconnectionstatechange = () => this.#onConnectionState(pc.connectionState);
     pc.ontrack = (event) => this.#onTrack(event);
   }
 
-  /**
-   * ICE `disconnected` for `DISCONNECTED_RESTART_MS`: restart ICE rather than wait for Chrome's own
-   * recovery (≈4 s after a blip) or `failed` (≈30 s). The offer goes through the signal queue, which
-   * retries while the IM link is down. Once per disconnection; the link machine is not involved (the
-   * RTCPeerConnection's own state drives it).
-   */
-  #watchDisconnection(iceState: RTCIceConnectionState): void {
-    if (iceState !== 'disconnected') {
-      clearTimeout(this.#disconnectedTimer);
-      this.#disconnectedTimer = undefined;
-      return;
-    }
-    if (this.#disconnectedTimer !== undefined) return;
-    this.#disconnectedTimer = setTimeout(() => {
-      if (this.#state === 'closed' || this.#pc.iceConnectionState !== 'disconnected') return;
-      this.#options.logger.warn(`PeerLink ${this.remoteUserId}: disconnected, restarting ICE`);
-      this.#pc.restartIce();
-    }, DISCONNECTED_RESTART_MS);
-  }
-
   #onConnectionState(pcState: RTCPeerConnectionState): void {
     const event = eventForConnectionState(this.#state, pcState);
-    if (!event) return;
-    this.#move(event);
-    if (this.#state !== 'failed') return;
-    if (this.#iceRestarts < (this.#options.maxIceRestarts ?? 1)) {
-      this.#iceRestarts += 1;
-      this.#options.logger.warn(`PeerLink ${this.remoteUserId}: failed, restarting ICE`);
-      this.#move('restart');
-      this.#pc.restartIce();
-    } else {
-      this.emit('lost');
+    if (event) this.#move(event);
+  }
+
+  async #sampleFlow(): Promise<void> {
+    if (this.#state === 'closed') return;
+    let packets = 0;
+    try {
+      for (const stat of (await this.#pc.getStats()).values()) {
+        if (stat.type === 'inbound-rtp') packets += (stat as { packetsReceived?: number }).packetsReceived ?? 0;
+      }
+    } catch {
+      return; // closed meanwhile
     }
+    if (this.#pc.connectionState === 'closed') return;
+    const change = this.#flow.sample(packets, Date.now(), this.#options.expectsMedia?.() ?? false);
+    if (change === 'stalled') this.emit('trouble', 'inbound media stopped');
+    else if (change === 'resumed' && this.isHealthy()) this.emit('healthy');
   }
 
   #onTrack(event: RTCTrackEvent): void {
@@ -246,7 +269,11 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   #sendLocalDescription(): void {
     const desc = this.#pc.localDescription;
     if (!desc) return;
-    this.#options.send({ kind: 'description', description: { type: desc.type, sdp: rewriteMsid(desc.sdp, this.#wireIds) } });
+    this.#options.send({
+      kind: 'description',
+      description: { type: desc.type, sdp: rewriteMsid(desc.sdp, this.#wireIds) },
+      generation: this.generation,
+    });
   }
 
   async #process(signal: RtcSignal): Promise<void> {
