@@ -55,6 +55,7 @@ export const CLIENT_SAMPLES: Record<string, Record<string, unknown>> = {
 export const EXTRA_CLIENT_SAMPLES: Record<string, unknown>[] = [
   { t: 'rtc.signal', rid: 20, roomId: 'call-1', toUserId: 'bob', signal: { kind: 'candidate', candidate } },
   { t: 'rtc.signal', rid: 21, roomId: 'call-1', toUserId: 'bob', signal: { kind: 'candidate', candidate: null } },
+  { t: 'rtc.signal', rid: 22, roomId: 'call-1', toUserId: 'bob', signal: { kind: 'relink', generation: 1 } },
   { t: 'rtc.signal', rid: 22, roomId: 'call-1', toUserId: 'bob', signal: { kind: 'track_state', trackId: 'tr', muted: true } },
   { t: 'call.invite', rid: 23, callId: 'g-1', conversationType: 3, targetId: 'group1', mediaType: 1, userIds: ['a', 'b', 'c'] },
   { t: 'sfu.trickle', rid: 24, roomId: 'call-1', candidate: null },

@@ -14,8 +14,18 @@ import { IceCandidate, SessionDescription } from './rtc-frames.js';
 
 const rid = Count;
 
-/** Publish (or renegotiate) this device's media. Response data: `SfuDescriptionResult` (answer). */
-export const SfuPublishRequest = z.object({ t: z.literal('sfu.publish'), rid, roomId: CallId, description: SessionDescription });
+/**
+ * Publish (or renegotiate) this device's media. Response data: `SfuDescriptionResult` (answer).
+ * `fresh`: the offer comes from a new RTCPeerConnection (recovery after ICE restarts failed): the SFU
+ * drops the old publisher connection and starts over; subscribers get `sfu.feed_gone`, then `sfu.feed`.
+ */
+export const SfuPublishRequest = z.object({
+  t: z.literal('sfu.publish'),
+  rid,
+  roomId: CallId,
+  description: SessionDescription,
+  fresh: z.optional(z.boolean()),
+});
 /** Receive `feedUserId`'s media. Response data: `SfuDescriptionResult` (the SFU's offer). */
 export const SfuSubscribeRequest = z.object({ t: z.literal('sfu.subscribe'), rid, roomId: CallId, feedUserId: UserId });
 /** Answer the SFU's subscription offer. */

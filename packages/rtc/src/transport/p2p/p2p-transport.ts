@@ -13,8 +13,8 @@ import { RCRTCCode, type RtcSignal } from '@opencall/protocol';
 import type { IRCRTCStateReport } from '../../types.js';
 import type { LocalTrackHandle, RemoteTrackInfo, TransportDeps, TransportPublishResult } from '../media-transport.js';
 import { PeerRoomTransport, type RoomPeer } from '../peer-room-transport.js';
+import { LinkRecovery, type LinkRecoveryPolicy } from '../recovery/link-recovery.js';
 import type { SignalQueue } from '../signal-queue.js';
-import { LinkRecovery, type LinkRecoveryPolicy } from './link-recovery.js';
 import { PeerLink } from './peer-link.js';
 
 interface Peer extends RoomPeer {

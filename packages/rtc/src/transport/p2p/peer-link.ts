@@ -5,9 +5,8 @@
  * carry before any track is published); the other side defers its own offers until the joiner's
  * first offer has been answered.
  *
- * Health: the link reports `trouble` when ICE goes `disconnected` / `failed` or inbound media stops
- * (sampled every `FLOW_SAMPLE_MS`), and `healthy` when ICE is up and media flows again. What to do
- * about it (ICE restart, a new connection, giving up) is the transport's `LinkRecovery`.
+ * Health (`ConnectionHealth`): the link reports `trouble` and `healthy`; what to do about it (ICE
+ * restart, a new connection, giving up) is the transport's `LinkRecovery`.
  */
 
 import type { RtcSignal } from '@opencall/protocol';
@@ -17,15 +16,11 @@ import type { MediaTrackLike } from '../../media/media-track-like.js';
 import type { IRCRTCStateReport } from '../../types.js';
 import { EventEmitter } from '../../util/emitter.js';
 import type { IceState, LocalTrackHandle } from '../media-transport.js';
+import { ConnectionHealth } from '../recovery/connection-health.js';
 import { applyMaxBitrate, refreshKeyFrame } from '../sender-bitrate.js';
 import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
-import { InboundFlow } from './inbound-flow.js';
 import { eventForConnectionState, type PeerLinkEvent, type PeerLinkState, transition } from './peer-link-state.js';
 import { rewriteMsid, wireStreamId } from './sdp-msid.js';
-
-/** How often inbound packet counts are sampled to notice stalled media. */
-const FLOW_SAMPLE_MS = 500;
-const UP_ICE_STATES: ReadonlySet<RTCIceConnectionState> = new Set(['connected', 'completed']);
 
 export type PeerLinkEvents = {
   stateChange: [state: PeerLinkState];
@@ -72,8 +67,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   #ignoreOffer = false;
   #firstOfferHandled: boolean;
   #negotiationDeferred = false;
-  readonly #flow = new InboundFlow();
-  #flowTimer: ReturnType<typeof setInterval> | undefined;
+  readonly #health: ConnectionHealth;
   #inbound: Promise<void> = Promise.resolve();
   #statsSnapshot: StatsSnapshot | undefined;
 
@@ -86,6 +80,10 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
     this.#firstOfferHandled = options.initiator;
     const create = options.createPeerConnection ?? ((config: RTCConfiguration) => new RTCPeerConnection(config));
     this.#pc = create({ iceServers: options.iceServers, bundlePolicy: 'max-bundle' });
+    this.#health = new ConnectionHealth(this.#pc, () => options.expectsMedia?.() ?? false, {
+      trouble: (reason) => this.emit('trouble', reason),
+      healthy: () => this.emit('healthy'),
+    });
     this.#wire();
   }
 
@@ -97,7 +95,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   start(): void {
     this.#move('start');
     if (this.#options.initiator) this.#pc.createDataChannel('opencall');
-    this.#flowTimer = setInterval(() => void this.#sampleFlow(), FLOW_SAMPLE_MS);
+    this.#health.start();
   }
 
   get generation(): number {
@@ -106,8 +104,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
 
   /** ICE is up and media flows (or none is expected). */
   isHealthy(): boolean {
-    if (this.#state === 'closed' || !UP_ICE_STATES.has(this.#pc.iceConnectionState)) return false;
-    return this.#flow.flowing(Date.now()) || !(this.#options.expectsMedia?.() ?? false);
+    return this.#state !== 'closed' && this.#health.isHealthy();
   }
 
   /** Restarts ICE on this connection (new credentials, new candidates; media keeps its DTLS session). */
@@ -173,7 +170,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   /** Closes the connection. Idempotent. */
   close(): void {
     if (this.#state === 'closed') return;
-    clearInterval(this.#flowTimer);
+    this.#health.stop();
     this.#move('close');
     this.#pc.close();
   }
@@ -206,10 +203,8 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
       });
     };
     pc.oniceconnectionstatechange = () => {
-      const iceState = pc.iceConnectionState;
-      this.emit('iceStateChange', iceState as IceState);
-      if (iceState === 'disconnected' || iceState === 'failed') this.emit('trouble', `ICE ${iceState}`);
-      else if (this.isHealthy()) this.emit('healthy');
+      this.emit('iceStateChange', pc.iceConnectionState as IceState);
+      this.#health.iceStateChanged(pc.iceConnectionState);
     };
     pc.onconnectionstatechange = () => this.#onConnectionState(pc.connectionState);
     pc.ontrack = (event) => this.#onTrack(event);
@@ -218,22 +213,6 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   #onConnectionState(pcState: RTCPeerConnectionState): void {
     const event = eventForConnectionState(this.#state, pcState);
     if (event) this.#move(event);
-  }
-
-  async #sampleFlow(): Promise<void> {
-    if (this.#state === 'closed') return;
-    let packets = 0;
-    try {
-      for (const stat of (await this.#pc.getStats()).values()) {
-        if (stat.type === 'inbound-rtp') packets += (stat as { packetsReceived?: number }).packetsReceived ?? 0;
-      }
-    } catch {
-      return; // closed meanwhile
-    }
-    if (this.#pc.connectionState === 'closed') return;
-    const change = this.#flow.sample(packets, Date.now(), this.#options.expectsMedia?.() ?? false);
-    if (change === 'stalled') this.emit('trouble', 'inbound media stopped');
-    else if (change === 'resumed' && this.isHealthy()) this.emit('healthy');
   }
 
   #onTrack(event: RTCTrackEvent): void {

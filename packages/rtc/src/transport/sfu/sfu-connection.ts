@@ -6,6 +6,7 @@
 import type { RtcLogger } from '../../logger.js';
 import type { IRCRTCStateReport } from '../../types.js';
 import type { IceState } from '../media-transport.js';
+import { ConnectionHealth, type ConnectionHealthEvents } from '../recovery/connection-health.js';
 import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
 
 /** A candidate as carried by `sfu.trickle`. */
@@ -23,6 +24,10 @@ export interface SfuConnectionOptions {
   /** Sends a local candidate (`null` = gathering complete). */
   sendCandidate: (candidate: IceCandidate | null) => void;
   onIceState: (state: IceState) => void;
+  /** Whether media should be arriving on this connection (subscriptions to unmuted tracks). */
+  expectsMedia: () => boolean;
+  /** `trouble` / `healthy` of this connection (see `ConnectionHealth`). */
+  health: ConnectionHealthEvents;
   logger: RtcLogger;
 }
 
@@ -36,6 +41,7 @@ export class SfuConnection {
   #pendingLocal: (IceCandidate | null)[] | undefined = [];
   #snapshot: StatsSnapshot | undefined;
   readonly #options: SfuConnectionOptions;
+  readonly #health: ConnectionHealth;
 
   constructor(options: SfuConnectionOptions) {
     this.#options = options;
@@ -47,7 +53,16 @@ export class SfuConnection {
       if (this.#pendingLocal) this.#pendingLocal.push(candidate);
       else options.sendCandidate(candidate);
     };
-    this.pc.oniceconnectionstatechange = () => options.onIceState(this.pc.iceConnectionState as IceState);
+    this.#health = new ConnectionHealth(this.pc, options.expectsMedia, options.health, 'tolerant');
+    this.pc.oniceconnectionstatechange = () => {
+      options.onIceState(this.pc.iceConnectionState as IceState);
+      this.#health.iceStateChanged(this.pc.iceConnectionState);
+    };
+    this.#health.start();
+  }
+
+  isHealthy(): boolean {
+    return this.#health.isHealthy();
   }
 
   /** The SFU has this connection now: send the held local candidates. */
@@ -95,6 +110,7 @@ export class SfuConnection {
   }
 
   close(): void {
+    this.#health.stop();
     this.pc.onicecandidate = null;
     this.pc.oniceconnectionstatechange = null;
     this.pc.ontrack = null;

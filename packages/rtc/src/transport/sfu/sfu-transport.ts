@@ -4,6 +4,10 @@
  * requests (browsers never talk to Janus). Track states still travel as `rtc.signal` to each peer.
  *
  * A remote user's tracks are announced when their media arrives on the subscription, as in P2P.
+ *
+ * Recovery (one `LinkRecovery` per connection): the publisher restarts ICE (a renegotiation with new
+ * credentials), then starts over with a new connection (`sfu.publish` with `fresh`); a subscription is
+ * made anew (new SFU handle, same remote tracks). Bounded; then the connection is reported lost.
  */
 
 import type { PluginContext } from '@opencall/imlib';
@@ -20,7 +24,8 @@ import type {
   TransportJoinResult,
   TransportPublishResult,
 } from '../media-transport.js';
-import { applyMaxBitrate } from '../sender-bitrate.js';
+import { LinkRecovery } from '../recovery/link-recovery.js';
+import { applyMaxBitrate, refreshKeyFrame } from '../sender-bitrate.js';
 import { SfuConnection } from './sfu-connection.js';
 
 export interface SfuTransportOptions {
@@ -44,6 +49,10 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
   readonly #o: SfuTransportOptions;
   readonly #peers: Set<string>;
   readonly #published = new Map<string, { handle: LocalTrackHandle; sender: RTCRtpSender }>();
+  /** Recovery of each connection, by connection name (`publisher` or the feed owner's user id). */
+  readonly #recoveries = new Map<string, LinkRecovery>();
+  /** Remote tracks currently muted by their owners. */
+  readonly #remoteMuted = new Set<string>();
   readonly #subscriptions = new Map<string, Subscription>();
   readonly #pendingCandidates = new Map<string, SfuEvent[]>();
   readonly #pendingStates = new Map<string, boolean>();
@@ -84,6 +93,8 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
         return;
       case 'rtc.signal':
         if (event.signal.kind !== 'track_state') return;
+        if (event.signal.muted) this.#remoteMuted.add(event.signal.trackId);
+        else this.#remoteMuted.delete(event.signal.trackId);
         if (this.#findRemote(event.signal.trackId)) this.emit('remoteTrackState', event.signal.trackId, event.signal.muted);
         else this.#pendingStates.set(event.signal.trackId, event.signal.muted);
         return;
@@ -106,6 +117,8 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
   async leave(): Promise<void> {
     if (this.#left) return;
     this.#left = true;
+    for (const recovery of this.#recoveries.values()) recovery.close();
+    this.#recoveries.clear();
     this.#publisher?.close();
     for (const userId of [...this.#subscriptions.keys()]) this.#dropSubscription(userId);
     await this.#o.context.request({ t: 'rtc.leave', roomId: this.#o.roomId });
@@ -195,11 +208,50 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
           candidate,
         });
       },
-      onIceState: (state) => {
-        this.emit('iceStateChange', state, name);
-        if (state === 'failed') this.emit('connectionLost', name);
+      onIceState: (state) => this.emit('iceStateChange', state, name),
+      expectsMedia: () =>
+        feedUserId !== undefined &&
+        [...(this.#subscriptions.get(feedUserId)?.tracks.keys() ?? [])].some((trackId) => !this.#remoteMuted.has(trackId)),
+      health: {
+        trouble: (reason) => this.#recovery(name).trouble(reason),
+        healthy: () => this.#recoveries.get(name)?.healthy(),
       },
     });
+  }
+
+  /** The recovery of connection `name`, made on first trouble; it outlives the connections it replaces. */
+  #recovery(name: string): LinkRecovery {
+    let recovery = this.#recoveries.get(name);
+    if (recovery) return recovery;
+    const feedUserId = name === PUBLISHER ? undefined : name;
+    const current = () => (feedUserId === undefined ? this.#publisher : this.#subscriptions.get(feedUserId)?.connection);
+    recovery = new LinkRecovery({
+      restartIce: () => void (feedUserId === undefined ? this.#renegotiate({ iceRestart: true }) : this.#subscribeTo(feedUserId, true)),
+      relink: () => void (feedUserId === undefined ? this.#republish() : this.#subscribeTo(feedUserId, true)),
+      recovered: () => {
+        if (feedUserId !== undefined) return; // the SFU asks the publisher for a key frame when a subscription comes up
+        for (const { handle, sender } of this.#published.values()) {
+          if (handle.kind === 'video') void refreshKeyFrame(sender).catch(() => undefined);
+        }
+      },
+      giveUp: () => this.emit('connectionLost', name),
+      isHealthy: () => current()?.isHealthy() ?? false,
+      log: (message) => this.#o.logger.warn(`SFU ${name}: ${message}`),
+    });
+    this.#recoveries.set(name, recovery);
+    return recovery;
+  }
+
+  /** A new publisher connection replaces the current one, with every published track. */
+  async #republish(): Promise<void> {
+    if (this.#left) return;
+    this.#publisher?.close();
+    this.#publisher = undefined;
+    const publisher = this.#ensurePublisher();
+    for (const entry of this.#published.values()) {
+      entry.sender = publisher.pc.addTransceiver(entry.handle.track as MediaStreamTrack, { direction: 'sendonly' }).sender;
+    }
+    await this.#renegotiate({ fresh: true });
   }
 
   #ensurePublisher(): SfuConnection {
@@ -210,16 +262,18 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
     return this.#publisher;
   }
 
-  #renegotiate(): Promise<boolean> {
+  /** `iceRestart`: new ICE credentials (recovery). `fresh`: a new connection (see `#republish`). */
+  #renegotiate(options: { iceRestart?: boolean; fresh?: boolean } = {}): Promise<boolean> {
     const run = async (): Promise<boolean> => {
       const publisher = this.#publisher;
       if (!publisher || this.#left) return false;
-      const offer = await publisher.pc.createOffer();
+      const offer = await publisher.pc.createOffer(options.iceRestart ? { iceRestart: true } : {});
       await publisher.pc.setLocalDescription(offer);
       const res = await this.#o.context.request({
         t: 'sfu.publish',
         roomId: this.#o.roomId,
         description: { type: 'offer', sdp: publisher.pc.localDescription?.sdp ?? offer.sdp ?? '' },
+        ...(options.fresh ? { fresh: true } : {}),
       });
       const sdp = sdpOf(res);
       if (sdp === undefined) {
@@ -238,10 +292,14 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
     return next;
   }
 
-  async #subscribeTo(userId: string): Promise<void> {
-    this.#dropSubscription(userId);
+  /** `again`: recovery of an existing subscription — a new SFU handle and connection, the same remote tracks. */
+  async #subscribeTo(userId: string, again = false): Promise<void> {
+    const previous = this.#subscriptions.get(userId);
+    if (again && previous) previous.connection.close();
+    else this.#dropSubscription(userId);
+    if (this.#left || (again && !previous)) return;
     const connection = this.#connection(userId);
-    const subscription: Subscription = { connection, tracks: new Map() };
+    const subscription: Subscription = { connection, tracks: again && previous ? previous.tracks : new Map() };
     this.#subscriptions.set(userId, subscription);
     connection.pc.ontrack = (event) => this.#onRemoteTrack(userId, subscription, event.track);
     try {
@@ -286,6 +344,8 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
     if (!subscription) return;
     this.#subscriptions.delete(userId);
     subscription.connection.close();
+    this.#recoveries.get(userId)?.close();
+    this.#recoveries.delete(userId);
     for (const info of subscription.tracks.values()) this.emit('remoteTrackUnpublished', info);
   }
 

@@ -36,8 +36,8 @@ export interface SfuRoom extends Pick<TypedEmitter<SfuRoomEvents>, 'on' | 'off'>
   readonly ref: SfuRoomRef;
   /** Users whose feed is up. */
   feeds(): string[];
-  /** Publishes `userId`'s offer; resolves with the SFU's answer SDP. */
-  publish(userId: string, offerSdp: string): Promise<string>;
+  /** Publishes `userId`'s offer; resolves with the SFU's answer SDP. `fresh`: drop the old publisher connection first. */
+  publish(userId: string, offerSdp: string, fresh?: boolean): Promise<string>;
   /** Starts `userId`'s subscription to `feedUserId`; resolves with the SFU's offer SDP. */
   subscribe(userId: string, feedUserId: string): Promise<string>;
   /** Completes a subscription with the browser's answer. */
