@@ -20,6 +20,8 @@ const OLD_PATH: Path = { iface: 'ocpatha0', peer: 'ocpatha1', address: '10.97.1.
 const NEW_PATH: Path = { iface: 'ocpathb0', peer: 'ocpathb1', address: '10.97.2.1' };
 /** Longer than ≈1 s to notice + 2 ICE restarts of 4 s each (the SDK's default recovery policy). */
 const OUTAGE_MS = 12_000;
+/** Time for Chromium to learn about a new network interface and gather on it. */
+const NETWORK_NOTICED_MS = 3000;
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: 'pipe', timeout: 5000 });
@@ -106,17 +108,37 @@ describe('ICE path change', () => {
     await expectRecovered([call.alice, call.bob], NEW_PATH, changedAt, 'ICE path change → 3 new frames both ways');
     for (const user of [call.alice, call.bob]) expect((await user.peerPaths()).created).toBe(1);
     await hangUp(call);
+    ip('addr', 'add', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
+    ip('addr', 'del', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
+  });
+
+  it('a second network is up before the one in use goes away (make before break): media moves to it', async () => {
+    const call = await connectedCall('handover', OLD_PATH);
+    ip('addr', 'add', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
+    await new Promise((resolve) => setTimeout(resolve, NETWORK_NOTICED_MS));
+    ip('addr', 'del', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
+    const changedAt = Date.now();
+    await expectRecovered(
+      [call.alice, call.bob],
+      NEW_PATH,
+      changedAt,
+      'handover: the network in use goes away, another is up → 3 new frames both ways',
+    );
+    await hangUp(call);
+    // Back to the starting point for the next test: media on OLD_PATH only.
+    ip('addr', 'add', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
+    ip('addr', 'del', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
   });
 
   it('no path at all for longer than the ICE restarts last: a new connection is made once a path is back', async () => {
-    const call = await connectedCall('relink', NEW_PATH);
-    ip('addr', 'del', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
+    const call = await connectedCall('relink', OLD_PATH);
+    ip('addr', 'del', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-    ip('addr', 'add', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
+    ip('addr', 'add', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
     const backAt = Date.now();
     await expectRecovered(
       [call.alice, call.bob],
-      OLD_PATH,
+      NEW_PATH,
       backAt,
       `no media path for ${OUTAGE_MS} ms → path back → 3 new frames both ways`,
     );

@@ -5,13 +5,15 @@
  * - no session stuck: every placed call closes exactly once on both sides within its bound;
  * - no lost or duplicated callbacks: onAccept / onHungup at most once per remote user per session;
  * - the server ended every call: one stored record per placed call, and each pair can call again;
- * - memory: server RSS after warm-up vs at the end.
+ * - memory: server RSS, and the post-GC JS heap when the server runs with `OPENCALL_DEBUG_HEAP=1`,
+ *   after warm-up vs at the end, both read with no call in flight (the pairs pause after warm-up).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { RCCallErrorCode, RCCallMediaType, type RCCallSession } from '@opencall/call';
 import Database from 'better-sqlite3';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import type { ServerProcess } from '../helpers/server-process.js';
+import { type ServerHeap, serverHeap, serverHeapSnapshot } from './server-heap.js';
 
 export type Scenario =
   | 'accept-caller-hangs-up'
@@ -43,6 +45,8 @@ export interface SoakOptions {
   /** Scenarios to leave out. */
   exclude?: readonly Scenario[];
   log?: (line: string) => void;
+  /** Write server heap snapshots after warm-up and at the end (needs `OPENCALL_DEBUG_HEAP=1`). */
+  heapSnapshots?: boolean;
 }
 
 export interface SoakReport {
@@ -54,9 +58,47 @@ export interface SoakReport {
   failures: string[];
   storedRecords: number;
   probeCodes: number[];
+  /** Lifecycles done when the warm-up readings were taken. */
+  warmUp: number;
   rssKb: { afterWarmUp: number; end: number };
+  /** The server's SQLite file and WAL. */
+  databaseKb: { afterWarmUp: number; end: number };
+  /** Post-GC server memory; undefined when the server's debug routes are off. */
+  heap: { afterWarmUp: ServerHeap; end: ServerHeap } | undefined;
+  /** Heap snapshot paths (in the server's data dir) when `heapSnapshots` was asked for. */
+  snapshots: { afterWarmUp: string; end: string } | undefined;
   seconds: number;
   lifecyclesPerSecond: number;
+}
+
+/**
+ * Post-GC growth of the server's object heap (the V8 heap less compiled code) from after warm-up to
+ * the end that a soak tolerates. A tolerance, not a measurement: once warm, the object heap only
+ * moves by what is still settling (bytecode and feedback of paths first taken late, the
+ * calls-per-minute window), while anything kept per call (a 1:1 `Call` with its participants takes
+ * 1.4 kB) adds over 12 MB over 9,000 lifecycles. Compiled code is left out: the JIT goes on
+ * optimising for a while, which says nothing about leaks.
+ */
+export const HEAP_GROWTH_TOLERANCE_BYTES = 2 * 1024 * 1024;
+
+export interface HeapGrowth {
+  /** Post-GC `heapUsed` at the end minus after warm-up. */
+  bytes: number;
+  /** The same without compiled code: what the tolerance applies to. */
+  objectBytes: number;
+  /** `objectBytes` per 1,000 lifecycles run after warm-up. */
+  objectBytesPer1000: number;
+  withinTolerance: boolean;
+}
+
+/** Heap growth of a soak whose server ran with `OPENCALL_DEBUG_HEAP=1` (undefined otherwise). */
+export function heapGrowth(report: SoakReport): HeapGrowth | undefined {
+  if (!report.heap) return undefined;
+  const { afterWarmUp, end } = report.heap;
+  const bytes = end.heapUsed - afterWarmUp.heapUsed;
+  const objectBytes = end.heapUsed - end.codeUsed - (afterWarmUp.heapUsed - afterWarmUp.codeUsed);
+  const objectBytesPer1000 = (objectBytes * 1000) / Math.max(1, report.placed - report.warmUp);
+  return { bytes, objectBytes, objectBytesPer1000, withinTolerance: objectBytes <= HEAP_GROWTH_TOLERANCE_BYTES };
 }
 
 /** Small seeded PRNG (mulberry32) so a run can be repeated. */
@@ -89,6 +131,33 @@ export function serverRssKb(server: ServerProcess): number {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Size of the server's SQLite file and its WAL (kB): what its page cache (up to 16 MB) may hold. */
+function databaseKb(server: ServerProcess): number {
+  let bytes = 0;
+  for (const suffix of ['', '-wal']) bytes += statSync(`${server.dataDir}/opencall.sqlite${suffix}`, { throwIfNoEntry: false })?.size ?? 0;
+  return Math.round(bytes / 1024);
+}
+
+/** Lifecycles run before the first memory reading, unless that is more than half the run. */
+const MIN_WARM_UP = 1000;
+
+/** Pause before a memory reading, so the last journal writes and event acks are done. */
+const QUIET_MS = 500;
+
+interface MemoryReading {
+  rssKb: number;
+  dbKb: number;
+  heap: ServerHeap | undefined;
+  snapshot: string | undefined;
+}
+
+/** RSS, then (when the server's debug routes are on) the post-GC heap and optionally a snapshot. */
+async function readMemory(server: ServerProcess, snapshot: boolean): Promise<MemoryReading> {
+  const rssKb = serverRssKb(server);
+  const heap = await serverHeap(server);
+  return { rssKb, dbKb: databaseKb(server), heap, snapshot: heap && snapshot ? await serverHeapSnapshot(server) : undefined };
+}
 
 interface Pair {
   caller: HeadlessClient;
@@ -224,34 +293,48 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const failures: string[] = [];
   let next = 0;
   let done = 0;
-  let afterWarmUp = 0;
-  const warmUp = Math.min(options.lifecycles, Math.max(options.pairs * 2, Math.floor(options.lifecycles / 10)));
+  // Long enough for the server's JIT and caches to settle (the heap grows by a few hundred kB while
+  // they do), at most half the run so that there is something to compare.
+  const warmUp = Math.min(
+    Math.floor(options.lifecycles / 2),
+    Math.max(MIN_WARM_UP, options.pairs * 2, Math.floor(options.lifecycles / 10)),
+  );
   let lastProgress = Date.now();
 
-  await Promise.all(
-    pairs.map(async (pair, index) => {
-      while (next < options.lifecycles) {
-        next += 1;
-        const scenario = pick(random, options.exclude ?? []);
-        byScenario[scenario] = (byScenario[scenario] ?? 0) + 1;
-        try {
-          await lifecycle(pair, scenario, random, options, (callId) => placedIds[index]!.push(callId));
-        } catch (error) {
-          failures.push(`${scenario} on pair ${index}: ${(error as Error).message.slice(0, 300)}`);
-          if (failures.length > 20) return;
-          await sleep(options.ringTimeoutMs + 1000);
+  /** Every pair runs lifecycles until `limit` are started, then waits for the others. */
+  const runUntil = (limit: number) =>
+    Promise.all(
+      pairs.map(async (pair, index) => {
+        while (next < limit && failures.length <= 20) {
+          next += 1;
+          const scenario = pick(random, options.exclude ?? []);
+          byScenario[scenario] = (byScenario[scenario] ?? 0) + 1;
+          try {
+            await lifecycle(pair, scenario, random, options, (callId) => placedIds[index]!.push(callId));
+          } catch (error) {
+            failures.push(`${scenario} on pair ${index}: ${(error as Error).message.slice(0, 300)}`);
+            if (failures.length > 20) return;
+            await sleep(options.ringTimeoutMs + 1000);
+          }
+          done += 1;
+          if (Date.now() - lastProgress > 2000) {
+            lastProgress = Date.now();
+            log(
+              `soak: ${done}/${options.lifecycles} lifecycles, ${failures.length} failures, ${((done * 1000) / (Date.now() - started)).toFixed(0)}/s`,
+            );
+          }
         }
-        done += 1;
-        if (done === warmUp) afterWarmUp = serverRssKb(server);
-        if (Date.now() - lastProgress > 2000) {
-          lastProgress = Date.now();
-          log(
-            `soak: ${done}/${options.lifecycles} lifecycles, ${failures.length} failures, ${((done * 1000) / (Date.now() - started)).toFixed(0)}/s`,
-          );
-        }
-      }
-    }),
-  );
+      }),
+    );
+
+  await runUntil(warmUp);
+  // Readings with nothing in flight, after the last writes and acks of the warm-up.
+  const pausedAt = Date.now();
+  await sleep(QUIET_MS);
+  const warm = await readMemory(server, options.heapSnapshots === true);
+  const doneAtWarmUp = done;
+  const pausedMs = Date.now() - pausedAt;
+  await runUntil(options.lifecycles);
 
   // Late duplicates would arrive now.
   await sleep(500);
@@ -279,9 +362,13 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       return probe.code;
     }),
   );
-  const end = serverRssKb(server);
+  const endPausedAt = Date.now();
+  await sleep(QUIET_MS);
+  const end = await readMemory(server, options.heapSnapshots === true);
+  const endPausedMs = Date.now() - endPausedAt;
   await Promise.all(pairs.flatMap((p) => [p.caller.disconnect(), p.callee.disconnect()]).map((p) => p.catch(() => undefined)));
-  const seconds = (Date.now() - started) / 1000;
+  // The pauses for memory readings are not soak time.
+  const seconds = (Date.now() - started - pausedMs - endPausedMs) / 1000;
   return {
     seed,
     placed: allIds.size,
@@ -291,7 +378,11 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     failures,
     storedRecords,
     probeCodes,
-    rssKb: { afterWarmUp: afterWarmUp || end, end },
+    warmUp: doneAtWarmUp,
+    rssKb: { afterWarmUp: warm.rssKb, end: end.rssKb },
+    databaseKb: { afterWarmUp: warm.dbKb, end: end.dbKb },
+    heap: warm.heap && end.heap ? { afterWarmUp: warm.heap, end: end.heap } : undefined,
+    snapshots: warm.snapshot && end.snapshot ? { afterWarmUp: warm.snapshot, end: end.snapshot } : undefined,
     seconds,
     lifecyclesPerSecond: done / seconds,
   };

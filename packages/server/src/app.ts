@@ -17,6 +17,7 @@ import { CallService } from './services/call/call-service.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
 import { createIceServersFor } from './services/turn/turn-credentials.js';
+import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
@@ -42,7 +43,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const app = await ensureDefaultApp(storage, config, logger);
   const tokens = createTokenService(storage);
   const recovered = await recoverInterruptedCalls(storage, logger, Date.now());
-  const registry = new ConnectionRegistry(logger, config.reconnectGraceMs + 10_000);
+  const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   const calls = new CallService({
     storage,
     registry,
@@ -83,6 +84,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
   });
+  if (config.debugHeap) {
+    registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
+    logger.warn('OPENCALL_DEBUG_HEAP=1: /debug/heap and /debug/heap-snapshot are on (loopback only)');
+  }
   const ws = attachImWebSocket(http.server, {
     tokens,
     registry,

@@ -23,6 +23,8 @@ export interface ServerConfig {
   pushWebhookUrl: string | undefined;
   /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
   reconnectGraceMs: number;
+  /** How long a dropped device's event stream waits for a resume (env OPENCALL_STREAM_KEEP_MS, default grace + 10000). */
+  streamKeepMs: number;
   /** On SIGTERM, how long calls in flight may go on before they are ended (env OPENCALL_DRAIN_TIMEOUT_MS, default 3000). */
   drainTimeoutMs: number;
   /** Frames per second one WebSocket may send, sustained (env OPENCALL_WS_RATE_PER_SEC, default 200; burst 2×). */
@@ -53,6 +55,8 @@ export interface ServerConfig {
   turnSecret: string | undefined;
   /** Lifetime of TURN credentials in seconds (env OPENCALL_TURN_TTL_S, default 86400). */
   turnTtlS: number;
+  /** Loopback-only `/debug/heap` routes (env OPENCALL_DEBUG_HEAP=1; never when `production`). */
+  debugHeap: boolean;
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -83,6 +87,7 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const reconnectGraceMs = intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000);
   return {
     port: intFromEnv(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -94,7 +99,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     production: env.NODE_ENV === 'production',
     logLevel: env.LOG_LEVEL || 'info',
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
-    reconnectGraceMs: intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000),
+    reconnectGraceMs,
+    streamKeepMs: intFromEnv(env, 'OPENCALL_STREAM_KEEP_MS', reconnectGraceMs + 10_000, 1000, 3_600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),
     wsFramesPerSecond: intFromEnv(env, 'OPENCALL_WS_RATE_PER_SEC', 200, 1, 1_000_000),
     maxDevicesPerUser: intFromEnv(env, 'OPENCALL_MAX_DEVICES_PER_USER', 10, 1, 1000),
@@ -110,5 +116,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     turnUrls: listFromEnv(env.OPENCALL_TURN_URLS),
     turnSecret: env.OPENCALL_TURN_SECRET || undefined,
     turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 86_400, 60, 30 * 86_400),
+    debugHeap: env.OPENCALL_DEBUG_HEAP === '1' && env.NODE_ENV !== 'production',
   };
 }

@@ -125,11 +125,29 @@ export interface OfflineCallRecord {
   duration: number;
 }
 
-/** Offline records waiting for a user's next connect. */
+/**
+ * Offline records waiting until a device of their user has acked them (the delivery rule lives in
+ * `services/call/offline-records.ts`; the store only keeps, lists and deletes).
+ */
 export interface OfflineRecordStore {
-  add(appKey: string, userId: string, record: OfflineCallRecord): Promise<void>;
-  /** Return and delete up to `limit` records, oldest first. */
-  take(appKey: string, userId: string, limit: number): Promise<OfflineCallRecord[]>;
+  /**
+   * Store the record (the same call again replaces it, keeping its place), then drop the user's
+   * oldest records beyond the newest `keep`.
+   */
+  add(appKey: string, userId: string, record: OfflineCallRecord, keep: number): Promise<void>;
+  /**
+   * Up to `limit` of the user's records, oldest first, without deleting them: only records stored at
+   * or after `notBefore` (ms), and none whose call id is in `exclude`.
+   */
+  pending(
+    appKey: string,
+    userId: string,
+    options: { limit: number; notBefore: number; exclude: readonly string[] },
+  ): Promise<OfflineCallRecord[]>;
+  /** Delete these records of the user (delivered); unknown ids are ignored. */
+  remove(appKey: string, userId: string, callIds: readonly string[]): Promise<void>;
+  /** Delete every record, of every user, stored before `before` (ms); returns how many. */
+  prune(before: number): Promise<number>;
 }
 
 /** A snapshot of a call in flight, kept so a restarted server can close it properly. */

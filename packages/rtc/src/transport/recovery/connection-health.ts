@@ -6,7 +6,7 @@
 import { InboundFlow } from './inbound-flow.js';
 
 /** How often inbound packet counts are sampled. */
-const SAMPLE_MS = 500;
+const SAMPLE_MS = 250;
 const UP_ICE_STATES: ReadonlySet<RTCIceConnectionState> = new Set(['connected', 'completed']);
 
 export interface ConnectionHealthEvents {

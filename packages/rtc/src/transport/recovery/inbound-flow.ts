@@ -5,7 +5,7 @@
  */
 
 /** No new inbound packet for this long (after some had arrived) means the media stalled. */
-export const STALL_MS = 1000;
+export const STALL_MS = 800;
 
 export type FlowChange = 'stalled' | 'resumed';
 

@@ -1,8 +1,7 @@
-import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { OfflineCallRecord, Storage } from '../../ports.js';
+import type { Storage } from '../../ports.js';
 import { createKyselyStorage } from './kysely-storage.js';
 import { initialSchema } from './migrations/0001-initial-schema.js';
 import { migrateToLatest } from './migrations/index.js';
@@ -19,21 +18,6 @@ beforeEach(async () => {
 afterEach(async () => {
   await storage.close();
 });
-
-function offline(callId: string, endReason = RCCallEndReason.REMOTE_CANCEL): OfflineCallRecord {
-  return {
-    callId,
-    conversationType: ConversationType.PRIVATE,
-    targetId: 'alice',
-    channelId: '',
-    inviterId: 'alice',
-    mediaType: RCCallMediaType.AUDIO,
-    endReason,
-    beginTimestamp: 1000,
-    endTimestamp: 2000,
-    duration: 0,
-  };
-}
 
 describe('migration 0002', () => {
   it('turns both call switches on for apps created before it', async () => {
@@ -121,28 +105,5 @@ describe('bans', () => {
     expect((await storage.bans.list('app1', 500, { page: 2, size: 2 })).map((b) => b.userId)).toEqual(['a']);
     expect(await storage.bans.list('app1', 500, { page: 3, size: 2 })).toEqual([]);
     expect(await storage.bans.list('app2', 500, { page: 1, size: 2 })).toEqual([]);
-  });
-});
-
-describe('offline records', () => {
-  it('take returns oldest first, deletes what it returns, and respects the limit', async () => {
-    let clock = 10;
-    await storage.close();
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
-    await migrateToLatest(db as unknown as Kysely<unknown>);
-    storage = createKyselyStorage(db, () => clock++);
-
-    await storage.offlineRecords.add('app1', 'bob', offline('c2'));
-    await storage.offlineRecords.add('app1', 'bob', offline('c1'));
-    await storage.offlineRecords.add('app1', 'bob', offline('c3'));
-    await storage.offlineRecords.add('app1', 'carol', offline('c9'));
-    await storage.offlineRecords.add('app1', 'bob', offline('c2', RCCallEndReason.REMOTE_NO_RESPONSE));
-
-    const first = await storage.offlineRecords.take('app1', 'bob', 2);
-    expect(first).toEqual([offline('c2', RCCallEndReason.REMOTE_NO_RESPONSE), offline('c1')]);
-    expect(await storage.offlineRecords.take('app1', 'bob', 10)).toEqual([offline('c3')]);
-    expect(await storage.offlineRecords.take('app1', 'bob', 10)).toEqual([]);
-    expect(await storage.offlineRecords.take('app1', 'carol', 0)).toEqual([]);
-    expect(await storage.offlineRecords.take('app1', 'carol', 1)).toEqual([offline('c9')]);
   });
 });

@@ -82,12 +82,15 @@ export interface BansTable {
   ends_at: number;
 }
 
-/** Missed calls waiting for their user's next connect. */
+/**
+ * Missed calls, kept until a device of their user acks the event carrying them. Indexed by
+ * (app_key, user_id, added_at) for delivery and, from migration 0004, by added_at for retention.
+ */
 export interface OfflineRecordsTable {
   app_key: string;
   user_id: string;
   call_id: string;
-  /** Server time (ms) the record was stored; delivery order. */
+  /** Server time (ms) the record was stored: delivery order and retention age. */
   added_at: number;
   conversation_type: number;
   target_id: string;

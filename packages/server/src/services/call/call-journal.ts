@@ -2,11 +2,16 @@
  * The journal of calls in flight: a snapshot after every change, removed when the call ends. After a
  * crash (`kill -9`) the next start closes every journaled call with NETWORK_ERROR, stores its record
  * and tells its participants' devices when they reconnect.
+ *
+ * A call's end is one transaction: its call record, the offline records of the invitees it never
+ * reached, and the removal of its snapshot — so a crash leaves either the snapshot (recovery stores
+ * both records) or both records, never a call whose missed invitees were forgotten.
  */
 import { RCCallEndReason } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import type { CallRecord, Storage } from '../../ports.js';
 import { Call, type CallInit, type Participant } from './call.js';
+import { type MissedCall, missedCalls, storeMissedCalls } from './offline-records.js';
 
 interface ParticipantSnapshot {
   userId: string;
@@ -17,6 +22,8 @@ interface ParticipantSnapshot {
   leftAt: number;
   endReason: RCCallEndReason | undefined;
   inviterId: string;
+  /** Absent in snapshots written before offline records were recovered: read as reached. */
+  reached?: boolean;
 }
 
 interface CallSnapshot {
@@ -33,12 +40,13 @@ export interface RecoveredCall {
   callId: string;
   beginAt: number;
   endAt: number;
+  /** Participants still in the call that had seen it (invitees it never reached get an offline record). */
   userIds: string[];
 }
 
 export class CallJournal {
   /** The latest pending operation per call; written together, in one transaction, once per tick. */
-  private readonly pending = new Map<string, { call: Call; record?: CallRecord }>();
+  private readonly pending = new Map<string, { call: Call; record?: CallRecord; missed?: MissedCall[] }>();
   /** Calls whose snapshot row exists in storage. */
   private readonly written = new Set<string>();
   private scheduled = false;
@@ -62,9 +70,12 @@ export class CallJournal {
     this.schedule();
   }
 
-  /** The call ended: store its record and drop its snapshot (a call that never got one costs one write). */
-  finish(call: Call, record: CallRecord): void {
-    this.pending.set(CallJournal.key(call), { call, record });
+  /**
+   * The call ended: store its record and the offline records of the invitees it never reached, and
+   * drop its snapshot, in one transaction (a call that never got a snapshot costs one write).
+   */
+  finish(call: Call, record: CallRecord, missed: MissedCall[]): void {
+    this.pending.set(CallJournal.key(call), { call, record, missed });
     this.schedule();
   }
 
@@ -89,9 +100,10 @@ export class CallJournal {
     this.tail = this.tail
       .then(() =>
         this.storage.transaction(async (tx) => {
-          for (const [key, { call, record }] of batch) {
+          for (const [key, { call, record, missed }] of batch) {
             if (record) {
               await tx.calls.save(record);
+              await storeMissedCalls(tx, call.appKey, missed ?? []);
               if (this.written.delete(key)) await tx.activeCalls.remove(call.appKey, call.callId);
             } else {
               await tx.activeCalls.save({ appKey: call.appKey, callId: call.callId, snapshot: snapshotOf(call), updatedAt });
@@ -120,12 +132,16 @@ function snapshotOf(call: Call): string {
       leftAt: p.leftAt,
       endReason: p.endReason,
       inviterId: p.inviterId,
+      reached: p.reached,
     })),
   };
   return JSON.stringify(snapshot);
 }
 
-/** Close every call a previous process left in flight: NETWORK_ERROR for whoever was still in it. */
+/**
+ * Close every call a previous process left in flight: NETWORK_ERROR for whoever was still in it, and
+ * an offline record for each invitee it never reached (one transaction per call).
+ */
 export async function recoverInterruptedCalls(storage: Storage, logger: Logger, now: number): Promise<RecoveredCall[]> {
   const recovered: RecoveredCall[] = [];
   for (const entry of await storage.activeCalls.all()) {
@@ -137,7 +153,7 @@ export async function recoverInterruptedCalls(storage: Storage, logger: Logger, 
       call.participants.clear();
       const present: string[] = [];
       for (const p of snapshot.participants) {
-        const participant = call.addInvitee(p.userId, p.inviterId, 0, true);
+        const participant = call.addInvitee(p.userId, p.inviterId, 0, p.reached ?? true);
         // Restore the journaled state (deserialisation), then leave through the machine.
         Object.assign(participant, {
           isCaller: p.isCaller,
@@ -151,15 +167,19 @@ export async function recoverInterruptedCalls(storage: Storage, logger: Logger, 
           call.move(participant, 'leave');
           participant.endReason = RCCallEndReason.NETWORK_ERROR;
           participant.leftAt = now;
-          present.push(p.userId);
+          if (participant.reached) present.push(p.userId);
         }
       }
-      await storage.calls.save(call.toRecord(now));
+      await storage.transaction(async (tx) => {
+        await tx.calls.save(call.toRecord(now));
+        await storeMissedCalls(tx, entry.appKey, missedCalls(call, now));
+        await tx.activeCalls.remove(entry.appKey, entry.callId);
+      });
       recovered.push({ appKey: entry.appKey, callId: entry.callId, beginAt: call.beginAt, endAt: now, userIds: present });
     } catch (error) {
       logger.error({ err: error, callId: entry.callId }, 'could not recover an interrupted call');
+      await storage.activeCalls.remove(entry.appKey, entry.callId);
     }
-    await storage.activeCalls.remove(entry.appKey, entry.callId);
   }
   if (recovered.length > 0) logger.warn({ calls: recovered.length }, 'closed calls interrupted by the previous shutdown');
   return recovered;

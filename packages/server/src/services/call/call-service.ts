@@ -38,7 +38,7 @@ import { automaticReason, crossingCall, engagedCall, joinedRooms } from './call-
 import { DevicePresence } from './device-presence.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
-import { OfflineRecords } from './offline-records.js';
+import { missedCalls, OfflineRecords } from './offline-records.js';
 
 export interface IntentResult {
   code: number;
@@ -93,15 +93,18 @@ export class CallService {
     this.push = new CallPush(options.push ?? noPush, options.registry);
     this.fanout = new CallFanout(options.registry);
     this.media = new MediaRelay(this.calls, options.registry);
-    this.offline = new OfflineRecords(options.storage, options.logger);
     this.journal = new CallJournal(options.storage, options.logger, this.now);
+    // Reads wait for the journal, so a record stored by a call that just ended is not missed.
+    this.offline = new OfflineRecords(options.storage, options.logger, this.now, () => this.journal.flushed());
     this.attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, this.now);
     this.presence = new DevicePresence(
       this.calls,
       {
         isDeviceOnline: (appKey, userId, deviceId) => options.registry.deviceConnection(appKey, userId, deviceId) !== undefined,
-        replayInvite: (connection, call) =>
-          connection.sendEvent(invitedEventFor(call, call.participants.get(connection.userId)!, this.now())),
+        replayInvite: (connection, call) => {
+          connection.sendEvent(invitedEventFor(call, call.participants.get(connection.userId)!, this.now()));
+          this.journal.record(call); // the invitee is now reached: no offline record if recovery ends it
+        },
         deliverOfflineRecords: (connection) => this.offline.deliver(connection),
         graceExpired: (call, userId, deviceId) => {
           const participant = call.participants.get(userId);
@@ -438,10 +441,9 @@ export class CallService {
     }
     call.apply('ended');
     this.calls.remove(call);
-    this.offline.callEnded(call, now);
     const record = call.toRecord(now);
     this.options.logger.debug({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
-    this.journal.finish(call, record);
+    this.journal.finish(call, record, missedCalls(call, now));
   }
 
   private endedEvent(call: Call, reason: RCCallEndReason, now: number) {

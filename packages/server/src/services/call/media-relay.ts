@@ -7,8 +7,9 @@
  *   trickle candidates between each device and the SFU room (`sfu.*` frames); browsers never talk
  *   to the SFU. Peer joined/left events and `rtc.signal` (track states) still flow as in P2P.
  *
- * Teardown: the SFU room is destroyed when the last participant leaves the room (`participantLeft`)
- * or by `endRoom(call)`.
+ * Teardown: the room (its mode, and its SFU room if any) goes when the last participant leaves the
+ * room or the call (`participantLeft`; a call may end while its first join still opens the SFU
+ * room), or by `endRoom(call)`.
  */
 import { ConversationType, ErrorCode, RCCallErrorCode, type RtcSignal, type ServerEvent, type SfuRequest } from '@opencall/protocol';
 import type { Logger } from 'pino';
@@ -165,7 +166,12 @@ export class MediaRelay {
         case 'sfu.publish':
           return {
             ...ok,
-            data: { description: { type: 'answer', sdp: await room.publish(participant.userId, request.description.sdp!) } },
+            data: {
+              description: {
+                type: 'answer',
+                sdp: await room.publish(participant.userId, request.description.sdp!, request.fresh === true),
+              },
+            },
           };
         case 'sfu.subscribe':
           if (!room.feeds().includes(request.feedUserId)) {
@@ -187,21 +193,28 @@ export class MediaRelay {
     }
   }
 
-  /** A participant left the call or the room: tell the others in the room. */
+  /** A participant left the call or the room: tell the others in the room; the room goes with its last member or the call's. */
   participantLeft(call: Call, participant: Participant): void {
-    if (!participant.inRoom) return;
-    participant.inRoom = false;
-    for (const peer of call.present()) {
-      if (peer !== participant && peer.inRoom) {
-        this.send(call, peer, { type: 'rtc.peer_left', roomId: call.callId, userId: participant.userId });
+    const wasInRoom = participant.inRoom;
+    if (wasInRoom) {
+      participant.inRoom = false;
+      for (const peer of call.present()) {
+        if (peer !== participant && peer.inRoom) {
+          this.send(call, peer, { type: 'rtc.peer_left', roomId: call.callId, userId: participant.userId });
+        }
+      }
+      const state = this.#sfuRooms.get(key(call));
+      if (state?.room) {
+        state.room.leave(participant.userId).catch((error: unknown) => this.#logger?.warn({ err: error }, 'sfu leave failed'));
       }
     }
-    const state = this.#sfuRooms.get(key(call));
-    if (state?.room) {
-      state.room.leave(participant.userId).catch((error: unknown) => this.#logger?.warn({ err: error }, 'sfu leave failed'));
-    }
-    const anyoneLeft = [...call.participants.values()].some((p) => p.inRoom);
-    if (!anyoneLeft || call.state === 'ended') this.endRoom(call);
+    const roomEmpty = wasInRoom && ![...call.participants.values()].some((p) => p.inRoom);
+    if (roomEmpty || call.state === 'ended' || call.present().length === 0) this.endRoom(call);
+  }
+
+  /** Rooms with a mode or an SFU room still held (tests: none once their calls ended). */
+  heldRoomCount(): number {
+    return new Set([...this.#modes.keys(), ...this.#sfuRooms.keys()]).size;
   }
 
   /** The call ended: destroy its SFU room (idempotent; also done when the last participant leaves). */

@@ -156,6 +156,7 @@ export class ConnectionRegistry {
 
   private forget(stream: DeviceStream): void {
     this.cancelExpiry(stream);
+    stream.end();
     const key = ConnectionRegistry.key(stream.appKey, stream.userId);
     const devices = this.byUser.get(key);
     if (devices?.get(stream.deviceId) !== stream) return;

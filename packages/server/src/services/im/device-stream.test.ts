@@ -1,6 +1,6 @@
 import { encodeFrame, type ServerEvent } from '@opencall/protocol';
 import { describe, expect, it } from 'vitest';
-import { DeviceStream, type FrameSink } from './device-stream.js';
+import { DeviceStream, type FrameSink, MAX_UNACKED_EVENTS } from './device-stream.js';
 
 function sink(): FrameSink & { texts: string[] } {
   const texts: string[] = [];
@@ -46,5 +46,39 @@ describe('DeviceStream', () => {
     const second = sink();
     stream.attach(second, 1);
     expect(second.texts).toEqual([first.texts[1]]);
+  });
+
+  it('tells each receipt once: acked by an ack (or a resume past it), lost when the stream ends first', () => {
+    const stream = new DeviceStream('app', 'alice', 'd1', 0);
+    const fates: string[] = [];
+    const receipt = (name: string) => ({ acked: () => fates.push(`${name} acked`), lost: () => fates.push(`${name} lost`) });
+    const first = sink();
+    stream.attach(first);
+    stream.sendEvent(ringing, receipt('e1'));
+    stream.sendEvent(ringing);
+    stream.sendEvent(ringing, receipt('e3'));
+    stream.sendEvent(ringing, receipt('e4'));
+    stream.ack(1);
+    stream.detach(first, 1);
+    stream.attach(sink(), 3);
+    expect(fates).toEqual(['e1 acked', 'e3 acked']);
+    stream.end();
+    stream.end();
+    stream.ack(4);
+    expect(fates).toEqual(['e1 acked', 'e3 acked', 'e4 lost']);
+    stream.sendEvent(ringing, receipt('e5'));
+    expect(fates).toEqual(['e1 acked', 'e3 acked', 'e4 lost', 'e5 lost']);
+  });
+
+  it('close ends the stream; an event pushed out of the kept window is lost', () => {
+    const fates: string[] = [];
+    const closed = new DeviceStream('app', 'alice', 'd1', 0);
+    closed.attach(sink());
+    closed.sendEvent(ringing, { acked: () => fates.push('acked'), lost: () => fates.push('closed') });
+    closed.close(31010, 'kicked');
+    const full = new DeviceStream('app', 'alice', 'd2', 0);
+    full.sendEvent(ringing, { acked: () => fates.push('acked'), lost: () => fates.push('dropped') });
+    for (let i = 0; i < MAX_UNACKED_EVENTS; i += 1) full.sendEvent(ringing);
+    expect(fates).toEqual(['closed', 'dropped']);
   });
 });

@@ -5,11 +5,14 @@
  *
  *   attached ──socket closed──▶ detached ──resumed──▶ attached
  *                                  │
- *                                  └──ttl elapsed / closed──▶ gone (removed by the registry)
+ *                                  └──ttl elapsed / closed──▶ ended (removed by the registry)
+ *
+ * An event sent with a `DeliveryReceipt` learns its fate: `acked` when the device acks it, `lost`
+ * when the stream ends first or drops it from the kept window.
  */
 import { randomUUID } from 'node:crypto';
 import type { ServerEvent } from '@opencall/protocol';
-import type { ImConnection } from './im-connection.js';
+import type { DeliveryReceipt, ImConnection } from './im-connection.js';
 
 /** What a stream writes to: the socket of its current connection. */
 export interface FrameSink {
@@ -37,12 +40,19 @@ function encodeEvent(event: ServerEvent): string {
 /** Events kept per device until acked; beyond it the oldest are dropped. */
 export const MAX_UNACKED_EVENTS = 1000;
 
+interface KeptEvent {
+  seq: number;
+  text: string;
+  receipt: DeliveryReceipt | undefined;
+}
+
 export class DeviceStream implements ImConnection {
   /** Also the resume token: only the device that got it in `welcome` can resume. */
   readonly id = randomUUID();
   private seq = 0;
-  private readonly unacked: { seq: number; text: string }[] = [];
+  private readonly unacked: KeptEvent[] = [];
   private sink: FrameSink | undefined;
+  private ended = false;
   detachedAt = 0;
 
   constructor(
@@ -61,18 +71,22 @@ export class DeviceStream implements ImConnection {
     return this.sink;
   }
 
-  sendEvent(event: ServerEvent): void {
+  sendEvent(event: ServerEvent, receipt?: DeliveryReceipt): void {
+    if (this.ended) {
+      receipt?.lost();
+      return;
+    }
     this.seq += 1;
     // The text encodeFrame({ t: 'evt', seq, evt: event }) gives, with the event encoded once per fan-out.
     const text = `{"t":"evt","seq":${this.seq},"evt":${encodeEvent(event)}}`;
-    this.unacked.push({ seq: this.seq, text });
-    if (this.unacked.length > MAX_UNACKED_EVENTS) this.unacked.shift();
+    this.unacked.push({ seq: this.seq, text, receipt });
+    if (this.unacked.length > MAX_UNACKED_EVENTS) this.unacked.shift()!.receipt?.lost();
     this.sink?.sendText(text);
   }
 
   /** The client has every event up to `seq`. */
   ack(seq: number): void {
-    while (this.unacked.length > 0 && this.unacked[0]!.seq <= seq) this.unacked.shift();
+    while (this.unacked.length > 0 && this.unacked[0]!.seq <= seq) this.unacked.shift()!.receipt?.acked();
   }
 
   /** Attach a socket; with `lastSeq` (a resume), first send again every kept event after it. */
@@ -92,9 +106,20 @@ export class DeviceStream implements ImConnection {
     return true;
   }
 
+  /** Close the socket and end the stream (it is not resumed after this). */
   close(code: number, message: string): void {
     const sink = this.sink;
     this.sink = undefined;
     sink?.close(code, message);
+    this.end();
+  }
+
+  /** The stream is gone for good: events still unacked are lost (their receipts say so); idempotent. */
+  end(): void {
+    if (this.ended) return;
+    this.ended = true;
+    this.sink = undefined;
+    const kept = this.unacked.splice(0);
+    for (const { receipt } of kept) receipt?.lost();
   }
 }

@@ -81,6 +81,8 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
         notify_joining: false,
       });
     } catch (error) {
+      // A handle lives as long as the Janus session (the server's, kept alive): detach it.
+      if (room.#adminHandle) await client.detach(room.#adminHandle).catch(() => {});
       room.#markClosed();
       throw error;
     }
@@ -95,9 +97,16 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     return [...this.#publishers].filter(([, p]) => p.up).map(([userId]) => userId);
   }
 
-  async publish(userId: string, offerSdp: string): Promise<string> {
+  async publish(userId: string, offerSdp: string, fresh = false): Promise<string> {
     this.#assertOpen();
     let publisher = this.#publishers.get(userId);
+    if (publisher && fresh) {
+      // A new browser connection cannot take over the old handle's DTLS session: start over.
+      this.#publishers.delete(userId);
+      if (publisher.up) this.emit('feedGone', userId);
+      await this.#dropHandle(publisher.handleId);
+      publisher = undefined;
+    }
     if (!publisher) {
       const handleId = await this.#client.attach(VIDEOROOM);
       publisher = { handleId, feedId: undefined, published: false, up: false };

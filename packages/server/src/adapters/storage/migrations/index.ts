@@ -6,11 +6,13 @@ import { type Kysely, type Migration, type MigrationProvider, type MigrationResu
 import { initialSchema } from './0001-initial-schema.js';
 import { blacklistsBansOfflineRecords } from './0002-blacklists-bans-offline-records.js';
 import { activeCalls } from './0003-active-calls.js';
+import { offlineRecordRetention } from './0004-offline-record-retention.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-blacklists-bans-offline-records': blacklistsBansOfflineRecords,
   '0003-active-calls': activeCalls,
+  '0004-offline-record-retention': offlineRecordRetention,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */

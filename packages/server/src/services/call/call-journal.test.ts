@@ -1,0 +1,105 @@
+import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
+import type { Storage } from '../../ports.js';
+import { Call } from './call.js';
+import { CallJournal, recoverInterruptedCalls } from './call-journal.js';
+import { missedCalls } from './offline-records.js';
+
+const logger = pino({ level: 'silent' });
+let storage: Storage;
+
+beforeEach(async () => {
+  storage = await openSqliteStorage(':memory:');
+});
+
+afterEach(async () => {
+  await storage.close();
+});
+
+/** alice calls bob (a device of his rang) and carol (no device connected) in group g1. */
+function groupCall(): Call {
+  const call = new Call({
+    appKey: 'app',
+    callId: 'c1',
+    conversationType: ConversationType.GROUP,
+    targetId: 'g1',
+    channelId: '',
+    mediaType: RCCallMediaType.AUDIO,
+    callerId: 'alice',
+    callerDeviceId: 'alice-d',
+    extra: '',
+    createdAt: 100,
+    callerProfile: undefined,
+    pushTitle: '',
+    pushContent: '',
+  });
+  call.addInvitee('bob', 'alice', 0, true);
+  call.addInvitee('carol', 'alice', 0, false);
+  return call;
+}
+
+const pendingOf = (userId: string) => storage.offlineRecords.pending('app', userId, { limit: 10, notBefore: 0, exclude: [] });
+
+describe('call journal and offline records', () => {
+  it('missedCalls gives one record per invitee the call never reached', () => {
+    const call = groupCall();
+    call.participants.get('carol')!.endReason = RCCallEndReason.REMOTE_CANCEL;
+    expect(missedCalls(call, 500)).toEqual([
+      {
+        userId: 'carol',
+        record: {
+          callId: 'c1',
+          conversationType: ConversationType.GROUP,
+          targetId: 'g1',
+          channelId: '',
+          inviterId: 'alice',
+          mediaType: RCCallMediaType.AUDIO,
+          endReason: RCCallEndReason.REMOTE_CANCEL,
+          beginTimestamp: 0,
+          endTimestamp: 500,
+          duration: 0,
+        },
+      },
+    ]);
+  });
+
+  it('finish stores the call record and the offline records, and drops the snapshot, together', async () => {
+    const journal = new CallJournal(storage, logger, () => 200);
+    const call = groupCall();
+    journal.record(call);
+    await journal.flushed();
+    expect(await storage.activeCalls.all()).toHaveLength(1);
+    journal.finish(call, call.toRecord(300), missedCalls(call, 300));
+    await journal.flushed();
+    expect(await storage.activeCalls.all()).toEqual([]);
+    expect(await storage.calls.get('app', 'c1')).toMatchObject({ endAt: 300 });
+    expect((await pendingOf('carol')).map((r) => r.callId)).toEqual(['c1']);
+    expect(await pendingOf('bob')).toEqual([]);
+  });
+
+  it('recovery after a crash: unreached invitees get an offline record (NETWORK_ERROR) and are not told the call ended', async () => {
+    const journal = new CallJournal(storage, logger, () => 200);
+    journal.record(groupCall());
+    await journal.flushed();
+    const recovered = await recoverInterruptedCalls(storage, logger, 900);
+    expect(recovered).toEqual([{ appKey: 'app', callId: 'c1', beginAt: 0, endAt: 900, userIds: ['alice', 'bob'] }]);
+    expect(await pendingOf('carol')).toMatchObject([{ callId: 'c1', endReason: RCCallEndReason.NETWORK_ERROR, endTimestamp: 900 }]);
+    expect(await pendingOf('bob')).toEqual([]);
+    expect(await storage.activeCalls.all()).toEqual([]);
+  });
+
+  it('a snapshot written before `reached` was journaled recovers as before: no offline records', async () => {
+    const journal = new CallJournal(storage, logger, () => 200);
+    journal.record(groupCall());
+    await journal.flushed();
+    const [entry] = await storage.activeCalls.all();
+    const snapshot = JSON.parse(entry!.snapshot) as { participants: { reached?: boolean }[] };
+    for (const p of snapshot.participants) delete p.reached;
+    await storage.activeCalls.save({ ...entry!, snapshot: JSON.stringify(snapshot) });
+    const recovered = await recoverInterruptedCalls(storage, logger, 900);
+    expect(recovered[0]!.userIds).toEqual(['alice', 'bob', 'carol']);
+    expect(await pendingOf('carol')).toEqual([]);
+  });
+});
