@@ -39,6 +39,7 @@ import { DevicePresence } from './device-presence.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
 import { missedCalls, OfflineRecords } from './offline-records.js';
+import { RecoveredCallNotices } from './recovered-notices.js';
 
 export interface IntentResult {
   code: number;
@@ -118,13 +119,10 @@ export class CallService {
     options.registry.onConnected((connection, resumed) => this.presence.connected(connection, resumed));
     const recovered = options.recovered ?? [];
     if (recovered.length > 0) {
+      const notices = new RecoveredCallNotices(recovered, this.now);
       options.registry.onConnected((connection, resumed) => {
         if (resumed) return;
-        for (const call of recovered) {
-          if (call.appKey !== connection.appKey || !call.userIds.includes(connection.userId)) continue;
-          const reason = RCCallEndReason.NETWORK_ERROR;
-          connection.sendEvent({ type: 'call.ended', callId: call.callId, reason, beginTime: call.beginAt, endTime: call.endAt });
-        }
+        for (const event of notices.take(connection.appKey, connection.userId, connection.deviceId)) connection.sendEvent(event);
       });
     }
     options.registry.onDisconnected((connection) => this.presence.disconnected(connection));
