@@ -11,34 +11,11 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
 import { openGroupUser } from './harness/group-agent.js';
-import { MediaType, type SdkUser } from './harness/sdk-user.js';
+import { everyoneDecodesEveryone, startGroupCall } from './harness/group-call.js';
 import { addVeth, type Veth } from './harness/veth.js';
 
 function ip(...args: string[]): void {
   execFileSync('ip', args, { stdio: 'pipe', timeout: 5000 });
-}
-
-async function startGroupCall(env: E2eEnv, groupId: string, users: SdkUser[]): Promise<string> {
-  const [caller, ...invitees] = users;
-  const reply = await env.server.signedPost('/group/create.json', { userId: users.map((u) => u.userId), groupId, groupName: groupId });
-  expect(reply.body.code).toBe(200);
-  const { code, callId } = await caller!.page.evaluate((o) => window.__group.callInGroup(o), {
-    groupId,
-    userIds: invitees.map((u) => u.userId),
-    mediaType: MediaType.AUDIO_VIDEO,
-  });
-  expect(code).toBe(10000);
-  for (const invitee of invitees) {
-    await invitee.waitFor({ name: 'onSession', callId: callId! });
-    expect((await invitee.page.evaluate(() => window.__group.accept())).code).toBe(10000);
-  }
-  return callId!;
-}
-
-async function everyoneDecodesEveryone(users: SdkUser[], frames: number, timeoutMs: number): Promise<void> {
-  await Promise.all(
-    users.flatMap((user) => users.filter((peer) => peer !== user).map((peer) => user.waitForRemoteFrames(peer.userId, frames, timeoutMs))),
-  );
 }
 
 describe('network blip in an SFU group call', () => {

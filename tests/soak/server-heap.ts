@@ -2,21 +2,14 @@
  * The server's memory as the soak reads it, through the loopback-only debug routes a server started
  * with `OPENCALL_DEBUG_HEAP=1` mounts (README "Configuration").
  */
+import type { HeapReply } from '../../packages/server/src/transport/http/debug-heap-routes.js';
 import type { ServerProcess } from '../helpers/server-process.js';
 
 /** Server env that turns the debug routes on. */
 export const DEBUG_HEAP_ENV = { OPENCALL_DEBUG_HEAP: '1' } as const;
 
-export interface ServerHeap {
-  /** V8 heap in use after a full GC (bytes). */
-  heapUsed: number;
-  /** Of `heapUsed`, compiled code (grows with JIT warm-up, not with data kept). */
-  codeUsed: number;
-  heapTotal: number;
-  external: number;
-  arrayBuffers: number;
-  rss: number;
-}
+/** Post-GC memory as `POST /debug/heap` answers it (bytes). */
+export type ServerHeap = HeapReply;
 
 const REQUEST_TIMEOUT_MS = 60_000;
 

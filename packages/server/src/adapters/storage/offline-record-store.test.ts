@@ -1,8 +1,9 @@
-import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
+import { RCCallEndReason } from '@opencall/protocol';
 import SQLite from 'better-sqlite3';
 import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { OfflineCallRecord, Storage } from '../../ports.js';
+import { offlineCallRecord } from '../../services/call/offline-record.test-support.js';
 import { createKyselyStorage } from './kysely-storage.js';
 import { MIGRATIONS, migrateToLatest } from './migrations/index.js';
 import type { Database } from './schema.js';
@@ -23,20 +24,7 @@ afterEach(async () => {
   await storage.close();
 });
 
-function offline(callId: string, endReason = RCCallEndReason.REMOTE_CANCEL): OfflineCallRecord {
-  return {
-    callId,
-    conversationType: ConversationType.PRIVATE,
-    targetId: 'alice',
-    channelId: '',
-    inviterId: 'alice',
-    mediaType: RCCallMediaType.AUDIO,
-    endReason,
-    beginTimestamp: 1000,
-    endTimestamp: 2000,
-    duration: 0,
-  };
-}
+const offline = (callId: string, endReason: number = RCCallEndReason.REMOTE_CANCEL) => offlineCallRecord(callId, { endReason });
 
 const all = { limit: 100, notBefore: 0, exclude: [] };
 const ids = (records: OfflineCallRecord[]) => records.map((r) => r.callId);

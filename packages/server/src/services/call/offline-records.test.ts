@@ -1,10 +1,10 @@
-import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
-import type { OfflineCallRecord, Storage } from '../../ports.js';
+import type { Storage } from '../../ports.js';
 import { ConnectionRegistry } from '../im/connection-registry.js';
 import type { DeviceStream, FrameSink } from '../im/device-stream.js';
+import { offlineCallRecord } from './offline-record.test-support.js';
 import { MAX_DELIVERED_PER_CONNECT, OfflineRecords } from './offline-records.js';
 
 const logger = pino({ level: 'silent' });
@@ -23,20 +23,7 @@ afterEach(async () => {
   await storage.close();
 });
 
-function record(callId: string): OfflineCallRecord {
-  return {
-    callId,
-    conversationType: ConversationType.PRIVATE,
-    targetId: 'alice',
-    channelId: '',
-    inviterId: 'alice',
-    mediaType: RCCallMediaType.AUDIO,
-    endReason: RCCallEndReason.REMOTE_CANCEL,
-    beginTimestamp: 0,
-    endTimestamp: 1,
-    duration: 0,
-  };
-}
+const record = (callId: string) => offlineCallRecord(callId);
 
 interface Device {
   stream: DeviceStream;
