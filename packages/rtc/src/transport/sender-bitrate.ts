@@ -11,9 +11,11 @@ export async function applyMaxBitrate(sender: RTCRtpSender, maxKbps: number | un
 /**
  * Makes the sender's encoder start over with a key frame: the first encoding is switched off and on
  * (browsers have no direct "send a key frame" call outside encoded transforms). Used after the path
- * under a connection changed, when the receiver lost its reference frames.
+ * under a connection changed, when the receiver lost its reference frames. An encoding someone
+ * switched off stays off.
  */
 export async function refreshKeyFrame(sender: RTCRtpSender): Promise<void> {
+  if (sender.getParameters().encodings?.[0]?.active === false) return;
   for (const active of [false, true]) {
     const params = sender.getParameters();
     const encoding = params.encodings?.[0];

@@ -68,6 +68,7 @@ export class ConnectionHealth {
   }
 
   async #sample(): Promise<void> {
+    if (!this.expectsMedia()) return; // nothing to watch (and no stats to pay for)
     let packets = 0;
     try {
       for (const stat of (await this.pc.getStats()).values()) {
