@@ -2,8 +2,10 @@
  * The media path of a 1:1 call changes under it, like a phone moving from Wi-Fi to mobile data.
  * Chromium runs without loopback ICE, so media can only use the veth addresses this test creates;
  * signaling stays on loopback. The address the call's media uses is removed and a new one on another
- * interface appears: the old candidate pairs die, and the call must find the new path (ICE restart
- * through the server) without a hang-up, video flowing both ways. The time from the change to 3 new
+ * interface appears (or was up already: a handover): the old candidate pairs die, and the call must
+ * find the new path — an ICE restart through the server, then a new RTCPeerConnection if that does not
+ * bring media back soon — without a hang-up, video flowing both ways. With no path at all for longer,
+ * the bounded new connections keep trying and one succeeds once a path is back. The time to 3 new
  * frames both ways is printed as `[e2e-timing]` (the issue's goal: 3 s).
  */
 import { execFileSync } from 'node:child_process';
@@ -18,7 +20,7 @@ interface Path {
 }
 const OLD_PATH: Path = { iface: 'ocpatha0', peer: 'ocpatha1', address: '10.97.1.1' };
 const NEW_PATH: Path = { iface: 'ocpathb0', peer: 'ocpathb1', address: '10.97.2.1' };
-/** Longer than ≈1 s to notice + 2 ICE restarts of 4 s each (the SDK's default recovery policy). */
+/** Longer than ≈1 s to notice + the ICE restart + the first new connection's window (default recovery policy). */
 const OUTAGE_MS = 12_000;
 /** Time for Chromium to learn about a new network interface and gather on it. */
 const NETWORK_NOTICED_MS = 3000;
@@ -46,6 +48,18 @@ function removeLink(path: { iface: string }): void {
   }
 }
 
+/** The addresses of `paths` on their interfaces: exactly those (others of the test removed). */
+function useAddresses(...paths: Path[]): void {
+  for (const path of [OLD_PATH, NEW_PATH]) {
+    try {
+      ip('addr', 'del', `${path.address}/24`, 'dev', path.iface);
+    } catch {
+      // not there
+    }
+  }
+  for (const path of paths) ip('addr', 'add', `${path.address}/24`, 'dev', path.iface);
+}
+
 async function mediaAddresses(user: SdkUser): Promise<string[]> {
   const paths = await user.peerPaths();
   return paths.open.map((p) => `${p.local}→${p.remote}`);
@@ -57,7 +71,6 @@ describe('ICE path change', () => {
   beforeAll(async () => {
     addLink(OLD_PATH);
     addLink(NEW_PATH);
-    ip('addr', 'add', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
     env = await startE2eEnv({ label: 'ice-path-change', budgetMs: 180_000, loopbackIce: false });
   });
 
@@ -67,8 +80,9 @@ describe('ICE path change', () => {
     removeLink(NEW_PATH);
   });
 
-  /** A connected 1:1 video call between two new users, media on `path`. */
+  /** A connected 1:1 video call between two new users, media on `path` (the only address up). */
   async function connectedCall(prefix: string, path: Path): Promise<{ alice: SdkUser; bob: SdkUser; callId: string }> {
+    useAddresses(path);
     const alice = await env.openSdkUser(`${prefix}-a`);
     const bob = await env.openSdkUser(`${prefix}-b`);
     const callId = await alice.call(bob.userId, MediaType.AUDIO_VIDEO);
@@ -100,23 +114,19 @@ describe('ICE path change', () => {
     await Promise.all([alice.page.context().close(), bob.page.context().close()]);
   }
 
-  it('the media address goes away and a new one appears: ICE restarts onto it, video both ways', async () => {
+  it('the media address goes away and a new one appears: the call moves to it, video both ways', async () => {
     const call = await connectedCall('path', OLD_PATH);
-    ip('addr', 'del', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
-    ip('addr', 'add', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
+    useAddresses(NEW_PATH);
     const changedAt = Date.now();
     await expectRecovered([call.alice, call.bob], NEW_PATH, changedAt, 'ICE path change → 3 new frames both ways');
-    for (const user of [call.alice, call.bob]) expect((await user.peerPaths()).created).toBe(1);
     await hangUp(call);
-    ip('addr', 'add', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
-    ip('addr', 'del', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
   });
 
   it('a second network is up before the one in use goes away (make before break): media moves to it', async () => {
     const call = await connectedCall('handover', OLD_PATH);
-    ip('addr', 'add', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
+    useAddresses(OLD_PATH, NEW_PATH);
     await new Promise((resolve) => setTimeout(resolve, NETWORK_NOTICED_MS));
-    ip('addr', 'del', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
+    useAddresses(NEW_PATH);
     const changedAt = Date.now();
     await expectRecovered(
       [call.alice, call.bob],
@@ -125,16 +135,13 @@ describe('ICE path change', () => {
       'handover: the network in use goes away, another is up → 3 new frames both ways',
     );
     await hangUp(call);
-    // Back to the starting point for the next test: media on OLD_PATH only.
-    ip('addr', 'add', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
-    ip('addr', 'del', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
   });
 
   it('no path at all for longer than the ICE restarts last: a new connection is made once a path is back', async () => {
     const call = await connectedCall('relink', OLD_PATH);
-    ip('addr', 'del', `${OLD_PATH.address}/24`, 'dev', OLD_PATH.iface);
+    useAddresses();
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
-    ip('addr', 'add', `${NEW_PATH.address}/24`, 'dev', NEW_PATH.iface);
+    useAddresses(NEW_PATH);
     const backAt = Date.now();
     await expectRecovered(
       [call.alice, call.bob],

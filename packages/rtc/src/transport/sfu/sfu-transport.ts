@@ -24,7 +24,7 @@ import type {
   TransportJoinResult,
   TransportPublishResult,
 } from '../media-transport.js';
-import { LinkRecovery } from '../recovery/link-recovery.js';
+import { LinkRecovery, type LinkRecoveryPolicy } from '../recovery/link-recovery.js';
 import { applyMaxBitrate, refreshKeyFrame } from '../sender-bitrate.js';
 import { SfuConnection } from './sfu-connection.js';
 
@@ -44,6 +44,12 @@ interface Subscription {
 }
 
 const PUBLISHER = 'publisher';
+
+/**
+ * Slower than P2P's: it only starts after ICE was `disconnected` for 4 s, and the SFU's address never
+ * changes, so patience pays — a new publisher connection makes every subscriber start over.
+ */
+const SFU_RECOVERY_POLICY: LinkRecoveryPolicy = { restartWindowMs: 4000, maxRestarts: 2, relinkWindowMs: 8000, maxRelinks: 3 };
 
 export class SfuTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
   readonly #o: SfuTransportOptions;
@@ -225,19 +231,22 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
     if (recovery) return recovery;
     const feedUserId = name === PUBLISHER ? undefined : name;
     const current = () => (feedUserId === undefined ? this.#publisher : this.#subscriptions.get(feedUserId)?.connection);
-    recovery = new LinkRecovery({
-      restartIce: () => void (feedUserId === undefined ? this.#renegotiate({ iceRestart: true }) : this.#subscribeTo(feedUserId, true)),
-      relink: () => void (feedUserId === undefined ? this.#republish() : this.#subscribeTo(feedUserId, true)),
-      recovered: () => {
-        if (feedUserId !== undefined) return; // the SFU asks the publisher for a key frame when a subscription comes up
-        for (const { handle, sender } of this.#published.values()) {
-          if (handle.kind === 'video') void refreshKeyFrame(sender).catch(() => undefined);
-        }
+    recovery = new LinkRecovery(
+      {
+        restartIce: () => void (feedUserId === undefined ? this.#renegotiate({ iceRestart: true }) : this.#subscribeTo(feedUserId, true)),
+        relink: () => void (feedUserId === undefined ? this.#republish() : this.#subscribeTo(feedUserId, true)),
+        recovered: () => {
+          if (feedUserId !== undefined) return; // the SFU asks the publisher for a key frame when a subscription comes up
+          for (const { handle, sender } of this.#published.values()) {
+            if (handle.kind === 'video') void refreshKeyFrame(sender).catch(() => undefined);
+          }
+        },
+        giveUp: () => this.emit('connectionLost', name),
+        isHealthy: () => current()?.isHealthy() ?? false,
+        log: (message) => this.#o.logger.warn(`SFU ${name}: ${message}`),
       },
-      giveUp: () => this.emit('connectionLost', name),
-      isHealthy: () => current()?.isHealthy() ?? false,
-      log: (message) => this.#o.logger.warn(`SFU ${name}: ${message}`),
-    });
+      SFU_RECOVERY_POLICY,
+    );
     this.#recoveries.set(name, recovery);
     return recovery;
   }
