@@ -81,6 +81,11 @@ describe('1:1 calls through the SDK', () => {
         expect(remote, `${user.userId}: remote ${kind} onTrackReady after the local one`).toBeGreaterThan(local);
       }
       expect(await user.events({ name: 'playFailed' }), `${user.userId}: track.play() failures`).toEqual([]);
+      // No fault, no recovery: the media watch must not mistake a healthy call for a broken one.
+      expect(
+        user.consoleLines.filter((line) => /P2P .*: trouble/.test(line)),
+        `${user.userId}: recovery actions in a clean call`,
+      ).toEqual([]);
     }
 
     await alice.hangup(callId);
