@@ -20,12 +20,13 @@ import { connections } from './scenarios/connections.js';
 import { janusPeer } from './scenarios/janus.js';
 import { mediaSetup } from './scenarios/media-setup.js';
 import { rawTransport } from './scenarios/raw-transport.js';
+import { recovery } from './scenarios/recovery.js';
 import { sdkSize } from './scenarios/sdk-size.js';
 import { sfu } from './scenarios/sfu.js';
 import { soak } from './scenarios/soak.js';
 import { throughput } from './scenarios/throughput.js';
 
-const SCENARIOS: Scenario[] = [sdkSize, rawTransport, janusPeer, callSetup, throughput, connections, mediaSetup, sfu, soak];
+const SCENARIOS: Scenario[] = [sdkSize, rawTransport, janusPeer, callSetup, throughput, connections, mediaSetup, recovery, sfu, soak];
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[]; profile: boolean; docs: boolean } {
   const only: string[] = [];

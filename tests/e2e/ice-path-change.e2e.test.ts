@@ -8,57 +8,13 @@
  * the bounded new connections keep trying and one succeeds once a path is back. The time to 3 new
  * frames both ways is printed as `[e2e-timing]` (the issue's goal: 3 s).
  */
-import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
+import { addMediaLinks, type MediaPath, moveMedia, NEW_PATH, OLD_PATH, removeMediaLinks, useAddresses } from './harness/media-paths.js';
 import { MediaType, type SdkUser } from './harness/sdk-user.js';
 
-interface Path {
-  iface: string;
-  peer: string;
-  address: string;
-}
-const OLD_PATH: Path = { iface: 'ocpatha0', peer: 'ocpatha1', address: '10.97.1.1' };
-const NEW_PATH: Path = { iface: 'ocpathb0', peer: 'ocpathb1', address: '10.97.2.1' };
 /** Longer than ≈1 s to notice + the ICE restart + the first new connection's window (default recovery policy). */
 const OUTAGE_MS = 12_000;
-/** Time for Chromium to learn about a new network interface and gather on it. */
-const NETWORK_NOTICED_MS = 3000;
-
-function ip(...args: string[]): void {
-  execFileSync('ip', args, { stdio: 'pipe', timeout: 5000 });
-}
-
-function addLink(path: { iface: string; peer: string }): void {
-  try {
-    ip('link', 'del', path.iface);
-  } catch {
-    // not there
-  }
-  ip('link', 'add', path.iface, 'type', 'veth', 'peer', 'name', path.peer);
-  ip('link', 'set', path.iface, 'up');
-  ip('link', 'set', path.peer, 'up');
-}
-
-function removeLink(path: { iface: string }): void {
-  try {
-    ip('link', 'del', path.iface);
-  } catch {
-    // already gone
-  }
-}
-
-/** The addresses of `paths` on their interfaces: exactly those (others of the test removed). */
-function useAddresses(...paths: Path[]): void {
-  for (const path of [OLD_PATH, NEW_PATH]) {
-    try {
-      ip('addr', 'del', `${path.address}/24`, 'dev', path.iface);
-    } catch {
-      // not there
-    }
-  }
-  for (const path of paths) ip('addr', 'add', `${path.address}/24`, 'dev', path.iface);
-}
 
 async function mediaAddresses(user: SdkUser): Promise<string[]> {
   const paths = await user.peerPaths();
@@ -69,19 +25,17 @@ describe('ICE path change', () => {
   let env: E2eEnv;
 
   beforeAll(async () => {
-    addLink(OLD_PATH);
-    addLink(NEW_PATH);
+    addMediaLinks();
     env = await startE2eEnv({ label: 'ice-path-change', budgetMs: 180_000, loopbackIce: false });
   });
 
   afterAll(async () => {
     await env?.close();
-    removeLink(OLD_PATH);
-    removeLink(NEW_PATH);
+    removeMediaLinks();
   });
 
   /** A connected 1:1 video call between two new users, media on `path` (the only address up). */
-  async function connectedCall(prefix: string, path: Path): Promise<{ alice: SdkUser; bob: SdkUser; callId: string }> {
+  async function connectedCall(prefix: string, path: MediaPath): Promise<{ alice: SdkUser; bob: SdkUser; callId: string }> {
     useAddresses(path);
     const alice = await env.openSdkUser(`${prefix}-a`);
     const bob = await env.openSdkUser(`${prefix}-b`);
@@ -95,7 +49,7 @@ describe('ICE path change', () => {
   }
 
   /** Media back both ways on `path`, no hang-up on either side; prints the time since `since`. */
-  async function expectRecovered(users: SdkUser[], path: Path, since: number, label: string): Promise<void> {
+  async function expectRecovered(users: SdkUser[], path: MediaPath, since: number, label: string): Promise<void> {
     const [alice, bob] = users as [SdkUser, SdkUser];
     await Promise.all([alice.waitForRemoteFrames(bob.userId, 3, 30_000), bob.waitForRemoteFrames(alice.userId, 3, 30_000)]);
     console.log(`[e2e-timing] ${JSON.stringify({ label, ms: Date.now() - since })}`);
@@ -116,7 +70,7 @@ describe('ICE path change', () => {
 
   it('the media address goes away and a new one appears: the call moves to it, video both ways', async () => {
     const call = await connectedCall('path', OLD_PATH);
-    useAddresses(NEW_PATH);
+    await moveMedia('path-change');
     const changedAt = Date.now();
     await expectRecovered([call.alice, call.bob], NEW_PATH, changedAt, 'ICE path change → 3 new frames both ways');
     await hangUp(call);
@@ -124,9 +78,7 @@ describe('ICE path change', () => {
 
   it('a second network is up before the one in use goes away (make before break): media moves to it', async () => {
     const call = await connectedCall('handover', OLD_PATH);
-    useAddresses(OLD_PATH, NEW_PATH);
-    await new Promise((resolve) => setTimeout(resolve, NETWORK_NOTICED_MS));
-    useAddresses(NEW_PATH);
+    await moveMedia('handover');
     const changedAt = Date.now();
     await expectRecovered(
       [call.alice, call.bob],

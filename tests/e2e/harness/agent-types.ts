@@ -74,6 +74,9 @@ export interface E2eAgent {
     offer(): Promise<SessionDescriptionJson>;
     answer(offer: SessionDescriptionJson): Promise<SessionDescriptionJson>;
     accept(answer: SessionDescriptionJson): Promise<void>;
+    restartOffer(): Promise<SessionDescriptionJson>;
+    reanswer(offer: SessionDescriptionJson): Promise<SessionDescriptionJson>;
+    iceState(): string;
     selectedPair(): Promise<{ local: string | null; remote: string | null } | null>;
     close(): void;
   };

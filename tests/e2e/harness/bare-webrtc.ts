@@ -38,3 +38,44 @@ export async function runBareCall(caller: Page, callee: Page, frames = 30, timeo
 export async function closeBareCall(...pages: Page[]): Promise<void> {
   await Promise.all(pages.map((page) => page.evaluate(() => window.__e2e.bare.close())));
 }
+
+/** ICE states after which the usual app recipe restarts ICE. */
+const TROUBLE = new Set(['disconnected', 'failed']);
+
+/**
+ * The usual app recipe for network changes, on a running bare call: poll the caller's ICE state and
+ * restart ICE (offer/answer carried by the harness) whenever it turns `disconnected` or `failed`, at
+ * most `maxRestarts` times, until the callee decoded `frames` more frames or `timeoutMs` passed.
+ * Resolves with the ms taken, or `null` on timeout.
+ */
+export async function recoverBareCall(
+  caller: Page,
+  callee: Page,
+  frames: number,
+  timeoutMs: number,
+  maxRestarts = 3,
+): Promise<number | null> {
+  const startedAt = Date.now();
+  const decoded = waitForDecodedFrames(callee, BARE_REMOTE_VIDEO, frames, timeoutMs).then(
+    () => Date.now() - startedAt,
+    () => null,
+  );
+  let done = false;
+  void decoded.then(() => {
+    done = true;
+  });
+  let restarts = 0;
+  let inTrouble = false;
+  while (!done && Date.now() - startedAt < timeoutMs) {
+    const state = await caller.evaluate(() => window.__e2e.bare.iceState());
+    if (TROUBLE.has(state) && !inTrouble && restarts < maxRestarts) {
+      restarts += 1;
+      const offer = await caller.evaluate(() => window.__e2e.bare.restartOffer());
+      const answer = await callee.evaluate((o) => window.__e2e.bare.reanswer(o), offer);
+      await caller.evaluate((a) => window.__e2e.bare.accept(a), answer);
+    }
+    inTrouble = TROUBLE.has(state);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return decoded;
+}

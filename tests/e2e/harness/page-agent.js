@@ -352,6 +352,23 @@
     });
   }
 
+  /** Resolves once a new round of gathering (an ICE restart's) completes; start it before the restart. */
+  function gatheringRestarted(pc, timeoutMs) {
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`ICE gathering not complete after ${timeoutMs} ms`)), timeoutMs);
+      let started = false;
+      const onChange = () => {
+        if (pc.iceGatheringState === 'gathering') started = true;
+        if (started && pc.iceGatheringState === 'complete') {
+          clearTimeout(timer);
+          pc.removeEventListener('icegatheringstatechange', onChange);
+          resolve();
+        }
+      };
+      pc.addEventListener('icegatheringstatechange', onChange);
+    });
+  }
+
   const bare = {
     /** Caller: capture the fake camera + mic, return a complete (non-trickle) offer. */
     async offer() {
@@ -378,6 +395,24 @@
     },
     async accept(answer) {
       await barePc.setRemoteDescription(answer);
+    },
+    /** Caller: the usual app recipe after a network problem — an ICE restart offer (complete ICE). */
+    async restartOffer() {
+      const gathered = gatheringRestarted(barePc, 5000);
+      await barePc.setLocalDescription(await barePc.createOffer({ iceRestart: true }));
+      await gathered;
+      return barePc.localDescription.toJSON();
+    },
+    /** Callee: answer an ICE restart on the existing connection (complete ICE). */
+    async reanswer(offer) {
+      const gathered = gatheringRestarted(barePc, 5000);
+      await barePc.setRemoteDescription(offer);
+      await barePc.setLocalDescription(await barePc.createAnswer());
+      await gathered;
+      return barePc.localDescription.toJSON();
+    },
+    iceState() {
+      return barePc ? barePc.iceConnectionState : 'closed';
     },
     /** The selected candidate pair's local and remote addresses (to prove media stays on loopback). */
     async selectedPair() {

@@ -17,6 +17,9 @@ import { LinkRecovery, type LinkRecoveryPolicy } from '../recovery/link-recovery
 import type { SignalQueue } from '../signal-queue.js';
 import { PeerLink } from './peer-link.js';
 
+/** How long the polite side waits for the impolite side's relink before relinking itself. */
+const POLITE_RELINK_DELAY_MS = 600;
+
 interface Peer extends RoomPeer {
   link: PeerLink;
   recovery: LinkRecovery;
@@ -99,9 +102,16 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
       {
         restartIce: () => peer.link.restartIce(),
         relink: () => {
-          const generation = peer.link.generation + 1;
-          void queue.send({ kind: 'relink', generation });
-          this.#replaceLink(userId, peer, generation, true);
+          if (!peer.link.polite) {
+            this.#relink(userId, peer);
+            return;
+          }
+          // Both sides usually see the trouble at once: the impolite one relinks, the polite one gives
+          // it a moment, so that two new connections do not cross (their glare can lose candidates).
+          const generation = peer.link.generation;
+          setTimeout(() => {
+            if (this.peers.get(userId) === peer && peer.link.generation === generation) this.#relink(userId, peer);
+          }, POLITE_RELINK_DELAY_MS);
         },
         recovered: () => void peer.link.refreshKeyFrames(),
         giveUp: () => this.emit('connectionLost', userId),
@@ -112,6 +122,13 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
     );
     peer.link = this.#createLink(userId, peer, 0, initiator);
     return peer;
+  }
+
+  /** Our relink: the remote is told first, then the new connection offers. */
+  #relink(userId: string, peer: Peer): void {
+    const generation = peer.link.generation + 1;
+    void peer.queue.send({ kind: 'relink', generation });
+    this.#replaceLink(userId, peer, generation, true);
   }
 
   /** A new connection to `userId` replaces the current one (a relink, ours or the remote's). */
