@@ -189,3 +189,43 @@ export async function cpuMs(pid: number): Promise<number> {
     return Number.NaN;
   }
 }
+
+export interface WorkerResultOptions extends SpawnOptions {
+  /** The worker prints one JSON line `{"<key>": …}` with its result. */
+  key: string;
+  /** The worker is killed past this. */
+  timeoutMs: number;
+  /** Stderr lines starting with this are shown as progress (the prefix removed when `stripPrefix`). */
+  progressPrefix?: string;
+  stripPrefix?: boolean;
+  progress?: (message: string) => void;
+}
+
+/**
+ * Runs `node --import tsx <script> …args` to its end (bounded) and returns the value under `key` of
+ * the JSON line it printed; throws with the tail of its output when there is none.
+ */
+export async function runWorkerForResult<T>(script: string, args: string[], options: WorkerResultOptions): Promise<T> {
+  const worker = spawnNodeWorker(script, args, options);
+  const output = captureOutput(worker);
+  const { progressPrefix, progress } = options;
+  if (progressPrefix !== undefined && progress) {
+    worker.stderr?.on('data', (chunk: Buffer) => {
+      for (const line of chunk.toString('utf8').split('\n')) {
+        if (line.startsWith(progressPrefix)) progress(options.stripPrefix ? line.slice(progressPrefix.length) : line);
+      }
+    });
+  }
+  const code = await new Promise<number | null>((resolvePromise) => {
+    const timer = setTimeout(() => worker.kill('SIGKILL'), options.timeoutMs);
+    worker.once('exit', (c) => {
+      clearTimeout(timer);
+      resolvePromise(c);
+    });
+  });
+  const line = output()
+    .split('\n')
+    .find((l) => l.startsWith(`{"${options.key}"`));
+  if (!line) throw new Error(`${script} exited (code ${code}) without a result:\n${output().slice(-3000)}`);
+  return (JSON.parse(line) as Record<string, T>)[options.key] as T;
+}

@@ -7,7 +7,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { metric } from '../lib/metrics.js';
-import { captureOutput, spawnNodeWorker } from '../lib/procs.js';
+import { runWorkerForResult } from '../lib/procs.js';
 import { type Scenario, ScenarioSkipped } from '../lib/scenario.js';
 import { round, summarize } from '../lib/stats.js';
 
@@ -30,20 +30,11 @@ export const janusPeer: Scenario = {
     ensureJanus(progress);
     const iterations = quick ? 100 : 500;
     progress(`${iterations} sequential call → incomingcall`);
-    const worker = spawnNodeWorker('bench/workers/janus-videocall.ts', [String(iterations)], { netns: { setup: VETH } });
-    const output = captureOutput(worker);
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => worker.kill('SIGKILL'), 180_000);
-      worker.once('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
-    const line = output()
-      .split('\n')
-      .find((l) => l.startsWith('{"janus"'));
-    if (!line) throw new Error(`janus worker exited (code ${code}) without a result:\n${output().slice(-2000)}`);
-    const result = JSON.parse(line).janus as { samples?: number[]; skipped?: string; retries?: number; lost?: number };
+    const result = await runWorkerForResult<{ samples?: number[]; skipped?: string; retries?: number; lost?: number }>(
+      'bench/workers/janus-videocall.ts',
+      [String(iterations)],
+      { key: 'janus', timeoutMs: 180_000, netns: { setup: VETH } },
+    );
     if (!result.samples) throw new ScenarioSkipped(`janus could not run: ${result.skipped}`);
     const s = summarize(result.samples.slice(Math.floor(result.samples.length / 10)));
     baselines.janusP50 = s.p50;

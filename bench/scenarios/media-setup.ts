@@ -5,7 +5,7 @@
  */
 import { existsSync } from 'node:fs';
 import { metric } from '../lib/metrics.js';
-import { captureOutput, spawnNodeWorker } from '../lib/procs.js';
+import { runWorkerForResult } from '../lib/procs.js';
 import { type Scenario, ScenarioSkipped } from '../lib/scenario.js';
 import { median, round } from '../lib/stats.js';
 
@@ -17,20 +17,11 @@ export const mediaSetup: Scenario = {
     if (!existsSync('/usr/bin/chromium')) throw new ScenarioSkipped('/usr/bin/chromium missing (apt-get install -y chromium)');
     const rounds = quick ? 2 : 5;
     progress(`${rounds} SDK calls and ${rounds} bare connections, alternating`);
-    const worker = spawnNodeWorker('bench/workers/media.ts', [String(rounds)], { netns: {} });
-    const output = captureOutput(worker);
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => worker.kill('SIGKILL'), 300_000);
-      worker.once('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
-    const line = output()
-      .split('\n')
-      .find((l) => l.startsWith('{"media"'));
-    if (!line) throw new Error(`media worker exited (code ${code}) without a result:\n${output().slice(-3000)}`);
-    const { sdk, bare, sdkCaller } = JSON.parse(line).media as { sdk: number[]; bare: number[]; sdkCaller: number[] };
+    const { sdk, bare, sdkCaller } = await runWorkerForResult<{ sdk: number[]; bare: number[]; sdkCaller: number[] }>(
+      'bench/workers/media.ts',
+      [String(rounds)],
+      { key: 'media', timeoutMs: 300_000, netns: {} },
+    );
     const sdkMs = median(sdk);
     const bareMs = median(bare);
     return {

@@ -6,7 +6,7 @@
  */
 import { existsSync } from 'node:fs';
 import { metric } from '../lib/metrics.js';
-import { captureOutput, spawnNodeWorker } from '../lib/procs.js';
+import { runWorkerForResult } from '../lib/procs.js';
 import { type Scenario, ScenarioSkipped } from '../lib/scenario.js';
 import { median, round } from '../lib/stats.js';
 
@@ -20,27 +20,17 @@ export const recovery: Scenario = {
     if (!existsSync('/usr/bin/chromium')) throw new ScenarioSkipped('/usr/bin/chromium missing (apt-get install -y chromium)');
     const rounds = quick ? 1 : 3;
     progress(`${rounds} rounds of path change and handover, SDK and bare, alternating`);
-    const worker = spawnNodeWorker('bench/workers/recovery.ts', [String(rounds)], { netns: {} });
-    const output = captureOutput(worker);
-    worker.stderr?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('recovery round')) progress(line);
-    });
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => worker.kill('SIGKILL'), 600_000);
-      worker.once('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
-    const line = output()
-      .split('\n')
-      .find((l) => l.startsWith('{"recovery"'));
-    if (!line) throw new Error(`recovery worker exited (code ${code}) without a result:\n${output().slice(-3000)}`);
-    const result = JSON.parse(line).recovery as {
+    const result = await runWorkerForResult<{
       sdk: Record<Kind, (number | null)[]>;
       bare: Record<Kind, (number | null)[]>;
       timeoutMs: number;
-    };
+    }>('bench/workers/recovery.ts', [String(rounds)], {
+      key: 'recovery',
+      timeoutMs: 600_000,
+      netns: {},
+      progressPrefix: 'recovery round',
+      progress,
+    });
     /** Median, a run that never came back counting as the timeout. */
     const typical = (runs: (number | null)[]) => median(runs.map((ms) => ms ?? result.timeoutMs));
     const missing = (runs: (number | null)[]) => runs.filter((ms) => ms === null).length;

@@ -9,7 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { metric } from '../lib/metrics.js';
-import { captureOutput, spawnNodeWorker } from '../lib/procs.js';
+import { runWorkerForResult } from '../lib/procs.js';
 import { type Scenario, ScenarioSkipped } from '../lib/scenario.js';
 import { median, round } from '../lib/stats.js';
 import type { Step } from '../workers/sfu-calls.js';
@@ -40,26 +40,15 @@ export const sfu: Scenario = {
     const maxCalls = quick ? 4 : 12;
     const windowMs = quick ? 4_000 : 6_000;
     progress(`${rounds} setup rounds, then up to ${maxCalls} concurrent 4-party calls (${windowMs / 1000} s windows)`);
-    const worker = spawnNodeWorker('bench/workers/sfu-calls.ts', [String(rounds), String(maxCalls), String(windowMs)], {
+    const r = await runWorkerForResult<WorkerResult>('bench/workers/sfu-calls.ts', [String(rounds), String(maxCalls), String(windowMs)], {
+      key: 'sfu',
+      timeoutMs: 420_000,
       netns: { setup: VETH },
       nofile: 65_536,
+      progressPrefix: 'sfu: ',
+      stripPrefix: true,
+      progress,
     });
-    const output = captureOutput(worker);
-    worker.stderr?.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString('utf8').split('\n')) if (line.startsWith('sfu: ')) progress(line.slice(5));
-    });
-    const code = await new Promise<number | null>((resolve) => {
-      const timer = setTimeout(() => worker.kill('SIGKILL'), 420_000);
-      worker.once('exit', (c) => {
-        clearTimeout(timer);
-        resolve(c);
-      });
-    });
-    const line = output()
-      .split('\n')
-      .find((l) => l.startsWith('{"sfu"'));
-    if (!line) throw new Error(`sfu worker exited (code ${code}) without a result:\n${output().slice(-3000)}`);
-    const r = JSON.parse(line).sfu as WorkerResult;
     // A step that ended the ramp (loss, starved or saturated CPU) does not count as held.
     const held = r.stopReason.startsWith('reached') ? r.steps : r.steps.slice(0, -1);
     const most = held.at(-1);
