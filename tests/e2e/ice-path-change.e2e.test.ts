@@ -15,6 +15,8 @@ import { MediaType, type SdkUser } from './harness/sdk-user.js';
 
 /** Longer than ≈1 s to notice + the ICE restart + the first new connection's window (default recovery policy). */
 const OUTAGE_MS = 12_000;
+/** An upload cap the app sets (RCLocalTrack.setBitrate) that must survive a new connection. */
+const CAP_KBPS = 300;
 
 async function mediaAddresses(user: SdkUser): Promise<string[]> {
   const paths = await user.peerPaths();
@@ -91,6 +93,8 @@ describe('ICE path change', () => {
 
   it('no path at all for longer than the ICE restarts last: a new connection is made once a path is back', async () => {
     const call = await connectedCall('relink', OLD_PATH);
+    await call.alice.setLocalBitrate('video', CAP_KBPS);
+    await expect.poll(async () => (await call.alice.peerPaths()).open.map((p) => p.videoMaxBitrate)).toEqual([CAP_KBPS * 1000]);
     useAddresses();
     await new Promise((resolve) => setTimeout(resolve, OUTAGE_MS));
     useAddresses(NEW_PATH);
@@ -102,6 +106,8 @@ describe('ICE path change', () => {
       `no media path for ${OUTAGE_MS} ms → path back → 3 new frames both ways`,
     );
     for (const user of [call.alice, call.bob]) expect((await user.peerPaths()).created).toBeGreaterThan(1);
+    // The new connection keeps the app's upload cap.
+    expect((await call.alice.peerPaths()).open.map((p) => p.videoMaxBitrate)).toEqual([CAP_KBPS * 1000]);
     await hangUp(call);
   });
 });

@@ -68,6 +68,8 @@ export interface E2eAgent {
   media(callId: string | undefined, control: MediaControl): Promise<{ code: number }>;
   mediaType(callId?: string): number;
   trackReady(trackId: string): boolean | null;
+  /** `setBitrate(maxKbps)` on the local audio or video track; false when there is none. */
+  setLocalBitrate(kind: 'audio' | 'video', maxKbps: number): boolean;
   /** RTCPeerConnections created so far, and the selected candidate pair of each open one. */
   peerPaths(): Promise<PeerPaths>;
   bare: {
@@ -95,6 +97,8 @@ export interface PeerPaths {
     ice: string;
     local: string | null;
     remote: string | null;
+    /** `maxBitrate` (bps) of the first video sender's first encoding, or null. */
+    videoMaxBitrate: number | null;
     /** Inbound video counters (`inbound-rtp` stats), when the connection receives video. */
     videoIn: { packets: number; frames: number; keyFrames: number; pli: number } | null;
   }>;

@@ -48,9 +48,11 @@
         const local = pair && stats.find((s) => s.id === pair.localCandidateId);
         const remote = pair && stats.find((s) => s.id === pair.remoteCandidateId);
         const video = stats.find((s) => s.type === 'inbound-rtp' && s.kind === 'video');
+        const videoSender = pc.getSenders().find((sender) => sender.track?.kind === 'video');
         return {
           ice: pc.iceConnectionState,
           local: local?.address ?? null,
+          videoMaxBitrate: videoSender?.getParameters().encodings?.[0]?.maxBitrate ?? null,
           remote: remote?.address ?? null,
           videoIn: video
             ? { packets: video.packetsReceived, frames: video.framesDecoded, keyFrames: video.keyFramesDecoded, pli: video.pliCount }
@@ -326,6 +328,17 @@
   }
 
   /** `isReady()` of a track seen in onTrackReady (null if never seen). */
+  /** RCLocalTrack.setBitrate(maxKbps) on the local track of `kind` (as an app caps its upload). */
+  function setLocalBitrate(kind, maxKbps) {
+    for (const track of tracks.values()) {
+      if (track.isLocalTrack() && (kind === 'video' ? track.isVideoTrack() : track.isAudioTrack())) {
+        track.setBitrate(maxKbps);
+        return true;
+      }
+    }
+    return false;
+  }
+
   function trackReady(trackId) {
     const track = tracks.get(trackId);
     return track ? track.isReady() : null;
@@ -449,6 +462,7 @@
     media,
     mediaType,
     trackReady,
+    setLocalBitrate,
     bare,
     peerPaths,
   };

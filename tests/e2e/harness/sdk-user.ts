@@ -93,6 +93,11 @@ export class SdkUser {
     return this.page.evaluate(() => window.__e2e.log);
   }
 
+  async setLocalBitrate(kind: 'audio' | 'video', maxKbps: number): Promise<void> {
+    const found = await this.page.evaluate(([k, max]) => window.__e2e.setLocalBitrate(k, max), [kind, maxKbps] as const);
+    if (!found) throw new Error(`${this.userId}: no local ${kind} track to cap`);
+  }
+
   peerPaths(): Promise<PeerPaths> {
     return this.page.evaluate(() => window.__e2e.peerPaths());
   }

@@ -34,6 +34,8 @@ export interface P2PTransportOptions {
 
 export class P2PTransport extends PeerRoomTransport<Peer> {
   readonly #options: P2PTransportOptions;
+  /** Send caps of published tracks (kbps), by track id. */
+  readonly #maxKbps = new Map<string, number>();
 
   constructor(deps: TransportDeps, options: P2PTransportOptions = {}) {
     super(deps);
@@ -60,12 +62,19 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
     for (const trackId of trackIds) {
       this.published.delete(trackId);
       this.muted.delete(trackId);
+      this.#maxKbps.delete(trackId);
       for (const peer of this.peers.values()) peer.link.removeLocalTrack(trackId);
     }
     return { code: RCRTCCode.SUCCESS };
   }
 
+  /**
+   * Caps are kept and applied again each time a link connects: a sender may not be negotiated yet
+   * when the cap is set, and new links (later peers, relinks) start uncapped.
+   */
   async setMaxBitrate(trackId: string, maxKbps: number | undefined): Promise<void> {
+    if (maxKbps === undefined) this.#maxKbps.delete(trackId);
+    else this.#maxKbps.set(trackId, maxKbps);
     await Promise.all([...this.peers.values()].map((peer) => peer.link.setMaxBitrate(trackId, maxKbps)));
   }
 
@@ -152,6 +161,10 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
       createMediaStream: this.#options.createMediaStream,
     });
     link.on('iceStateChange', (state) => this.emit('iceStateChange', state, userId));
+    link.on('stateChange', (state) => {
+      if (state !== 'connected') return;
+      for (const [trackId, maxKbps] of this.#maxKbps) void link.setMaxBitrate(trackId, maxKbps).catch(() => undefined);
+    });
     link.on('trouble', (reason) => peer.recovery.trouble(reason));
     link.on('healthy', () => peer.recovery.healthy());
     link.on('remoteTrack', (tag, kind, track) => {

@@ -54,7 +54,8 @@ const SFU_RECOVERY_POLICY: LinkRecoveryPolicy = { restartWindowMs: 4000, maxRest
 export class SfuTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
   readonly #o: SfuTransportOptions;
   readonly #peers: Set<string>;
-  readonly #published = new Map<string, { handle: LocalTrackHandle; sender: RTCRtpSender }>();
+  /** Published tracks: their sender on the publisher connection and their send cap (kbps). */
+  readonly #published = new Map<string, { handle: LocalTrackHandle; sender: RTCRtpSender; maxKbps?: number | undefined }>();
   /** Recovery of each connection, by connection name (`publisher` or the feed owner's user id). */
   readonly #recoveries = new Map<string, LinkRecovery>();
   /** Remote tracks currently muted by their owners. */
@@ -179,9 +180,10 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
   }
 
   async setMaxBitrate(trackId: string, maxKbps: number | undefined): Promise<void> {
-    const sender = this.#published.get(trackId)?.sender;
-    if (!sender) return;
-    await applyMaxBitrate(sender, maxKbps);
+    const entry = this.#published.get(trackId);
+    if (!entry) return;
+    entry.maxKbps = maxKbps;
+    await applyMaxBitrate(entry.sender, maxKbps);
   }
 
   async getStateReports(): Promise<IRCRTCStateReport[]> {
@@ -260,7 +262,10 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
     for (const entry of this.#published.values()) {
       entry.sender = publisher.pc.addTransceiver(entry.handle.track as MediaStreamTrack, { direction: 'sendonly' }).sender;
     }
-    await this.#renegotiate({ fresh: true });
+    if (!(await this.#renegotiate({ fresh: true }))) return;
+    for (const entry of this.#published.values()) {
+      if (entry.maxKbps !== undefined) await applyMaxBitrate(entry.sender, entry.maxKbps).catch(() => undefined);
+    }
   }
 
   #ensurePublisher(): SfuConnection {
