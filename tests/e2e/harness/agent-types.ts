@@ -68,6 +68,8 @@ export interface E2eAgent {
   media(callId: string | undefined, control: MediaControl): Promise<{ code: number }>;
   mediaType(callId?: string): number;
   trackReady(trackId: string): boolean | null;
+  /** The agent's <video data-e2e-video="slot"> (created on first use, frames counted). */
+  videoSlot(slot: string, width?: number, height?: number): HTMLVideoElement;
   /** `setBitrate(maxKbps)` on the local audio or video track; false when there is none. */
   setLocalBitrate(kind: 'audio' | 'video', maxKbps: number): boolean;
   /** RTCPeerConnections created so far, and the selected candidate pair of each open one. */

@@ -33,21 +33,8 @@ function installGroupDriver(low: typeof LOW_VIDEO): void {
   const record = (name: string, detail: object) => w.__e2e.record(name, detail);
   let client: any;
   let session: any;
-  const slot = (name: string) => {
-    let video = document.querySelector(`video[data-e2e-video="${name}"]`) as HTMLVideoElement | null;
-    if (!video) {
-      video = document.createElement('video');
-      video.dataset.e2eVideo = name;
-      video.muted = true;
-      video.autoplay = true;
-      video.playsInline = true;
-      video.width = 80;
-      video.height = 60;
-      document.body.appendChild(video);
-    }
-    w.__e2e.frameCount(`video[data-e2e-video="${name}"]`);
-    return video;
-  };
+  // The page agent's slot, smaller: several group pages share the machine.
+  const slot = (name: string): HTMLVideoElement => w.__e2e.videoSlot(name, 80, 60);
   const id = (s: any) => s?.getSessionId?.() ?? null;
   const listener = {
     onRinging: (sender: any, s: any) => record('onRinging', { sender: sender.userId, callId: id(s) }),

@@ -112,8 +112,11 @@
     return video instanceof HTMLVideoElement ? (video.__e2eFirstFrameAt ?? null) : null;
   }
 
-  /** The agent's own <video data-e2e-video="slot">, created on first use (muted: audio plays separately). */
-  function videoSlot(slot) {
+  /**
+   * The agent's own <video data-e2e-video="slot">, created on first use (muted: audio plays separately),
+   * its decoded frames counted. `width` × `height`: the element's size (smaller costs less to render).
+   */
+  function videoSlot(slot, width = 160, height = 120) {
     let video = document.querySelector(`video[data-e2e-video="${slot}"]`);
     if (!video) {
       video = document.createElement('video');
@@ -121,8 +124,8 @@
       video.muted = true;
       video.autoplay = true;
       video.playsInline = true;
-      video.width = 160;
-      video.height = 120;
+      video.width = width;
+      video.height = height;
       document.body.appendChild(video);
     }
     watchFrames(video);
@@ -463,6 +466,7 @@
     mediaType,
     trackReady,
     setLocalBitrate,
+    videoSlot,
     bare,
     peerPaths,
   };
