@@ -39,6 +39,11 @@ export enum RCCallErrorCode {
   PARTICIPANT_LIMIT = 53218,
   /** OpenCall: this user placed too many calls in the last minute (`OPENCALL_CALLS_PER_MINUTE`). */
   CALL_RATE_LIMITED = 53219,
+  /**
+   * OpenCall: the server could not store the intent's effect (its database is unavailable), so it
+   * was not acknowledged; a new call is refused with this code.
+   */
+  STORAGE_UNAVAILABLE = 53220,
   /** Capturing local audio failed. */
   GET_LOCAL_AUDIO_TRACK_ERROR = 53301,
   /** Capturing local video failed. */

@@ -103,3 +103,41 @@ describe('call journal and offline records', () => {
     expect(await pendingOf('carol')).toEqual([]);
   });
 });
+
+describe('call journal durability (acknowledged means stored)', () => {
+  it('durable() settles only after the batch holding the change has committed', async () => {
+    const journal = new CallJournal(storage, logger, () => 1000);
+    const call = groupCall();
+    journal.record(call);
+    const durable = journal.durable();
+    // Nothing is written in the tick of the change: the batch is gathered until the next one.
+    expect(await storage.activeCalls.all()).toEqual([]);
+    await durable;
+    expect((await storage.activeCalls.all()).map((e) => e.callId)).toEqual(['c1']);
+  });
+
+  it('changes of one tick share one commit; a later change waits for its own batch', async () => {
+    const journal = new CallJournal(storage, logger, () => 1000);
+    const first = groupCall();
+    journal.record(first);
+    const firstDurable = journal.durable();
+    await firstDurable;
+    journal.finish(first, first.toRecord(2000), []);
+    const finished = journal.durable();
+    expect(finished).not.toBe(firstDurable);
+    await finished;
+    expect(await storage.calls.get('app', 'c1')).toMatchObject({ callId: 'c1', endAt: 2000 });
+    expect(await storage.activeCalls.all()).toEqual([]);
+  });
+
+  it('durable() rejects when the transaction fails, and the journal keeps working afterwards', async () => {
+    const failing: Storage = {
+      ...storage,
+      transaction: () => Promise.reject(new Error('database is unavailable')),
+    };
+    const journal = new CallJournal(failing, logger, () => 1000);
+    journal.record(groupCall());
+    await expect(journal.durable()).rejects.toThrow('database is unavailable');
+    await expect(journal.flushed()).resolves.toBeUndefined();
+  });
+});

@@ -6,6 +6,10 @@
  * A call's end is one transaction: its call record, the offline records of the invitees it never
  * reached, and the removal of its snapshot — so a crash leaves either the snapshot (recovery stores
  * both records) or both records, never a call whose missed invitees were forgotten.
+ *
+ * Acknowledged means stored: writes are group-committed (one transaction per tick for every call
+ * that changed in it) and `durable()` resolves once the batch holding the latest change has
+ * committed, so the call service answers a client's intent only after its effect is on disk.
  */
 import { RCCallEndReason } from '@opencall/protocol';
 import type { Logger } from 'pino';
@@ -50,6 +54,11 @@ export class CallJournal {
   /** Calls whose snapshot row exists in storage. */
   private readonly written = new Set<string>();
   private scheduled = false;
+  /** Settles when the batch being gathered now (not yet written) has committed. */
+  private gathering: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
+  /** The last batch handed to storage; rejects if its transaction failed. */
+  private lastBatch: Promise<void> = Promise.resolve();
+  /** Every write in order; never rejects (failures are logged). */
   private tail: Promise<void> = Promise.resolve();
 
   constructor(
@@ -85,34 +94,61 @@ export class CallJournal {
     await this.tail;
   }
 
+  /**
+   * Resolves once every change recorded so far is committed; rejects if its transaction failed.
+   * Answer an intent only after this (changes of one tick share one commit).
+   */
+  durable(): Promise<void> {
+    return this.gathering?.promise ?? this.lastBatch;
+  }
+
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
+    let resolve!: () => void;
+    let reject!: (error: unknown) => void;
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    // A batch nobody awaits must not surface as an unhandled rejection (the failure is logged below).
+    promise.catch(() => undefined);
+    this.gathering = { promise, resolve, reject };
     setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
+    const gathered = this.gathering;
+    this.gathering = undefined;
     const batch = [...this.pending.entries()];
     this.pending.clear();
-    if (batch.length === 0) return;
+    if (batch.length === 0) {
+      gathered?.resolve();
+      return;
+    }
     const updatedAt = this.now();
-    this.tail = this.tail
-      .then(() =>
-        this.storage.transaction(async (tx) => {
-          for (const [key, { call, record, missed }] of batch) {
-            if (record) {
-              await tx.calls.save(record);
-              await storeMissedCalls(tx, call.appKey, missed ?? []);
-              if (this.written.delete(key)) await tx.activeCalls.remove(call.appKey, call.callId);
-            } else {
-              await tx.activeCalls.save({ appKey: call.appKey, callId: call.callId, snapshot: snapshotOf(call), updatedAt });
-              this.written.add(key);
-            }
+    const written = this.tail.then(() =>
+      this.storage.transaction(async (tx) => {
+        for (const [key, { call, record, missed }] of batch) {
+          if (record) {
+            await tx.calls.save(record);
+            await storeMissedCalls(tx, call.appKey, missed ?? []);
+            if (this.written.delete(key)) await tx.activeCalls.remove(call.appKey, call.callId);
+          } else {
+            await tx.activeCalls.save({ appKey: call.appKey, callId: call.callId, snapshot: snapshotOf(call), updatedAt });
+            this.written.add(key);
           }
-        }),
-      )
-      .catch((error: unknown) => this.logger.error({ err: error }, 'call journal write failed'));
+        }
+      }),
+    );
+    written.then(
+      () => gathered?.resolve(),
+      (error: unknown) => gathered?.reject(error),
+    );
+    this.lastBatch = written;
+    this.lastBatch.catch(() => undefined);
+    this.tail = written.catch((error: unknown) => this.logger.error({ err: error }, 'call journal write failed'));
   }
 }
 

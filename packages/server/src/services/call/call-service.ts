@@ -174,7 +174,7 @@ export class CallService {
     this.options.logger.debug({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
     await this.addInvitees(call, userId, invitees, request);
     if (!call.hasEnded()) this.journal.record(call);
-    return ok;
+    return this.stored();
   }
 
   async inviteMembers(
@@ -209,7 +209,7 @@ export class CallService {
     });
     await this.addInvitees(call, from.userId, fresh, push);
     if (!call.hasEnded()) this.journal.record(call);
-    return ok;
+    return this.stored();
   }
 
   /** Group membership of caller and invitees, and their blacklists (103 for those who blocked the inviter). */
@@ -279,7 +279,12 @@ export class CallService {
     return ok;
   }
 
-  accept(from: ImConnection, callId: string, mediaType: RCCallMediaType | undefined, profile: UserProfile | undefined): IntentResult {
+  accept(
+    from: ImConnection,
+    callId: string,
+    mediaType: RCCallMediaType | undefined,
+    profile: UserProfile | undefined,
+  ): IntentResult | Promise<IntentResult> {
     const found = this.participantOf(from, callId);
     if ('code' in found) return found;
     const { call, participant } = found;
@@ -311,7 +316,7 @@ export class CallService {
       user: participant.profile,
     });
     this.journal.record(call);
-    return ok;
+    return this.stored();
   }
 
   hangup(
@@ -320,7 +325,7 @@ export class CallService {
     statedReason: number | undefined,
     profile: UserProfile | undefined,
     push: PushText = {},
-  ): IntentResult {
+  ): IntentResult | Promise<IntentResult> {
     const found = this.participantOf(from, callId);
     if ('code' in found) return found;
     const { call, participant } = found;
@@ -331,11 +336,11 @@ export class CallService {
     const reason = statedReason ?? automaticReason(participant);
     if (participant.isCaller && !call.hasAnswer()) this.push.hangupToUnreached(call, reason, push);
     this.leave(call, participant, reason, from.deviceId);
-    return ok;
+    return this.stored();
   }
 
   /** `descendAbility`: the call becomes audio-only for everyone (one way). */
-  modifyMedia(from: ImConnection, callId: string, profile: UserProfile | undefined): IntentResult {
+  modifyMedia(from: ImConnection, callId: string, profile: UserProfile | undefined): IntentResult | Promise<IntentResult> {
     const found = this.participantOf(from, callId);
     if ('code' in found) return found;
     const { call, participant } = found;
@@ -349,12 +354,27 @@ export class CallService {
       mediaType: call.mediaType,
       user: participant.profile,
     });
-    return ok;
+    this.journal.record(call);
+    return this.stored();
   }
 
   /** `getJoinedUserInfo`: the media rooms the asking user's devices are in (a user may only ask about themself). */
   joinedInfo(from: ImConnection, userId: string): IntentResult {
     return { ...ok, data: { rooms: userId === from.userId ? joinedRooms(this.calls, from.appKey, userId) : [] } };
+  }
+
+  /**
+   * The answer to an intent that changed a call: SUCCESS once the change is committed (acknowledged
+   * means stored, even across `kill -9`), STORAGE_UNAVAILABLE if the write failed.
+   */
+  private stored(): Promise<IntentResult> {
+    return this.journal.durable().then(
+      () => ok,
+      (error: unknown) => {
+        this.options.logger.error({ err: error }, 'call change not stored');
+        return fail(RCCallErrorCode.STORAGE_UNAVAILABLE, 'the call could not be stored');
+      },
+    );
   }
 
   /** Whether the app's call service for the call's media is on (off → `rtc.join` refused, the call ends with 104). */

@@ -1,7 +1,8 @@
 /**
- * Routes a decoded request frame to the service that owns it. Intents the service settles at once
- * (ringing, accept, hang-up, signal…) return their result synchronously, so the `res` leaves in the
- * same tick as the events they caused; the others return a promise.
+ * Routes a decoded request frame to the service that owns it. Intents that change a call (invite,
+ * accept, hang-up, invite members, downgrade) return a promise that settles once the change is
+ * committed (acknowledged means stored); the events they cause leave at once. Intents that store
+ * nothing (ringing, signals, queries) return their result synchronously.
  */
 import type { ClientRequest } from '@opencall/protocol';
 import type { CallService, IntentResult } from '../../services/call/call-service.js';
