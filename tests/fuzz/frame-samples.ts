@@ -42,6 +42,7 @@ export const CLIENT_SAMPLES: Record<string, Record<string, unknown>> = {
   'call.invite_members': { t: 'call.invite_members', rid: 5, callId: 'call-1', userIds: ['carol', 'dave'], extra: 'e', user: profile },
   'call.modify_media': { t: 'call.modify_media', rid: 6, callId: 'call-1', mediaType: 1, user: profile },
   'call.joined_info': { t: 'call.joined_info', rid: 7, userId: 'bob' },
+  'call.resync': { t: 'call.resync', rid: 8, callIds: ['c1'] },
   'rtc.join': { t: 'rtc.join', rid: 8, roomId: 'call-1' },
   'rtc.leave': { t: 'rtc.leave', rid: 9, roomId: 'call-1' },
   'rtc.signal': { t: 'rtc.signal', rid: 10, roomId: 'call-1', toUserId: 'bob', signal: { kind: 'description', description } },

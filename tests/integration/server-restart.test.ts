@@ -1,7 +1,8 @@
 /**
- * Server faults: after `kill -9` every call in flight ends with a defined reason on every client once
- * they reconnect, and has a complete stored record; SIGTERM drains (no new calls) and ends what is
- * left with NETWORK_ERROR, telling every device.
+ * Server faults: after `kill -9` and a restart on the same data dir, calls in flight go on (the SDKs
+ * reconnect on fresh event streams and resync), ring timers fire once at their journaled deadlines,
+ * and every call still gets a complete record; SIGTERM drains (no new calls) and ends what is left
+ * with NETWORK_ERROR, telling every device.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,11 +12,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../packages/server/src/adapters/storage/sqlite/open-sqlite-storage.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const clients: HeadlessClient[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'opencall-restart-'));
 const servers: ServerProcess[] = [];
+/** Long enough to kill and restart the server while a call rings. */
+const RING_TIMEOUT_MS = 6_000;
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
@@ -24,48 +26,93 @@ afterAll(async () => {
 });
 
 async function start(port?: number): Promise<ServerProcess> {
-  const server = await startServerProcess({ dataDir, env: { ...(port ? { PORT: String(port) } : {}), OPENCALL_DRAIN_TIMEOUT_MS: '300' } });
+  const server = await startServerProcess({
+    dataDir,
+    env: { ...(port ? { PORT: String(port) } : {}), OPENCALL_DRAIN_TIMEOUT_MS: '300', OPENCALL_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS) },
+  });
   servers.push(server);
   return server;
 }
 
+/** Resolves once the client's IM connection is up again (after the server it used went away). */
+async function reconnected(client: HeadlessClient, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  // Wait for the drop to be noticed first, then for the new connection.
+  while (client.im.getConnectionStatus() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (client.im.getConnectionStatus() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (client.im.getConnectionStatus() !== 0) throw new Error(`${client.userId} did not reconnect within ${timeoutMs} ms`);
+}
+
+async function storedRecord(appKey: string, callId: string) {
+  const storage = await openSqliteStorage(join(dataDir, 'opencall.sqlite'));
+  try {
+    return await storage.calls.get(appKey, callId);
+  } finally {
+    await storage.close();
+  }
+}
+
 describe('server faults', () => {
-  it('kill -9 mid-call: after restart both clients end the call with NETWORK_ERROR and the record is complete', async () => {
+  it('kill -9 mid-call, restart on the same data dir: the call goes on, a later hang-up gives 3 / 13 and a complete record', async () => {
     const first = await start();
     const port = Number(new URL(first.url).port);
-    const proxy = await startTcpProxy(port);
-    try {
-      const tokenA = await first.getToken('crashA');
-      const tokenB = await first.getToken('crashB');
-      const a = await connectHeadless(proxy.url, first.appKey, 'crashA', tokenA);
-      const b = await connectHeadless(proxy.url, first.appKey, 'crashB', tokenB);
-      clients.push(a, b);
-      const placed = await a.client.call({ targetId: 'crashB', mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
-      expect(placed.code).toBe(RCCallErrorCode.SUCCESS);
-      const callId = placed.session!.getSessionId();
-      await b.waitFor('onSession', (c) => c.sessionId === callId);
-      await b.sessions.find((s) => s.getSessionId() === callId)!.accept();
-      await a.waitFor('onAccept', (c) => c.sessionId === callId);
-      await new Promise((r) => setTimeout(r, 200)); // let the journal write land
+    const a = await connectHeadless(first.url, first.appKey, 'crashA', await first.getToken('crashA'));
+    const b = await connectHeadless(first.url, first.appKey, 'crashB', await first.getToken('crashB'));
+    clients.push(a, b);
+    const placed = await a.client.call({ targetId: 'crashB', mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
+    expect(placed.code).toBe(RCCallErrorCode.SUCCESS);
+    const callId = placed.session!.getSessionId();
+    await b.waitFor('onSession', (c) => c.sessionId === callId);
+    expect((await b.sessions.find((s) => s.getSessionId() === callId)!.accept()).code).toBe(RCCallErrorCode.SUCCESS);
+    await a.waitFor('onAccept', (c) => c.sessionId === callId);
 
-      await first.kill('SIGKILL');
-      const second = await start(port);
-      const closes = await Promise.all([a.waitForClose(callId, 15_000), b.waitForClose(callId, 15_000)]);
-      expect(closes.map((c) => c.summary.endReason)).toEqual([RCCallEndReason.NETWORK_ERROR, RCCallEndReason.NETWORK_ERROR]);
+    await first.kill('SIGKILL');
+    await start(port);
+    // Both SDKs reconnect on fresh streams and resync: the call is live, nothing ends.
+    await Promise.all([reconnected(a), reconnected(b)]);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(a.closes.concat(b.closes).map((x) => x.summary.endReason)).toEqual([]);
 
-      const storage = await openSqliteStorage(join(dataDir, 'opencall.sqlite'));
-      try {
-        const record = await storage.calls.get(second.appKey, callId);
-        expect(record).toMatchObject({ callerId: 'crashA', endReason: RCCallEndReason.NETWORK_ERROR });
-        expect(record!.beginAt).toBeGreaterThan(0);
-        expect(record!.participants.map((p) => p.endReason)).toEqual([RCCallEndReason.NETWORK_ERROR, RCCallEndReason.NETWORK_ERROR]);
-        expect(await storage.activeCalls.all()).toEqual([]);
-      } finally {
-        await storage.close();
-      }
-    } finally {
-      await proxy.close();
-    }
+    await placed.session!.hungup();
+    const [closeA, closeB] = await Promise.all([a.waitForClose(callId, 10_000), b.waitForClose(callId, 10_000)]);
+    expect([closeA.summary.endReason, closeB.summary.endReason]).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);
+    const record = await storedRecord(first.appKey, callId);
+    expect(record).toMatchObject({ callerId: 'crashA', endReason: RCCallEndReason.HANGUP });
+    expect(record!.beginAt).toBeGreaterThan(0);
+    expect(record!.participants.map((p) => p.endReason)).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);
+  });
+
+  it('kill -9 while ringing: after the restart the callee can still answer, and an unanswered ring times out exactly once', async () => {
+    const first = await start();
+    const port = Number(new URL(first.url).port);
+    const a = await connectHeadless(first.url, first.appKey, 'ringA', await first.getToken('ringA'));
+    const b = await connectHeadless(first.url, first.appKey, 'ringB', await first.getToken('ringB'));
+    const c = await connectHeadless(first.url, first.appKey, 'ringC', await first.getToken('ringC'));
+    const d = await connectHeadless(first.url, first.appKey, 'ringD', await first.getToken('ringD'));
+    clients.push(a, b, c, d);
+    const answered = await a.client.call({ targetId: 'ringB', mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
+    const unanswered = await c.client.call({ targetId: 'ringD', mediaType: RCCallMediaType.AUDIO, listener: c.listener() });
+    const answeredId = answered.session!.getSessionId();
+    const unansweredId = unanswered.session!.getSessionId();
+    await b.waitFor('onSession', (x) => x.sessionId === answeredId);
+    await d.waitFor('onSession', (x) => x.sessionId === unansweredId);
+
+    await first.kill('SIGKILL');
+    await start(port);
+    await Promise.all([reconnected(a), reconnected(b), reconnected(c), reconnected(d)]);
+    const accept = await b.sessions.find((s) => s.getSessionId() === answeredId)!.accept();
+    expect(accept.code).toBe(RCCallErrorCode.SUCCESS);
+    await a.waitFor('onAccept', (x) => x.sessionId === answeredId);
+
+    // The ring timer was re-armed at its journaled deadline: NO_RESPONSE / REMOTE_NO_RESPONSE once.
+    const [closeC, closeD] = await Promise.all([c.waitForClose(unansweredId, 15_000), d.waitForClose(unansweredId, 15_000)]);
+    expect([closeC.summary.endReason, closeD.summary.endReason]).toEqual([RCCallEndReason.REMOTE_NO_RESPONSE, RCCallEndReason.NO_RESPONSE]);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(c.closes.concat(d.closes).filter((x) => x.session.getSessionId() === unansweredId)).toHaveLength(2);
+    expect(await storedRecord(first.appKey, unansweredId)).toMatchObject({ endReason: RCCallEndReason.REMOTE_NO_RESPONSE });
+
+    await answered.session!.hungup();
+    await b.waitForClose(answeredId, 10_000);
   });
 
   it('SIGTERM drains: new calls are refused, calls in flight end with NETWORK_ERROR on every device', async () => {

@@ -6,6 +6,7 @@ import type { PluginContext } from '@opencall/imlib';
 import {
   type CallEvent,
   type CallInvitedEvent,
+  type CallResyncReply,
   ConversationType,
   defaultPushTitle,
   RCCallEndReason,
@@ -14,6 +15,7 @@ import {
   RCCallMediaType,
   RCCallSessionState,
   RCCallUserState,
+  requestThroughPause,
   type ServerEvent,
 } from '@opencall/protocol';
 import { newCallId } from './call-id.js';
@@ -63,11 +65,34 @@ export class RCCallClient {
       }),
     };
     context.onEvent((event) => this.onServerEvent(event));
-    // The server closed every call this device was in while it was away longer than the reconnect
-    // grace (or a different user connected): end them here too.
+    // Reported while the new socket is adopted, before it counts as connected: ask right after.
     context.onStreamReset(() => {
-      for (const session of this.liveSessions()) void session.end(RCCallEndReason.NETWORK_ERROR);
+      const live = this.liveSessions();
+      if (live.length > 0) queueMicrotask(() => void this.resync(live));
     });
+  }
+
+  /**
+   * The event stream started afresh (the server restarted, this device reconnected to another server,
+   * or it was away past the stream's keep time): ask the server which live sessions go on; the others
+   * end with the reason the server gives (what this device missed). If the server can't answer, they
+   * end with NETWORK_ERROR.
+   */
+  private async resync(live: RCCallSession[]): Promise<void> {
+    const result = await requestThroughPause(this.context, { t: 'call.resync', callIds: live.map((s) => s.getSessionId()).slice(0, 8) });
+    const states = result.code === RCCallErrorCode.SUCCESS ? ((result.data as CallResyncReply | undefined)?.calls ?? []) : [];
+    for (const session of live) {
+      if (session.getState() === RCCallSessionState.END) continue;
+      const state = states.find((s) => s.callId === session.getSessionId());
+      if (state?.live) continue;
+      session.handleEvent({
+        type: 'call.ended',
+        callId: session.getSessionId(),
+        reason: state?.reason ?? RCCallEndReason.NETWORK_ERROR,
+        beginTime: state?.beginTime ?? 0,
+        endTime: state?.endTime ?? Date.now(),
+      });
+    }
   }
 
   /** Start a 1:1 call. */
@@ -136,7 +161,8 @@ export class RCCallClient {
     session.registerSessionListener(params.listener);
     this.sessions.set(callId, session);
     this.dialing = conversationType === ConversationType.PRIVATE ? { targetId: params.targetId } : undefined;
-    const result = await this.context.request({
+    // Placing a call during a signaling pause waits for the link (the server answers a repeated invite once).
+    const result = await requestThroughPause(this.context, {
       t: 'call.invite',
       callId,
       conversationType: conversationType as 1 | 3,

@@ -12,6 +12,7 @@ import {
   RCCallSessionState,
   RCCallUserState,
   RCRTCCode,
+  requestThroughPause,
   toRemoteEndReason,
   type UserProfile,
 } from '@opencall/protocol';
@@ -154,7 +155,12 @@ export class RCCallSession {
       for (const track of tracks) track.destroy();
       return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
     }
-    const result = await this.host.context.request({ t: 'call.accept', callId: this.init.callId, mediaType, user: this.host.profile() });
+    // An answer given during a signaling pause gets through once the link is back (answering is idempotent).
+    const result = await requestThroughPause(
+      this.host.context,
+      { t: 'call.accept', callId: this.init.callId, mediaType, user: this.host.profile() },
+      { cancelled: () => this.isEnded() },
+    );
     if (result.code !== RCCallErrorCode.SUCCESS) {
       for (const track of tracks) track.destroy();
       if (!this.isEnded()) await this.end(RCCallEndReason.NETWORK_ERROR);
@@ -185,7 +191,9 @@ export class RCCallSession {
     const sent = this.sendHangup(undefined);
     await this.end(reason);
     const { code } = await sent;
-    return { code: code === RCCallErrorCode.SUCCESS || code === RCCallErrorCode.CALL_NOT_FOUND ? RCCallErrorCode.SUCCESS : code };
+    // Already gone on the server (a retried hang-up, or the call ended meanwhile): hung up all the same.
+    const gone = code === RCCallErrorCode.CALL_NOT_FOUND || code === RCCallErrorCode.NOT_IN_CALL;
+    return { code: code === RCCallErrorCode.SUCCESS || gone ? RCCallErrorCode.SUCCESS : code };
   }
 
   async disableAudioTrack(): Promise<{ code: RCCallErrorCode }> {
@@ -384,7 +392,7 @@ export class RCCallSession {
   }
 
   private sendHangup(reason: RCCallEndReason | undefined) {
-    return this.host.context.request({
+    return requestThroughPause(this.host.context, {
       t: 'call.hangup',
       callId: this.init.callId,
       ...(reason === undefined ? {} : { reason }),

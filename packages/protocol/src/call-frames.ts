@@ -81,6 +81,28 @@ export const CallJoinedInfoRequest = z.object({ t: z.literal('call.joined_info')
 export const JoinedRoomInfo = z.object({ deviceId: DeviceId, roomId: CallId, joinTime: Count });
 export type JoinedRoomInfo = z.infer<typeof JoinedRoomInfo>;
 
+/**
+ * After a fresh event stream (the server restarted, or the device moved to another server and its
+ * stream could not be resumed): which of these calls, still live on the device, go on. Response
+ * data: `CallResyncReply`; a call that is over comes with this device's end reason.
+ */
+export const CallResyncRequest = z.object({
+  t: z.literal('call.resync'),
+  rid,
+  callIds: z.array(CallId).check(z.minLength(1), z.maxLength(8)),
+});
+export const CallResyncState = z.object({
+  callId: CallId,
+  live: z.boolean(),
+  /** When not live: this device's end reason, and the call's begin and end times (ms, 0 if unknown). */
+  reason: z.optional(EndReason),
+  beginTime: z.optional(Count),
+  endTime: z.optional(Count),
+});
+export type CallResyncState = z.infer<typeof CallResyncState>;
+export const CallResyncReply = z.object({ calls: z.array(CallResyncState) });
+export type CallResyncReply = z.infer<typeof CallResyncReply>;
+
 export const CALL_REQUESTS = [
   CallInviteRequest,
   CallRingingRequest,
@@ -89,6 +111,7 @@ export const CALL_REQUESTS = [
   CallInviteMembersRequest,
   CallModifyMediaRequest,
   CallJoinedInfoRequest,
+  CallResyncRequest,
 ] as const;
 export const CallRequest = z.discriminatedUnion('t', [...CALL_REQUESTS]);
 export type CallRequest = z.infer<typeof CallRequest>;

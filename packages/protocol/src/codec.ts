@@ -75,6 +75,7 @@ export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'call.invite_members',
   'call.modify_media',
   'call.joined_info',
+  'call.resync',
   'rtc.join',
   'rtc.leave',
   'rtc.signal',

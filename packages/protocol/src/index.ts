@@ -8,6 +8,7 @@ export * from './enums.js';
 export * from './frames.js';
 export * from './primitives.js';
 export * from './push-text.js';
+export * from './request-retry.js';
 export * from './rtc-frames.js';
 export * from './server-api.js';
 export * from './sfu-frames.js';

@@ -12,7 +12,7 @@ import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
-import { recoverInterruptedCalls } from './services/call/call-journal.js';
+import { recoverInterruptedCalls } from './services/call/call-recovery.js';
 import { CallService } from './services/call/call-service.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
@@ -37,12 +37,17 @@ export interface RunningServer {
 }
 
 const repoRoot = resolve(import.meta.dirname, '../../..');
+/** A journaled call last changed longer ago than this is closed at start-up rather than carried on. */
+const RESTORE_CALLS_WITHIN_MS = 24 * 3600_000;
 
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const storage = await openSqliteStorage(resolve(config.dataDir, 'opencall.sqlite'));
   const app = await ensureDefaultApp(storage, config, logger);
   const tokens = createTokenService(storage);
-  const recovered = await recoverInterruptedCalls(storage, logger, Date.now());
+  // Journaled calls go on; a device that does not come back within the reconnect grace leaves it.
+  const { restored, closed: recovered } = await recoverInterruptedCalls(storage, logger, Date.now(), {
+    restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
+  });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   const calls = new CallService({
     storage,
@@ -54,6 +59,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     callsPerMinute: config.callsPerMinute,
     push: config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, logger) : noPush,
     recovered,
+    restored,
   });
 
   const media = createSfu(config, logger);

@@ -3,7 +3,15 @@
  * `rtc.*` events, over IMLib's plugin context. Transports depend on this, not on the context.
  */
 import type { PluginContext } from '@opencall/imlib';
-import { type IceServer, RCCallErrorCode, type RtcEvent, RtcJoinResult, type RtcPeer, type RtcSignal } from '@opencall/protocol';
+import {
+  type IceServer,
+  RCCallErrorCode,
+  type RtcEvent,
+  RtcJoinResult,
+  type RtcPeer,
+  type RtcSignal,
+  requestThroughPause,
+} from '@opencall/protocol';
 
 export interface SignalingResult {
   /** `RCCallErrorCode.SUCCESS` (10000) or the server's / IMLib's error code. */
@@ -29,7 +37,8 @@ export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
     selfDeviceId: () => context.getDeviceId(),
     iceServers: () => context.getIceServers(),
     async join(roomId) {
-      const res = await context.request({ t: 'rtc.join', roomId });
+      // A join during a signaling pause (server restart, failover) waits for the link to come back.
+      const res = await requestThroughPause(context, { t: 'rtc.join', roomId });
       if (res.code !== RCCallErrorCode.SUCCESS) return { code: res.code, peers: [] };
       const parsed = RtcJoinResult.safeParse(res.data ?? { peers: [] });
       return { code: res.code, peers: parsed.success ? parsed.data.peers : [] };

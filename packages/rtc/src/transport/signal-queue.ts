@@ -3,17 +3,9 @@
  * A send that fails because the IM link is down is tried again (bounded), so a description sent during
  * a network blip — an ICE restart's offer, typically — still arrives once the link is back.
  */
-import { ErrorCode, RCCallErrorCode, type RtcSignal } from '@opencall/protocol';
+import { RCCallErrorCode, type RtcSignal, TRANSIENT_REQUEST_CODES } from '@opencall/protocol';
 import type { RtcLogger } from '../logger.js';
 import type { RoomSignalingPort } from './room-signaling.js';
-
-/** IM codes that mean "the link is down right now", worth another try. */
-const TRANSIENT = new Set<number>([
-  ErrorCode.RC_NET_CHANNEL_INVALID,
-  ErrorCode.RC_NET_UNAVAILABLE,
-  ErrorCode.TIMEOUT,
-  ErrorCode.RC_PING_TIMEOUT,
-]);
 
 export class SignalQueue {
   #tail: Promise<void> = Promise.resolve();
@@ -33,7 +25,7 @@ export class SignalQueue {
       for (let attempt = 0; !this.#closed; attempt += 1) {
         const { code } = await this.signaling.signal(this.roomId, this.toUserId, signal);
         if (code === RCCallErrorCode.SUCCESS) return;
-        if (!TRANSIENT.has(code) || attempt >= this.retries) {
+        if (!TRANSIENT_REQUEST_CODES.has(code) || attempt >= this.retries) {
           this.logger.warn(`signal ${signal.kind} to ${this.toUserId} failed with ${code}`);
           return;
         }

@@ -1,9 +1,17 @@
-/** Index of calls in flight: by id, and by user (to detect busy users). */
+/** Index of calls in flight: by id, and by user (to detect busy users); and the ids of calls that just ended. */
 import type { Call } from './call.js';
+
+/** How long, and how many, ended call ids are remembered (a retried invite must not start a call again). */
+const RECENTLY_ENDED_MS = 2 * 60_000;
+const RECENTLY_ENDED_MAX = 100_000;
 
 export class CallDirectory {
   private readonly byId = new Map<string, Call>();
   private readonly byUser = new Map<string, Set<Call>>();
+  /** key → end time, in end order. */
+  private readonly ended = new Map<string, number>();
+
+  constructor(private readonly now: () => number = Date.now) {}
 
   private static key(appKey: string, id: string): string {
     return `${appKey}\u0000${id}`;
@@ -18,8 +26,21 @@ export class CallDirectory {
   }
 
   remove(call: Call): void {
-    this.byId.delete(CallDirectory.key(call.appKey, call.callId));
+    const key = CallDirectory.key(call.appKey, call.callId);
+    this.byId.delete(key);
     for (const participant of call.participants.values()) this.unlink(call, participant.userId);
+    const now = this.now();
+    this.ended.set(key, now);
+    for (const [oldest, endedAt] of this.ended) {
+      if (this.ended.size <= RECENTLY_ENDED_MAX && now - endedAt <= RECENTLY_ENDED_MS) break;
+      this.ended.delete(oldest);
+    }
+  }
+
+  /** The call ended in this process within the last two minutes. */
+  endedRecently(appKey: string, callId: string): boolean {
+    const endedAt = this.ended.get(CallDirectory.key(appKey, callId));
+    return endedAt !== undefined && this.now() - endedAt <= RECENTLY_ENDED_MS;
   }
 
   link(call: Call, userId: string): void {

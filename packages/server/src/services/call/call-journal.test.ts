@@ -4,7 +4,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
 import type { Storage } from '../../ports.js';
 import { Call } from './call.js';
-import { CallJournal, recoverInterruptedCalls } from './call-journal.js';
+import { CallJournal } from './call-journal.js';
+import { recoverInterruptedCalls } from './call-recovery.js';
 import { missedCalls } from './offline-records.js';
 
 const logger = pino({ level: 'silent' });
@@ -83,7 +84,7 @@ describe('call journal and offline records', () => {
     const journal = new CallJournal(storage, logger, () => 200);
     journal.record(groupCall());
     await journal.flushed();
-    const recovered = await recoverInterruptedCalls(storage, logger, 900);
+    const { closed: recovered } = await recoverInterruptedCalls(storage, logger, 900, { restoreWithinMs: 0 });
     expect(recovered).toEqual([{ appKey: 'app', callId: 'c1', beginAt: 0, endAt: 900, userIds: ['alice', 'bob'] }]);
     expect(await pendingOf('carol')).toMatchObject([{ callId: 'c1', endReason: RCCallEndReason.NETWORK_ERROR, endTimestamp: 900 }]);
     expect(await pendingOf('bob')).toEqual([]);
@@ -98,7 +99,7 @@ describe('call journal and offline records', () => {
     const snapshot = JSON.parse(entry!.snapshot) as { participants: { reached?: boolean }[] };
     for (const p of snapshot.participants) delete p.reached;
     await storage.activeCalls.save({ ...entry!, snapshot: JSON.stringify(snapshot) });
-    const recovered = await recoverInterruptedCalls(storage, logger, 900);
+    const { closed: recovered } = await recoverInterruptedCalls(storage, logger, 900, { restoreWithinMs: 0 });
     expect(recovered[0]!.userIds).toEqual(['alice', 'bob', 'carol']);
     expect(await pendingOf('carol')).toEqual([]);
   });

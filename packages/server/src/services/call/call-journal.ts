@@ -1,7 +1,6 @@
 /**
  * The journal of calls in flight: a snapshot after every change, removed when the call ends. After a
- * crash (`kill -9`) the next start closes every journaled call with NETWORK_ERROR, stores its record
- * and tells its participants' devices when they reconnect.
+ * crash (`kill -9`) the next start carries each journaled call on, or closes it (call-recovery.ts).
  *
  * A call's end is one transaction: its call record, the offline records of the invitees it never
  * reached, and the removal of its snapshot — so a crash leaves either the snapshot (recovery stores
@@ -11,42 +10,11 @@
  * that changed in it) and `durable()` resolves once the batch holding the latest change has
  * committed, so the call service answers a client's intent only after its effect is on disk.
  */
-import { RCCallEndReason } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import type { CallRecord, Storage } from '../../ports.js';
-import { Call, type CallInit, type Participant } from './call.js';
-import { type MissedCall, missedCalls, storeMissedCalls } from './offline-records.js';
-
-interface ParticipantSnapshot {
-  userId: string;
-  isCaller: boolean;
-  state: Participant['state'];
-  deviceId: string | undefined;
-  joinedAt: number;
-  leftAt: number;
-  endReason: RCCallEndReason | undefined;
-  inviterId: string;
-  /** Absent in snapshots written before offline records were recovered: read as reached. */
-  reached?: boolean;
-}
-
-interface CallSnapshot {
-  v: 1;
-  init: Omit<CallInit, 'callerProfile'>;
-  mediaType: Call['mediaType'];
-  beginAt: number;
-  participants: ParticipantSnapshot[];
-}
-
-/** A call closed at start-up: who was still in it. */
-export interface RecoveredCall {
-  appKey: string;
-  callId: string;
-  beginAt: number;
-  endAt: number;
-  /** Participants still in the call that had seen it (invitees it never reached get an offline record). */
-  userIds: string[];
-}
+import type { Call } from './call.js';
+import { snapshotOf } from './call-snapshot.js';
+import { type MissedCall, storeMissedCalls } from './offline-records.js';
 
 export class CallJournal {
   /** The latest pending operation per call; written together, in one transaction, once per tick. */
@@ -69,6 +37,11 @@ export class CallJournal {
 
   private static key(call: Call): string {
     return `${call.appKey}\u0000${call.callId}`;
+  }
+
+  /** A call restored from its snapshot at start-up: its row exists (its end removes it). */
+  adopt(call: Call): void {
+    this.written.add(CallJournal.key(call));
   }
 
   /** Snapshot the call (taken when the batch is written, so only its latest state costs a write). */
@@ -150,73 +123,4 @@ export class CallJournal {
     this.lastBatch.catch(() => undefined);
     this.tail = written.catch((error: unknown) => this.logger.error({ err: error }, 'call journal write failed'));
   }
-}
-
-function snapshotOf(call: Call): string {
-  const { callerProfile: _profile, ...init } = call.init;
-  const snapshot: CallSnapshot = {
-    v: 1,
-    init,
-    mediaType: call.mediaType,
-    beginAt: call.beginAt,
-    participants: [...call.participants.values()].map((p) => ({
-      userId: p.userId,
-      isCaller: p.isCaller,
-      state: p.state,
-      deviceId: p.deviceId,
-      joinedAt: p.joinedAt,
-      leftAt: p.leftAt,
-      endReason: p.endReason,
-      inviterId: p.inviterId,
-      reached: p.reached,
-    })),
-  };
-  return JSON.stringify(snapshot);
-}
-
-/**
- * Close every call a previous process left in flight: NETWORK_ERROR for whoever was still in it, and
- * an offline record for each invitee it never reached (one transaction per call).
- */
-export async function recoverInterruptedCalls(storage: Storage, logger: Logger, now: number): Promise<RecoveredCall[]> {
-  const recovered: RecoveredCall[] = [];
-  for (const entry of await storage.activeCalls.all()) {
-    try {
-      const snapshot = JSON.parse(entry.snapshot) as CallSnapshot;
-      const call = new Call({ ...snapshot.init, callerProfile: undefined });
-      call.mediaType = snapshot.mediaType;
-      call.beginAt = snapshot.beginAt;
-      call.participants.clear();
-      const present: string[] = [];
-      for (const p of snapshot.participants) {
-        const participant = call.addInvitee(p.userId, p.inviterId, 0, p.reached ?? true);
-        // Restore the journaled state (deserialisation), then leave through the machine.
-        Object.assign(participant, {
-          isCaller: p.isCaller,
-          deviceId: p.deviceId,
-          joinedAt: p.joinedAt,
-          leftAt: p.leftAt,
-          endReason: p.endReason,
-          state: p.state,
-        });
-        if (participant.state !== 'left') {
-          call.move(participant, 'leave');
-          participant.endReason = RCCallEndReason.NETWORK_ERROR;
-          participant.leftAt = now;
-          if (participant.reached) present.push(p.userId);
-        }
-      }
-      await storage.transaction(async (tx) => {
-        await tx.calls.save(call.toRecord(now));
-        await storeMissedCalls(tx, entry.appKey, missedCalls(call, now));
-        await tx.activeCalls.remove(entry.appKey, entry.callId);
-      });
-      recovered.push({ appKey: entry.appKey, callId: entry.callId, beginAt: call.beginAt, endAt: now, userIds: present });
-    } catch (error) {
-      logger.error({ err: error, callId: entry.callId }, 'could not recover an interrupted call');
-      await storage.activeCalls.remove(entry.appKey, entry.callId);
-    }
-  }
-  if (recovered.length > 0) logger.warn({ calls: recovered.length }, 'closed calls interrupted by the previous shutdown');
-  return recovered;
 }

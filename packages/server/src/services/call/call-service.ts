@@ -13,6 +13,8 @@
  */
 import {
   type CallInviteRequest,
+  type CallResyncReply,
+  type CallResyncState,
   CLIENT_STATED_END_REASONS,
   ConversationType,
   defaultPushTitle,
@@ -32,9 +34,10 @@ import { AttemptCounter } from './attempt-counter.js';
 import { Call, type Participant } from './call.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
-import { CallJournal, type RecoveredCall } from './call-journal.js';
+import { CallJournal } from './call-journal.js';
 import { CallPush, type PushText } from './call-push.js';
 import { automaticReason, crossingCall, engagedCall, joinedRooms } from './call-queries.js';
+import type { RecoveredCall } from './call-recovery.js';
 import { DevicePresence } from './device-presence.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
@@ -61,6 +64,8 @@ export interface CallServiceOptions {
   callsPerMinute?: number;
   /** Calls a previous process left in flight, already closed: their participants' devices are told on connect. */
   recovered?: RecoveredCall[];
+  /** Calls a previous process left in flight that go on here (from their journal snapshots). */
+  restored?: Call[];
   now?: () => number;
 }
 
@@ -77,7 +82,7 @@ const IMPOSED_REASONS: readonly RCCallEndReason[] = [
 ];
 
 export class CallService {
-  readonly calls = new CallDirectory();
+  readonly calls: CallDirectory;
   readonly media: MediaRelay;
   private readonly fanout: CallFanout;
   private readonly presence: DevicePresence;
@@ -91,10 +96,11 @@ export class CallService {
 
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
+    this.calls = new CallDirectory(this.now);
     this.push = new CallPush(options.push ?? noPush, options.registry);
     this.fanout = new CallFanout(options.registry);
-    this.media = new MediaRelay(this.calls, options.registry);
     this.journal = new CallJournal(options.storage, options.logger, this.now);
+    this.media = new MediaRelay(this.calls, options.registry, (call) => this.journal.record(call));
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
     this.offline = new OfflineRecords(options.storage, options.logger, this.now, () => this.journal.flushed());
     this.attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, this.now);
@@ -126,6 +132,28 @@ export class CallService {
       });
     }
     options.registry.onDisconnected((connection) => this.presence.disconnected(connection));
+    for (const call of options.restored ?? []) this.carryOn(call);
+  }
+
+  /**
+   * A call restored from the journal goes on: ring timers re-armed at their deadlines (overdue ones
+   * fire now), and every chosen device gets the reconnect grace to come back.
+   */
+  private carryOn(call: Call): void {
+    this.calls.add(call);
+    this.journal.adopt(call);
+    this.media.restoreP2pRoom(call);
+    const now = this.now();
+    for (const participant of call.present()) {
+      this.calls.link(call, participant.userId);
+      if (!participant.isCaller && participant.state === 'waiting') this.armRingTimer(call, participant, participant.ringDeadline - now);
+      if (participant.deviceId !== undefined) this.presence.awaitReturn(call, participant.userId, participant.deviceId);
+    }
+  }
+
+  private armRingTimer(call: Call, participant: Participant, delayMs: number): void {
+    participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), Math.max(0, delayMs));
+    participant.ringTimer.unref?.();
   }
 
   async invite(from: ImConnection, request: InviteBody): Promise<IntentResult> {
@@ -142,7 +170,10 @@ export class CallService {
     } else if (await this.options.storage.blacklists.has(appKey, request.targetId, userId)) {
       return fail(RCCallErrorCode.REJECTED_BY_BLACKLIST, 'the callee has blacklisted you');
     }
-    if (this.calls.get(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
+    const existing = this.calls.get(appKey, request.callId);
+    // The same device sending its invite again (its answer was lost in a signaling pause): already placed.
+    if (existing?.init.callerId === userId && existing.init.callerDeviceId === from.deviceId) return this.stored();
+    if (existing || this.calls.endedRecently(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
     if (this.draining) return fail(RCCallErrorCode.SERVER_DRAINING, 'the server is shutting down');
     if (isGroup && invitees.length + 1 > this.groupCapacity())
       return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
@@ -240,8 +271,7 @@ export class CallService {
         continue;
       }
       this.calls.link(call, invitee);
-      participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), this.options.ringTimeoutMs);
-      participant.ringTimer.unref?.();
+      this.armRingTimer(call, participant, this.options.ringTimeoutMs);
       this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now));
       if (!reachable) this.push.send(call, invitee, 'call', push);
     }
@@ -289,6 +319,8 @@ export class CallService {
     if ('code' in found) return found;
     const { call, participant } = found;
     if (participant.isCaller) return fail(RCCallErrorCode.INVALID_CALL_STATE, 'the caller cannot accept');
+    // The same device answering again (its answer was lost in a signaling pause): already answered.
+    if (participant.deviceId === from.deviceId && participant.state === 'keeping') return this.stored();
     if (participant.deviceId !== undefined) return fail(RCCallErrorCode.ANSWERED_ON_OTHER_DEVICE, 'answered on another device');
     if (participant.state !== 'waiting') return fail(RCCallErrorCode.INVALID_CALL_STATE, `cannot accept while ${participant.state}`);
     if (engagedCall(this.calls, from.appKey, from.userId, callId))
@@ -356,6 +388,33 @@ export class CallService {
     });
     this.journal.record(call);
     return this.stored();
+  }
+
+  /**
+   * `call.resync` after a fresh event stream: which of the device's calls go on; for the others this
+   * device's end reason (from the live call, else from the stored record; unknown → NETWORK_ERROR).
+   */
+  async resync(from: ImConnection, callIds: string[]): Promise<IntentResult> {
+    const calls: CallResyncState[] = [];
+    for (const callId of new Set(callIds)) calls.push(await this.resyncState(from, callId));
+    return { ...ok, data: { calls } satisfies CallResyncReply };
+  }
+
+  private async resyncState(from: ImConnection, callId: string): Promise<CallResyncState> {
+    const call = this.calls.get(from.appKey, callId);
+    const participant = call?.participants.get(from.userId);
+    if (call && participant && call.state !== 'ended') {
+      const mine = participant.deviceId === from.deviceId || (participant.deviceId === undefined && participant.state === 'waiting');
+      if (participant.state !== 'left' && mine) return { callId, live: true };
+      const reason =
+        participant.state === 'left' ? (participant.endReason ?? RCCallEndReason.NETWORK_ERROR) : RCCallEndReason.ACCEPT_BY_OTHER_CLIENT;
+      return { callId, live: false, reason, beginTime: call.beginAt, endTime: participant.leftAt || this.now() };
+    }
+    await this.journal.durable().catch(() => undefined);
+    const record = await this.options.storage.calls.get(from.appKey, callId);
+    const own = record?.participants.find((p) => p.userId === from.userId);
+    if (record && own) return { callId, live: false, reason: own.endReason, beginTime: record.beginAt, endTime: own.leftAt };
+    return { callId, live: false, reason: RCCallEndReason.NETWORK_ERROR, beginTime: 0, endTime: this.now() };
   }
 
   /** `getJoinedUserInfo`: the media rooms the asking user's devices are in (a user may only ask about themself). */

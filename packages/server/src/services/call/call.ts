@@ -48,6 +48,8 @@ export class Call {
   state: CallState = 'ringing';
   mediaType: RCCallMediaType;
   beginAt = 0;
+  /** How the media room carries media, fixed at its first join (the media relay sets it). */
+  roomMode: 'p2p' | 'sfu' | undefined = undefined;
   readonly participants = new Map<string, Participant>();
 
   constructor(readonly init: CallInit) {

@@ -47,6 +47,15 @@ export class DevicePresence {
   disconnected(connection: ImConnection): void {
     const { appKey, userId, deviceId } = connection;
     if (this.hooks.isDeviceOnline(appKey, userId, deviceId)) return;
+    this.startGrace(appKey, userId, deviceId);
+  }
+
+  /** A call restored after a restart: its participant's chosen device has `graceMs` to reconnect. */
+  awaitReturn(call: Call, userId: string, deviceId: string): void {
+    if (!this.hooks.isDeviceOnline(call.appKey, userId, deviceId)) this.startGrace(call.appKey, userId, deviceId);
+  }
+
+  private startGrace(appKey: string, userId: string, deviceId: string): void {
     const involved = this.calls.callsOf(appKey, userId).filter((call) => call.participants.get(userId)?.deviceId === deviceId);
     if (involved.length === 0) return;
     const key = DevicePresence.key(appKey, userId, deviceId);

@@ -75,9 +75,11 @@ export class MediaRelay {
   readonly #modes = new Map<string, Mode>();
   readonly #sfuRooms = new Map<string, SfuRoomState>();
 
+  /** @param roomChanged told when a participant joins or leaves the room (the call service journals it) */
   constructor(
     private readonly calls: CallDirectory,
     private readonly registry: ConnectionRegistry,
+    private readonly roomChanged: (call: Call) => void = () => undefined,
   ) {}
 
   /** Most participants a group call may have now: the SFU's room size, else the P2P mesh limit. */
@@ -112,6 +114,7 @@ export class MediaRelay {
       return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `without an SFU a group call's media holds at most ${MAX_MESH}` };
     }
     participant.inRoom = true;
+    this.roomChanged(call);
     for (const peer of peers) {
       this.send(call, peer, { type: 'rtc.peer_joined', roomId, userId: participant.userId, deviceId: from.deviceId });
     }
@@ -129,6 +132,7 @@ export class MediaRelay {
     const found = this.member(from, roomId);
     if ('code' in found) return found;
     this.participantLeft(found.call, found.participant);
+    this.roomChanged(found.call);
     return ok;
   }
 
@@ -227,6 +231,11 @@ export class MediaRelay {
     void state.opening.then((room) => room?.destroy());
   }
 
+  /** A call restored after a restart keeps the P2P room it had (its devices' connections never needed us). */
+  restoreP2pRoom(call: Call): void {
+    if (call.roomMode === 'p2p') this.#modes.set(key(call), 'p2p');
+  }
+
   /** The room's mode, fixed at its first join: SFU for group calls when one is available. */
   private async modeFor(call: Call): Promise<Mode> {
     const k = key(call);
@@ -235,9 +244,11 @@ export class MediaRelay {
     if (known === 'sfu') return (await this.#sfuRooms.get(k)?.opening) ? 'sfu' : 'p2p';
     if (call.init.conversationType !== ConversationType.GROUP || !this.#sfu.available()) {
       this.#modes.set(k, 'p2p');
+      call.roomMode = 'p2p';
       return 'p2p';
     }
     this.#modes.set(k, 'sfu');
+    call.roomMode = 'sfu';
     const state: SfuRoomState = { call, room: undefined, opening: Promise.resolve(undefined) };
     state.opening = this.#sfu.openRoom({ appKey: call.appKey, callId: call.callId }, { maxPublishers: MAX_SFU_PUBLISHERS }).then(
       (room) => {
@@ -252,6 +263,7 @@ export class MediaRelay {
       (error: unknown) => {
         this.#logger?.warn({ err: error, callId: call.callId }, 'no SFU room; the call uses a P2P mesh');
         this.#modes.set(k, 'p2p');
+        call.roomMode = 'p2p';
         this.#sfuRooms.delete(k);
         return undefined;
       },

@@ -4,7 +4,7 @@
  * `NOTICE_WINDOW_MS` after start — a device away longer has no call state left to correct.
  */
 import { type CallEndedEvent, RCCallEndReason } from '@opencall/protocol';
-import type { RecoveredCall } from './call-journal.js';
+import type { RecoveredCall } from './call-recovery.js';
 
 export const NOTICE_WINDOW_MS = 10 * 60_000;
 

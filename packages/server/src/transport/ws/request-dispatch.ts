@@ -26,6 +26,8 @@ export function dispatchRequest(calls: CallService, from: ImConnection, request:
       return calls.modifyMedia(from, request.callId, request.user);
     case 'call.joined_info':
       return calls.joinedInfo(from, request.userId);
+    case 'call.resync':
+      return calls.resync(from, request.callIds);
     case 'rtc.join':
       return calls.serviceOpen(from.appKey, request.roomId).then((refused) => refused ?? calls.media.join(from, request.roomId));
     case 'rtc.leave':
