@@ -7,7 +7,7 @@ import { ErrorCode } from '@opencall/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { createSfu } from './adapters/sfu/create-sfu.js';
-import { openSqliteStorage } from './adapters/storage/sqlite/open-sqlite-storage.js';
+import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
@@ -39,7 +39,7 @@ export interface RunningServer {
 const repoRoot = resolve(import.meta.dirname, '../../..');
 
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
-  const storage = await openSqliteStorage(resolve(config.dataDir, 'opencall.sqlite'));
+  const storage = await openStorage(config, logger);
   const app = await ensureDefaultApp(storage, config, logger);
   const tokens = createTokenService(storage);
   const recovered = await recoverInterruptedCalls(storage, logger, Date.now());
