@@ -99,7 +99,7 @@ function databaseUrlFromEnv(raw: string | undefined): string | undefined {
   } catch {
     url = undefined;
   }
-  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || url.hostname === '') {
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || (url.hostname === '' && !url.searchParams.has('host'))) {
     throw new Error(
       `OPENCALL_DATABASE_URL must look like postgres://user:password@host:5432/database, got ${JSON.stringify(redactDatabaseUrl(raw))}`,
     );
