@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RCCallEndReason, RCCallErrorCode, RCCallMediaType } from '@opencall/call';
+import { RCCallEndReason, RCCallErrorCode } from '@opencall/call';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../packages/server/src/adapters/storage/sqlite/open-sqlite-storage.js';
+import { crashDuringCall, placeAnsweredCall } from '../helpers/call-steps.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
-import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const clients: HeadlessClient[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'opencall-restart-'));
@@ -31,40 +31,18 @@ async function start(port?: number): Promise<ServerProcess> {
 
 describe('server faults', () => {
   it('kill -9 mid-call: after restart both clients end the call with NETWORK_ERROR and the record is complete', async () => {
-    const first = await start();
-    const port = Number(new URL(first.url).port);
-    const proxy = await startTcpProxy(port);
+    const { callId, restarted, summaries } = await crashDuringCall(start, ['crashA', 'crashB'], clients);
+    expect(summaries.map((s) => s.endReason)).toEqual([RCCallEndReason.NETWORK_ERROR, RCCallEndReason.NETWORK_ERROR]);
+
+    const storage = await openSqliteStorage(join(dataDir, 'opencall.sqlite'));
     try {
-      const tokenA = await first.getToken('crashA');
-      const tokenB = await first.getToken('crashB');
-      const a = await connectHeadless(proxy.url, first.appKey, 'crashA', tokenA);
-      const b = await connectHeadless(proxy.url, first.appKey, 'crashB', tokenB);
-      clients.push(a, b);
-      const placed = await a.client.call({ targetId: 'crashB', mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
-      expect(placed.code).toBe(RCCallErrorCode.SUCCESS);
-      const callId = placed.session!.getSessionId();
-      await b.waitFor('onSession', (c) => c.sessionId === callId);
-      await b.sessions.find((s) => s.getSessionId() === callId)!.accept();
-      await a.waitFor('onAccept', (c) => c.sessionId === callId);
-      await new Promise((r) => setTimeout(r, 200)); // let the journal write land
-
-      await first.kill('SIGKILL');
-      const second = await start(port);
-      const closes = await Promise.all([a.waitForClose(callId, 15_000), b.waitForClose(callId, 15_000)]);
-      expect(closes.map((c) => c.summary.endReason)).toEqual([RCCallEndReason.NETWORK_ERROR, RCCallEndReason.NETWORK_ERROR]);
-
-      const storage = await openSqliteStorage(join(dataDir, 'opencall.sqlite'));
-      try {
-        const record = await storage.calls.get(second.appKey, callId);
-        expect(record).toMatchObject({ callerId: 'crashA', endReason: RCCallEndReason.NETWORK_ERROR });
-        expect(record!.beginAt).toBeGreaterThan(0);
-        expect(record!.participants.map((p) => p.endReason)).toEqual([RCCallEndReason.NETWORK_ERROR, RCCallEndReason.NETWORK_ERROR]);
-        expect(await storage.activeCalls.all()).toEqual([]);
-      } finally {
-        await storage.close();
-      }
+      const record = await storage.calls.get(restarted.appKey, callId);
+      expect(record).toMatchObject({ callerId: 'crashA', endReason: RCCallEndReason.NETWORK_ERROR });
+      expect(record!.beginAt).toBeGreaterThan(0);
+      expect(record!.participants.map((p) => p.endReason)).toEqual([RCCallEndReason.NETWORK_ERROR, RCCallEndReason.NETWORK_ERROR]);
+      expect(await storage.activeCalls.all()).toEqual([]);
     } finally {
-      await proxy.close();
+      await storage.close();
     }
   });
 
@@ -74,11 +52,7 @@ describe('server faults', () => {
     const b = await connectHeadless(server.url, server.appKey, 'drainB', await server.getToken('drainB'));
     const c = await connectHeadless(server.url, server.appKey, 'drainC', await server.getToken('drainC'));
     clients.push(a, b, c);
-    const placed = await a.client.call({ targetId: 'drainB', mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
-    const callId = placed.session!.getSessionId();
-    await b.waitFor('onSession', (x) => x.sessionId === callId);
-    await b.sessions.find((s) => s.getSessionId() === callId)!.accept();
-    await a.waitFor('onAccept', (x) => x.sessionId === callId);
+    const { callId } = await placeAnsweredCall(a, b);
     const stopped = server.stop();
     await new Promise((r) => setTimeout(r, 100));
     const refused = await c.client.call({ targetId: 'drainA', listener: c.listener() });

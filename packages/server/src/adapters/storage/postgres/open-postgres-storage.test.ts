@@ -3,7 +3,7 @@
  * BIGINT parsing, idle connections killed by the server, an unreachable server. Runs against a fresh
  * database on the local Postgres (it must be there: see test-database.test-support.ts).
  */
-import { createServer } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
@@ -168,5 +168,25 @@ describe('openPostgresStorage', () => {
     );
     expect(failure?.message).not.toContain('s3cret');
     expect(Date.now() - started).toBeLessThan(5000);
+  });
+
+  it('a server that accepts but never answers fails the open after the connect timeout, no hang', async () => {
+    const sockets = new Set<Socket>();
+    const silent = createServer((socket) => sockets.add(socket));
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const port = typeof address === 'object' && address ? address.port : 0;
+    try {
+      const started = Date.now();
+      const failure = await openPostgresStorage({ url: `postgres://postgres@127.0.0.1:${port}/opencall`, connectTimeoutMs: 500 }).then(
+        () => undefined,
+        (error: unknown) => error as Error,
+      );
+      expect(failure?.message).toMatch(/^cannot connect to Postgres at postgres:\/\/postgres@127\.0\.0\.1:\d+\/opencall: .*timeout/i);
+      expect(Date.now() - started).toBeLessThan(3000);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => silent.close(() => resolve()));
+    }
   });
 });
