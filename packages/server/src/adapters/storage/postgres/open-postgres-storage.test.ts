@@ -85,6 +85,35 @@ describe('openPostgresStorage', () => {
     expect(await second.calls.get('app1', 'c1')).toEqual(record('c1'));
   });
 
+  it('every time and duration column is BIGINT (a Postgres integer is 32-bit: ms times overflow it)', async () => {
+    await open();
+    const timeColumns = [
+      'active_calls.updated_at',
+      'apps.created_at',
+      'bans.ends_at',
+      'blacklists.created_at',
+      'call_participants.joined_at',
+      'call_participants.left_at',
+      'call_records.begin_at',
+      'call_records.created_at',
+      'call_records.duration_ms',
+      'call_records.end_at',
+      'group_members.joined_at',
+      'groups.created_at',
+      'offline_records.added_at',
+      'offline_records.begin_timestamp',
+      'offline_records.duration',
+      'offline_records.end_timestamp',
+      'users.created_at',
+      'users.tokens_valid_after',
+    ];
+    const columns = await sql<{ name: string; data_type: string }>`
+      select table_name || '.' || column_name as name, data_type from information_schema.columns
+      where table_schema = 'public' and data_type in ('bigint', 'integer', 'smallint')`.execute(rawDb());
+    const bigint = columns.rows.filter((c) => c.data_type === 'bigint').map((c) => c.name);
+    expect(bigint.sort()).toEqual(timeColumns);
+  });
+
   it('BIGINT columns and COUNT(*) come back as numbers; a value past 2^53 fails the query, not the pool', async () => {
     const storage = await open();
     await storage.calls.save(record('c-bigint'));
