@@ -182,6 +182,8 @@ describe('openPostgresStorage', () => {
     }
     for (let i = 0; i < 100 && errors.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
     expect(errors.length).toBeGreaterThan(0);
+    expect(errors[0]).toMatchObject({ message: expect.stringContaining('terminat'), code: '57P01' });
+    expect(Object.keys(errors[0]!)).not.toContain('client');
     expect(await storage.calls.get('app1', 'c-before')).toEqual(record('c-before'));
   });
 

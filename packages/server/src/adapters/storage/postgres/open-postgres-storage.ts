@@ -19,7 +19,10 @@ export interface PostgresStorageOptions {
   poolSize?: number;
   /** How long one connection attempt may take before it fails (default 10 s). */
   connectTimeoutMs?: number;
-  /** Errors of idle pooled connections (e.g. the server restarted); the pool replaces them. */
+  /**
+   * Errors of idle pooled connections (e.g. the server restarted); the pool replaces them. Gets a
+   * plain Error (message and code): pg's own carries the client and its connection parameters.
+   */
   onIdleError?: (error: Error) => void;
   /** Clock for created/joined times (tests). */
   now?: () => number;
@@ -44,6 +47,12 @@ function reasonOf(error: unknown): string {
   return error.message || code || error.name;
 }
 
+function plainError(error: Error): Error {
+  const plain: Error & { code?: string } = new Error(error.message);
+  plain.code = (error as NodeJS.ErrnoException).code;
+  return plain;
+}
+
 /**
  * A Kysely instance on a new pool (no connection made yet, no migrations run). Its per-pool type
  * parsers leave the global `pg.types` alone.
@@ -56,7 +65,7 @@ export function createPostgresKysely(options: PostgresStorageOptions): Kysely<Da
     application_name: 'opencall',
     types: { getTypeParser },
   });
-  pool.on('error', (error) => options.onIdleError?.(error));
+  pool.on('error', (error) => options.onIdleError?.(plainError(error)));
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
@@ -70,7 +79,9 @@ export async function openPostgresStorage(options: PostgresStorageOptions): Prom
     await sql`select 1`.execute(db);
   } catch (error) {
     await db.destroy();
-    throw new Error(`cannot connect to Postgres at ${redactDatabaseUrl(options.url)}: ${reasonOf(error)}`, { cause: error });
+    throw new Error(`cannot connect to Postgres at ${redactDatabaseUrl(options.url)}: ${reasonOf(error)}`, {
+      cause: error instanceof Error ? plainError(error) : error,
+    });
   }
   try {
     await migrateToLatest(db as unknown as Kysely<unknown>);
