@@ -16,8 +16,6 @@ import { withStatementCache } from './sqlite/statement-cache.js';
 
 export interface EngineUnderTest {
   readonly name: 'sqlite' | 'postgres';
-  /** True when a second connection can work while a transaction is open (a pool); SQLite has one. */
-  readonly pooled: boolean;
   /** An empty, migrated database and the Storage on it (`now` = its clock). */
   open(now?: () => number): Promise<{ db: Kysely<Database>; storage: Storage }>;
   /** An empty database on which no migration has run. */
@@ -52,7 +50,6 @@ function sqliteEngine(track: (db: Kysely<Database>) => void): EngineUnderTest {
   };
   return {
     name: 'sqlite',
-    pooled: false,
     blank,
     async open(now) {
       const db = await blank();
@@ -74,7 +71,6 @@ function postgresEngine(track: (db: Kysely<Database>) => void, databases: TestDa
   };
   return {
     name: 'postgres',
-    pooled: true,
     async blank() {
       const database = await createTestDatabase();
       databases.push(database);
