@@ -1,7 +1,8 @@
 /**
- * Throw-away Postgres databases for tests: each gets a random name (`CREATE DATABASE`) and is dropped
- * afterwards; no other database is touched. Postgres is required (it runs locally and in CI): an
- * unreachable server fails the test with a message saying so, it never skips.
+ * Throw-away Postgres databases for tests: each gets a random name (`CREATE DATABASE … TEMPLATE
+ * template0`, which no one connects to, so parallel test files never collide on a busy template1)
+ * and is dropped afterwards; no other database is touched. Postgres is required (it runs locally and
+ * in CI): an unreachable server fails the test with a message saying so, it never skips.
  */
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
@@ -39,7 +40,7 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
 /** Creates an empty database named `opencall_test_<random>` on the test server. */
 export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `opencall_test_${randomBytes(6).toString('hex')}`;
-  await withAdmin((client) => client.query(`create database "${name}"`));
+  await withAdmin((client) => client.query(`create database "${name}" template template0`));
   const url = new URL(POSTGRES_ADMIN_URL);
   url.pathname = `/${name}`;
   let dropped = false;
