@@ -6,6 +6,7 @@
 import { RCCallEndReason, RCCallErrorCode, RCCallMediaType, type RCCallSession, RCCallSessionState } from '@opencall/call';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../packages/server/src/adapters/storage/sqlite/open-sqlite-storage.js';
+import { waitForCallRecord } from '../helpers/call-steps.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 
@@ -47,12 +48,7 @@ async function ringTwoDevices() {
 async function storedRecord(callId: string) {
   const storage = await openSqliteStorage(`${server.dataDir}/opencall.sqlite`);
   try {
-    for (let i = 0; i < 50; i += 1) {
-      const record = await storage.calls.get(server.appKey, callId);
-      if (record) return record;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no record for ${callId}`);
+    return await waitForCallRecord(storage, server.appKey, callId);
   } finally {
     await storage.close();
   }

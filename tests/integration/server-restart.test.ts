@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { RCCallEndReason, RCCallErrorCode, RCCallMediaType } from '@opencall/call';
 import { afterAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../packages/server/src/adapters/storage/sqlite/open-sqlite-storage.js';
+import { crashDuringCall, placeAnsweredCall, reconnected } from '../helpers/call-steps.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 
@@ -34,15 +35,6 @@ async function start(port?: number): Promise<ServerProcess> {
   return server;
 }
 
-/** Resolves once the client's IM connection is up again (after the server it used went away). */
-async function reconnected(client: HeadlessClient, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  // Wait for the drop to be noticed first, then for the new connection.
-  while (client.im.getConnectionStatus() === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  while (client.im.getConnectionStatus() !== 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
-  if (client.im.getConnectionStatus() !== 0) throw new Error(`${client.userId} did not reconnect within ${timeoutMs} ms`);
-}
-
 async function storedRecord(appKey: string, callId: string) {
   const storage = await openSqliteStorage(join(dataDir, 'opencall.sqlite'));
   try {
@@ -54,29 +46,10 @@ async function storedRecord(appKey: string, callId: string) {
 
 describe('server faults', () => {
   it('kill -9 mid-call, restart on the same data dir: the call goes on, a later hang-up gives 3 / 13 and a complete record', async () => {
-    const first = await start();
-    const port = Number(new URL(first.url).port);
-    const a = await connectHeadless(first.url, first.appKey, 'crashA', await first.getToken('crashA'));
-    const b = await connectHeadless(first.url, first.appKey, 'crashB', await first.getToken('crashB'));
-    clients.push(a, b);
-    const placed = await a.client.call({ targetId: 'crashB', mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
-    expect(placed.code).toBe(RCCallErrorCode.SUCCESS);
-    const callId = placed.session!.getSessionId();
-    await b.waitFor('onSession', (c) => c.sessionId === callId);
-    expect((await b.sessions.find((s) => s.getSessionId() === callId)!.accept()).code).toBe(RCCallErrorCode.SUCCESS);
-    await a.waitFor('onAccept', (c) => c.sessionId === callId);
-
-    await first.kill('SIGKILL');
-    await start(port);
-    // Both SDKs reconnect on fresh streams and resync: the call is live, nothing ends.
-    await Promise.all([reconnected(a), reconnected(b)]);
-    await new Promise((r) => setTimeout(r, 500));
-    expect(a.closes.concat(b.closes).map((x) => x.summary.endReason)).toEqual([]);
-
-    await placed.session!.hungup();
-    const [closeA, closeB] = await Promise.all([a.waitForClose(callId, 10_000), b.waitForClose(callId, 10_000)]);
-    expect([closeA.summary.endReason, closeB.summary.endReason]).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);
-    const record = await storedRecord(first.appKey, callId);
+    const { callId, restarted, closedDuringRestart, summaries } = await crashDuringCall(start, ['crashA', 'crashB'], clients);
+    expect(closedDuringRestart).toEqual([]);
+    expect(summaries.map((s) => s.endReason)).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);
+    const record = await storedRecord(restarted.appKey, callId);
     expect(record).toMatchObject({ callerId: 'crashA', endReason: RCCallEndReason.HANGUP });
     expect(record!.beginAt).toBeGreaterThan(0);
     expect(record!.participants.map((p) => p.endReason)).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);
@@ -121,11 +94,7 @@ describe('server faults', () => {
     const b = await connectHeadless(server.url, server.appKey, 'drainB', await server.getToken('drainB'));
     const c = await connectHeadless(server.url, server.appKey, 'drainC', await server.getToken('drainC'));
     clients.push(a, b, c);
-    const placed = await a.client.call({ targetId: 'drainB', mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
-    const callId = placed.session!.getSessionId();
-    await b.waitFor('onSession', (x) => x.sessionId === callId);
-    await b.sessions.find((s) => s.getSessionId() === callId)!.accept();
-    await a.waitFor('onAccept', (x) => x.sessionId === callId);
+    const { callId } = await placeAnsweredCall(a, b);
     const stopped = server.stop();
     await new Promise((r) => setTimeout(r, 100));
     const refused = await c.client.call({ targetId: 'drainA', listener: c.listener() });

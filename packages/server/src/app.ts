@@ -7,7 +7,7 @@ import { ErrorCode } from '@opencall/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { createSfu } from './adapters/sfu/create-sfu.js';
-import { openSqliteStorage } from './adapters/storage/sqlite/open-sqlite-storage.js';
+import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
@@ -41,7 +41,7 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 const RESTORE_CALLS_WITHIN_MS = 24 * 3600_000;
 
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
-  const storage = await openSqliteStorage(resolve(config.dataDir, 'opencall.sqlite'));
+  const storage = await openStorage(config, logger);
   const app = await ensureDefaultApp(storage, config, logger);
   const tokens = createTokenService(storage);
   // Journaled calls go on; a device that does not come back within the reconnect grace leaves it.

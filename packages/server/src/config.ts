@@ -57,6 +57,10 @@ export interface ServerConfig {
   turnTtlS: number;
   /** Loopback-only `/debug/heap` routes (env OPENCALL_DEBUG_HEAP=1; never when `production`). */
   debugHeap: boolean;
+  /** Postgres instead of the SQLite file (env OPENCALL_DATABASE_URL, postgres:// or postgresql://; unset = SQLite). */
+  databaseUrl: string | undefined;
+  /** Connections in the Postgres pool (env OPENCALL_DATABASE_POOL_SIZE, default 10). */
+  databasePoolSize: number;
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -74,6 +78,33 @@ function portRangeFromEnv(raw: string | undefined): readonly [number, number] {
     throw new Error(`OPENCALL_JANUS_RTP_PORTS must look like 20000-29999, got ${JSON.stringify(raw)}`);
   }
   return range;
+}
+
+/** The URL with its password masked, for error messages and logs. */
+export function redactDatabaseUrl(raw: string): string {
+  try {
+    const url = new URL(raw);
+    if (url.password !== '') url.password = '***';
+    return url.toString();
+  } catch {
+    return raw.replace(/\/\/[^/@]*@/, '//***@');
+  }
+}
+
+function databaseUrlFromEnv(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  let url: URL | undefined;
+  try {
+    url = new URL(raw);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') || (url.hostname === '' && !url.searchParams.has('host'))) {
+    throw new Error(
+      `OPENCALL_DATABASE_URL must look like postgres://user:password@host:5432/database, got ${JSON.stringify(redactDatabaseUrl(raw))}`,
+    );
+  }
+  return raw;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -117,5 +148,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     turnSecret: env.OPENCALL_TURN_SECRET || undefined,
     turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 86_400, 60, 30 * 86_400),
     debugHeap: env.OPENCALL_DEBUG_HEAP === '1' && env.NODE_ENV !== 'production',
+    databaseUrl: databaseUrlFromEnv(env.OPENCALL_DATABASE_URL),
+    databasePoolSize: intFromEnv(env, 'OPENCALL_DATABASE_POOL_SIZE', 10, 1, 1000),
   };
 }

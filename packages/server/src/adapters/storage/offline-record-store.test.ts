@@ -1,35 +1,28 @@
 import { RCCallEndReason } from '@opencall/protocol';
-import SQLite from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, sql } from 'kysely';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, expect, it } from 'vitest';
 import type { OfflineCallRecord, Storage } from '../../ports.js';
 import { offlineCallRecord } from '../../services/call/offline-record.test-support.js';
-import { createKyselyStorage } from './kysely-storage.js';
-import { MIGRATIONS, migrateToLatest } from './migrations/index.js';
-import type { Database } from './schema.js';
+import { describeEachEngine } from './storage-engines.test-support.js';
 
-let db: Kysely<Database>;
-let storage: Storage;
-/** Each write takes the next tick of this clock, so `added_at` orders the records as written. */
-let clock: number;
+/** Epoch ms past 2^31, so a 32-bit column or a BIGINT read back as text would show. */
+const T = 1_767_225_600_000;
 
-beforeEach(async () => {
-  clock = 10;
-  db = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
-  await migrateToLatest(db as unknown as Kysely<unknown>);
-  storage = createKyselyStorage(db, () => clock++);
-});
-
-afterEach(async () => {
-  await storage.close();
-});
-
-const offline = (callId: string, endReason: number = RCCallEndReason.REMOTE_CANCEL) => offlineCallRecord(callId, { endReason });
+const offline = (callId: string, endReason: number = RCCallEndReason.REMOTE_CANCEL) =>
+  offlineCallRecord(callId, { endReason, beginTimestamp: T - 9000, endTimestamp: T - 4000, duration: 5000 });
 
 const all = { limit: 100, notBefore: 0, exclude: [] };
 const ids = (records: OfflineCallRecord[]) => records.map((r) => r.callId);
 
-describe('offline record store', () => {
+describeEachEngine('storage: offline records', (engine) => {
+  let storage: Storage;
+  /** Each write takes the next tick of this clock, so `added_at` orders the records as written. */
+  let clock: number;
+
+  beforeEach(async () => {
+    clock = T;
+    ({ storage } = await engine.open(() => clock++));
+  });
+
   it('pending lists oldest first without deleting; storing a call again updates it in its place', async () => {
     await storage.offlineRecords.add('app1', 'bob', offline('c2'), 10);
     await storage.offlineRecords.add('app1', 'bob', offline('c1'), 10);
@@ -47,11 +40,11 @@ describe('offline record store', () => {
 
   it('pending respects the limit, the exclusions and the age bound', async () => {
     for (const id of ['c1', 'c2', 'c3', 'c4']) await storage.offlineRecords.add('app1', 'bob', offline(id), 10);
-    // c1 was stored at 10, c2 at 11, … (trimming reads do not tick the clock).
+    // c1 was stored at T, c2 at T + 1, … (trimming reads do not tick the clock).
     expect(ids(await storage.offlineRecords.pending('app1', 'bob', { ...all, limit: 2 }))).toEqual(['c1', 'c2']);
     expect(ids(await storage.offlineRecords.pending('app1', 'bob', { ...all, limit: 0 }))).toEqual([]);
     expect(ids(await storage.offlineRecords.pending('app1', 'bob', { ...all, limit: 2, exclude: ['c1', 'c3'] }))).toEqual(['c2', 'c4']);
-    expect(ids(await storage.offlineRecords.pending('app1', 'bob', { ...all, notBefore: 12 }))).toEqual(['c3', 'c4']);
+    expect(ids(await storage.offlineRecords.pending('app1', 'bob', { ...all, notBefore: T + 2 }))).toEqual(['c3', 'c4']);
   });
 
   it('remove deletes only the named records of that user', async () => {
@@ -71,12 +64,12 @@ describe('offline record store', () => {
     expect(ids(await storage.offlineRecords.pending('app1', 'carol', all))).toEqual(['c1']);
   });
 
-  it('prune drops the records of every user stored before the bound', async () => {
-    await storage.offlineRecords.add('app1', 'bob', offline('c1'), 10); // at 10
-    await storage.offlineRecords.add('app1', 'carol', offline('c2'), 10); // at 11
-    await storage.offlineRecords.add('app2', 'dave', offline('c3'), 10); // at 12
-    expect(await storage.offlineRecords.prune(12)).toBe(2);
-    expect(await storage.offlineRecords.prune(12)).toBe(0);
+  it('prune drops the records of every user stored before the bound and counts them', async () => {
+    await storage.offlineRecords.add('app1', 'bob', offline('c1'), 10); // at T
+    await storage.offlineRecords.add('app1', 'carol', offline('c2'), 10); // at T + 1
+    await storage.offlineRecords.add('app2', 'dave', offline('c3'), 10); // at T + 2
+    expect(await storage.offlineRecords.prune(T + 2)).toBe(2);
+    expect(await storage.offlineRecords.prune(T + 2)).toBe(0);
     expect(ids(await storage.offlineRecords.pending('app1', 'bob', all))).toEqual([]);
     expect(ids(await storage.offlineRecords.pending('app2', 'dave', all))).toEqual(['c3']);
   });
@@ -89,29 +82,5 @@ describe('offline record store', () => {
       }),
     ).rejects.toThrow('crash before commit');
     expect(await storage.offlineRecords.pending('app1', 'bob', all)).toEqual([]);
-  });
-});
-
-describe('migration 0004', () => {
-  it('keeps the records stored before it and adds the age index', async () => {
-    const old = new Kysely<Database>({ dialect: new SqliteDialect({ database: new SQLite(':memory:') }) });
-    try {
-      const { '0004-offline-record-retention': _latest, ...before } = MIGRATIONS;
-      const migrator = new Migrator({
-        db: old,
-        provider: { getMigrations: async () => before },
-        migrationTableName: 'opencall_migrations',
-      });
-      expect((await migrator.migrateToLatest()).error).toBeUndefined();
-      await createKyselyStorage(old, () => 5).offlineRecords.add('app1', 'bob', offline('c1'), 10);
-      await migrateToLatest(old as unknown as Kysely<unknown>);
-      expect(ids(await createKyselyStorage(old).offlineRecords.pending('app1', 'bob', all))).toEqual(['c1']);
-      const index = await sql<{
-        name: string;
-      }>`select name from sqlite_master where type = 'index' and name = 'offline_records_by_age'`.execute(old);
-      expect(index.rows).toEqual([{ name: 'offline_records_by_age' }]);
-    } finally {
-      await old.destroy();
-    }
   });
 });

@@ -1,6 +1,9 @@
 /**
  * Every schema migration, in code (no file scanning), so bundlers and every Kysely dialect see the
  * same list. Names sort in the order they must run; never rename or edit a released migration.
+ * The same migrations run on SQLite and Postgres: ms times and durations are `bigint` (a Postgres
+ * `integer` is 32-bit), enums and 0/1 flags `integer`. On Postgres the Migrator holds an advisory
+ * lock and runs the pending migrations in one transaction, so nodes starting together are safe.
  */
 import { type Kysely, type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import { initialSchema } from './0001-initial-schema.js';

@@ -1,0 +1,91 @@
+/**
+ * Call steps shared by the integration tests, whatever the server's storage: an answered 1:1 call,
+ * a server killed (SIGKILL) in the middle of one and restarted (the call goes on), and reading the
+ * stored record.
+ */
+import { type IEndSummary, RCCallErrorCode, RCCallMediaType, type RCCallSession } from '@opencall/call';
+import { RCConnectionStatus } from '@opencall/protocol';
+import type { CallRecord, Storage } from '../../packages/server/src/ports.js';
+import { connectHeadless, type HeadlessClient } from './headless-client.js';
+import type { ServerProcess } from './server-process.js';
+
+export interface AnsweredCall {
+  callId: string;
+  callerSession: RCCallSession;
+  calleeSession: RCCallSession;
+}
+
+/** `caller` calls `callee`, who answers; resolves once the caller saw the answer. */
+export async function placeAnsweredCall(
+  caller: HeadlessClient,
+  callee: HeadlessClient,
+  mediaType = RCCallMediaType.AUDIO,
+): Promise<AnsweredCall> {
+  const placed = await caller.client.call({ targetId: callee.userId, mediaType, listener: caller.listener() });
+  if (placed.code !== RCCallErrorCode.SUCCESS || !placed.session) throw new Error(`call refused: code ${placed.code}`);
+  const callId = placed.session.getSessionId();
+  await callee.waitFor('onSession', (c) => c.sessionId === callId);
+  const calleeSession = callee.sessions.find((s) => s.getSessionId() === callId)!;
+  const accepted = await calleeSession.accept();
+  if (accepted.code !== RCCallErrorCode.SUCCESS) throw new Error(`accept failed: code ${accepted.code}`);
+  await caller.waitFor('onAccept', (c) => c.sessionId === callId);
+  return { callId, callerSession: placed.session, calleeSession };
+}
+
+export interface CrashedCall {
+  callId: string;
+  /** The server started again after the crash (on the same port). */
+  restarted: ServerProcess;
+  /** Callbacks that closed a session between the crash and the hang-up (none expected). */
+  closedDuringRestart: IEndSummary[];
+  /** How the call ended on the caller's and on the callee's client, after the caller hung up. */
+  summaries: [IEndSummary, IEndSummary];
+}
+
+/** Resolves once the client's IM connection is up again (after the server it used went away). */
+export async function reconnected(client: HeadlessClient, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const connected = () => client.im.getConnectionStatus() === RCConnectionStatus.CONNECTED;
+  // Wait for the drop to be noticed first, then for the new connection.
+  while (connected() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  while (!connected() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+  if (!connected()) throw new Error(`${client.userId} did not reconnect within ${timeoutMs} ms`);
+}
+
+/**
+ * Two users are in an answered call when the server is killed with SIGKILL; `start(port)` brings it
+ * back on the same port (same storage). Both SDKs reconnect and resync; then the caller hangs up.
+ * Resolves with how the call ended on both clients. Connected clients are pushed to `clients`.
+ */
+export async function crashDuringCall(
+  start: (port?: number) => Promise<ServerProcess>,
+  [callerId, calleeId]: [string, string],
+  clients: HeadlessClient[],
+): Promise<CrashedCall> {
+  const first = await start();
+  const port = Number(new URL(first.url).port);
+  const a = await connectHeadless(first.url, first.appKey, callerId, await first.getToken(callerId));
+  const b = await connectHeadless(first.url, first.appKey, calleeId, await first.getToken(calleeId));
+  clients.push(a, b);
+  const { callId, callerSession } = await placeAnsweredCall(a, b);
+
+  await first.kill('SIGKILL');
+  const restarted = await start(port);
+  await Promise.all([reconnected(a), reconnected(b)]);
+  await new Promise((r) => setTimeout(r, 500)); // time for a wrong end to show
+  const closedDuringRestart = [...a.closes, ...b.closes].filter((c) => c.session.getSessionId() === callId).map((c) => c.summary);
+
+  await callerSession.hungup();
+  const [closeA, closeB] = await Promise.all([a.waitForClose(callId, 10_000), b.waitForClose(callId, 10_000)]);
+  return { callId, restarted, closedDuringRestart, summaries: [closeA.summary, closeB.summary] };
+}
+
+/** The stored record of `callId`, polled (the server writes it just after the clients hear the end). */
+export async function waitForCallRecord(storage: Storage, appKey: string, callId: string): Promise<CallRecord> {
+  for (let i = 0; i < 50; i += 1) {
+    const record = await storage.calls.get(appKey, callId);
+    if (record) return record;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`no record for ${callId} after 2.5 s`);
+}
