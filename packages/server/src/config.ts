@@ -15,7 +15,7 @@ export interface ServerConfig {
   ringTimeoutMs: number;
   /** Heartbeat interval announced to clients (env OPENCALL_HEARTBEAT_MS, default 15000). */
   heartbeatMs: number;
-  /** `NODE_ENV=production` turns off the development token helper. */
+  /** `NODE_ENV=production` (any case): the development helpers stay off whatever else is set. */
   production: boolean;
   /** pino level (env LOG_LEVEL, default info). */
   logLevel: string;
@@ -57,6 +57,10 @@ export interface ServerConfig {
   turnTtlS: number;
   /** Loopback-only `/debug/heap` routes (env OPENCALL_DEBUG_HEAP=1; never when `production`). */
   debugHeap: boolean;
+  /** Loopback-only `GET /dev/token` for the demo (env OPENCALL_DEV_TOKENS=1, `npm start`; never when `production`). */
+  devTokens: boolean;
+  /** Development helpers asked for but refused because of `production` (env names, for the start-up log). */
+  devHelpersRefused: string[];
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -86,7 +90,17 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   return value;
 }
 
+/** An on/off switch: unset, `0` or `1`. */
+function flagFromEnv(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`${name} must be 0 or 1, got ${JSON.stringify(raw)}`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const production = env.NODE_ENV?.trim().toLowerCase() === 'production';
+  const devHelpersAsked = ['OPENCALL_DEV_TOKENS', 'OPENCALL_DEBUG_HEAP'].filter((name) => flagFromEnv(env, name));
   const reconnectGraceMs = intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000);
   return {
     port: intFromEnv(env, 'PORT', 8080, 0, 65535),
@@ -96,7 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     appSecret: env.OPENCALL_APP_SECRET || undefined,
     ringTimeoutMs: intFromEnv(env, 'OPENCALL_RING_TIMEOUT_MS', DEFAULT_RING_TIMEOUT_MS, 1000, 600_000),
     heartbeatMs: intFromEnv(env, 'OPENCALL_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 1000, 120_000),
-    production: env.NODE_ENV === 'production',
+    production,
     logLevel: env.LOG_LEVEL || 'info',
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
     reconnectGraceMs,
@@ -116,6 +130,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     turnUrls: listFromEnv(env.OPENCALL_TURN_URLS),
     turnSecret: env.OPENCALL_TURN_SECRET || undefined,
     turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 86_400, 60, 30 * 86_400),
-    debugHeap: env.OPENCALL_DEBUG_HEAP === '1' && env.NODE_ENV !== 'production',
+    debugHeap: devHelpersAsked.includes('OPENCALL_DEBUG_HEAP') && !production,
+    devTokens: devHelpersAsked.includes('OPENCALL_DEV_TOKENS') && !production,
+    devHelpersRefused: production ? devHelpersAsked : [],
   };
 }
