@@ -41,6 +41,8 @@ export interface ServerConfig {
   sfu: 'auto' | 'off';
   /** Running Janus instances (env OPENCALL_JANUS_URLS, comma list of ws:// URLs); empty = local Janus if installed. */
   janusUrls: string[];
+  /** Janus `api_secret` (env OPENCALL_JANUS_API_SECRET): the local Janus's (else random per start), and remote URLs' without `?apisecret=`. */
+  janusApiSecret: string | undefined;
   /** Janus binary for the local mode (env OPENCALL_JANUS_BIN, default `janus` on PATH). */
   janusBinary: string;
   /** Interface(s) the local Janus gathers ICE on (env OPENCALL_JANUS_ICE_INTERFACE → `ice_enforce_list`). */
@@ -78,6 +80,12 @@ function portRangeFromEnv(raw: string | undefined): readonly [number, number] {
     throw new Error(`OPENCALL_JANUS_RTP_PORTS must look like 20000-29999, got ${JSON.stringify(raw)}`);
   }
   return range;
+}
+
+function janusSecretFromEnv(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^[A-Za-z0-9._-]{16,256}$/.test(raw)) throw new Error('OPENCALL_JANUS_API_SECRET must be 16-256 characters of A-Z a-z 0-9 . _ -');
+  return raw;
 }
 
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
@@ -123,6 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     apiRatePerSec: intFromEnv(env, 'OPENCALL_API_RATE_PER_SEC', 100, 1, 1_000_000),
     sfu: env.OPENCALL_SFU === 'off' ? 'off' : 'auto',
     janusUrls: listFromEnv(env.OPENCALL_JANUS_URLS),
+    janusApiSecret: janusSecretFromEnv(env.OPENCALL_JANUS_API_SECRET),
     janusBinary: env.OPENCALL_JANUS_BIN || 'janus',
     janusIceInterface: env.OPENCALL_JANUS_ICE_INTERFACE || undefined,
     janusNat11Mapping: env.OPENCALL_JANUS_NAT_1_1 || undefined,
