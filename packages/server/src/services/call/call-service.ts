@@ -91,7 +91,7 @@ export class CallService {
 
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
-    this.push = new CallPush(options.push ?? noPush, options.registry);
+    this.push = new CallPush(options.push ?? noPush, options.registry, options.storage.users);
     this.fanout = new CallFanout(options.registry);
     this.media = new MediaRelay(this.calls, options.registry);
     this.journal = new CallJournal(options.storage, options.logger, this.now);
