@@ -75,6 +75,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       calls.usersBanned(appKey, userIds);
       registry.closeUsers(appKey, userIds, ErrorCode.RC_CONN_USER_BLOCKED, 'banned by the server');
     },
+    onBlacklistAdded: (appKey, ownerId, blockedIds) => calls.blacklistAdded(appKey, ownerId, blockedIds),
     apiRatePerSec: config.apiRatePerSec,
   });
   await registerStaticRoutes(http, {
