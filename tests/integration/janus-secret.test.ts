@@ -127,6 +127,11 @@ describe.skipIf(!haveJanus)('the managed Janus', () => {
     expect(await janus.next((f) => f.transaction === 'no-secret')).toMatchObject({ janus: 'error', error: { code: 403 } });
     janus.send({ janus: 'create', transaction: 'wrong-secret', apisecret: 'guessed-secret' });
     expect(await janus.next((f) => f.transaction === 'wrong-secret')).toMatchObject({ janus: 'error', error: { code: 403 } });
+    // `info` and `ping` stay open in Janus (no session, nothing to drive): README says so.
+    janus.send({ janus: 'info', transaction: 'info' });
+    expect(await janus.next((f) => f.transaction === 'info')).toMatchObject({ janus: 'server_info' });
+    janus.send({ janus: 'ping', transaction: 'ping' });
+    expect(await janus.next((f) => f.transaction === 'ping')).toMatchObject({ janus: 'pong' });
     // Nor can it reach the VideoRoom through someone else's session id.
     janus.send({ janus: 'attach', plugin: 'janus.plugin.videoroom', session_id: 1, transaction: 'attach' });
     expect(await janus.next((f) => f.transaction === 'attach')).toMatchObject({ janus: 'error' });
