@@ -56,7 +56,8 @@ describe('1:1 calls through the SDK', () => {
   let env: E2eEnv;
 
   beforeAll(async () => {
-    env = await startE2eEnv({ label: 'call-1to1', budgetMs: 300_000 });
+    // (f) signs in through the demo page, which gets its tokens from the dev token helper.
+    env = await startE2eEnv({ label: 'call-1to1', budgetMs: 300_000, serverEnv: { OPENCALL_DEV_TOKENS: '1' } });
   });
 
   afterAll(async () => {

@@ -1,4 +1,4 @@
-/** The RongCloud-style server API, static routes and dev token helper, against the real server process. */
+/** The RongCloud-style server API and static routes, against the real server process (dev helpers: dev-helpers.test.ts). */
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
@@ -195,17 +195,6 @@ describe('plain HTTP routes', () => {
     await response.arrayBuffer();
   });
 
-  it('/dev/token issues a token for the default app', async () => {
-    const reply = await readReply(await fetch(`${server.url}/dev/token?userId=devuser&name=Dev`));
-    expect(reply).toEqual({ status: 200, body: { code: 200, appKey: server.appKey, userId: 'devuser', token: expect.any(String) } });
-  });
-
-  it('/dev/token validates userId', async () => {
-    expect(await readReply(await fetch(`${server.url}/dev/token`))).toMatchObject({ status: 400, body: { code: 1002 } });
-    const bad = await readReply(await fetch(`${server.url}/dev/token?userId=${encodeURIComponent('no spaces')}`));
-    expect(bad).toMatchObject({ status: 400, body: { code: 1002 } });
-  });
-
   it('SDK bundles answer 200 with JavaScript, or a clear 404 when not built', async () => {
     const response = await fetch(`${server.url}/sdk/RCCall.js`);
     if (response.status === 200) {
@@ -214,19 +203,6 @@ describe('plain HTTP routes', () => {
     } else {
       expect(response.status).toBe(404);
       expect((await response.json()).errorMessage).toContain('npm run build');
-    }
-  });
-});
-
-describe('production mode', () => {
-  it('turns the dev token helper off', async () => {
-    const production = await startServerProcess({ env: { NODE_ENV: 'production' } });
-    try {
-      const reply = await readReply(await fetch(`${production.url}/dev/token?userId=alice`));
-      expect(reply).toMatchObject({ status: 404, body: { code: 404 } });
-      expect(await production.getToken('alice')).toEqual(expect.any(String));
-    } finally {
-      await production.stop();
     }
   });
 });

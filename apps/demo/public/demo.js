@@ -146,8 +146,11 @@
     ui.userId.disabled = true;
     ui.connection.textContent = 'connecting…';
     try {
-      const reply = await (await fetch(`/dev/token?userId=${encodeURIComponent(userId)}`)).json();
-      if (reply.code !== 200) throw new Error(`token request failed with code ${reply.code}`);
+      const response = await fetch(`/dev/token?userId=${encodeURIComponent(userId)}`);
+      if (response.status === 404)
+        throw new Error('the dev token helper is off: start the server with `npm start` (or OPENCALL_DEV_TOKENS=1)');
+      const reply = await response.json();
+      if (reply.code !== 200) throw new Error(reply.errorMessage ?? `token request failed with code ${reply.code}`);
 
       RongIMLib.init({ appkey: reply.appKey, navigators: [location.origin] });
       const rtcClient = RongIMLib.installPlugin(RCRTC.installer, { mediaServer: location.origin });

@@ -1,8 +1,10 @@
 /**
  * This device's id, persisted in `sessionStorage['OpenCallDeviceId']` where available, else random per
  * instance. Per tab on purpose: two tabs of one user are two devices (both ring; the one that answers
- * wins and the other closes with ACCEPT_BY_OTHER_CLIENT), while a reload keeps its id.
+ * wins and the other closes with ACCEPT_BY_OTHER_CLIENT), while a reload keeps its id. Every id it
+ * gives fits the server's rule (`DEVICE_ID_PATTERN`); a stored id that does not is replaced.
  */
+import { DEVICE_ID_PATTERN } from '@opencall/protocol';
 
 export const DEVICE_ID_STORAGE_KEY = 'OpenCallDeviceId';
 
@@ -11,7 +13,7 @@ interface StorageLike {
   setItem(key: string, value: string): void;
 }
 
-/** A new random device id (UUID when the runtime has `crypto.randomUUID`). */
+/** A new random device id: a UUID when the runtime has `crypto.randomUUID`, else 32 hex digits. */
 export function randomDeviceId(): string {
   const uuid = globalThis.crypto?.randomUUID?.();
   if (uuid !== undefined) return uuid;
@@ -27,7 +29,7 @@ export function randomDeviceId(): string {
 export function loadOrCreateDeviceId(storage: StorageLike | undefined = browserStorage()): string {
   try {
     const stored = storage?.getItem(DEVICE_ID_STORAGE_KEY);
-    if (typeof stored === 'string' && stored.length > 0 && stored.length <= 128) return stored;
+    if (typeof stored === 'string' && DEVICE_ID_PATTERN.test(stored)) return stored;
   } catch {
     // Storage can throw (privacy mode, sandboxed iframe): fall through to a fresh id.
   }

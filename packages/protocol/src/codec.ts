@@ -4,7 +4,8 @@ import { ErrorCode } from './codes/im-error-code.js';
 import { ClientFrame, ServerFrame } from './frames.js';
 import { MAX_FRAME_BYTES } from './version.js';
 
-export type Decoded<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; rid?: number };
+/** A decoded frame, or why it was refused; `type` names the frame type when it was known (a valid `t`). */
+export type Decoded<T> = { ok: true; value: T } | { ok: false; code: ErrorCode; message: string; rid?: number; type?: string };
 
 function parseJsonObject(text: string): Decoded<Record<string, unknown>> {
   if (text.length > MAX_FRAME_BYTES)
@@ -58,6 +59,7 @@ function decodeWith<T>(
       ok: false,
       code: ErrorCode.OC_INVALID_FIELD,
       message: describeIssues(parsed.error.issues),
+      type: kind,
       ...(rid === undefined ? {} : { rid }),
     };
   }

@@ -7,6 +7,7 @@ export * from './codes/server-api-code.js';
 export * from './enums.js';
 export * from './frames.js';
 export * from './primitives.js';
+export * from './push-notice.js';
 export * from './push-text.js';
 export * from './request-retry.js';
 export * from './rtc-frames.js';

@@ -6,8 +6,10 @@ export const UserId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(
 export const GroupId = UserId;
 /** A call id, which is also the RTC room id. */
 export const CallId = z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[A-Za-z0-9_-]+$/));
-/** A device id chosen by the client (persisted in its storage). */
-export const DeviceId = z.string().check(z.minLength(1), z.maxLength(128));
+/** What a device id may be: 1–64 characters of `A-Z a-z 0-9 . _ : -` (ids go into logs, keys and records). */
+export const DEVICE_ID_PATTERN = /^[A-Za-z0-9._:-]{1,64}$/;
+/** A device id chosen by the client (persisted in its storage); see `DEVICE_ID_PATTERN`. */
+export const DeviceId = z.string().check(z.minLength(1), z.maxLength(64), z.regex(DEVICE_ID_PATTERN));
 /** A short free-text field (extra, push title…). */
 export const ShortText = z.string().check(z.maxLength(1024));
 /** A non-negative integer. */

@@ -18,6 +18,7 @@ import { ConnectionRegistry } from './services/im/connection-registry.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
 import { createIceServersFor } from './services/turn/turn-credentials.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
+import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
@@ -80,20 +81,19 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       calls.usersBanned(appKey, userIds);
       registry.closeUsers(appKey, userIds, ErrorCode.RC_CONN_USER_BLOCKED, 'banned by the server');
     },
+    onBlacklistAdded: (appKey, ownerId, blockedIds) => calls.blacklistAdded(appKey, ownerId, blockedIds),
     apiRatePerSec: config.apiRatePerSec,
   });
   await registerStaticRoutes(http, {
     sdkDir: resolve(repoRoot, 'dist/sdk'),
     demoDir: resolve(repoRoot, 'apps/demo/public'),
-    devTokenEnabled: !config.production,
+    devTokenEnabled: config.devTokens,
     defaultAppKey: app.appKey,
     storage,
     tokens,
   });
-  if (config.debugHeap) {
-    registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
-    logger.warn('OPENCALL_DEBUG_HEAP=1: /debug/heap and /debug/heap-snapshot are on (loopback only)');
-  }
+  if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
+  announceDevHelpers(config, logger);
   const ws = attachImWebSocket(http.server, {
     tokens,
     registry,

@@ -15,7 +15,7 @@ export interface ServerConfig {
   ringTimeoutMs: number;
   /** Heartbeat interval announced to clients (env OPENCALL_HEARTBEAT_MS, default 15000). */
   heartbeatMs: number;
-  /** `NODE_ENV=production` turns off the development token helper. */
+  /** `NODE_ENV=production` (any case): the development helpers stay off whatever else is set. */
   production: boolean;
   /** pino level (env LOG_LEVEL, default info). */
   logLevel: string;
@@ -41,6 +41,8 @@ export interface ServerConfig {
   sfu: 'auto' | 'off';
   /** Running Janus instances (env OPENCALL_JANUS_URLS, comma list of ws:// URLs); empty = local Janus if installed. */
   janusUrls: string[];
+  /** Janus `api_secret` (env OPENCALL_JANUS_API_SECRET): the local Janus's (else random per start), and remote URLs' without `?apisecret=`. */
+  janusApiSecret: string | undefined;
   /** Janus binary for the local mode (env OPENCALL_JANUS_BIN, default `janus` on PATH). */
   janusBinary: string;
   /** Interface(s) the local Janus gathers ICE on (env OPENCALL_JANUS_ICE_INTERFACE → `ice_enforce_list`). */
@@ -61,6 +63,10 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** Connections in the Postgres pool (env OPENCALL_DATABASE_POOL_SIZE, default 10). */
   databasePoolSize: number;
+  /** Loopback-only `GET /dev/token` for the demo (env OPENCALL_DEV_TOKENS=1, `npm start`; never when `production`). */
+  devTokens: boolean;
+  /** Development helpers asked for but refused because of `production` (env names, for the start-up log). */
+  devHelpersRefused: string[];
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -107,6 +113,12 @@ function databaseUrlFromEnv(raw: string | undefined): string | undefined {
   return raw;
 }
 
+function janusSecretFromEnv(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^[A-Za-z0-9._-]{16,256}$/.test(raw)) throw new Error('OPENCALL_JANUS_API_SECRET must be 16-256 characters of A-Z a-z 0-9 . _ -');
+  return raw;
+}
+
 function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min: number, max: number): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
@@ -117,7 +129,17 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
   return value;
 }
 
+/** An on/off switch: unset, `0` or `1`. */
+function flagFromEnv(env: NodeJS.ProcessEnv, name: string): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '' || raw === '0') return false;
+  if (raw === '1') return true;
+  throw new Error(`${name} must be 0 or 1, got ${JSON.stringify(raw)}`);
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const production = env.NODE_ENV?.trim().toLowerCase() === 'production';
+  const devHelpersAsked = ['OPENCALL_DEV_TOKENS', 'OPENCALL_DEBUG_HEAP'].filter((name) => flagFromEnv(env, name));
   const reconnectGraceMs = intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000);
   return {
     port: intFromEnv(env, 'PORT', 8080, 0, 65535),
@@ -127,7 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     appSecret: env.OPENCALL_APP_SECRET || undefined,
     ringTimeoutMs: intFromEnv(env, 'OPENCALL_RING_TIMEOUT_MS', DEFAULT_RING_TIMEOUT_MS, 1000, 600_000),
     heartbeatMs: intFromEnv(env, 'OPENCALL_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 1000, 120_000),
-    production: env.NODE_ENV === 'production',
+    production,
     logLevel: env.LOG_LEVEL || 'info',
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
     reconnectGraceMs,
@@ -140,6 +162,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     apiRatePerSec: intFromEnv(env, 'OPENCALL_API_RATE_PER_SEC', 100, 1, 1_000_000),
     sfu: env.OPENCALL_SFU === 'off' ? 'off' : 'auto',
     janusUrls: listFromEnv(env.OPENCALL_JANUS_URLS),
+    janusApiSecret: janusSecretFromEnv(env.OPENCALL_JANUS_API_SECRET),
     janusBinary: env.OPENCALL_JANUS_BIN || 'janus',
     janusIceInterface: env.OPENCALL_JANUS_ICE_INTERFACE || undefined,
     janusNat11Mapping: env.OPENCALL_JANUS_NAT_1_1 || undefined,
@@ -147,7 +170,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     turnUrls: listFromEnv(env.OPENCALL_TURN_URLS),
     turnSecret: env.OPENCALL_TURN_SECRET || undefined,
     turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 86_400, 60, 30 * 86_400),
-    debugHeap: env.OPENCALL_DEBUG_HEAP === '1' && env.NODE_ENV !== 'production',
+    debugHeap: devHelpersAsked.includes('OPENCALL_DEBUG_HEAP') && !production,
+    devTokens: devHelpersAsked.includes('OPENCALL_DEV_TOKENS') && !production,
+    devHelpersRefused: production ? devHelpersAsked : [],
     databaseUrl: databaseUrlFromEnv(env.OPENCALL_DATABASE_URL),
     databasePoolSize: intFromEnv(env, 'OPENCALL_DATABASE_POOL_SIZE', 10, 1, 1000),
   };

@@ -3,7 +3,8 @@ import pino from 'pino';
 import { startServer } from './app.js';
 import { loadConfig } from './config.js';
 
-const config = loadConfig();
+// `npm start` passes --dev-tokens so the demo can sign in: OPENCALL_DEV_TOKENS=1 unless the env says otherwise.
+const config = loadConfig(process.argv.includes('--dev-tokens') ? { OPENCALL_DEV_TOKENS: '1', ...process.env } : process.env);
 // Asynchronous stdout: a log line never blocks the event loop on a slow pipe (pino flushes on exit).
 const logger = pino(
   { level: config.logLevel, redact: ['token', '*.token', 'appSecret', '*.appSecret', 'req.headers.signature'] },

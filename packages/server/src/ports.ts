@@ -99,6 +99,8 @@ export interface BlacklistStore {
   list(appKey: string, ownerId: string, options: { size: number; pageToken?: string }): Promise<{ users: string[]; next?: string }>;
   /** Whether `ownerId` has blacklisted `otherId`. */
   has(appKey: string, ownerId: string, otherId: string): Promise<boolean>;
+  /** Every `[ownerId, blockedId]` entry with the owner in `ownerIds` and the blocked user in `otherIds` (one query). */
+  entriesAmong(appKey: string, ownerIds: string[], otherIds: string[]): Promise<[ownerId: string, blockedId: string][]>;
 }
 
 /** Server bans (`/user/block.json`): a banned user cannot connect or call until the ban ends. */
@@ -196,3 +198,6 @@ export type TokensRevokedListener = (appKey: string, userIds: string[], before: 
 
 /** Notified when users are banned, so their connections close (31009) and their calls end (23 / 33). */
 export type UsersBannedListener = (appKey: string, userIds: string[]) => void;
+
+/** Notified when `ownerId` blacklists users, so a call of theirs ringing the owner stops (103). */
+export type BlacklistAddedListener = (appKey: string, ownerId: string, blockedIds: string[]) => void;

@@ -4,6 +4,8 @@ export enum ServerApiCode {
   OK = 200,
   /** Endpoint not found. */
   NOT_FOUND = 404,
+  /** OpenCall: a development helper refused a request that is not local (proxy header, foreign Host or address). */
+  FORBIDDEN = 403,
   /** Internal server error. */
   INTERNAL_ERROR = 1000,
   /** App Key / App Secret mismatch (unknown App Key). */
@@ -26,6 +28,7 @@ export enum ServerApiCode {
 export const SERVER_API_HTTP_STATUS: Readonly<Record<ServerApiCode, number>> = {
   [ServerApiCode.OK]: 200,
   [ServerApiCode.NOT_FOUND]: 404,
+  [ServerApiCode.FORBIDDEN]: 403,
   [ServerApiCode.INTERNAL_ERROR]: 500,
   [ServerApiCode.APP_KEY_MISMATCH]: 401,
   [ServerApiCode.PARAM_ERROR]: 400,

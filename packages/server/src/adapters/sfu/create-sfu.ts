@@ -6,6 +6,8 @@ import { accessSync, constants } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import type { Logger } from 'pino';
+import { newJanusSecret } from './janus/janus-config.js';
+import { parseJanusEndpoint } from './janus/janus-endpoint.js';
 import { JanusSfu } from './janus/janus-sfu.js';
 import { JanusSupervisor } from './janus/janus-supervisor.js';
 import { NoSfu, type Sfu } from './sfu-port.js';
@@ -14,6 +16,8 @@ export interface SfuConfig {
   /** `off` disables the SFU (env OPENCALL_SFU). */
   sfu: 'auto' | 'off';
   janusUrls: string[];
+  /** Janus `api_secret`: of the local Janus (else random per start), and of remote URLs without `?apisecret=`. */
+  janusApiSecret: string | undefined;
   janusBinary: string;
   janusIceInterface: string | undefined;
   janusNat11Mapping: string | undefined;
@@ -52,7 +56,8 @@ export function createSfu(config: SfuConfig, logger: Logger): CreatedSfu {
     return { sfu: new NoSfu(), stop: async () => {} };
   }
   if (config.janusUrls.length > 0) {
-    const sfu = new JanusSfu('remote', config.janusUrls, logger);
+    const endpoints = config.janusUrls.map((raw) => parseJanusEndpoint(raw, config.janusApiSecret));
+    const sfu = new JanusSfu('remote', endpoints, logger);
     logger.info({ instances: config.janusUrls.length }, 'media: group calls use the configured Janus instances');
     return { sfu, stop: () => sfu.close() };
   }
@@ -65,12 +70,20 @@ export function createSfu(config: SfuConfig, logger: Logger): CreatedSfu {
     logger.info('media: group calls use a P2P mesh of at most 4 (Janus cannot gather ICE on loopback only)');
     return { sfu: new NoSfu(), stop: async () => {} };
   }
-  const sfu = new JanusSfu('local', [undefined], logger);
+  // Nothing else on the machine may drive this Janus: every request must carry the secret.
+  const apiSecret = config.janusApiSecret ?? newJanusSecret();
+  const sfu = new JanusSfu('local', [{ url: undefined, apiSecret }], logger);
   const supervisor = new JanusSupervisor({
     binary,
     setpriv: findExecutable('setpriv'),
     dir: resolve(config.dataDir, 'janus'),
-    config: { rtpPortRange: config.janusRtpPorts, iceInterface: config.janusIceInterface, nat11Mapping: config.janusNat11Mapping },
+    config: {
+      rtpPortRange: config.janusRtpPorts,
+      iceInterface: config.janusIceInterface,
+      nat11Mapping: config.janusNat11Mapping,
+      apiSecret,
+      adminSecret: newJanusSecret(),
+    },
     logger,
   });
   supervisor.on('up', (url) => sfu.instanceUp(url));

@@ -66,6 +66,17 @@ export function blacklistStore(db: Kysely<Database>, now: Now): BlacklistStore {
         .executeTakeFirst();
       return row !== undefined;
     },
+    async entriesAmong(appKey, ownerIds, otherIds) {
+      if (ownerIds.length === 0 || otherIds.length === 0) return [];
+      const rows = await db
+        .selectFrom('blacklists')
+        .select(['owner_id', 'blocked_id'])
+        .where('app_key', '=', appKey)
+        .where('owner_id', 'in', [...new Set(ownerIds)])
+        .where('blocked_id', 'in', [...new Set(otherIds)])
+        .execute();
+      return rows.map((r) => [r.owner_id, r.blocked_id]);
+    },
   };
 }
 

@@ -32,6 +32,7 @@ import type { ImConnection } from '../im/im-connection.js';
 import { noPush, type PushProvider } from '../push/push-provider.js';
 import { AttemptCounter } from './attempt-counter.js';
 import { Call, type Participant } from './call.js';
+import { inviteBlocks, ringsStoppedByBlacklist } from './call-blacklist.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
 import { CallJournal } from './call-journal.js';
@@ -97,7 +98,7 @@ export class CallService {
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
     this.calls = new CallDirectory(this.now);
-    this.push = new CallPush(options.push ?? noPush, options.registry);
+    this.push = new CallPush(options.push ?? noPush, options.registry, options.storage.users);
     this.fanout = new CallFanout(options.registry);
     this.journal = new CallJournal(options.storage, options.logger, this.now);
     this.media = new MediaRelay(this.calls, options.registry, (call) => this.journal.record(call));
@@ -243,7 +244,7 @@ export class CallService {
     return this.stored();
   }
 
-  /** Group membership of caller and invitees, and their blacklists (103 for those who blocked the inviter). */
+  /** Group membership of caller and invitees (blacklists: `addInvitees`). */
   private async groupRefusal(appKey: string, groupId: string, inviterId: string, invitees: string[]): Promise<IntentResult | undefined> {
     const members = new Set(await this.options.storage.groups.members(appKey, groupId));
     if (!members.has(inviterId)) return fail(RCCallErrorCode.NOT_IN_GROUP, 'you are not a member of the group');
@@ -252,10 +253,10 @@ export class CallService {
     return undefined;
   }
 
+  /** Rings the invitees, except those the blacklist rule keeps out (call-blacklist.ts), and stops the rings it ends. */
   private async addInvitees(call: Call, inviterId: string, invitees: string[], push: PushText): Promise<void> {
     const now = this.now();
-    const blocked = new Set<string>();
-    for (const invitee of invitees) if (await this.options.storage.blacklists.has(call.appKey, invitee, inviterId)) blocked.add(invitee);
+    const { blocked, ringsToStop } = await inviteBlocks(this.options.storage.blacklists, call, invitees);
     if (call.state === 'ended') return;
     const refusals: [Participant, RCCallEndReason][] = [];
     for (const invitee of invitees) {
@@ -276,6 +277,10 @@ export class CallService {
       if (!reachable) this.push.send(call, invitee, 'call', push);
     }
     for (const [participant, reason] of refusals) this.leave(call, participant, reason, undefined);
+    for (const userId of ringsToStop) {
+      const ringing = call.participants.get(userId);
+      if (!call.hasEnded() && ringing?.state === 'waiting') this.leave(call, ringing, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
+    }
   }
 
   /** Tell a busy invitee's devices and return the invitee's own reason (4 or 22). */
@@ -445,6 +450,17 @@ export class CallService {
     return open ? undefined : fail(RCRTCCode.NOT_OPEN_VIDEO_AUDIO_SERVER, 'the audio/video call service is not enabled for this app');
   }
 
+  /**
+   * `ownerId` blacklisted `blockedIds` (`/user/blacklist/add.json`): each of their invitations that rings
+   * in a call with a blocked user stops at once on every device with ADDED_TO_BLACKLIST (103); the
+   * others see 103 (a 1:1 call ends). Answered calls go on.
+   */
+  blacklistAdded(appKey: string, ownerId: string, blockedIds: string[]): void {
+    for (const [call, owner] of ringsStoppedByBlacklist(this.calls.callsOf(appKey, ownerId), ownerId, blockedIds)) {
+      this.leave(call, owner, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
+    }
+  }
+
   /** Banned users leave every call with KICKED_BY_SERVER (the others see REMOTE_KICKED_BY_SERVER). */
   usersBanned(appKey: string, userIds: string[]): void {
     for (const userId of userIds) {
@@ -479,8 +495,11 @@ export class CallService {
     return { call, participant };
   }
 
-  /** A participant leaves with its own reason; `deviceId` is the device that asked (its other ringing devices get 102). */
-  private leave(call: Call, participant: Participant, reason: RCCallEndReason, deviceId: string | undefined): void {
+  /**
+   * A participant leaves with its own reason; `deviceId` is the device that asked (its other ringing
+   * devices get 102). The leaver's devices are told when the reason is imposed, or with `tellLeaver`.
+   */
+  private leave(call: Call, participant: Participant, reason: RCCallEndReason, deviceId: string | undefined, tellLeaver = false): void {
     const now = this.now();
     const wasRinging = participant.state === 'waiting' && !participant.isCaller;
     clearTimeout(participant.ringTimer);
@@ -491,7 +510,7 @@ export class CallService {
     this.media.participantLeft(call, participant);
     if (deviceId !== undefined && wasRinging) {
       this.fanout.toOtherDevices(call, participant.userId, deviceId, this.endedEvent(call, RCCallEndReason.HANGUP_BY_OTHER_CLIENT, now));
-    } else if (deviceId === undefined && IMPOSED_REASONS.includes(reason)) {
+    } else if (deviceId === undefined && (tellLeaver || IMPOSED_REASONS.includes(reason))) {
       this.fanout.toParticipant(call, participant, this.endedEvent(call, reason, now));
     }
     this.fanout.toOthers(call, participant.userId, {

@@ -2,18 +2,10 @@
  * Push for users with no connected device: the call service hands each notice to a provider.
  * Providers: none (default), a webhook (`OPENCALL_PUSH_WEBHOOK_URL`); Web Push comes later.
  */
+import type { PushNotice } from '@opencall/protocol';
 import type { Logger } from 'pino';
 
-export interface PushNotice {
-  appKey: string;
-  userId: string;
-  /** `call` when invited, `hangup` when a call that rang for the user ended unanswered. */
-  kind: 'call' | 'hangup';
-  title: string;
-  content: string;
-  /** CallLib's push data: `{mediaType, userIdList, callId}` for calls, `{callId, reason}` for hang-ups. */
-  data: Record<string, unknown>;
-}
+export type { PushNotice };
 
 export interface PushProvider {
   send(notice: PushNotice): void;

@@ -32,10 +32,13 @@ describe('debug heap routes', () => {
     expect(body.rss).toBeGreaterThan(0);
   });
 
-  it('answers 404 to a caller that is not on loopback', async () => {
+  it('answers 403 to a caller that is not on loopback, or comes through a proxy', async () => {
     for (const url of ['/debug/heap', '/debug/heap-snapshot']) {
-      const reply = await app.inject({ method: 'POST', url, remoteAddress: '10.1.2.3' });
-      expect(reply.statusCode).toBe(404);
+      const remote = await app.inject({ method: 'POST', url, remoteAddress: '10.1.2.3' });
+      expect(remote.statusCode).toBe(403);
+      expect(remote.json()).toEqual({ code: 403, errorMessage: expect.stringContaining('loopback address') });
+      const proxied = await app.inject({ method: 'POST', url, remoteAddress: '127.0.0.1', headers: { 'x-forwarded-for': '10.1.2.3' } });
+      expect(proxied.statusCode).toBe(403);
     }
     expect(existsSync(join(dir, 'heap'))).toBe(false);
   });
@@ -54,5 +57,6 @@ describe('OPENCALL_DEBUG_HEAP', () => {
     expect(loadConfig({}).debugHeap).toBe(false);
     expect(loadConfig({ OPENCALL_DEBUG_HEAP: '1' }).debugHeap).toBe(true);
     expect(loadConfig({ OPENCALL_DEBUG_HEAP: '1', NODE_ENV: 'production' }).debugHeap).toBe(false);
+    expect(loadConfig({ OPENCALL_DEBUG_HEAP: '1', NODE_ENV: 'Production' }).debugHeap).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 /**
  * Development-only memory probes (env `OPENCALL_DEBUG_HEAP=1`, never with NODE_ENV=production), used
- * by the soak to tell a leak from heap or page-cache growth. Loopback callers only; others get 404.
+ * by the soak to tell a leak from heap or page-cache growth. Local callers only (loopback-guard.ts);
+ * others get 403.
  * - `POST /debug/heap`: a full GC, then `process.memoryUsage()` and the part of the heap that is
  *   compiled code (bytes): what grows with JIT warm-up, not with data kept.
  * - `POST /debug/heap-snapshot`: a full GC, then `v8.writeHeapSnapshot()` into `snapshotDir`; answers its path.
@@ -9,7 +10,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { getHeapSpaceStatistics, setFlagsFromString, writeHeapSnapshot } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { refuseUnlessLocal } from './loopback-guard.js';
 
 export interface DebugHeapDeps {
   /** Where snapshots are written (the data dir). */
@@ -26,8 +28,6 @@ export interface HeapReply {
   rss: number;
 }
 
-const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
-
 /** `global.gc` when node runs with `--expose-gc`, else the same function taken from a fresh context (as Jest does). */
 function gcFunction(): () => void {
   const exposed = (globalThis as { gc?: () => void }).gc;
@@ -43,11 +43,9 @@ export function registerDebugHeapRoutes(app: FastifyInstance, deps: DebugHeapDep
     gc();
     gc();
   };
-  const local = (request: FastifyRequest) => LOOPBACK.has(request.socket.remoteAddress ?? '');
   let snapshots = 0;
 
-  app.post('/debug/heap', async (request, reply) => {
-    if (!local(request)) return reply.code(404).send({ code: 404, errorMessage: 'not found' });
+  app.post('/debug/heap', { onRequest: refuseUnlessLocal }, async (_request, reply) => {
     collect();
     const { heapUsed, heapTotal, external, arrayBuffers, rss } = process.memoryUsage();
     const codeUsed = getHeapSpaceStatistics()
@@ -57,8 +55,7 @@ export function registerDebugHeapRoutes(app: FastifyInstance, deps: DebugHeapDep
     return reply.header('Cache-Control', 'no-store').send(body);
   });
 
-  app.post('/debug/heap-snapshot', async (request, reply) => {
-    if (!local(request)) return reply.code(404).send({ code: 404, errorMessage: 'not found' });
+  app.post('/debug/heap-snapshot', { onRequest: refuseUnlessLocal }, async (_request, reply) => {
     collect();
     mkdirSync(deps.snapshotDir, { recursive: true });
     snapshots += 1;

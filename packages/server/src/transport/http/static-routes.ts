@@ -1,6 +1,7 @@
 /**
  * Plain HTTP routes: the demo app at `/`, the SDK bundles under `/sdk/`, `/healthz`, and the
- * development-only token helper `GET /dev/token` (off when NODE_ENV=production).
+ * development-only token helper `GET /dev/token` (only with OPENCALL_DEV_TOKENS=1, never in
+ * production, and for local callers only: see loopback-guard.ts).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -10,12 +11,14 @@ import { type DevTokenReply, SERVER_API_HTTP_STATUS, ServerApiCode, UserId } fro
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod/mini';
 import type { Storage, TokenService } from '../../ports.js';
+import { refuseUnlessLocal } from './loopback-guard.js';
 
 export interface StaticRoutesDeps {
   /** Folder with the built IIFE bundles (`npm run build`). */
   sdkDir: string;
   /** Folder with the demo app (index.html and assets). */
   demoDir: string;
+  /** Mount `GET /dev/token` (config `devTokens`). */
   devTokenEnabled: boolean;
   defaultAppKey: string;
   storage: Storage;
@@ -55,7 +58,7 @@ export async function registerStaticRoutes(app: FastifyInstance, deps: StaticRou
   }
 
   if (deps.devTokenEnabled) {
-    app.get('/dev/token', async (request, reply) => {
+    app.get('/dev/token', { onRequest: refuseUnlessLocal }, async (request, reply) => {
       const parsed = z.safeParse(DevTokenQuery, request.query);
       if (!parsed.success) {
         const field = String(parsed.error.issues[0]?.path[0] ?? 'userId');

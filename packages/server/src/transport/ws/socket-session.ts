@@ -28,6 +28,11 @@ import { RateLimiter } from './rate-limiter.js';
 import { dispatchRequest } from './request-dispatch.js';
 import type { SessionSweeper, Sweepable } from './session-sweeper.js';
 
+/** The device id rule, added to the refusal of a hello whose `deviceId` is bad. */
+function helloHint(message: string): string {
+  return /\bdeviceId\b/.test(message) ? ' (deviceId: 1-64 characters of A-Z a-z 0-9 . _ : -)' : '';
+}
+
 export interface SessionDeps {
   tokens: TokenService;
   registry: ConnectionRegistry;
@@ -113,7 +118,7 @@ export class SocketSession implements FrameSink, Sweepable {
     }
     const decoded = decodeClientFrame(data.toString('utf8'));
     if (!decoded.ok) {
-      this.badFrame(decoded.code, decoded.message, decoded.rid);
+      this.badFrame(decoded.code, decoded.message, decoded.rid, decoded.type);
       return;
     }
     const frame = decoded.value;
@@ -137,9 +142,11 @@ export class SocketSession implements FrameSink, Sweepable {
     this.send({ t: 'error', code: ErrorCode.OC_INTERNAL, message: 'internal error', ...(rid === undefined ? {} : { rid }) });
   }
 
-  private badFrame(code: number, message: string, rid?: number): void {
+  private badFrame(code: number, message: string, rid?: number, type?: string): void {
     if (this.state === 'awaiting_hello') {
-      this.refuse(ErrorCode.OC_NOT_AUTHENTICATED, `first frame must be a valid hello (${message})`);
+      // A hello with a bad field (e.g. an unsafe deviceId) is refused with the field named (36004).
+      if (type === 'hello' && code === ErrorCode.OC_INVALID_FIELD) this.refuse(code, `invalid hello: ${message}${helloHint(message)}`);
+      else this.refuse(ErrorCode.OC_NOT_AUTHENTICATED, `first frame must be a valid hello (${message})`);
       return;
     }
     this.send({ t: 'error', code, message, ...(rid === undefined ? {} : { rid }) });

@@ -3,8 +3,11 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
 import { JanusClient, JanusError } from './janus-client.js';
 
-/** A tiny fake Janus: answers create/attach/keepalive/trickle/message like the real WebSocket API. */
-function fakeJanus(onMessage?: (request: Record<string, unknown>, reply: (m: object) => void) => boolean) {
+/**
+ * A tiny fake Janus: answers create/attach/keepalive/trickle/message like the real WebSocket API;
+ * with `apiSecret` it refuses every request without it as Janus does (error 403).
+ */
+function fakeJanus(onMessage?: (request: Record<string, unknown>, reply: (m: object) => void) => boolean, apiSecret?: string) {
   const server = new WebSocketServer({
     port: 0,
     host: '127.0.0.1',
@@ -16,6 +19,9 @@ function fakeJanus(onMessage?: (request: Record<string, unknown>, reply: (m: obj
       const request = JSON.parse(String(data)) as Record<string, unknown>;
       seen.push(request);
       const reply = (m: object) => ws.send(JSON.stringify({ transaction: request.transaction, ...m }));
+      if (apiSecret !== undefined && request.apisecret !== apiSecret) {
+        return reply({ janus: 'error', error: { code: 403, reason: 'Unauthorized request (wrong or missing secret/token)' } });
+      }
       if (onMessage?.(request, reply)) return;
       switch (request.janus) {
         case 'create':
@@ -103,6 +109,29 @@ describe('JanusClient', () => {
     await closed;
     await expect(pending).rejects.toThrow(/closed/);
     expect(client.isOpen).toBe(false);
+  });
+
+  it('sends the API secret with every request, keepalive and destroy included', async () => {
+    fake = fakeJanus(undefined, 'the-api-secret-123');
+    await new Promise((r) => fake!.server.once('listening', r));
+    const client = await JanusClient.connect(fake.url(), { apiSecret: 'the-api-secret-123', keepaliveMs: 20 });
+    const handle = await client.attach('janus.plugin.videoroom');
+    await client.message(handle, { request: 'join' });
+    await client.trickle(handle, null);
+    await new Promise((r) => setTimeout(r, 60));
+    client.close();
+    await new Promise((r) => setTimeout(r, 20));
+    const kinds = new Set(fake.seen.map((m) => m.janus));
+    for (const kind of ['create', 'attach', 'message', 'trickle', 'keepalive', 'destroy']) expect(kinds).toContain(kind);
+    expect(fake.seen.every((m) => m.apisecret === 'the-api-secret-123')).toBe(true);
+  });
+
+  it('fails to connect when Janus refuses the secret (403), and sends none when it has none', async () => {
+    fake = fakeJanus(undefined, 'the-api-secret-123');
+    await new Promise((r) => fake!.server.once('listening', r));
+    await expect(JanusClient.connect(fake.url(), { apiSecret: 'wrong-secret-0000000' })).rejects.toMatchObject({ code: 403 });
+    await expect(JanusClient.connect(fake.url())).rejects.toBeInstanceOf(JanusError);
+    expect(fake.seen.filter((m) => m.janus === 'create').map((m) => m.apisecret)).toEqual(['wrong-secret-0000000', undefined]);
   });
 
   it('keeps the session alive', async () => {

@@ -2,7 +2,8 @@
  * A Janus WebSocket API client: raw JSON over `ws` (subprotocol `janus-protocol`), one session per
  * connection, transactions, keepalive. Replies are matched by `transaction`: `message` requests are
  * acked first and answered later by an `event` (or `success`) with the same transaction; everything
- * else that names a handle (`sender`) is a handle event.
+ * else that names a handle (`sender`) is a handle event. With an API secret, every request carries
+ * it as `apisecret` (Janus refuses requests without it: error 403).
  */
 import { randomBytes } from 'node:crypto';
 import WebSocket from 'ws';
@@ -45,6 +46,8 @@ export interface JanusClientOptions {
   timeoutMs?: number;
   /** Keepalive interval (default 20 s; Janus drops sessions idle for `session_timeout`). */
   keepaliveMs?: number;
+  /** Janus `api_secret`, sent with every request. */
+  apiSecret?: string | undefined;
   onListenerError?: (event: string, error: unknown) => void;
 }
 
@@ -60,6 +63,7 @@ export class JanusClient extends TypedEmitter<JanusClientEvents> {
   readonly #ws: WebSocket;
   readonly #pending = new Map<string, Pending>();
   readonly #timeoutMs: number;
+  readonly #secret: { apisecret?: string };
   #keepalive: NodeJS.Timeout | undefined;
   #sessionId = 0;
   #closed = false;
@@ -68,6 +72,7 @@ export class JanusClient extends TypedEmitter<JanusClientEvents> {
     super(options.onListenerError);
     this.#ws = ws;
     this.#timeoutMs = options.timeoutMs ?? 10_000;
+    this.#secret = options.apiSecret === undefined ? {} : { apisecret: options.apiSecret };
     ws.on('message', (data) => this.#onMessage(String(data)));
     ws.on('close', () => this.#onClose());
     ws.on('error', () => this.#onClose());
@@ -156,7 +161,7 @@ export class JanusClient extends TypedEmitter<JanusClientEvents> {
   close(): void {
     if (this.#closed) return;
     if (this.#sessionId && this.#ws.readyState === WebSocket.OPEN) {
-      this.#ws.send(JSON.stringify({ janus: 'destroy', session_id: this.#sessionId, transaction: transactionId() }));
+      this.#ws.send(JSON.stringify({ janus: 'destroy', session_id: this.#sessionId, transaction: transactionId(), ...this.#secret }));
     }
     this.#ws.close();
     this.#onClose();
@@ -171,7 +176,7 @@ export class JanusClient extends TypedEmitter<JanusClientEvents> {
         reject(new Error(`Janus request ${String(request.janus)} timed out`));
       }, this.#timeoutMs);
       this.#pending.set(transaction, { ackAnswers, resolve, reject, timer });
-      this.#ws.send(JSON.stringify({ ...request, transaction }));
+      this.#ws.send(JSON.stringify({ ...request, transaction, ...this.#secret }));
     });
   }
 

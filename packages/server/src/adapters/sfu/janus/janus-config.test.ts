@@ -1,10 +1,15 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { renderJanusConfig, writeJanusConfig } from './janus-config.js';
+import { JANUS_SECRET, newJanusSecret, renderJanusConfig, writeJanusConfig } from './janus-config.js';
 
-const base = { wsPort: 18188, rtpPortRange: [20000, 20099] as const };
+const base = {
+  wsPort: 18188,
+  rtpPortRange: [20000, 20099] as const,
+  apiSecret: 'api-secret-0123456789',
+  adminSecret: 'admin-secret-0123456789',
+};
 
 describe('renderJanusConfig', () => {
   it('binds the WebSocket API to 127.0.0.1 on the chosen port and turns the admin API off', () => {
@@ -38,6 +43,28 @@ describe('renderJanusConfig', () => {
     expect(janus).toContain('nat_1_1_mapping = "127.0.0.1"');
   });
 
+  it('puts the API and admin secrets in the general section and keeps token auth off', () => {
+    const janus = renderJanusConfig('/tmp/j', base)['janus.jcfg']!;
+    const general = /general: \{\n([^}]*)\}/.exec(janus)![1]!;
+    expect(general).toContain('\tapi_secret = "api-secret-0123456789"\n');
+    expect(general).toContain('\tadmin_secret = "admin-secret-0123456789"\n');
+    expect(general).toContain('\ttoken_auth = false\n');
+    expect(janus.match(/api_secret/g)).toHaveLength(1);
+  });
+
+  it('refuses secrets that are short or could break out of the quoted string', () => {
+    for (const apiSecret of ['', 'short', 'x'.repeat(257), 'sixteen-chars-ok" }', 'sixteen chars ok here', 'sixteen-chars-ok\n']) {
+      expect(() => renderJanusConfig('/tmp/j', { ...base, apiSecret })).toThrow(/16-256 characters/);
+      expect(() => renderJanusConfig('/tmp/j', { ...base, adminSecret: apiSecret })).toThrow(/16-256 characters/);
+    }
+  });
+
+  it('generates fresh secrets that fit', () => {
+    const secrets = new Set(Array.from({ length: 20 }, () => newJanusSecret()));
+    expect(secrets.size).toBe(20);
+    for (const secret of secrets) expect(secret).toMatch(JANUS_SECRET);
+  });
+
   it('refuses values that could break out of a quoted string, and bad port ranges', () => {
     expect(() => renderJanusConfig('/tmp/j', { ...base, iceInterface: 'v0"\n}' })).toThrow(/unsafe/);
     expect(() => renderJanusConfig('/tmp/j', { ...base, rtpPortRange: [30000, 20000] })).toThrow(/port range/);
@@ -54,5 +81,7 @@ describe('writeJanusConfig', () => {
     expect(path).toBe(join(dir, 'janus', 'janus.jcfg'));
     expect(readFileSync(join(dir, 'janus', 'janus.transport.websockets.jcfg'), 'utf8')).toContain('ws = true');
     expect(readFileSync(join(dir, 'janus', 'janus.plugin.videoroom.jcfg'), 'utf8')).toContain('general');
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    expect(statSync(join(dir, 'janus')).mode & 0o777).toBe(0o700);
   });
 });

@@ -1,13 +1,20 @@
 /**
- * Writes a private Janus configuration folder: WebSocket API on 127.0.0.1 only, HTTP and every
- * other transport, plugin, event handler and logger off, a sized RTP port range, full trickle.
+ * Writes a private Janus configuration folder: WebSocket API on 127.0.0.1 only and behind an API
+ * secret (every request must carry `apisecret`), admin API off (and behind its own secret should it
+ * ever be turned on), HTTP and every other transport, plugin, event handler and logger off, a sized
+ * RTP port range, full trickle.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 export interface JanusConfigOptions {
   /** WebSocket API port on 127.0.0.1. */
   wsPort: number;
+  /** `api_secret`: requests without it are refused (403), so nothing else on the machine can drive Janus. */
+  apiSecret: string;
+  /** `admin_secret` for the (disabled) admin API. */
+  adminSecret: string;
   /** RTP/RTCP port range, e.g. `[20000, 20999]`: each PeerConnection uses one port. */
   rtpPortRange: readonly [number, number];
   /** Interfaces Janus may gather ICE candidates on (`ice_enforce_list`); unset = all but loopback. */
@@ -38,6 +45,14 @@ const UNUSED_PLUGINS = [
 const UNUSED_TRANSPORTS = ['http', 'mqtt', 'nanomsg', 'pfunix', 'rabbitmq'].map((name) => `libjanus_${name}.so`);
 const EVENT_HANDLERS = ['gelfevh', 'mqttevh', 'nanomsgevh', 'rabbitmqevh', 'sampleevh', 'wsevh'].map((name) => `libjanus_${name}.so`);
 
+/** What a Janus secret may be (written into a quoted config string, sent in JSON). */
+export const JANUS_SECRET = /^[A-Za-z0-9._-]{16,256}$/;
+
+/** A fresh random secret (192 bits, base64url). */
+export function newJanusSecret(): string {
+  return randomBytes(24).toString('base64url');
+}
+
 /** Janus config strings are double-quoted; refuse anything that could break out of them. */
 function quoted(value: string): string {
   if (!/^[\w.,:/ -]*$/.test(value)) throw new Error(`unsafe Janus config value ${JSON.stringify(value)}`);
@@ -48,6 +63,9 @@ function quoted(value: string): string {
 export function renderJanusConfig(dir: string, options: JanusConfigOptions): Record<string, string> {
   const lib = options.libDir ?? DEBIAN_JANUS_LIB_DIR;
   const [rtpMin, rtpMax] = options.rtpPortRange;
+  for (const secret of [options.apiSecret, options.adminSecret]) {
+    if (!JANUS_SECRET.test(secret)) throw new Error('Janus secrets must be 16-256 characters of A-Z a-z 0-9 . _ -');
+  }
   if (!(rtpMin > 0 && rtpMax > rtpMin && rtpMax <= 65535)) throw new Error(`bad RTP port range ${rtpMin}-${rtpMax}`);
   const nat = ['\tfull_trickle = true', '\tice_ignore_list = "vmnet"'];
   if (options.iceInterface) nat.push(`\tice_enforce_list = ${quoted(options.iceInterface)}`);
@@ -61,6 +79,9 @@ export function renderJanusConfig(dir: string, options: JanusConfigOptions): Rec
     `\tloggers_folder = ${quoted(`${lib}/loggers`)}`,
     `\tdebug_level = ${options.debugLevel ?? 3}`,
     '\tsession_timeout = 60',
+    `\tapi_secret = "${options.apiSecret}"`,
+    `\tadmin_secret = "${options.adminSecret}"`,
+    '\ttoken_auth = false',
     '}',
     'media: {',
     `\trtp_port_range = "${rtpMin}-${rtpMax}"`,

@@ -1,16 +1,19 @@
 /**
  * The `Sfu` over one or more Janus instances. Local mode: one instance whose URL comes from the
- * supervisor. Remote mode: the configured URLs. Each room goes to the reachable instance holding
+ * supervisor. Remote mode: the configured URLs. Every connection sends the instance's API secret.
+ * Each room goes to the reachable instance holding
  * the fewest participants (then rooms). When an instance's connection closes, every room on it is
  * lost: `sfuLost` names them.
  */
 import type { RoomOptions, Sfu, SfuEvents, SfuRoom, SfuRoomRef } from '../sfu-port.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { JanusClient } from './janus-client.js';
+import type { JanusEndpoint } from './janus-endpoint.js';
 import { JanusRoom } from './janus-room.js';
 
 interface Instance {
   url: string | undefined;
+  apiSecret: string | undefined;
   client: JanusClient | undefined;
   connecting: Promise<JanusClient> | undefined;
   rooms: Set<JanusRoom>;
@@ -28,12 +31,18 @@ export class JanusSfu extends TypedEmitter<SfuEvents> implements Sfu {
 
   constructor(
     readonly mode: 'local' | 'remote',
-    urls: (string | undefined)[],
+    endpoints: JanusEndpoint[],
     logger: JanusSfuLogger,
   ) {
     super((event, error) => logger.warn({ err: error, event }, 'sfu listener threw'));
     this.#logger = logger;
-    this.#instances = urls.map((url) => ({ url, client: undefined, connecting: undefined, rooms: new Set() }));
+    this.#instances = endpoints.map(({ url, apiSecret }) => ({
+      url,
+      apiSecret,
+      client: undefined,
+      connecting: undefined,
+      rooms: new Set(),
+    }));
   }
 
   /** Local mode: the supervised Janus is up at `url` (index 0). */
@@ -96,6 +105,7 @@ export class JanusSfu extends TypedEmitter<SfuEvents> implements Sfu {
     if (instance.connecting) return instance.connecting;
     const url = instance.url!;
     instance.connecting = JanusClient.connect(url, {
+      apiSecret: instance.apiSecret,
       onListenerError: (event, error) => this.#logger.warn({ err: error, event }, 'janus listener threw'),
     }).then(
       (client) => {

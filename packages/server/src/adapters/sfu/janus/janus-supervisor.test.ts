@@ -55,7 +55,7 @@ describe('JanusSupervisor', () => {
     const supervisor = new JanusSupervisor({
       binary: '/bin/false',
       dir,
-      config: { rtpPortRange: [20000, 20099] },
+      config: { rtpPortRange: [20000, 20099], apiSecret: 'api-secret-0123456789', adminSecret: 'admin-secret-0123456789' },
       logger,
       backoffMs: 10,
       maxFailures: 1,
@@ -79,7 +79,7 @@ describe('JanusSupervisor', () => {
     const supervisor = new JanusSupervisor({
       binary: '/bin/false',
       dir,
-      config: { rtpPortRange: [20000, 20099] },
+      config: { rtpPortRange: [20000, 20099], apiSecret: 'api-secret-0123456789', adminSecret: 'admin-secret-0123456789' },
       logger: { info: () => undefined, warn: () => undefined },
       backoffMs: 10_000,
     });

@@ -164,7 +164,7 @@ export class JanusSupervisor extends TypedEmitter<JanusSupervisorEvents> {
     const deadline = Date.now() + STARTUP_TIMEOUT_MS;
     while (this.#child === child && this.#state === 'starting' && Date.now() < deadline) {
       try {
-        this.#probe = await JanusClient.connect(this.#url, { timeoutMs: 2000 });
+        this.#probe = await JanusClient.connect(this.#url, { timeoutMs: 2000, apiSecret: this.#options.config.apiSecret });
         break;
       } catch {
         await new Promise((r) => setTimeout(r, 100));

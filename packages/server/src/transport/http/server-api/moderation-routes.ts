@@ -33,7 +33,13 @@ export function registerModerationRoutes(scope: FastifyInstance, deps: ServerApi
   for (const spelling of BLACKLIST_SPELLINGS) {
     scope.post(`/user/${spelling}/add.json`, async (request, reply) => {
       const body = validateBody(BlacklistChangeBody, request.body);
-      await blacklists.add(requestApp(request).appKey, body.userId, body.blackUserId);
+      const { appKey } = requestApp(request);
+      await blacklists.add(appKey, body.userId, body.blackUserId);
+      try {
+        deps.onBlacklistAdded?.(appKey, body.userId, body.blackUserId);
+      } catch (error) {
+        deps.logger.error({ err: error, appKey }, 'onBlacklistAdded listener failed');
+      }
       return sendOk(reply);
     });
 

@@ -1,7 +1,14 @@
 /** What the server-API routes need, and the app each authenticated request acts for. */
 import type { FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
-import type { AppRecord, Storage, TokenService, TokensRevokedListener, UsersBannedListener } from '../../../ports.js';
+import type {
+  AppRecord,
+  BlacklistAddedListener,
+  Storage,
+  TokenService,
+  TokensRevokedListener,
+  UsersBannedListener,
+} from '../../../ports.js';
 
 export interface ServerApiDeps {
   storage: Storage;
@@ -11,6 +18,8 @@ export interface ServerApiDeps {
   onTokensRevoked: TokensRevokedListener;
   /** Called after `/user/block.json` has stored a ban, so live connections close and calls end. */
   onUsersBanned: UsersBannedListener;
+  /** Called after `/user/blacklist/add.json` has stored the entries, so a call ringing the owner from a blocked user stops. */
+  onBlacklistAdded?: BlacklistAddedListener;
   /** Sustained requests per second per App Key (getToken: twice this); default 100. */
   apiRatePerSec?: number;
   /** Wall clock (ms) for ban times; default `Date.now`. */
