@@ -5,7 +5,7 @@
  */
 import { type IEndSummary, RCCallErrorCode, RCCallMediaType, type RCCallSession } from '@opencall/call';
 import { RCConnectionStatus } from '@opencall/protocol';
-import type { CallRecord, Storage } from '../../packages/server/src/ports.js';
+import type { CallRecord, Storage } from '../../packages/server/src/ports/index.js';
 import { connectHeadless, type HeadlessClient } from './headless-client.js';
 import type { ServerProcess } from './server-process.js';
 

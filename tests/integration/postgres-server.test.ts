@@ -10,7 +10,7 @@ import { RCCallEndReason, RCCallErrorCode } from '@opencall/call';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStorage } from '../../packages/server/src/adapters/storage/postgres/open-postgres-storage.js';
 import { createTestDatabase, type TestDatabase } from '../../packages/server/src/adapters/storage/postgres/test-database.test-support.js';
-import type { Storage } from '../../packages/server/src/ports.js';
+import type { Storage } from '../../packages/server/src/ports/index.js';
 import { crashDuringCall, placeAnsweredCall, waitForCallRecord } from '../helpers/call-steps.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';

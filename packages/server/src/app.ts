@@ -9,7 +9,7 @@ import type { Logger } from 'pino';
 import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
-import type { Storage, TokenService } from './ports.js';
+import type { Storage, TokenService } from './ports/index.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { recoverInterruptedCalls } from './services/call/call-recovery.js';

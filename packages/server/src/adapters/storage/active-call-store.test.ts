@@ -1,5 +1,5 @@
 import { beforeEach, expect, it } from 'vitest';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import { describeEachEngine } from './storage-engines.test-support.js';
 
 /** Epoch ms past 2^31, so a 32-bit column or a BIGINT read back as text would show. */

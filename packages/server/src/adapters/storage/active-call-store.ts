@@ -1,6 +1,6 @@
 /** The journal of calls in flight over any Kysely dialect. */
 import type { Kysely } from 'kysely';
-import type { ActiveCallStore } from '../../ports.js';
+import type { ActiveCallStore } from '../../ports/index.js';
 import type { Database } from './schema.js';
 
 export function activeCallStore(db: Kysely<Database>): ActiveCallStore {

@@ -1,5 +1,5 @@
 import { beforeEach, expect, it } from 'vitest';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import { describeEachEngine } from './storage-engines.test-support.js';
 
 describeEachEngine('storage: blacklists.entriesAmong', (engine) => {

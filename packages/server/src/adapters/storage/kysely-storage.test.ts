@@ -1,6 +1,6 @@
 import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import { beforeEach, expect, it } from 'vitest';
-import type { AppRecord, CallRecord, Storage } from '../../ports.js';
+import type { AppRecord, CallRecord, Storage } from '../../ports/index.js';
 import { describeEachEngine } from './storage-engines.test-support.js';
 
 /** A real epoch-ms time: past 2^31, so a 32-bit column or a BIGINT read back as text would show. */

@@ -4,7 +4,7 @@
  * drivers return BIGINT as strings.
  */
 import type { Kysely } from 'kysely';
-import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports.js';
+import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports/index.js';
 import { activeCallStore } from './active-call-store.js';
 import { inTransaction } from './in-transaction.js';
 import { banStore, blacklistStore } from './moderation-stores.js';

@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import { decodePageToken, encodePageToken } from './moderation-stores.js';
 import { describeEachEngine } from './storage-engines.test-support.js';
 

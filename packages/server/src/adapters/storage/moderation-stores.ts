@@ -2,7 +2,7 @@
  * Blacklists and bans over any Kysely dialect (see kysely-storage.ts for the portability rules).
  */
 import type { Kysely } from 'kysely';
-import type { BanStore, BlacklistStore } from '../../ports.js';
+import type { BanStore, BlacklistStore } from '../../ports/index.js';
 import type { Database } from './schema.js';
 
 type Now = () => number;

@@ -1,6 +1,6 @@
 import { RCCallEndReason } from '@opencall/protocol';
 import { beforeEach, expect, it } from 'vitest';
-import type { OfflineCallRecord, Storage } from '../../ports.js';
+import type { OfflineCallRecord, Storage } from '../../ports/index.js';
 import { offlineCallRecord } from '../../services/call/offline-record.test-support.js';
 import { describeEachEngine } from './storage-engines.test-support.js';
 

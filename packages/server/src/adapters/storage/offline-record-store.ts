@@ -1,6 +1,6 @@
 /** Offline call records over any Kysely dialect (see kysely-storage.ts for the portability rules). */
 import type { Kysely } from 'kysely';
-import type { OfflineCallRecord, OfflineRecordStore } from '../../ports.js';
+import type { OfflineCallRecord, OfflineRecordStore } from '../../ports/index.js';
 import { inTransaction } from './in-transaction.js';
 import type { Database, OfflineRecordsTable } from './schema.js';
 

@@ -2,7 +2,7 @@
 import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import { redactDatabaseUrl, type ServerConfig } from '../../config.js';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import { openPostgresStorage } from './postgres/open-postgres-storage.js';
 import { openSqliteStorage } from './sqlite/open-sqlite-storage.js';
 

@@ -6,7 +6,7 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { afterAll, afterEach, beforeAll, describe } from 'vitest';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import { createKyselyStorage } from './kysely-storage.js';
 import { migrateToLatest } from './migrations/index.js';
 import { createPostgresKysely } from './postgres/open-postgres-storage.js';

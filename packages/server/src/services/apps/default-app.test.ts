@@ -5,7 +5,7 @@ import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
 import { loadConfig, type ServerConfig } from '../../config.js';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import { ensureDefaultApp } from './default-app.js';
 
 const logger = pino({ level: 'silent' });

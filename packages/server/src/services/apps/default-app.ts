@@ -7,7 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { ServerConfig } from '../../config.js';
-import type { AppRecord, Storage } from '../../ports.js';
+import type { AppRecord, Storage } from '../../ports/index.js';
 
 /** File in the data dir naming the default app key (the secret stays in the database). */
 export const DEFAULT_APP_FILE = 'default-app-key';

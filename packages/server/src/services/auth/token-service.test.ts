@@ -1,7 +1,7 @@
 import { ErrorCode } from '@opencall/protocol';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
-import type { Storage, TokenService } from '../../ports.js';
+import type { Storage, TokenService } from '../../ports/index.js';
 import { createTokenService, MAX_TOKEN_BYTES } from './token-service.js';
 
 let storage: Storage;

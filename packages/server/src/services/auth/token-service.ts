@@ -8,7 +8,7 @@
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@opencall/protocol';
-import type { Storage, TokenCheck, TokenService } from '../../ports.js';
+import type { Storage, TokenCheck, TokenService } from '../../ports/index.js';
 
 const VERSION = '1';
 /** Tokens are advertised as ≤ 256 bytes (RongCloud's limit). */

@@ -8,7 +8,7 @@
  *   in that call, or when someone they blacklisted is invited into it;
  * - an answered call is left alone, and a user's own blacklist never stops the calls they place.
  */
-import type { BlacklistStore } from '../../ports.js';
+import type { BlacklistStore } from '../../ports/index.js';
 import type { Call, Participant } from './call.js';
 
 /** What inviting `invitees` into a call means under the blacklist rule. */

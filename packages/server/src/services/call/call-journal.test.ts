@@ -2,7 +2,7 @@ import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/pr
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import { Call } from './call.js';
 import { CallJournal } from './call-journal.js';
 import { recoverInterruptedCalls } from './call-recovery.js';

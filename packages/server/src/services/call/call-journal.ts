@@ -11,7 +11,7 @@
  * committed, so the call service answers a client's intent only after its effect is on disk.
  */
 import type { Logger } from 'pino';
-import type { CallRecord, Storage } from '../../ports.js';
+import type { CallRecord, Storage } from '../../ports/index.js';
 import type { Call } from './call.js';
 import { snapshotOf } from './call-snapshot.js';
 import { type MissedCall, storeMissedCalls } from './offline-records.js';

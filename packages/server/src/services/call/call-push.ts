@@ -4,7 +4,7 @@
  * per call and inviter; the profile a client registered never reaches a notice.
  */
 import type { PushSender, RCCallEndReason } from '@opencall/protocol';
-import type { UserStore } from '../../ports.js';
+import type { UserStore } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { PushNotice, PushProvider } from '../push/push-provider.js';
 import type { Call } from './call.js';

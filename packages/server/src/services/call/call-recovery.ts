@@ -10,7 +10,7 @@
  */
 import { RCCallEndReason } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import type { Call } from './call.js';
 import { callFromSnapshot } from './call-snapshot.js';
 import { missedCalls, storeMissedCalls } from './offline-records.js';

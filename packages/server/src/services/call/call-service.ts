@@ -26,7 +26,7 @@ import {
   type UserProfile,
 } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { noPush, type PushProvider } from '../push/push-provider.js';

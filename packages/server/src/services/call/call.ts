@@ -1,6 +1,6 @@
 /** One call in flight: its participants and the two state machines, with no I/O. */
 import type { ConversationType, RCCallEndReason, RCCallMediaType, UserProfile } from '@opencall/protocol';
-import type { CallRecord } from '../../ports.js';
+import type { CallRecord } from '../../ports/index.js';
 import { type CallEventName, type CallState, callTransition } from './call-machine.js';
 import { type ParticipantEvent, type ParticipantState, participantTransition } from './participant-machine.js';
 

@@ -1,6 +1,6 @@
 /** An offline call record for tests: a private audio call from alice, cancelled. */
 import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
-import type { OfflineCallRecord } from '../../ports.js';
+import type { OfflineCallRecord } from '../../ports/index.js';
 
 export function offlineCallRecord(callId: string, overrides: Partial<OfflineCallRecord> = {}): OfflineCallRecord {
   return {

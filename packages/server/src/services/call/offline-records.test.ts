@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
-import type { Storage } from '../../ports.js';
+import type { Storage } from '../../ports/index.js';
 import { ConnectionRegistry } from '../im/connection-registry.js';
 import type { DeviceStream, FrameSink } from '../im/device-stream.js';
 import { offlineCallRecord } from './offline-record.test-support.js';

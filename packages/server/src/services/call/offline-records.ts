@@ -21,7 +21,7 @@
  */
 import type { CallOfflineRecordEvent } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import type { OfflineCallRecord, Storage } from '../../ports.js';
+import type { OfflineCallRecord, Storage } from '../../ports/index.js';
 import type { ImConnection } from '../im/im-connection.js';
 import type { Call } from './call.js';
 

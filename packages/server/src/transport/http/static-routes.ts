@@ -10,7 +10,7 @@ import fastifyStatic from '@fastify/static';
 import { type DevTokenReply, SERVER_API_HTTP_STATUS, ServerApiCode, UserId } from '@opencall/protocol';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod/mini';
-import type { Storage, TokenService } from '../../ports.js';
+import type { Storage, TokenService } from '../../ports/index.js';
 import { refuseUnlessLocal } from './loopback-guard.js';
 
 export interface StaticRoutesDeps {

@@ -19,7 +19,7 @@ import {
 } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
-import type { TokenService } from '../../ports.js';
+import type { TokenService } from '../../ports/index.js';
 import type { CallService, IntentResult } from '../../services/call/call-service.js';
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
 import type { DeviceStream, FrameSink } from '../../services/im/device-stream.js';

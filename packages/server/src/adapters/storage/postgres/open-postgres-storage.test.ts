@@ -8,7 +8,7 @@ import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/pr
 import { type Kysely, sql } from 'kysely';
 import pg from 'pg';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { CallRecord, Storage } from '../../../ports.js';
+import type { CallRecord, Storage } from '../../../ports/index.js';
 import { createPostgresKysely, openPostgresStorage, parseBigint } from './open-postgres-storage.js';
 import { createTestDatabase, POSTGRES_ADMIN_URL, type TestDatabase } from './test-database.test-support.js';
 

@@ -7,7 +7,7 @@
 import { Kysely, PostgresDialect, sql } from 'kysely';
 import pg from 'pg';
 import { redactDatabaseUrl } from '../../../config.js';
-import type { Storage } from '../../../ports.js';
+import type { Storage } from '../../../ports/index.js';
 import { createKyselyStorage } from '../kysely-storage.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database } from '../schema.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { AppRecord, Storage } from '../../../ports.js';
+import type { AppRecord, Storage } from '../../../ports/index.js';
 import { openSqliteStorage } from './open-sqlite-storage.js';
 
 let dir: string;

@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStorage } from '../../../adapters/storage/sqlite/open-sqlite-storage.js';
-import type { AppRecord, Storage, UsersBannedListener } from '../../../ports.js';
+import type { AppRecord, Storage, UsersBannedListener } from '../../../ports/index.js';
 import { createTokenService } from '../../../services/auth/token-service.js';
 import { formatUtcDateTime } from './moderation-routes.js';
 import { registerServerApi } from './register-server-api.js';

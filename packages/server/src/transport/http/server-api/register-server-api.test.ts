@@ -3,7 +3,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStorage } from '../../../adapters/storage/sqlite/open-sqlite-storage.js';
-import type { Storage, TokenService, TokensRevokedListener } from '../../../ports.js';
+import type { Storage, TokenService, TokensRevokedListener } from '../../../ports/index.js';
 import { createTokenService } from '../../../services/auth/token-service.js';
 import { registerServerApi } from './register-server-api.js';
 import { signedInject } from './signed-inject.test-support.js';

@@ -8,7 +8,7 @@ import type {
   TokenService,
   TokensRevokedListener,
   UsersBannedListener,
-} from '../../../ports.js';
+} from '../../../ports/index.js';
 
 export interface ServerApiDeps {
   storage: Storage;

@@ -1,6 +1,6 @@
 /** Test support: a server-API POST signed for `app`, through Fastify's `inject` (no socket). */
 import type { FastifyInstance } from 'fastify';
-import type { AppRecord } from '../../../ports.js';
+import type { AppRecord } from '../../../ports/index.js';
 import { computeSignature } from './verify-signature.js';
 
 export function signedInject(app: FastifyInstance, appRecord: Pick<AppRecord, 'appKey' | 'appSecret'>, url: string, payload: string) {

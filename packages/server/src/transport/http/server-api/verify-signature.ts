@@ -5,7 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AppRecord, AppStore } from '../../../ports.js';
+import type { AppRecord, AppStore } from '../../../ports/index.js';
 import { ServerApiFailure } from './server-api-failure.js';
 
 /** Lower-case hex SHA-1 of `appSecret + nonce + timestamp`. */

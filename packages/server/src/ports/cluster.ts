@@ -1,0 +1,121 @@
+/**
+ * The seams between one node's services and the rest of the cluster. The embedded default (one
+ * process) implements them in memory (adapters/cluster/embedded.ts); cluster mode with Redis
+ * (adapters/cluster/redis/*) — Postgres stays the ledger, Redis is the doorbell:
+ *
+ * - `NodeBus`: ordered messages from this node to another one (and to all).
+ * - `DeviceDirectory`: which node hosts each device's event stream (presence), replicated to every
+ *   node so the call service can ask synchronously; events for a device on another node travel over
+ *   the bus.
+ * - `CallLeases`: who applies a call's transitions. A lease carries a fencing epoch; the journal's
+ *   writes are compare-and-set on that epoch, so a node that lost its lease (paused, partitioned)
+ *   cannot overwrite the call.
+ * - `UserCallIndex`: every user's calls in flight, wherever they are owned (busy and glare checks).
+ */
+import type { ClientRequest, ServerEvent } from '@opencall/protocol';
+
+/** A device's event stream, as other nodes see it. */
+export interface DeviceLocation {
+  appKey: string;
+  userId: string;
+  deviceId: string;
+  /** The node whose process holds the stream. */
+  nodeId: string;
+  /** A socket is attached (else the stream waits for a resume). */
+  attached: boolean;
+  tokenIssuedAt: number;
+}
+
+/** A device making a request on one node about a call owned by another. */
+export interface DeviceRef {
+  appKey: string;
+  userId: string;
+  deviceId: string;
+  nodeId: string;
+  tokenIssuedAt: number;
+}
+
+/** What an intent answers (the `res` frame's fields). */
+export interface IntentReply {
+  code: number;
+  message?: string;
+  data?: unknown;
+}
+
+/** Messages between nodes. */
+export type NodeMessage =
+  /** An event for a device whose stream this node holds. */
+  | { t: 'deliver'; appKey: string; userId: string; deviceId?: string; event: ServerEvent }
+  /** Close these devices' streams (ban, token revocation, another device replaced it). */
+  | { t: 'close_devices'; appKey: string; userIds: string[]; before?: number; code: number; message: string }
+  /** A device's request for a call this node owns. */
+  | { t: 'intent'; id: string; from: DeviceRef; request: ClientRequest }
+  /** The answer to a forwarded intent. */
+  | { t: 'reply'; id: string; reply: IntentReply }
+  /** Presence changed on the sender (replicated to every node). */
+  | { t: 'presence'; location: DeviceLocation; gone: boolean }
+  /** A node asks every other for its presence (after it starts or reconnects). */
+  | { t: 'presence_sync' }
+  /** A command for the owner of a call (from another node's rule, e.g. stop ringing elsewhere). */
+  | { t: 'call_command'; appKey: string; callId: string; command: CallCommand };
+
+/** What one node may ask the owner of a call to do. */
+export type CallCommand =
+  | { op: 'stop_ringing'; userId: string; reason: number }
+  | { op: 'kick'; userId: string; reason: number };
+
+export interface NodeBus {
+  readonly nodeId: string;
+  /** Send to one node; messages from this node to that one arrive in order. */
+  send(nodeId: string, message: NodeMessage): void;
+  /** Send to every other node. */
+  broadcast(message: NodeMessage): void;
+  onMessage(listener: (message: NodeMessage, fromNodeId: string) => void): void;
+  /** Whether a node is alive (its liveness key is fresh). */
+  isAlive(nodeId: string): boolean;
+  /** The bus can reach the other nodes now (false while Redis is down). */
+  healthy(): boolean;
+  close(): Promise<void>;
+}
+
+/** Calls a user takes part in, cluster-wide. */
+export interface UserCallEntry {
+  callId: string;
+  /** The user's participant state in the call. */
+  state: 'waiting' | 'keeping';
+  isCaller: boolean;
+  callerId: string;
+  /** 1:1 callee or group id. */
+  targetId: string;
+  conversationType: number;
+  /** The user's chosen device, if any. */
+  deviceId?: string;
+}
+
+export interface UserCallIndex {
+  /** The user's calls in flight, other than those this node owns (the call service knows those). */
+  elsewhere(appKey: string, userId: string, ownCallIds: ReadonlySet<string>): Promise<UserCallEntry[]>;
+  put(appKey: string, userId: string, entry: UserCallEntry): void;
+  remove(appKey: string, userId: string, callId: string): void;
+}
+
+/** A held lease: the fencing epoch to write with. */
+export interface Lease {
+  epoch: number;
+}
+
+export interface CallLeases {
+  /** Take the lease of a new call (epoch 1); undefined if the id is taken. */
+  acquireNew(appKey: string, callId: string): Promise<Lease | undefined>;
+  /** Take over a call whose holder is gone: the new epoch is `previousEpoch + 1`. Undefined if another node was faster. */
+  takeOver(appKey: string, callId: string, previousEpoch: number): Promise<Lease | undefined>;
+  /** The node holding the call's lease now, if any. */
+  holder(appKey: string, callId: string): Promise<string | undefined>;
+  /** Synchronously: this node's lease on the call was renewed recently enough to act on it. */
+  holds(appKey: string, callId: string): boolean;
+  /** The call ended (or was handed over): let the lease go. */
+  release(appKey: string, callId: string): void;
+  /** Called with the calls this node found it no longer holds (renewal failed or someone else holds them). */
+  onLost(listener: (calls: { appKey: string; callId: string }[]) => void): void;
+  close(): void;
+}
