@@ -60,9 +60,7 @@ export type NodeMessage =
   | { t: 'call_command'; appKey: string; callId: string; command: CallCommand };
 
 /** What one node may ask the owner of a call to do. */
-export type CallCommand =
-  | { op: 'stop_ringing'; userId: string; reason: number }
-  | { op: 'kick'; userId: string; reason: number };
+export type CallCommand = { op: 'stop_ringing'; userId: string; reason: number } | { op: 'kick'; userId: string; reason: number };
 
 export interface NodeBus {
   readonly nodeId: string;

@@ -152,20 +152,36 @@ export interface OfflineRecordStore {
   prune(before: number): Promise<number>;
 }
 
-/** A snapshot of a call in flight, kept so a restarted server can close it properly. */
+/** A snapshot of a call in flight, kept so a restarted or another node can carry the call on. */
 export interface ActiveCallSnapshot {
   appKey: string;
   callId: string;
   /** JSON written by the call service (its own format). */
   snapshot: string;
   updatedAt: number;
+  /** The node applying the call's transitions ('' in the embedded default). */
+  ownerNode: string;
+  /** Fencing epoch: raised by one at every takeover; writes must carry the current one. */
+  ownerEpoch: number;
 }
 
 /** Calls in flight (the call service's journal); empty after a clean shutdown. */
 export interface ActiveCallStore {
-  save(entry: ActiveCallSnapshot): Promise<void>;
-  remove(appKey: string, callId: string): Promise<void>;
+  /**
+   * Insert the snapshot, or update it when the stored row has the same `ownerEpoch`. Returns false
+   * when fenced: the row belongs to a later epoch (another node took the call over).
+   */
+  save(entry: ActiveCallSnapshot): Promise<boolean>;
+  /** Delete the row (only at `ownerEpoch` when given); returns false when fenced or already gone. */
+  remove(appKey: string, callId: string, ownerEpoch?: number): Promise<boolean>;
   all(): Promise<ActiveCallSnapshot[]>;
+  /** Rows owned by none of `liveNodes` (cluster mode: calls whose node died). */
+  orphaned(liveNodes: readonly string[], limit: number): Promise<ActiveCallSnapshot[]>;
+  /**
+   * Take the call over: owner becomes `ownerNode` and the epoch `expectedEpoch + 1`, only if the row is
+   * still at `expectedEpoch` (compare-and-set). Returns the row as taken, or undefined.
+   */
+  claim(appKey: string, callId: string, ownerNode: string, expectedEpoch: number): Promise<ActiveCallSnapshot | undefined>;
 }
 
 /** All storage, opened and migrated by an adapter. */

@@ -1,9 +1,18 @@
 import { beforeEach, expect, it } from 'vitest';
-import type { Storage } from '../../ports/index.js';
+import type { ActiveCallSnapshot, Storage } from '../../ports/index.js';
 import { describeEachEngine } from './storage-engines.test-support.js';
 
 /** Epoch ms past 2^31, so a 32-bit column or a BIGINT read back as text would show. */
 const T = 1_767_225_600_000;
+
+const row = (appKey: string, callId: string, snapshot: string, updatedAt: number, ownerNode = '', ownerEpoch = 1): ActiveCallSnapshot => ({
+  appKey,
+  callId,
+  snapshot,
+  updatedAt,
+  ownerNode,
+  ownerEpoch,
+});
 
 describeEachEngine('storage: active call journal', (engine) => {
   let storage: Storage;
@@ -13,23 +22,43 @@ describeEachEngine('storage: active call journal', (engine) => {
   });
 
   it('save inserts then replaces a snapshot; all lists oldest update first; remove deletes one call', async () => {
-    await storage.activeCalls.save({ appKey: 'app1', callId: 'c1', snapshot: '{"v":1}', updatedAt: T + 10 });
-    await storage.activeCalls.save({ appKey: 'app1', callId: 'c2', snapshot: '{"v":2}', updatedAt: T + 5 });
-    await storage.activeCalls.save({ appKey: 'app2', callId: 'c1', snapshot: '{"v":3}', updatedAt: T + 7 });
-    await storage.activeCalls.save({ appKey: 'app1', callId: 'c1', snapshot: '{"v":4}', updatedAt: T + 20 });
+    expect(await storage.activeCalls.save(row('app1', 'c1', '{"v":1}', T + 10))).toBe(true);
+    await storage.activeCalls.save(row('app1', 'c2', '{"v":2}', T + 5));
+    await storage.activeCalls.save(row('app2', 'c1', '{"v":3}', T + 7));
+    expect(await storage.activeCalls.save(row('app1', 'c1', '{"v":4}', T + 20))).toBe(true);
     expect(await storage.activeCalls.all()).toEqual([
-      { appKey: 'app1', callId: 'c2', snapshot: '{"v":2}', updatedAt: T + 5 },
-      { appKey: 'app2', callId: 'c1', snapshot: '{"v":3}', updatedAt: T + 7 },
-      { appKey: 'app1', callId: 'c1', snapshot: '{"v":4}', updatedAt: T + 20 },
+      row('app1', 'c2', '{"v":2}', T + 5),
+      row('app2', 'c1', '{"v":3}', T + 7),
+      row('app1', 'c1', '{"v":4}', T + 20),
     ]);
-    await storage.activeCalls.remove('app1', 'c1');
-    await storage.activeCalls.remove('app1', 'unknown');
+    expect(await storage.activeCalls.remove('app1', 'c1')).toBe(true);
+    expect(await storage.activeCalls.remove('app1', 'unknown')).toBe(false);
     expect((await storage.activeCalls.all()).map((c) => `${c.appKey}/${c.callId}`)).toEqual(['app1/c2', 'app2/c1']);
   });
 
   it('keeps a large snapshot intact (unicode included)', async () => {
     const snapshot = JSON.stringify({ v: 1, extra: 'é☎'.repeat(20_000) });
-    await storage.activeCalls.save({ appKey: 'app1', callId: 'big', snapshot, updatedAt: T });
-    expect(await storage.activeCalls.all()).toEqual([{ appKey: 'app1', callId: 'big', snapshot, updatedAt: T }]);
+    await storage.activeCalls.save(row('app1', 'big', snapshot, T));
+    expect(await storage.activeCalls.all()).toEqual([row('app1', 'big', snapshot, T)]);
+  });
+
+  it('fencing: after a takeover (claim raises the epoch) writes and removes at the old epoch are refused', async () => {
+    await storage.activeCalls.save(row('app1', 'c1', '{"v":1}', T, 'node-a', 1));
+    expect(await storage.activeCalls.claim('app1', 'c1', 'node-b', 1)).toEqual(row('app1', 'c1', '{"v":1}', T, 'node-b', 2));
+    // A second claimer that saw epoch 1 loses; the paused old owner's writes are fenced.
+    expect(await storage.activeCalls.claim('app1', 'c1', 'node-c', 1)).toBeUndefined();
+    expect(await storage.activeCalls.save(row('app1', 'c1', '{"v":"stale"}', T + 1, 'node-a', 1))).toBe(false);
+    expect(await storage.activeCalls.remove('app1', 'c1', 1)).toBe(false);
+    expect(await storage.activeCalls.save(row('app1', 'c1', '{"v":2}', T + 2, 'node-b', 2))).toBe(true);
+    expect(await storage.activeCalls.all()).toEqual([row('app1', 'c1', '{"v":2}', T + 2, 'node-b', 2)]);
+    expect(await storage.activeCalls.remove('app1', 'c1', 2)).toBe(true);
+  });
+
+  it('orphaned lists the calls of nodes not in the live set', async () => {
+    await storage.activeCalls.save(row('app1', 'a1', '{}', T, 'node-a'));
+    await storage.activeCalls.save(row('app1', 'b1', '{}', T + 1, 'node-b'));
+    await storage.activeCalls.save(row('app1', 'c1', '{}', T + 2, 'node-c'));
+    expect((await storage.activeCalls.orphaned(['node-a', 'node-c'], 10)).map((r) => r.callId)).toEqual(['b1']);
+    expect((await storage.activeCalls.orphaned([], 2)).map((r) => r.callId)).toEqual(['a1', 'b1']);
   });
 });

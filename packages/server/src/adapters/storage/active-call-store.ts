@@ -1,23 +1,64 @@
-/** The journal of calls in flight over any Kysely dialect. */
-import type { Kysely } from 'kysely';
-import type { ActiveCallStore } from '../../ports/index.js';
-import type { Database } from './schema.js';
+/**
+ * The journal of calls in flight over any Kysely dialect. Writes are fenced by the row's owner epoch:
+ * an upsert only updates a row at the writer's epoch (ON CONFLICT … DO UPDATE … WHERE), a takeover
+ * raises the epoch with a compare-and-set.
+ */
+import type { Kysely, Selectable } from 'kysely';
+import type { ActiveCallSnapshot, ActiveCallStore } from '../../ports/index.js';
+import type { ActiveCallsTable, Database } from './schema.js';
+
+function fromRow(r: Selectable<ActiveCallsTable>): ActiveCallSnapshot {
+  return {
+    appKey: r.app_key,
+    callId: r.call_id,
+    snapshot: r.snapshot,
+    updatedAt: Number(r.updated_at),
+    ownerNode: r.owner_node,
+    ownerEpoch: Number(r.owner_epoch),
+  };
+}
 
 export function activeCallStore(db: Kysely<Database>): ActiveCallStore {
   return {
-    async save({ appKey, callId, snapshot, updatedAt }) {
-      await db
+    async save({ appKey, callId, snapshot, updatedAt, ownerNode, ownerEpoch }) {
+      const result = await db
         .insertInto('active_calls')
-        .values({ app_key: appKey, call_id: callId, snapshot, updated_at: updatedAt })
-        .onConflict((oc) => oc.columns(['app_key', 'call_id']).doUpdateSet({ snapshot, updated_at: updatedAt }))
-        .execute();
+        .values({ app_key: appKey, call_id: callId, snapshot, updated_at: updatedAt, owner_node: ownerNode, owner_epoch: ownerEpoch })
+        .onConflict((oc) =>
+          oc
+            .columns(['app_key', 'call_id'])
+            .doUpdateSet({ snapshot, updated_at: updatedAt, owner_node: ownerNode })
+            .where('active_calls.owner_epoch', '=', ownerEpoch),
+        )
+        .executeTakeFirst();
+      return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
     },
-    async remove(appKey, callId) {
-      await db.deleteFrom('active_calls').where('app_key', '=', appKey).where('call_id', '=', callId).execute();
+    async remove(appKey, callId, ownerEpoch) {
+      let query = db.deleteFrom('active_calls').where('app_key', '=', appKey).where('call_id', '=', callId);
+      if (ownerEpoch !== undefined) query = query.where('owner_epoch', '=', ownerEpoch);
+      const result = await query.executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
     },
     async all() {
       const rows = await db.selectFrom('active_calls').selectAll().orderBy('updated_at').execute();
-      return rows.map((r) => ({ appKey: r.app_key, callId: r.call_id, snapshot: r.snapshot, updatedAt: Number(r.updated_at) }));
+      return rows.map(fromRow);
+    },
+    async orphaned(liveNodes, limit) {
+      let query = db.selectFrom('active_calls').selectAll();
+      if (liveNodes.length > 0) query = query.where('owner_node', 'not in', [...liveNodes]);
+      const rows = await query.orderBy('updated_at').limit(limit).execute();
+      return rows.map(fromRow);
+    },
+    async claim(appKey, callId, ownerNode, expectedEpoch) {
+      const row = await db
+        .updateTable('active_calls')
+        .set({ owner_node: ownerNode, owner_epoch: expectedEpoch + 1 })
+        .where('app_key', '=', appKey)
+        .where('call_id', '=', callId)
+        .where('owner_epoch', '=', expectedEpoch)
+        .returningAll()
+        .executeTakeFirst();
+      return row ? fromRow(row) : undefined;
     },
   };
 }

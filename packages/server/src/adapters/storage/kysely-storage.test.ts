@@ -148,7 +148,7 @@ describeEachEngine('storage: apps, users, groups, call records, transactions', (
       storage.transaction(async (tx) => {
         await tx.calls.save(callRecord('c1', T, ['alice', 'bob'])); // its own multi-statement write joins this one
         await tx.calls.save({ ...callRecord('c0', T, ['alice']), extra: 'changed' });
-        await tx.activeCalls.save({ appKey: 'app1', callId: 'c1', snapshot: '{}', updatedAt: T });
+        await tx.activeCalls.save({ appKey: 'app1', callId: 'c1', snapshot: '{}', updatedAt: T, ownerNode: '', ownerEpoch: 1 });
         await tx.users.expireTokens('app1', ['alice'], T);
         throw new Error('crash before commit');
       }),

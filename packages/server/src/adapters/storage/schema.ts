@@ -108,6 +108,8 @@ export interface ActiveCallsTable {
   call_id: string;
   snapshot: string;
   updated_at: number;
+  owner_node: Generated<string>;
+  owner_epoch: Generated<number>;
 }
 
 export interface Database {

@@ -29,11 +29,21 @@ export class CallJournal {
   /** Every write in order; never rejects (failures are logged). */
   private tail: Promise<void> = Promise.resolve();
 
+  /** Told of calls whose writes were fenced (another node took them over at a later epoch). */
+  private fencedListener: (calls: Call[]) => void = () => undefined;
+
+  /** @param nodeId this node, written as the owner of every call it journals ('' in the embedded default) */
   constructor(
     private readonly storage: Storage,
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly nodeId = '',
   ) {}
+
+  /** Calls this node lost: their writes were refused because another node owns them now. */
+  onFenced(listener: (calls: Call[]) => void): void {
+    this.fencedListener = listener;
+  }
 
   private static key(call: Call): string {
     return `${call.appKey}\u0000${call.callId}`;
@@ -101,22 +111,33 @@ export class CallJournal {
       return;
     }
     const updatedAt = this.now();
+    const fenced: Call[] = [];
     const written = this.tail.then(() =>
       this.storage.transaction(async (tx) => {
         for (const [key, { call, record, missed }] of batch) {
+          const { appKey, callId, ownerEpoch } = call;
           if (record) {
+            // Only the owner at the row's epoch ends the call: a fenced writer's record is dropped.
+            if (this.written.delete(key) && !(await tx.activeCalls.remove(appKey, callId, ownerEpoch))) {
+              fenced.push(call);
+              continue;
+            }
             await tx.calls.save(record);
-            await storeMissedCalls(tx, call.appKey, missed ?? []);
-            if (this.written.delete(key)) await tx.activeCalls.remove(call.appKey, call.callId);
+            await storeMissedCalls(tx, appKey, missed ?? []);
           } else {
-            await tx.activeCalls.save({ appKey: call.appKey, callId: call.callId, snapshot: snapshotOf(call), updatedAt });
-            this.written.add(key);
+            const entry = { appKey, callId, snapshot: snapshotOf(call), updatedAt, ownerNode: this.nodeId, ownerEpoch };
+            if (await tx.activeCalls.save(entry)) this.written.add(key);
+            else fenced.push(call);
           }
         }
       }),
     );
     written.then(
-      () => gathered?.resolve(),
+      () => {
+        gathered?.resolve();
+        for (const call of fenced) this.written.delete(CallJournal.key(call));
+        if (fenced.length > 0) this.fencedListener(fenced);
+      },
       (error: unknown) => gathered?.reject(error),
     );
     this.lastBatch = written;

@@ -54,7 +54,7 @@ async function close(storage: Storage, appKey: string, call: Call, now: number):
   await storage.transaction(async (tx) => {
     await tx.calls.save(call.toRecord(now));
     await storeMissedCalls(tx, appKey, missedCalls(call, now));
-    await tx.activeCalls.remove(appKey, call.callId);
+    await tx.activeCalls.remove(appKey, call.callId, call.ownerEpoch);
   });
   return { appKey, callId: call.callId, beginAt: call.beginAt, endAt: now, userIds: present };
 }
@@ -70,6 +70,7 @@ export async function recoverInterruptedCalls(
   for (const entry of await storage.activeCalls.all()) {
     try {
       const { call } = callFromSnapshot(entry.snapshot);
+      call.ownerEpoch = entry.ownerEpoch;
       if (restorable(call, entry.updatedAt, now, options)) result.restored.push(call);
       else result.closed.push(await close(storage, entry.appKey, call, now));
     } catch (error) {

@@ -48,6 +48,8 @@ export class Call {
   state: CallState = 'ringing';
   mediaType: RCCallMediaType;
   beginAt = 0;
+  /** Fencing epoch of this node's ownership (raised at every takeover; journal writes carry it). */
+  ownerEpoch = 1;
   /** How the media room carries media, fixed at its first join (the media relay sets it). */
   roomMode: 'p2p' | 'sfu' | undefined = undefined;
   readonly participants = new Map<string, Participant>();

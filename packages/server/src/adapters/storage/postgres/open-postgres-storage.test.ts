@@ -153,7 +153,14 @@ describe('openPostgresStorage', () => {
       Array.from({ length: 8 }, (_, i) =>
         storage.transaction(async (tx) => {
           await tx.calls.save(record(`c-par-${i}`));
-          await tx.activeCalls.save({ appKey: 'app1', callId: `c-par-${i}`, snapshot: '{}', updatedAt: T + i });
+          await tx.activeCalls.save({
+            appKey: 'app1',
+            callId: `c-par-${i}`,
+            snapshot: '{}',
+            updatedAt: T + i,
+            ownerNode: '',
+            ownerEpoch: 1,
+          });
           if (i % 2 === 1) throw new Error(`fail ${i}`);
         }),
       ),
