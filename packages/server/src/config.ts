@@ -1,5 +1,6 @@
 /** Server configuration, read once from the environment (README "Configuration" lists every variable). */
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_RING_TIMEOUT_MS } from '@opencall/protocol';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_RING_TIMEOUT_MS, MAX_FRAME_BYTES } from '@opencall/protocol';
+import { defaultMaxPendingConnections, softOpenFileLimit } from './open-file-limit.js';
 
 export interface ServerConfig {
   /** TCP port (env PORT, default 8080; 0 picks a free port). */
@@ -57,6 +58,20 @@ export interface ServerConfig {
   turnTtlS: number;
   /** Loopback-only `/debug/heap` routes (env OPENCALL_DEBUG_HEAP=1; never when `production`). */
   debugHeap: boolean;
+  /** Unsent bytes one WebSocket may hold before it is terminated as a slow reader (env OPENCALL_WS_MAX_BUFFERED_BYTES, default 1 MiB). */
+  wsMaxBufferedBytes: number;
+  /** Error replies per second one WebSocket gets for rejected frames (env OPENCALL_WS_ERROR_REPLIES_PER_SEC, default 20; burst 2×). */
+  wsErrorRepliesPerSecond: number;
+  /** Time to receive a request's headers, also the idle time of a fresh connection (env OPENCALL_HTTP_HEADERS_TIMEOUT_MS, default 10000). */
+  httpHeadersTimeoutMs: number;
+  /** Time to receive a whole request (env OPENCALL_HTTP_REQUEST_TIMEOUT_MS, default 30000; at least the headers timeout). */
+  httpRequestTimeoutMs: number;
+  /** Idle time of a keep-alive connection between requests (env OPENCALL_HTTP_KEEP_ALIVE_TIMEOUT_MS, default 5000). */
+  httpKeepAliveTimeoutMs: number;
+  /** Unauthenticated connections at once (env OPENCALL_MAX_PENDING_CONNECTIONS, default half the open-file limit, else 10000). */
+  maxPendingConnections: number;
+  /** Unauthenticated connections at once from one IPv4 address or IPv6 /64 (env OPENCALL_MAX_PENDING_PER_IP, default 1000). */
+  maxPendingPerIp: number;
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -88,6 +103,7 @@ function intFromEnv(env: NodeJS.ProcessEnv, name: string, fallback: number, min:
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const reconnectGraceMs = intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000);
+  const httpHeadersTimeoutMs = intFromEnv(env, 'OPENCALL_HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 600_000);
   return {
     port: intFromEnv(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -117,5 +133,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     turnSecret: env.OPENCALL_TURN_SECRET || undefined,
     turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 86_400, 60, 30 * 86_400),
     debugHeap: env.OPENCALL_DEBUG_HEAP === '1' && env.NODE_ENV !== 'production',
+    wsMaxBufferedBytes: intFromEnv(env, 'OPENCALL_WS_MAX_BUFFERED_BYTES', 1024 * 1024, MAX_FRAME_BYTES, 1024 * 1024 * 1024),
+    wsErrorRepliesPerSecond: intFromEnv(env, 'OPENCALL_WS_ERROR_REPLIES_PER_SEC', 20, 1, 1_000_000),
+    httpHeadersTimeoutMs,
+    httpRequestTimeoutMs: intFromEnv(
+      env,
+      'OPENCALL_HTTP_REQUEST_TIMEOUT_MS',
+      Math.max(30_000, httpHeadersTimeoutMs),
+      httpHeadersTimeoutMs,
+      3_600_000,
+    ),
+    httpKeepAliveTimeoutMs: intFromEnv(env, 'OPENCALL_HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
+    maxPendingConnections: intFromEnv(
+      env,
+      'OPENCALL_MAX_PENDING_CONNECTIONS',
+      defaultMaxPendingConnections(softOpenFileLimit()),
+      1,
+      10_000_000,
+    ),
+    maxPendingPerIp: intFromEnv(env, 'OPENCALL_MAX_PENDING_PER_IP', 1000, 1, 10_000_000),
   };
 }
