@@ -35,6 +35,8 @@ export interface ServerProcess {
   appKey: string;
   appSecret: string;
   dataDir: string;
+  /** The server's process id (to watch its memory from outside, e.g. `/proc/<pid>/status`). */
+  pid: number;
   /** POST a form (repeated keys as arrays) to the server API, signed with the app secret. */
   signedPost(path: string, form: Record<string, string | string[]>): Promise<SignedReply>;
   /** `/user/getToken.json` for `userId`; throws unless code 200. */
@@ -206,6 +208,7 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     appKey,
     appSecret,
     dataDir,
+    pid: child.pid ?? 0,
     signedPost,
     async getToken(userId) {
       const reply = await signedPost('/user/getToken.json', { userId, name: userId });

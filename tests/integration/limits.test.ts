@@ -1,5 +1,5 @@
 /** Limits, each answered with a clear code and none taking the server down. */
-import { ErrorCode, PROTOCOL_VERSION, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
+import { ErrorCode, PROTOCOL_VERSION, RCCallErrorCode, RCCallMediaType, WsCloseCode } from '@opencall/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
@@ -55,10 +55,12 @@ describe('limits', () => {
     expect((await again.first).t).toBe('welcome');
   });
 
-  it('frames per connection: requests over the rate get 36006 with their rid; the connection stays usable', async () => {
+  it('frames per connection: requests and pings over the rate get 36006 (with their rid); the connection stays usable', async () => {
     const conn = await rawHello('rate-limit', 'd1');
     await conn.first;
     for (let rid = 1; rid <= 30; rid += 1) conn.ws.send(JSON.stringify({ t: 'call.ringing', rid, callId: 'nope' }));
+    // Pings count too: this one comes with the bucket empty.
+    conn.ws.send(JSON.stringify({ t: 'ping' }));
     const deadline = Date.now() + 3000;
     const answered = () => conn.frames.filter((f) => (f.t === 'res' || f.t === 'error') && typeof f.rid === 'number');
     while (answered().length < 30 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
@@ -66,10 +68,29 @@ describe('limits', () => {
     const limited = answered().filter((f) => f.code === ErrorCode.OC_RATE_LIMITED);
     expect(limited.length).toBeGreaterThan(0);
     expect(answered().filter((f) => f.code === RCCallErrorCode.CALL_NOT_FOUND).length).toBeGreaterThan(0);
+    expect(conn.frames.filter((f) => f.t === 'error' && f.rid === undefined)).toEqual([
+      expect.objectContaining({ code: ErrorCode.OC_RATE_LIMITED }),
+    ]);
+    expect(conn.frames.some((f) => f.t === 'pong')).toBe(false);
+    // Once the bucket has refilled (5 frames/s here), a ping gets its pong.
+    await new Promise((r) => setTimeout(r, 500));
     conn.ws.send(JSON.stringify({ t: 'ping' }));
     const pongDeadline = Date.now() + 2000;
     while (!conn.frames.some((f) => f.t === 'pong') && Date.now() < pongDeadline) await new Promise((r) => setTimeout(r, 20));
     expect(conn.frames.some((f) => f.t === 'pong')).toBe(true);
+  });
+
+  it('a flood of bad frames gets at most the error budget of replies, then the socket is closed as flooding (4003)', async () => {
+    const conn = await rawHello('bad-flood', 'd1');
+    await conn.first;
+    const closed = new Promise<number>((resolve) => conn.ws.once('close', (code) => resolve(code)));
+    for (let i = 0; i < 500; i += 1) conn.ws.send('{not json');
+    expect(await closed).toBe(WsCloseCode.FLOODING);
+    const errors = conn.frames.filter((f) => f.t === 'error');
+    // The default budget: 20 replies/s, burst 40 (plus what refills while the flood goes on).
+    expect(errors.length).toBeGreaterThanOrEqual(40);
+    expect(errors.length).toBeLessThan(50);
+    expect(errors.every((f) => f.code === ErrorCode.OC_MALFORMED_FRAME)).toBe(true);
   });
 
   it('calls per user per minute: the fourth is refused with 53219', async () => {

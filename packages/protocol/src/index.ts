@@ -4,6 +4,7 @@ export * from './codes/call-error-code.js';
 export * from './codes/end-reason.js';
 export * from './codes/im-error-code.js';
 export * from './codes/server-api-code.js';
+export * from './codes/ws-close-code.js';
 export * from './enums.js';
 export * from './frames.js';
 export * from './primitives.js';

@@ -17,8 +17,10 @@ import { CallService } from './services/call/call-service.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
 import { createIceServersFor } from './services/turn/turn-credentials.js';
+import { guardConnections } from './transport/guard-connections.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
+import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
@@ -71,7 +73,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     loggerInstance: logger as FastifyBaseLogger,
     bodyLimit: 100 * 1024,
     logController: new LogController({ disableRequestLogging: true }),
+    ...httpTimeoutOptions(config),
   });
+  const connections = guardConnections(
+    http.server,
+    { maxPending: config.maxPendingConnections, maxPendingPerSource: config.maxPendingPerIp },
+    logger,
+  );
   await registerServerApi(http, {
     storage,
     tokens,
@@ -102,6 +110,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     heartbeatMs: config.heartbeatMs,
     ringTimeoutMs: config.ringTimeoutMs,
     framesPerSecond: config.wsFramesPerSecond,
+    errorRepliesPerSecond: config.wsErrorRepliesPerSecond,
+    maxBufferedBytes: config.wsMaxBufferedBytes,
+    onAuthenticated: connections.authenticated,
     maxDevicesPerUser: config.maxDevicesPerUser,
     iceServersFor: createIceServersFor({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
   });

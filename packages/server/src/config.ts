@@ -1,5 +1,6 @@
 /** Server configuration, read once from the environment (README "Configuration" lists every variable). */
-import { DEFAULT_HEARTBEAT_MS, DEFAULT_RING_TIMEOUT_MS } from '@opencall/protocol';
+import { DEFAULT_HEARTBEAT_MS, DEFAULT_RING_TIMEOUT_MS, MAX_FRAME_BYTES } from '@opencall/protocol';
+import { defaultMaxPendingConnections, softOpenFileLimit } from './open-file-limit.js';
 
 export interface ServerConfig {
   /** TCP port (env PORT, default 8080; 0 picks a free port). */
@@ -67,6 +68,20 @@ export interface ServerConfig {
   devTokens: boolean;
   /** Development helpers asked for but refused because of `production` (env names, for the start-up log). */
   devHelpersRefused: string[];
+  /** Unsent bytes one WebSocket may hold before it is terminated as a slow reader (env OPENCALL_WS_MAX_BUFFERED_BYTES, default 1 MiB). */
+  wsMaxBufferedBytes: number;
+  /** Error replies per second one WebSocket gets for rejected frames (env OPENCALL_WS_ERROR_REPLIES_PER_SEC, default 20; burst 2×). */
+  wsErrorRepliesPerSecond: number;
+  /** Time to receive a request's headers, also the idle time of a fresh connection (env OPENCALL_HTTP_HEADERS_TIMEOUT_MS, default 10000). */
+  httpHeadersTimeoutMs: number;
+  /** Time to receive a whole request (env OPENCALL_HTTP_REQUEST_TIMEOUT_MS, default 30000; at least the headers timeout). */
+  httpRequestTimeoutMs: number;
+  /** Idle time of a keep-alive connection between requests (env OPENCALL_HTTP_KEEP_ALIVE_TIMEOUT_MS, default 5000). */
+  httpKeepAliveTimeoutMs: number;
+  /** Unauthenticated connections at once (env OPENCALL_MAX_PENDING_CONNECTIONS, default half the open-file limit, else 10000). */
+  maxPendingConnections: number;
+  /** Unauthenticated connections at once from one IPv4 address or IPv6 /64 (env OPENCALL_MAX_PENDING_PER_IP, default 1000). */
+  maxPendingPerIp: number;
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -141,6 +156,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
   const production = env.NODE_ENV?.trim().toLowerCase() === 'production';
   const devHelpersAsked = ['OPENCALL_DEV_TOKENS', 'OPENCALL_DEBUG_HEAP'].filter((name) => flagFromEnv(env, name));
   const reconnectGraceMs = intFromEnv(env, 'OPENCALL_RECONNECT_GRACE_MS', 20_000, 0, 600_000);
+  const httpHeadersTimeoutMs = intFromEnv(env, 'OPENCALL_HTTP_HEADERS_TIMEOUT_MS', 10_000, 500, 600_000);
   return {
     port: intFromEnv(env, 'PORT', 8080, 0, 65535),
     host: env.HOST || '127.0.0.1',
@@ -175,5 +191,24 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     devHelpersRefused: production ? devHelpersAsked : [],
     databaseUrl: databaseUrlFromEnv(env.OPENCALL_DATABASE_URL),
     databasePoolSize: intFromEnv(env, 'OPENCALL_DATABASE_POOL_SIZE', 10, 1, 1000),
+    wsMaxBufferedBytes: intFromEnv(env, 'OPENCALL_WS_MAX_BUFFERED_BYTES', 1024 * 1024, MAX_FRAME_BYTES, 1024 * 1024 * 1024),
+    wsErrorRepliesPerSecond: intFromEnv(env, 'OPENCALL_WS_ERROR_REPLIES_PER_SEC', 20, 1, 1_000_000),
+    httpHeadersTimeoutMs,
+    httpRequestTimeoutMs: intFromEnv(
+      env,
+      'OPENCALL_HTTP_REQUEST_TIMEOUT_MS',
+      Math.max(30_000, httpHeadersTimeoutMs),
+      httpHeadersTimeoutMs,
+      3_600_000,
+    ),
+    httpKeepAliveTimeoutMs: intFromEnv(env, 'OPENCALL_HTTP_KEEP_ALIVE_TIMEOUT_MS', 5000, 100, 600_000),
+    maxPendingConnections: intFromEnv(
+      env,
+      'OPENCALL_MAX_PENDING_CONNECTIONS',
+      defaultMaxPendingConnections(softOpenFileLimit()),
+      1,
+      10_000_000,
+    ),
+    maxPendingPerIp: intFromEnv(env, 'OPENCALL_MAX_PENDING_PER_IP', 1000, 1, 10_000_000),
   };
 }

@@ -1,5 +1,6 @@
 /** Mounts the IM WebSocket endpoint (`IM_WEBSOCKET_PATH`) on the HTTP server. */
 import type { Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { IM_WEBSOCKET_PATH, MAX_FRAME_BYTES } from '@opencall/protocol';
 import { WebSocketServer } from 'ws';
 import { SessionSweeper } from './session-sweeper.js';
@@ -8,18 +9,25 @@ import { type SessionDeps, SocketSession } from './socket-session.js';
 /** How often hello and heartbeat deadlines are checked. */
 const SWEEP_PERIOD_MS = 1000;
 
-export function attachImWebSocket(server: Server, deps: SessionDeps): { close(): void } {
+export interface ImEndpointDeps extends SessionDeps {
+  /** Called with a socket's TCP connection once its hello succeeds (the connection guard stops capping it). */
+  onAuthenticated?: (connection: Duplex) => void;
+}
+
+export function attachImWebSocket(server: Server, deps: ImEndpointDeps): { close(): void } {
   // Frames up to 4× the protocol limit are read and answered with OC_FRAME_TOO_LARGE; beyond that ws closes (1009).
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES * 4, perMessageDeflate: false });
   const sweeper = new SessionSweeper(SWEEP_PERIOD_MS, (error) => deps.logger.error({ err: error }, 'session sweep failed'));
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '').split('?')[0];
+    // Only the IM path upgrades; anything else is dropped without an answer.
     if (path !== IM_WEBSOCKET_PATH) {
       socket.destroy();
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      new SocketSession(ws, deps, sweeper);
+      const { onAuthenticated } = deps;
+      new SocketSession(ws, deps, sweeper, onAuthenticated && (() => onAuthenticated(socket)));
     });
   });
   return {

@@ -2,9 +2,13 @@
  * One WebSocket from hello to close.
  *
  *   awaiting_hello ──hello ok──▶ authenticated ──close──▶ closed
- *        └────────── bad hello / timeout / close ─────────▶ closed
+ *        │                           │                      ▲
+ *        │                           └──abort──▶ closing ───┤ (terminated after CLOSE_GRACE_MS)
+ *        └────────── bad hello / timeout / close ───────────┘
  *
- * Bad frames after authentication get an `error` frame and the socket stays up.
+ * Bad frames after authentication get an `error` frame (within the error budget) and the socket stays
+ * up; a socket whose unsent output passes `maxBufferedBytes` (it does not read) is terminated (4002),
+ * one that floods far past its limits is closed (4003): README "Slow readers and floods".
  */
 import { randomUUID } from 'node:crypto';
 import {
@@ -16,6 +20,7 @@ import {
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
   type ServerFrame,
+  WsCloseCode,
 } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import type { WebSocket } from 'ws';
@@ -24,7 +29,7 @@ import type { CallService, IntentResult } from '../../services/call/call-service
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
 import type { DeviceStream, FrameSink } from '../../services/im/device-stream.js';
 import { nextState, type TransitionTable } from '../../services/shared/transition-table.js';
-import { RateLimiter } from './rate-limiter.js';
+import { FrameBudget } from './frame-budget.js';
 import { dispatchRequest } from './request-dispatch.js';
 import type { SessionSweeper, Sweepable } from './session-sweeper.js';
 
@@ -40,40 +45,54 @@ export interface SessionDeps {
   logger: Logger;
   heartbeatMs: number;
   ringTimeoutMs: number;
-  /** Sustained frames per second per connection (burst: twice that); pings, acks and hang-ups are exempt. */
+  /** Sustained frames per second per connection (burst: twice that); acks and hang-ups are never refused. */
   framesPerSecond: number;
+  /** Error replies per second per connection to rejected frames (burst: twice that); past it they are dropped. */
+  errorRepliesPerSecond: number;
+  /** Unsent output (bytes) past which a socket is terminated as a slow reader (4002). */
+  maxBufferedBytes: number;
   /** Devices one user may have connected at once; one more is refused with OC_TOO_MANY_DEVICES. */
   maxDevicesPerUser: number;
   /** ICE servers (TURN credentials) for a newly connected user. */
   iceServersFor: (userId: string) => IceServer[];
 }
 
-type SessionState = 'awaiting_hello' | 'authenticated' | 'closed';
-type SessionEvent = 'hello_ok' | 'close';
+type SessionState = 'awaiting_hello' | 'authenticated' | 'closing' | 'closed';
+type SessionEvent = 'hello_ok' | 'abort' | 'close';
 const SESSION_TRANSITIONS: TransitionTable<SessionState, SessionEvent> = {
-  awaiting_hello: { hello_ok: 'authenticated', close: 'closed' },
-  authenticated: { close: 'closed' },
+  awaiting_hello: { hello_ok: 'authenticated', abort: 'closing', close: 'closed' },
+  authenticated: { abort: 'closing', close: 'closed' },
+  closing: { close: 'closed' },
   closed: {},
 };
 
 const HELLO_TIMEOUT_MS = 10_000;
+/** How long an aborted socket may take over its close handshake before it is terminated. */
+const CLOSE_GRACE_MS = 2000;
+/** Frames never refused over the limit (see FrameBudget): a lost hang-up leaves a call up, a refused ack means resends. */
+const NEVER_REFUSED: ReadonlySet<ClientFrame['t']> = new Set(['ack', 'call.hangup']);
 
 /** One socket; once authenticated it carries its device's `DeviceStream` (which services talk to). */
 export class SocketSession implements FrameSink, Sweepable {
   readonly id = randomUUID();
   private stream: DeviceStream | undefined;
   private state: SessionState = 'awaiting_hello';
-  private readonly limiter: RateLimiter;
+  private readonly budget: FrameBudget;
   private lastSeen = Date.now();
   private readonly helloDeadline = this.lastSeen + HELLO_TIMEOUT_MS;
+  private closeDeadline = 0;
 
-  /** @param sweeper the endpoint's shared timer, which checks the hello and heartbeat deadlines */
+  /**
+   * @param sweeper the endpoint's shared timer, which checks the hello, heartbeat and close deadlines
+   * @param onAuthenticated called once, when the hello succeeds
+   */
   constructor(
     private readonly socket: WebSocket,
     private readonly deps: SessionDeps,
     private readonly sweeper: SessionSweeper,
+    private readonly onAuthenticated?: () => void,
   ) {
-    this.limiter = new RateLimiter(deps.framesPerSecond, deps.framesPerSecond * 2);
+    this.budget = new FrameBudget({ framesPerSecond: deps.framesPerSecond, errorRepliesPerSecond: deps.errorRepliesPerSecond });
     sweeper.add(this);
     socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     socket.on('close', () => this.onClose());
@@ -83,34 +102,62 @@ export class SocketSession implements FrameSink, Sweepable {
   sweep(now: number): void {
     if (this.state === 'awaiting_hello' && now > this.helloDeadline) this.refuse(ErrorCode.TIMEOUT, 'no hello in time');
     else if (this.state === 'authenticated' && now - this.lastSeen > this.deps.heartbeatMs * 3) this.socket.terminate();
+    else if (this.state === 'closing' && now > this.closeDeadline) this.socket.terminate();
   }
 
   private move(event: SessionEvent): void {
     this.state = nextState('socket-session', SESSION_TRANSITIONS, this.state, event);
   }
 
+  /** Every frame out goes through here: the output bound is checked after each one. */
+  private write(text: string): void {
+    if (this.socket.readyState !== this.socket.OPEN) return;
+    this.socket.send(text);
+    if (this.socket.bufferedAmount > this.deps.maxBufferedBytes)
+      this.abort(WsCloseCode.SLOW_READER, 'slow reader: unsent output over the limit');
+  }
+
   private send(frame: ServerFrame): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(encodeFrame(frame));
+    this.write(encodeFrame(frame));
   }
 
   sendText(text: string): void {
-    if (this.state === 'authenticated' && this.socket.readyState === this.socket.OPEN) this.socket.send(text);
+    if (this.state === 'authenticated') this.write(text);
   }
 
   close(code: number, message: string): void {
-    if (this.state === 'closed') return;
+    if (this.state === 'closing' || this.state === 'closed') return;
     this.send({ t: 'bye', code, message });
-    this.socket.close(4000, message.slice(0, 100));
+    this.socket.close(WsCloseCode.BYE, message.slice(0, 100));
   }
 
   private refuse(code: number, message: string): void {
     this.send({ t: 'refused', code, message });
-    this.socket.close(4001, message.slice(0, 100));
+    this.socket.close(WsCloseCode.REFUSED, message.slice(0, 100));
+  }
+
+  /**
+   * Cuts a misbehaving socket off; its stream is detached when the socket closes, as after any loss.
+   * With output still queued (the peer does not read) a close frame would wait behind it: terminate.
+   */
+  private abort(code: WsCloseCode, reason: string): void {
+    if (this.state === 'closing' || this.state === 'closed') return;
+    this.move('abort');
+    const bufferedBytes = this.socket.bufferedAmount;
+    this.deps.logger.warn({ connectionId: this.id, userId: this.stream?.userId, closeCode: code, bufferedBytes }, reason);
+    if (code === WsCloseCode.SLOW_READER || bufferedBytes > 0) {
+      this.socket.terminate();
+      return;
+    }
+    this.closeDeadline = Date.now() + CLOSE_GRACE_MS;
+    this.socket.close(code, reason.slice(0, 100));
+    // Read nothing more from it: its frames would be parsed only to be ignored.
+    this.socket.pause();
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     this.lastSeen = Date.now();
-    if (this.state === 'closed') return;
+    if (this.state === 'closing' || this.state === 'closed') return;
     if (isBinary || data.length > MAX_FRAME_BYTES) {
       const code = isBinary ? ErrorCode.OC_MALFORMED_FRAME : ErrorCode.OC_FRAME_TOO_LARGE;
       this.badFrame(code, isBinary ? 'binary frames are not accepted' : `frame larger than ${MAX_FRAME_BYTES} bytes`);
@@ -122,11 +169,13 @@ export class SocketSession implements FrameSink, Sweepable {
       return;
     }
     const frame = decoded.value;
-    // Heartbeats, acks and hang-ups are never limited: dropping them would leave calls hanging.
-    const exempt = frame.t === 'ping' || frame.t === 'ack' || frame.t === 'call.hangup';
-    if (!exempt && !this.limiter.take()) {
-      const rid = 'rid' in frame ? frame.rid : undefined;
-      this.send({ t: 'error', code: ErrorCode.OC_RATE_LIMITED, message: 'too many frames', ...(rid === undefined ? {} : { rid }) });
+    const admission = this.budget.admit(NEVER_REFUSED.has(frame.t) ? 'never_refused' : 'limited');
+    if (admission === 'close') {
+      this.abort(WsCloseCode.FLOODING, 'flooding: far past the frame rate');
+      return;
+    }
+    if (admission === 'reject') {
+      this.badFrame(ErrorCode.OC_RATE_LIMITED, 'too many frames', 'rid' in frame ? frame.rid : undefined);
       return;
     }
     try {
@@ -142,6 +191,7 @@ export class SocketSession implements FrameSink, Sweepable {
     this.send({ t: 'error', code: ErrorCode.OC_INTERNAL, message: 'internal error', ...(rid === undefined ? {} : { rid }) });
   }
 
+  /** A rejected frame: before hello it ends the socket; after, it is answered while the error budget lasts. */
   private badFrame(code: number, message: string, rid?: number, type?: string): void {
     if (this.state === 'awaiting_hello') {
       // A hello with a bad field (e.g. an unsafe deviceId) is refused with the field named (36004).
@@ -149,7 +199,16 @@ export class SocketSession implements FrameSink, Sweepable {
       else this.refuse(ErrorCode.OC_NOT_AUTHENTICATED, `first frame must be a valid hello (${message})`);
       return;
     }
-    this.send({ t: 'error', code, message, ...(rid === undefined ? {} : { rid }) });
+    switch (this.budget.rejected()) {
+      case 'reply':
+        this.send({ t: 'error', code, message, ...(rid === undefined ? {} : { rid }) });
+        return;
+      case 'drop':
+        return;
+      case 'close':
+        this.abort(WsCloseCode.FLOODING, 'flooding: rejected frames far past the error budget');
+        return;
+    }
   }
 
   /** Handles a frame; returns a promise only when the answer waits for I/O (hello, some requests). */
@@ -165,7 +224,7 @@ export class SocketSession implements FrameSink, Sweepable {
         return undefined;
       case 'ping':
         // The text encodeFrame({ t: 'pong', serverTime }) gives, without building the object.
-        if (this.socket.readyState === this.socket.OPEN) this.socket.send(`{"t":"pong","serverTime":${Date.now()}}`);
+        this.write(`{"t":"pong","serverTime":${Date.now()}}`);
         return undefined;
       case 'ack':
         this.stream?.ack(frame.seq);
@@ -202,6 +261,7 @@ export class SocketSession implements FrameSink, Sweepable {
       return this.refuse(ErrorCode.OC_TOO_MANY_DEVICES, `at most ${this.deps.maxDevicesPerUser} devices per user`);
     }
     this.move('hello_ok');
+    this.onAuthenticated?.();
     const identity = { appKey: check.appKey, userId: check.userId, deviceId: hello.deviceId, tokenIssuedAt: check.issuedAt };
     const attached = this.deps.registry.attach(identity, this, hello.resume, (stream, resumed) =>
       this.send({
