@@ -16,7 +16,9 @@ import { recoverInterruptedCalls } from './services/call/call-journal.js';
 import { CallService } from './services/call/call-service.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
-import { createIceServersFor } from './services/turn/turn-credentials.js';
+import { SecurityCounters } from './services/security/security-counters.js';
+import { SecurityEventLog } from './services/security/security-event-log.js';
+import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
@@ -30,6 +32,8 @@ export interface RunningServer {
   storage: Storage;
   tokens: TokenService;
   calls: CallService;
+  /** Refused logins and server-API signatures so far (for tests and, later, `/metrics`). */
+  securityCounters: SecurityCounters;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
   /** End what is left (NETWORK_ERROR, records stored, devices told), close sockets, HTTP and storage. */
@@ -41,7 +45,9 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const storage = await openSqliteStorage(resolve(config.dataDir, 'opencall.sqlite'));
   const app = await ensureDefaultApp(storage, config, logger);
-  const tokens = createTokenService(storage);
+  const tokens = createTokenService(storage, Date.now, { ttlS: config.tokenTtlS });
+  const securityCounters = new SecurityCounters();
+  const security = new SecurityEventLog(logger, securityCounters);
   const recovered = await recoverInterruptedCalls(storage, logger, Date.now());
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   const calls = new CallService({
@@ -75,6 +81,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       registry.closeUsers(appKey, userIds, ErrorCode.RC_CONN_USER_BLOCKED, 'banned by the server');
     },
     apiRatePerSec: config.apiRatePerSec,
+    signature: { windowS: config.apiSignatureWindowS, requireV2: config.apiRequireSignatureV2 },
+    security,
   });
   await registerStaticRoutes(http, {
     sdkDir: resolve(repoRoot, 'dist/sdk'),
@@ -98,6 +106,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     framesPerSecond: config.wsFramesPerSecond,
     maxDevicesPerUser: config.maxDevicesPerUser,
     iceServersFor: createIceServersFor({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
+    iceRefreshMs: iceRefreshIntervalMs({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
+    security,
   });
 
   await http.listen({ port: config.port, host: config.host });
@@ -113,6 +123,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
     calls,
+    securityCounters,
     async drain(timeoutMs: number) {
       calls.drain();
       const deadline = Date.now() + timeoutMs;

@@ -53,10 +53,16 @@ export interface ServerConfig {
   turnUrls: string[];
   /** coturn `static-auth-secret` (env OPENCALL_TURN_SECRET). */
   turnSecret: string | undefined;
-  /** Lifetime of TURN credentials in seconds (env OPENCALL_TURN_TTL_S, default 86400). */
+  /** Lifetime of TURN credentials in seconds (env OPENCALL_TURN_TTL_S, default and most 3600); refreshed at 80 %. */
   turnTtlS: number;
   /** Loopback-only `/debug/heap` routes (env OPENCALL_DEBUG_HEAP=1; never when `production`). */
   debugHeap: boolean;
+  /** Accepted server-API timestamp difference in seconds; nonces are single-use within it (env OPENCALL_API_SIGNATURE_WINDOW_S, default 300). */
+  apiSignatureWindowS: number;
+  /** Refuse RongCloud (v1) signatures: only HMAC-SHA256 v2 (env OPENCALL_API_REQUIRE_SIGNATURE_V2=1). */
+  apiRequireSignatureV2: boolean;
+  /** Tokens older than this (seconds) are refused at connect with 31020 (env OPENCALL_TOKEN_TTL_S; unset = no expiry). */
+  tokenTtlS: number | undefined;
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -115,7 +121,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     janusRtpPorts: portRangeFromEnv(env.OPENCALL_JANUS_RTP_PORTS),
     turnUrls: listFromEnv(env.OPENCALL_TURN_URLS),
     turnSecret: env.OPENCALL_TURN_SECRET || undefined,
-    turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 86_400, 60, 30 * 86_400),
+    turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 3600, 10, 3600),
     debugHeap: env.OPENCALL_DEBUG_HEAP === '1' && env.NODE_ENV !== 'production',
+    apiSignatureWindowS: intFromEnv(env, 'OPENCALL_API_SIGNATURE_WINDOW_S', 300, 5, 3600),
+    apiRequireSignatureV2: env.OPENCALL_API_REQUIRE_SIGNATURE_V2 === '1',
+    tokenTtlS: env.OPENCALL_TOKEN_TTL_S ? intFromEnv(env, 'OPENCALL_TOKEN_TTL_S', 0, 1, 10 * 365 * 86_400) : undefined,
   };
 }

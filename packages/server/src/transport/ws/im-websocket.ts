@@ -19,7 +19,7 @@ export function attachImWebSocket(server: Server, deps: SessionDeps): { close():
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
-      new SocketSession(ws, deps, sweeper);
+      new SocketSession(ws, deps, sweeper, request.socket.remoteAddress);
     });
   });
   return {
