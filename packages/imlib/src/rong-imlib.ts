@@ -3,7 +3,15 @@
  * listener API and the getters, over one `ImConnection`. `createIMLib()` makes independent
  * instances (several users in one Node process); the IIFE global binds one default instance.
  */
-import { DEFAULT_RING_TIMEOUT_MS, ErrorCode, type IceServer, LogL, type LogLevel, RCConnectionStatus, type ServerEvent } from '@opencall/protocol';
+import {
+  DEFAULT_RING_TIMEOUT_MS,
+  ErrorCode,
+  type IceServer,
+  LogL,
+  type LogLevel,
+  RCConnectionStatus,
+  type ServerEvent,
+} from '@opencall/protocol';
 import type { BackoffOptions } from './backoff.js';
 import { loadOrCreateDeviceId } from './device-id.js';
 import { SafeEmitter } from './emitter.js';
