@@ -125,6 +125,7 @@ export const SERVER_SAMPLES: Record<string, Record<string, unknown>> = {
     ringTimeoutMs: 60000,
     iceServers: [{ urls: ['turn:127.0.0.1'], username: 'u', credential: 'c' }],
   },
+  'ice.servers': { t: 'ice.servers', iceServers: [{ urls: ['turn:127.0.0.1'], username: 'u', credential: 'c' }] },
   refused: { t: 'refused', code: 31004, message: 'bad token' },
   bye: { t: 'bye', code: 31020, message: 'revoked' },
   pong: { t: 'pong', serverTime: 5 },

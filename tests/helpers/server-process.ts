@@ -4,7 +4,7 @@
  * the test process exits, even if a test forgets `stop()`.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createHash, randomInt } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -37,7 +37,7 @@ export interface ServerProcess {
   dataDir: string;
   /** The server's process id (to watch its memory from outside, e.g. `/proc/<pid>/status`). */
   pid: number;
-  /** POST a form (repeated keys as arrays) to the server API, signed with the app secret. */
+  /** POST a form (repeated keys as arrays) to the server API, signed with the app secret (v2 when the server requires it). */
   signedPost(path: string, form: Record<string, string | string[]>): Promise<SignedReply>;
   /** `/user/getToken.json` for `userId`; throws unless code 200. */
   getToken(userId: string): Promise<string>;
@@ -69,17 +69,48 @@ export function encodeForm(form: Record<string, string | string[]>): string {
   return params.toString();
 }
 
-/** The four RongCloud signing headers for `appKey` / `appSecret` (timestamp in seconds). */
+/** A fresh nonce for every signed request (64 random bits, 16 hex characters: within RongCloud's 18). */
+export function freshNonce(): string {
+  return randomBytes(8).toString('hex');
+}
+
+/** The four RongCloud signing headers for `appKey` / `appSecret` (timestamp in seconds, fresh nonce). */
 export function signingHeaders(
   appKey: string,
   appSecret: string,
   timestamp = String(Math.floor(Date.now() / 1000)),
+  nonce = freshNonce(),
 ): Record<string, string> {
-  const nonce = String(randomInt(0, 2 ** 31));
   const signature = createHash('sha1')
     .update(appSecret + nonce + timestamp)
     .digest('hex');
   return { 'App-Key': appKey, Nonce: nonce, Timestamp: timestamp, Signature: signature };
+}
+
+/** What a version-2 signature covers besides the headers. */
+export interface SignedRequest {
+  method: string;
+  /** Path and query exactly as sent, e.g. `/user/getToken.json?x=1`. */
+  path: string;
+  body: string;
+}
+
+/**
+ * OpenCall signature version 2: `X-OpenCall-Signature-Version: 2` and Signature = hex
+ * HMAC-SHA256(secret, `nonce\ntimestamp\nMETHOD\npath?query\nhex(sha256(body))`) — the README's recipe.
+ */
+export function signingHeadersV2(
+  appKey: string,
+  appSecret: string,
+  request: SignedRequest,
+  timestamp = String(Math.floor(Date.now() / 1000)),
+  nonce = freshNonce(),
+): Record<string, string> {
+  const bodyHash = createHash('sha256').update(request.body).digest('hex');
+  const signature = createHmac('sha256', appSecret)
+    .update(`${nonce}\n${timestamp}\n${request.method.toUpperCase()}\n${request.path}\n${bodyHash}`)
+    .digest('hex');
+  return { 'App-Key': appKey, Nonce: nonce, Timestamp: timestamp, Signature: signature, 'X-OpenCall-Signature-Version': '2' };
 }
 
 /** Reads a reply as JSON when possible, else as text. */
@@ -193,11 +224,15 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
     throw error;
   }
 
+  // A server that refuses RongCloud signatures gets version 2 ones.
+  const v2 = env.OPENCALL_API_REQUIRE_SIGNATURE_V2 === '1';
   const signedPost = async (path: string, form: Record<string, string | string[]>): Promise<SignedReply> => {
+    const body = encodeForm(form);
+    const headers = v2 ? signingHeadersV2(appKey, appSecret, { method: 'POST', path, body }) : signingHeaders(appKey, appSecret);
     const response = await fetch(url + path, {
       method: 'POST',
-      headers: { ...signingHeaders(appKey, appSecret), 'Content-Type': 'application/x-www-form-urlencoded' },
-      body: encodeForm(form),
+      headers: { ...headers, 'Content-Type': 'application/x-www-form-urlencoded' },
+      body,
       signal: AbortSignal.timeout(10_000),
     });
     return readReply(response);

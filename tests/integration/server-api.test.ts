@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeForm, readReply, type ServerProcess, signingHeaders, startServerProcess } from '../helpers/server-process.js';
+import { encodeForm, freshNonce, readReply, type ServerProcess, signingHeaders, startServerProcess } from '../helpers/server-process.js';
 
 let server: ServerProcess;
 
@@ -46,7 +46,7 @@ describe('server API signing', () => {
     ['RC- headers, seconds', 'RC-', String(Math.floor(Date.now() / 1000))],
     ['RC- headers, milliseconds', 'RC-', String(Date.now())],
   ])('accepts %s', async (_name, prefix, timestamp) => {
-    const nonce = '12345';
+    const nonce = freshNonce();
     const headers = {
       [`${prefix}App-Key`]: server.appKey,
       [`${prefix}Nonce`]: nonce,
@@ -74,9 +74,11 @@ describe('server API signing', () => {
     expect(reply).toMatchObject({ status: 401, body: { code: 1004 } });
   });
 
-  it('unknown App-Key → 401 / 1001', async () => {
-    const reply = await post('/user/getToken.json', signingHeaders('unknownapp000', server.appSecret), 'userId=alice');
-    expect(reply).toMatchObject({ status: 401, body: { code: 1001 } });
+  it('unknown App-Key → the same 401 / 1004 answer as a bad signature', async () => {
+    const unknown = await post('/user/getToken.json', signingHeaders('unknownapp000', server.appSecret), 'userId=alice');
+    const wrong = await post('/user/getToken.json', signingHeaders(server.appKey, 'wrong-secret'), 'userId=alice');
+    expect(unknown).toEqual({ status: 401, body: { code: 1004, errorMessage: 'Signature verification failed: signature mismatch' } });
+    expect(unknown).toEqual(wrong);
   });
 
   it('accepts a JSON body', async () => {

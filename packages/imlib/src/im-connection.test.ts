@@ -221,3 +221,19 @@ describe('ImConnection', () => {
     expect(connection.currentUserId).toBe('bob');
   });
 });
+
+describe('ImConnection ICE servers', () => {
+  it('takes fresh ICE servers pushed by the server (ice.servers) and tells listeners', async () => {
+    const { server, connection } = await setup();
+    const seen: unknown[] = [];
+    connection.onIceServers((iceServers) => seen.push(iceServers));
+    await connection.connect('token-alice');
+    expect(seen).toEqual([[{ urls: 'stun:127.0.0.1:3478' }]]);
+    const fresh = [{ urls: ['turn:127.0.0.1:3478'], username: '1767229200:alice', credential: 'c2' }];
+    server.connections[0]!.send({ t: 'ice.servers', iceServers: fresh });
+    await waitUntil(() => seen.length === 2, 2000);
+    expect(seen[1]).toEqual(fresh);
+    expect(connection.currentIceServers).toEqual(fresh);
+    expect(connection.state).toBe('connected');
+  });
+});

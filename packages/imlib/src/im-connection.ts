@@ -78,6 +78,7 @@ type ConnectionEvents = {
   state: [change: ConnectionStateChange];
   event: [event: ServerEvent];
   streamReset: [];
+  iceServers: [iceServers: IceServer[]];
 };
 
 export class ImConnection {
@@ -135,6 +136,13 @@ export class ImConnection {
   /** A connection started a new event stream after an earlier one: events of the old one may be lost. */
   onStreamReset(listener: () => void): () => void {
     return this.emitter.on('streamReset', listener);
+  }
+  /**
+   * New ICE servers (fresh TURN credentials): from a reconnect's `welcome`, or pushed by the server
+   * (`ice.servers`) before the current ones expire. Returns the unsubscribe function.
+   */
+  onIceServers(listener: (iceServers: IceServer[]) => void): () => void {
+    return this.emitter.on('iceServers', listener);
   }
   /** Every state change. Returns the unsubscribe function. */
   onStateChange(listener: (change: ConnectionStateChange) => void): () => void {
@@ -238,7 +246,7 @@ export class ImConnection {
     // Events of the previous stream that never arrived are gone: tell plugins before new events flow.
     if (hadStream && !resumed) this.emitter.emit('streamReset');
     this.userId = welcome.userId;
-    this.iceServers = welcome.iceServers;
+    this.setIceServers(welcome.iceServers);
     this.ringTimeoutMs = welcome.ringTimeoutMs;
     this.updateServerTime(welcome.serverTime, helloSentAt);
     socket.onmessage = (event) => {
@@ -277,6 +285,9 @@ export class ImConnection {
       case 'evt':
         this.deliver(frame.seq, frame.evt);
         return;
+      case 'ice.servers':
+        this.setIceServers(frame.iceServers);
+        return;
       case 'bye':
         this.options.logger.warn(`server closes the connection: ${frame.code} ${frame.message}`);
         if (FATAL_CONNECTION_CODES.has(frame.code)) {
@@ -291,6 +302,11 @@ export class ImConnection {
         this.options.logger.warn(`ignoring unexpected '${frame.t}' frame`);
         return;
     }
+  }
+
+  private setIceServers(iceServers: IceServer[]): void {
+    this.iceServers = iceServers;
+    this.emitter.emit('iceServers', iceServers);
   }
 
   private deliver(seq: number, event: ServerEvent): void {

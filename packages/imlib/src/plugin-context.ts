@@ -28,8 +28,13 @@ export interface PluginContext {
   getDeviceId(): string;
   /** Server time estimate (ms since epoch). */
   getServerTime(): number;
-  /** ICE servers handed out by the server at connect (TURN credentials included). */
+  /** ICE servers handed out by the server (TURN credentials included): the latest ones, refreshed before they expire. */
   getIceServers(): IceServer[];
+  /**
+   * The ICE servers changed (fresh TURN credentials, at reconnect or pushed before the old ones expire):
+   * apply them to live RTCPeerConnections. Returns an unsubscribe function.
+   */
+  onIceServersChange(listener: (iceServers: IceServer[]) => void): () => void;
   /** The server's no-answer timeout (ms). */
   getRingTimeoutMs(): number;
   getConnectionStatus(): RCConnectionStatus;

@@ -3,7 +3,15 @@
  * listener API and the getters, over one `ImConnection`. `createIMLib()` makes independent
  * instances (several users in one Node process); the IIFE global binds one default instance.
  */
-import { DEFAULT_RING_TIMEOUT_MS, ErrorCode, LogL, type LogLevel, RCConnectionStatus, type ServerEvent } from '@opencall/protocol';
+import {
+  DEFAULT_RING_TIMEOUT_MS,
+  ErrorCode,
+  type IceServer,
+  LogL,
+  type LogLevel,
+  RCConnectionStatus,
+  type ServerEvent,
+} from '@opencall/protocol';
 import type { BackoffOptions } from './backoff.js';
 import { loadOrCreateDeviceId } from './device-id.js';
 import { SafeEmitter } from './emitter.js';
@@ -56,6 +64,7 @@ type PluginEvents = {
   event: [event: ServerEvent];
   status: [status: RCConnectionStatus];
   streamReset: [];
+  iceServers: [iceServers: IceServer[]];
 };
 
 /** One IMLib instance. All methods may be called unbound. */
@@ -104,6 +113,7 @@ export class RongIMLibClient {
     connection.onStateChange((change) => this.onConnectionState(change));
     connection.onEvent((event) => this.pluginEvents.emit('event', event));
     connection.onStreamReset(() => this.pluginEvents.emit('streamReset'));
+    connection.onIceServers((iceServers) => this.pluginEvents.emit('iceServers', iceServers));
     this.connection = connection;
     this.logger.info(`initialized; server ${url}`);
   };
@@ -195,6 +205,7 @@ export class RongIMLibClient {
       onEvent: (listener) => this.pluginEvents.on('event', listener),
       onStatusChange: (listener) => this.pluginEvents.on('status', listener),
       onStreamReset: (listener) => this.pluginEvents.on('streamReset', listener),
+      onIceServersChange: (listener) => this.pluginEvents.on('iceServers', listener),
       logger: this.logger.child('Plugin'),
     };
   }

@@ -86,7 +86,7 @@ export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'sfu.start',
   'sfu.trickle',
 ]);
-export const SERVER_FRAME_TYPES: ReadonlySet<string> = new Set(['welcome', 'refused', 'bye', 'pong', 'res', 'error', 'evt']);
+export const SERVER_FRAME_TYPES: ReadonlySet<string> = new Set(['welcome', 'ice.servers', 'refused', 'bye', 'pong', 'res', 'error', 'evt']);
 
 /** The exact text clients send as a heartbeat (`encodeFrame({ t: 'ping' })`). */
 const PING_TEXT = '{"t":"ping"}';

@@ -61,6 +61,14 @@ export const WelcomeFrame = z.object({
 });
 export type WelcomeFrame = z.infer<typeof WelcomeFrame>;
 
+/**
+ * Fresh ICE servers (new TURN credentials) for this connection, sent before the ones from `welcome`
+ * (or the previous `ice.servers`) expire. The client uses them for new connections and applies them
+ * to live ones. Not an event: no `seq`, no ack (a reconnect's `welcome` carries fresh ones anyway).
+ */
+export const IceServersFrame = z.object({ t: z.literal('ice.servers'), iceServers: z.array(IceServer) });
+export type IceServersFrame = z.infer<typeof IceServersFrame>;
+
 /** Authentication failed; the server closes the socket after it. `code` is an IM `ErrorCode`. */
 export const RefusedFrame = z.object({ t: z.literal('refused'), code: Count, message: z.string() });
 /** The server is about to close an authenticated connection (token revoked, ban, shutdown). */
@@ -91,6 +99,7 @@ export type EventFrame = z.infer<typeof EventFrame>;
 /** Every frame the server may send. */
 export const ServerFrame = z.discriminatedUnion('t', [
   WelcomeFrame,
+  IceServersFrame,
   RefusedFrame,
   ByeFrame,
   PongFrame,

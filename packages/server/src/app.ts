@@ -16,7 +16,9 @@ import { recoverInterruptedCalls } from './services/call/call-recovery.js';
 import { CallService } from './services/call/call-service.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
-import { createIceServersFor } from './services/turn/turn-credentials.js';
+import { SecurityCounters } from './services/security/security-counters.js';
+import { SecurityEventLog } from './services/security/security-event-log.js';
+import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
 import { guardConnections } from './transport/guard-connections.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
@@ -33,6 +35,8 @@ export interface RunningServer {
   storage: Storage;
   tokens: TokenService;
   calls: CallService;
+  /** Refused logins and server-API signatures so far (for tests and, later, `/metrics`). */
+  securityCounters: SecurityCounters;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
   /** End what is left (NETWORK_ERROR, records stored, devices told), close sockets, HTTP and storage. */
@@ -46,7 +50,9 @@ const RESTORE_CALLS_WITHIN_MS = 24 * 3600_000;
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const storage = await openStorage(config, logger);
   const app = await ensureDefaultApp(storage, config, logger);
-  const tokens = createTokenService(storage);
+  const tokens = createTokenService(storage, Date.now, { ttlS: config.tokenTtlS });
+  const securityCounters = new SecurityCounters();
+  const security = new SecurityEventLog(logger, securityCounters);
   // Journaled calls go on; a device that does not come back within the reconnect grace leaves it.
   const { restored, closed: recovered } = await recoverInterruptedCalls(storage, logger, Date.now(), {
     restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
@@ -91,6 +97,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     onBlacklistAdded: (appKey, ownerId, blockedIds) => calls.blacklistAdded(appKey, ownerId, blockedIds),
     apiRatePerSec: config.apiRatePerSec,
+    signature: {
+      windowS: config.apiSignatureWindowS,
+      requireV2: config.apiRequireSignatureV2,
+      legacyReusedV1: config.apiLegacyReusedSignatures,
+    },
+    security,
   });
   await registerStaticRoutes(http, {
     sdkDir: resolve(repoRoot, 'dist/sdk'),
@@ -115,6 +127,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     onAuthenticated: connections.authenticated,
     maxDevicesPerUser: config.maxDevicesPerUser,
     iceServersFor: createIceServersFor({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
+    iceRefreshMs: iceRefreshIntervalMs({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
+    security,
   });
 
   await http.listen({ port: config.port, host: config.host });
@@ -130,6 +144,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
     calls,
+    securityCounters,
     async drain(timeoutMs: number) {
       calls.drain();
       const deadline = Date.now() + timeoutMs;

@@ -56,7 +56,7 @@ export interface ServerConfig {
   turnUrls: string[];
   /** coturn `static-auth-secret` (env OPENCALL_TURN_SECRET). */
   turnSecret: string | undefined;
-  /** Lifetime of TURN credentials in seconds (env OPENCALL_TURN_TTL_S, default 86400). */
+  /** Lifetime of TURN credentials in seconds (env OPENCALL_TURN_TTL_S, default and most 3600); refreshed at 80 %. */
   turnTtlS: number;
   /** Loopback-only `/debug/heap` routes (env OPENCALL_DEBUG_HEAP=1; never when `production`). */
   debugHeap: boolean;
@@ -82,6 +82,14 @@ export interface ServerConfig {
   maxPendingConnections: number;
   /** Unauthenticated connections at once from one IPv4 address or IPv6 /64 (env OPENCALL_MAX_PENDING_PER_IP, default 1000). */
   maxPendingPerIp: number;
+  /** Accepted server-API timestamp difference in seconds; nonces are single-use within it (env OPENCALL_API_SIGNATURE_WINDOW_S, default 300). */
+  apiSignatureWindowS: number;
+  /** Refuse RongCloud (v1) signatures: only HMAC-SHA256 v2 (env OPENCALL_API_REQUIRE_SIGNATURE_V2=1). */
+  apiRequireSignatureV2: boolean;
+  /** Accept reused RongCloud (v1) signing headers, as RongCloud's Node SDK 3.x sends (env OPENCALL_API_ALLOW_REUSED_SIGNATURES=1; no replay protection for v1). */
+  apiLegacyReusedSignatures: boolean;
+  /** Tokens older than this (seconds) are refused at connect with 31020 (env OPENCALL_TOKEN_TTL_S; unset = no expiry). */
+  tokenTtlS: number | undefined;
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -185,7 +193,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     janusRtpPorts: portRangeFromEnv(env.OPENCALL_JANUS_RTP_PORTS),
     turnUrls: listFromEnv(env.OPENCALL_TURN_URLS),
     turnSecret: env.OPENCALL_TURN_SECRET || undefined,
-    turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 86_400, 60, 30 * 86_400),
+    turnTtlS: intFromEnv(env, 'OPENCALL_TURN_TTL_S', 3600, 10, 3600),
     debugHeap: devHelpersAsked.includes('OPENCALL_DEBUG_HEAP') && !production,
     devTokens: devHelpersAsked.includes('OPENCALL_DEV_TOKENS') && !production,
     devHelpersRefused: production ? devHelpersAsked : [],
@@ -210,5 +218,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       10_000_000,
     ),
     maxPendingPerIp: intFromEnv(env, 'OPENCALL_MAX_PENDING_PER_IP', 1000, 1, 10_000_000),
+    apiSignatureWindowS: intFromEnv(env, 'OPENCALL_API_SIGNATURE_WINDOW_S', 300, 5, 3600),
+    apiRequireSignatureV2: env.OPENCALL_API_REQUIRE_SIGNATURE_V2 === '1',
+    apiLegacyReusedSignatures: env.OPENCALL_API_ALLOW_REUSED_SIGNATURES === '1',
+    tokenTtlS: env.OPENCALL_TOKEN_TTL_S ? intFromEnv(env, 'OPENCALL_TOKEN_TTL_S', 0, 1, 10 * 365 * 86_400) : undefined,
   };
 }

@@ -6,10 +6,17 @@ import { loadConfig } from './config.js';
 // `npm start` passes --dev-tokens so the demo can sign in: OPENCALL_DEV_TOKENS=1 unless the env says otherwise.
 const config = loadConfig(process.argv.includes('--dev-tokens') ? { OPENCALL_DEV_TOKENS: '1', ...process.env } : process.env);
 // Asynchronous stdout: a log line never blocks the event loop on a slow pipe (pino flushes on exit).
-const logger = pino(
-  { level: config.logLevel, redact: ['token', '*.token', 'appSecret', '*.appSecret', 'req.headers.signature'] },
-  pino.destination({ dest: 1, sync: false }),
-);
+// Nothing logs these today; the redaction is the safety net if a record, frame or request ever is.
+const REDACT = [
+  ...['token', 'appSecret', 'secret', 'turnSecret', 'credential', 'signature', 'password'].flatMap((key) => [key, `*.${key}`]),
+  'iceServers[*].credential',
+  '*.iceServers[*].credential',
+  'req.headers.signature',
+  'req.headers["rc-signature"]',
+  'headers.signature',
+  'headers["rc-signature"]',
+];
+const logger = pino({ level: config.logLevel, redact: REDACT }, pino.destination({ dest: 1, sync: false }));
 
 startServer(config, logger)
   .then((server) => {

@@ -8,17 +8,17 @@ export enum ServerApiCode {
   FORBIDDEN = 403,
   /** Internal server error. */
   INTERNAL_ERROR = 1000,
-  /** App Key / App Secret mismatch (unknown App Key). */
+  /** App Key / App Secret mismatch (RongCloud: unknown App Key). OpenCall answers an unknown App Key with SIGNATURE_FAILED instead, so keys cannot be probed. */
   APP_KEY_MISMATCH = 1001,
   /** Parameter error; the message names the parameter. */
   PARAM_ERROR = 1002,
   /** No POST data. */
   NO_POST_DATA = 1003,
-  /** Signature verification failed. */
+  /** Signature verification failed: wrong signature or unknown App Key, missing header, stale timestamp, reused nonce. */
   SIGNATURE_FAILED = 1004,
   /** A parameter is too long. */
   PARAM_TOO_LONG = 1005,
-  /** Rate limit exceeded. */
+  /** Rate limit exceeded (also: the replay protection's nonce memory is full, retry later). */
   RATE_LIMITED = 1008,
   /** Body larger than 100 KB. */
   BODY_TOO_LARGE = 1508,

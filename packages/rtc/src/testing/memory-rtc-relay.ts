@@ -57,6 +57,7 @@ export class MemoryRtcRelay {
       },
       onStatusChange: () => () => undefined,
       onStreamReset: () => () => undefined,
+      onIceServersChange: () => () => undefined,
       logger: silentLogger,
     };
     return context;

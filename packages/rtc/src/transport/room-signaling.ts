@@ -21,7 +21,10 @@ export interface SignalingResult {
 export interface RoomSignalingPort {
   selfUserId(): string;
   selfDeviceId(): string;
+  /** The current ICE servers (read when a connection is made). */
   iceServers(): IceServer[];
+  /** Fresh ICE servers (new TURN credentials) for live connections. Returns an unsubscribe function. */
+  onIceServersChange(listener: (iceServers: IceServer[]) => void): () => void;
   join(roomId: string): Promise<SignalingResult & { peers: RtcPeer[] }>;
   leave(roomId: string): Promise<SignalingResult>;
   signal(roomId: string, toUserId: string, signal: RtcSignal): Promise<SignalingResult>;
@@ -36,6 +39,7 @@ export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
     selfUserId: () => context.getCurrentId(),
     selfDeviceId: () => context.getDeviceId(),
     iceServers: () => context.getIceServers(),
+    onIceServersChange: (listener) => context.onIceServersChange(listener),
     async join(roomId) {
       // A join during a signaling pause (server restart, failover) waits for the link to come back.
       const res = await requestThroughPause(context, { t: 'rtc.join', roomId });

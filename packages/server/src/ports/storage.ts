@@ -71,7 +71,7 @@ export interface UserStore {
   get(appKey: string, userId: string): Promise<UserRecord | undefined>;
   /** Create the user or update name/portrait (keeps tokensValidAfter). */
   upsertProfile(appKey: string, userId: string, profile: { name?: string; portraitUri?: string }): Promise<void>;
-  /** Set tokensValidAfter for each user (creating unknown users). */
+  /** Raise tokensValidAfter to `before` for each user (creating unknown users); never lowers it. */
   expireTokens(appKey: string, userIds: string[], before: number): Promise<void>;
 }
 
@@ -217,3 +217,19 @@ export type UsersBannedListener = (appKey: string, userIds: string[]) => void;
 
 /** Notified when `ownerId` blacklists users, so a call of theirs ringing the owner stops (103). */
 export type BlacklistAddedListener = (appKey: string, ownerId: string, blockedIds: string[]) => void;
+
+/** What {@link NonceStore.remember} found: a fresh nonce, one seen before (a replay), or no room left. */
+export type NonceVerdict = 'new' | 'replayed' | 'full';
+
+/**
+ * Nonces of signed server-API requests, remembered per App Key until their request could no longer
+ * be accepted (its timestamp has left the window). In memory for one server; Redis (`SET key 1 NX PX`)
+ * when several servers share the API.
+ */
+export interface NonceStore {
+  /**
+   * Remember `nonce` of `appKey` until `expiresAt` (ms since epoch). `'replayed'` when it is already
+   * remembered and not expired; `'full'` when a bounded store has no room (nothing is evicted).
+   */
+  remember(appKey: string, nonce: string, expiresAt: number): Promise<NonceVerdict>;
+}

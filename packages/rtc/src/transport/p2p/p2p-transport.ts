@@ -9,9 +9,9 @@
  * its own and answers), a bounded number of times; then the link is reported lost. Remote tracks
  * survive a relink: their new media arrives as `remoteTrackMedia` for the same track ids.
  */
-import { RCRTCCode, type RtcSignal } from '@opencall/protocol';
+import { type IceServer, RCRTCCode, type RtcSignal } from '@opencall/protocol';
 import type { IRCRTCStateReport } from '../../types.js';
-import type { LocalTrackHandle, RemoteTrackInfo, TransportDeps, TransportPublishResult } from '../media-transport.js';
+import type { LocalTrackHandle, RemoteTrackInfo, TransportDeps, TransportJoinResult, TransportPublishResult } from '../media-transport.js';
 import { PeerRoomTransport, type RoomPeer } from '../peer-room-transport.js';
 import { LinkRecovery, type LinkRecoveryPolicy } from '../recovery/link-recovery.js';
 import type { SignalQueue } from '../signal-queue.js';
@@ -36,10 +36,33 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
   readonly #options: P2PTransportOptions;
   /** Send caps of published tracks (kbps), by track id. */
   readonly #maxKbps = new Map<string, number>();
+  #offIceServers: (() => void) | undefined;
 
   constructor(deps: TransportDeps, options: P2PTransportOptions = {}) {
     super(deps);
     this.#options = options;
+  }
+
+  /** Joins, and from then on gives every live link the fresh ICE servers the server sends. */
+  override async join(roomId: string): Promise<TransportJoinResult> {
+    this.#offIceServers ??= this.signaling.onIceServersChange((iceServers) => this.#applyIceServers(iceServers));
+    const result = await super.join(roomId);
+    if (result.code !== RCRTCCode.SUCCESS) this.#stopIceServers();
+    return result;
+  }
+
+  override async leave(): Promise<void> {
+    this.#stopIceServers();
+    await super.leave();
+  }
+
+  #applyIceServers(iceServers: IceServer[]): void {
+    for (const peer of this.peers.values()) peer.link.setIceServers(iceServers as RTCIceServer[]);
+  }
+
+  #stopIceServers(): void {
+    this.#offIceServers?.();
+    this.#offIceServers = undefined;
   }
 
   async publish(tracks: LocalTrackHandle[]): Promise<TransportPublishResult> {

@@ -15,6 +15,7 @@ import type { RtcLogger } from '../../logger.js';
 import type { MediaTrackLike } from '../../media/media-track-like.js';
 import type { IRCRTCStateReport } from '../../types.js';
 import { EventEmitter } from '../../util/emitter.js';
+import { applyIceServers } from '../ice-servers.js';
 import type { IceState, LocalTrackHandle } from '../media-transport.js';
 import { ConnectionHealth } from '../recovery/connection-health.js';
 import { applyMaxBitrate, refreshKeyFrame } from '../sender-bitrate.js';
@@ -118,6 +119,12 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   async refreshKeyFrames(): Promise<void> {
     const video = this.#pc.getSenders().filter((sender) => sender.track?.kind === 'video');
     await Promise.all(video.map((sender) => refreshKeyFrame(sender).catch(() => undefined)));
+  }
+
+  /** Fresh ICE servers (new TURN credentials), used from the next gathering on. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    if (this.#state === 'closed') return;
+    applyIceServers(this.#pc, iceServers, this.#options.logger, `PeerLink ${this.remoteUserId}`);
   }
 
   addLocalTrack(handle: LocalTrackHandle): void {

@@ -5,6 +5,7 @@
  */
 import type { RtcLogger } from '../../logger.js';
 import type { IRCRTCStateReport } from '../../types.js';
+import { applyIceServers } from '../ice-servers.js';
 import type { IceState } from '../media-transport.js';
 import { ConnectionHealth, type ConnectionHealthEvents } from '../recovery/connection-health.js';
 import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
@@ -63,6 +64,11 @@ export class SfuConnection {
 
   isHealthy(): boolean {
     return this.#health.isHealthy();
+  }
+
+  /** Fresh ICE servers (new TURN credentials), used from the next gathering on. */
+  setIceServers(iceServers: RTCIceServer[]): void {
+    applyIceServers(this.pc, iceServers, this.#options.logger, `SFU ${this.name}`);
   }
 
   /** The SFU has this connection now: send the held local candidates. */

@@ -67,12 +67,17 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
   /** Publisher negotiations, one at a time. */
   #negotiation: Promise<unknown> = Promise.resolve();
   #left = false;
+  readonly #offIceServers: () => void;
 
   constructor(options: SfuTransportOptions) {
     super();
     this.setListenerErrorHandler((event, error) => options.logger.error(`transport listener of ${event} threw`, error));
     this.#o = options;
     this.#peers = new Set(options.peers);
+    // Fresh TURN credentials go to every live connection; new ones read them in `#config()`.
+    this.#offIceServers = options.context.onIceServersChange((iceServers) => {
+      for (const connection of this.#connections()) connection.setIceServers(iceServers as RTCIceServer[]);
+    });
   }
 
   /** Already joined by the selecting transport: reports the users in the room. */
@@ -124,6 +129,7 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
   async leave(): Promise<void> {
     if (this.#left) return;
     this.#left = true;
+    this.#offIceServers();
     for (const recovery of this.#recoveries.values()) recovery.close();
     this.#recoveries.clear();
     this.#publisher?.close();
@@ -189,9 +195,14 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
   async getStateReports(): Promise<IRCRTCStateReport[]> {
     const localNames = new Map<string, string>();
     for (const { handle } of this.#published.values()) localNames.set(handle.track.id, handle.trackId);
-    const connections = [...(this.#publisher ? [this.#publisher] : []), ...[...this.#subscriptions.values()].map((s) => s.connection)];
+    const connections = this.#connections();
     const reports = await Promise.all(connections.map((c) => c.stateReport(localNames).catch(() => undefined)));
     return reports.filter((r): r is IRCRTCStateReport => r !== undefined);
+  }
+
+  /** The live connections: the publisher and every subscription. */
+  #connections(): SfuConnection[] {
+    return [...(this.#publisher ? [this.#publisher] : []), ...[...this.#subscriptions.values()].map((s) => s.connection)];
   }
 
   #config(): RTCConfiguration {

@@ -3,7 +3,7 @@
  * (ON CONFLICT upserts, composite keys); numeric columns go through Number() because Postgres
  * drivers return BIGINT as strings.
  */
-import type { Kysely } from 'kysely';
+import { type Kysely, sql } from 'kysely';
 import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports/index.js';
 import { activeCallStore } from './active-call-store.js';
 import { inTransaction } from './in-transaction.js';
@@ -87,7 +87,13 @@ function userStore(db: Kysely<Database>, now: Now): UserStore {
             created_at: createdAt,
           })),
         )
-        .onConflict((oc) => oc.columns(['app_key', 'user_id']).doUpdateSet({ tokens_valid_after: before }))
+        // The revocation point only moves forward: an older `time` never revives revoked tokens.
+        // (A CASE rather than max()/GREATEST so the statement is the same in SQLite and Postgres.)
+        .onConflict((oc) =>
+          oc.columns(['app_key', 'user_id']).doUpdateSet({
+            tokens_valid_after: sql<number>`CASE WHEN excluded.tokens_valid_after > users.tokens_valid_after THEN excluded.tokens_valid_after ELSE users.tokens_valid_after END`,
+          }),
+        )
         .execute();
     },
   };

@@ -3,9 +3,10 @@
  * data dir (so restarts keep the same key), else freshly generated and printed once.
  */
 import { randomBytes, randomInt } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Logger } from 'pino';
+import { ensurePrivateDir, restrictFile } from '../../adapters/files/private-files.js';
 import type { ServerConfig } from '../../config.js';
 import type { AppRecord, Storage } from '../../ports/index.js';
 
@@ -35,11 +36,14 @@ function readRememberedKey(dataDir: string): string | undefined {
 }
 
 function rememberKey(dataDir: string, appKey: string): void {
-  mkdirSync(dataDir, { recursive: true });
+  ensurePrivateDir(dataDir);
   writeFileSync(join(dataDir, DEFAULT_APP_FILE), `${appKey}\n`, { mode: 0o600 });
 }
 
-/** The developer needs the generated credentials, so they go to stdout as plain text too. */
+/**
+ * The developer needs the generated credentials: the secret goes to stdout as plain text, once (a
+ * restart finds the app stored and prints nothing), and never into a log line.
+ */
 function announceGenerated(logger: Logger, appKey: string, appSecret: string, generatedKey: boolean): void {
   logger.info({ appKey }, generatedKey ? 'generated the default app' : 'generated a secret for the default app');
   process.stdout.write(
@@ -95,5 +99,6 @@ export async function ensureDefaultApp(storage: Storage, config: ServerConfig, l
   }
 
   if (remembered !== app.appKey) rememberKey(config.dataDir, app.appKey);
+  restrictFile(join(config.dataDir, DEFAULT_APP_FILE));
   return app;
 }

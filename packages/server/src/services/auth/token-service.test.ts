@@ -152,3 +152,36 @@ describe('token service', () => {
     expect(await tokens.verify(alice)).toMatchObject({ ok: true, userId: 'alice' });
   });
 });
+
+describe('token lifetime (OPENCALL_TOKEN_TTL_S)', () => {
+  it('without a TTL a token never expires by age', async () => {
+    const token = await tokens.issue('appone', 'alice');
+    clock += 10 * 365 * 86_400_000;
+    expect(await tokens.verify(token)).toMatchObject({ ok: true });
+  });
+
+  it('a token older than the TTL is refused with 31020, one within it is accepted', async () => {
+    const limited = createTokenService(storage, () => clock, { ttlS: 3600 });
+    const token = await limited.issue('appone', 'alice');
+    clock += 3_600_000;
+    expect(await limited.verify(token)).toMatchObject({ ok: true });
+    clock += 1;
+    expect(await limited.verify(token)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_TOKEN_EXPIRED, message: 'token expired' });
+    expect(await limited.verify(await limited.issue('appone', 'alice'))).toMatchObject({ ok: true });
+  });
+});
+
+describe('revocation point (/user/token/expire.json)', () => {
+  it('only moves forward: an older time never revives revoked tokens', async () => {
+    const old = await tokens.issue('appone', 'alice');
+    clock += 1000;
+    await storage.users.expireTokens('appone', ['alice', 'bob'], clock);
+    expect(await tokens.verify(old)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_TOKEN_EXPIRED });
+    await storage.users.expireTokens('appone', ['alice', 'bob'], clock - 60_000);
+    expect(await tokens.verify(old)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_TOKEN_EXPIRED });
+    expect((await storage.users.get('appone', 'alice'))?.tokensValidAfter).toBe(clock);
+    expect((await storage.users.get('appone', 'bob'))?.tokensValidAfter).toBe(clock);
+    await storage.users.expireTokens('appone', ['alice'], clock + 5);
+    expect((await storage.users.get('appone', 'alice'))?.tokensValidAfter).toBe(clock + 5);
+  });
+});

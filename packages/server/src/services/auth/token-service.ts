@@ -3,8 +3,10 @@
  *   payload = "1\n<appKey>\n<userId>\n<issuedAt ms, base36>\n<nonce>"
  *   mac     = HMAC-SHA256(appSecret, payload part as sent)
  * Keying by the app secret means rotating the secret invalidates every token (as RongCloud);
- * `/user/token/expire.json` revokes by issue time through the user's `tokensValidAfter`; a user
- * with an active ban (`/user/block.json`) is refused with 31009 whatever the token.
+ * `/user/token/expire.json` revokes by issue time through the user's `tokensValidAfter`; with a
+ * lifetime (`OPENCALL_TOKEN_TTL_S`) a token older than it is refused with 31020 too (RongCloud's tokens
+ * never expire by default, and neither do ours); a user with an active ban (`/user/block.json`) is
+ * refused with 31009 whatever the token.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@opencall/protocol';
@@ -39,11 +41,22 @@ function incorrect(message: string): TokenCheck {
   return { ok: false, code: ErrorCode.RC_CONN_TOKEN_INCORRECT, message };
 }
 
+/** Options of the token service. */
+export interface TokenServiceOptions {
+  /** Tokens issued longer ago than this (seconds) are refused with 31020; undefined = no expiry. */
+  ttlS?: number | undefined;
+}
+
 /**
  * Issues and verifies tokens against the apps and users in `storage`.
  * @param now clock (ms), injectable for tests
  */
-export function createTokenService(storage: Pick<Storage, 'apps' | 'users' | 'bans'>, now: () => number = Date.now): TokenService {
+export function createTokenService(
+  storage: Pick<Storage, 'apps' | 'users' | 'bans'>,
+  now: () => number = Date.now,
+  options: TokenServiceOptions = {},
+): TokenService {
+  const ttlMs = options.ttlS === undefined ? undefined : options.ttlS * 1000;
   return {
     async issue(appKey, userId) {
       const app = await storage.apps.get(appKey);
@@ -74,6 +87,9 @@ export function createTokenService(storage: Pick<Storage, 'apps' | 'users' | 'ba
       const expected = Buffer.from(mac(app.appSecret, encodedPayload).toString('base64url'), 'ascii');
       if (given.length !== expected.length || !timingSafeEqual(given, expected)) return incorrect('token signature invalid');
 
+      if (ttlMs !== undefined && now() - payload.issuedAt > ttlMs) {
+        return { ok: false, code: ErrorCode.RC_CONN_TOKEN_EXPIRED, message: 'token expired' };
+      }
       const user = await storage.users.get(payload.appKey, payload.userId);
       if (user && payload.issuedAt < user.tokensValidAfter) {
         return { ok: false, code: ErrorCode.RC_CONN_TOKEN_EXPIRED, message: 'token expired or revoked' };

@@ -25,3 +25,15 @@ export function createIceServersFor(config: TurnConfig, now: () => number = Date
   if (urls.length === 0 || !secret) return () => [];
   return (userId) => [{ urls: [...urls], ...turnCredential(secret, userId, ttlS, now()) }];
 }
+
+/** Share of the credential lifetime after which a connected device is sent fresh credentials. */
+export const ICE_REFRESH_FRACTION = 0.8;
+
+/**
+ * How often a connected device gets fresh ICE servers (80 % of the TTL), or undefined when no TURN
+ * is configured (nothing expires).
+ */
+export function iceRefreshIntervalMs(config: TurnConfig): number | undefined {
+  if (config.urls.length === 0 || !config.secret) return undefined;
+  return Math.floor(config.ttlS * 1000 * ICE_REFRESH_FRACTION);
+}

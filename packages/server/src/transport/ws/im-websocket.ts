@@ -27,7 +27,7 @@ export function attachImWebSocket(server: Server, deps: ImEndpointDeps): { close
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       const { onAuthenticated } = deps;
-      new SocketSession(ws, deps, sweeper, onAuthenticated && (() => onAuthenticated(socket)));
+      new SocketSession(ws, deps, sweeper, onAuthenticated && (() => onAuthenticated(socket)), request.socket.remoteAddress);
     });
   });
   return {

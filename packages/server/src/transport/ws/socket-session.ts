@@ -28,7 +28,10 @@ import type { TokenService } from '../../ports/index.js';
 import type { CallService, IntentResult } from '../../services/call/call-service.js';
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
 import type { DeviceStream, FrameSink } from '../../services/im/device-stream.js';
+import type { HelloRefusal } from '../../services/security/security-counters.js';
+import type { SecurityEventLog } from '../../services/security/security-event-log.js';
 import { nextState, type TransitionTable } from '../../services/shared/transition-table.js';
+import { IceRefreshSchedule } from '../../services/turn/ice-refresh-schedule.js';
 import { FrameBudget } from './frame-budget.js';
 import { dispatchRequest } from './request-dispatch.js';
 import type { SessionSweeper, Sweepable } from './session-sweeper.js';
@@ -55,6 +58,26 @@ export interface SessionDeps {
   maxDevicesPerUser: number;
   /** ICE servers (TURN credentials) for a newly connected user. */
   iceServersFor: (userId: string) => IceServer[];
+  /** A connected device gets fresh `iceServers` (an `ice.servers` frame) this long after the last ones; unset = never. */
+  iceRefreshMs?: number | undefined;
+  /** Refused hellos are counted and logged here (rate-limited). */
+  security?: SecurityEventLog;
+}
+
+/** The reason a refused hello is logged and counted under. */
+function helloRefusal(code: number): HelloRefusal {
+  switch (code) {
+    case ErrorCode.RC_CONN_TOKEN_INCORRECT:
+      return 'token_incorrect';
+    case ErrorCode.RC_CONN_TOKEN_EXPIRED:
+      return 'token_expired';
+    case ErrorCode.RC_CONN_ID_REJECT:
+      return 'unknown_app';
+    case ErrorCode.RC_CONN_USER_BLOCKED:
+      return 'user_blocked';
+    default:
+      return 'other';
+  }
 }
 
 type SessionState = 'awaiting_hello' | 'authenticated' | 'closing' | 'closed';
@@ -81,18 +104,22 @@ export class SocketSession implements FrameSink, Sweepable {
   private lastSeen = Date.now();
   private readonly helloDeadline = this.lastSeen + HELLO_TIMEOUT_MS;
   private closeDeadline = 0;
+  private readonly iceRefresh: IceRefreshSchedule;
 
   /**
-   * @param sweeper the endpoint's shared timer, which checks the hello, heartbeat and close deadlines
+   * @param sweeper the endpoint's shared timer, which checks the hello, heartbeat, close and ICE refresh deadlines
    * @param onAuthenticated called once, when the hello succeeds
+   * @param remoteAddress the peer's address, for the log of refused logins
    */
   constructor(
     private readonly socket: WebSocket,
     private readonly deps: SessionDeps,
     private readonly sweeper: SessionSweeper,
     private readonly onAuthenticated?: () => void,
+    private readonly remoteAddress?: string,
   ) {
     this.budget = new FrameBudget({ framesPerSecond: deps.framesPerSecond, errorRepliesPerSecond: deps.errorRepliesPerSecond });
+    this.iceRefresh = new IceRefreshSchedule(deps.iceRefreshMs);
     sweeper.add(this);
     socket.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
     socket.on('close', () => this.onClose());
@@ -103,6 +130,12 @@ export class SocketSession implements FrameSink, Sweepable {
     if (this.state === 'awaiting_hello' && now > this.helloDeadline) this.refuse(ErrorCode.TIMEOUT, 'no hello in time');
     else if (this.state === 'authenticated' && now - this.lastSeen > this.deps.heartbeatMs * 3) this.socket.terminate();
     else if (this.state === 'closing' && now > this.closeDeadline) this.socket.terminate();
+    else if (this.state === 'authenticated' && this.stream && this.iceRefresh.due(now)) {
+      // Before the credentials of `welcome` (or of the last refresh) expire. A banned or revoked
+      // user's connection is closed, so it gets none and its relay access ends with them.
+      this.send({ t: 'ice.servers', iceServers: this.deps.iceServersFor(this.stream.userId) });
+      this.iceRefresh.sent(now);
+    }
   }
 
   private move(event: SessionEvent): void {
@@ -256,7 +289,10 @@ export class SocketSession implements FrameSink, Sweepable {
       return this.refuse(ErrorCode.RC_CONN_PROTO_VERSION_ERROR, `protocol version ${PROTOCOL_VERSION} required`);
     const check = await this.deps.tokens.verify(hello.token, hello.appKey);
     if (this.state !== 'awaiting_hello') return;
-    if (!check.ok) return this.refuse(check.code, check.message);
+    if (!check.ok) {
+      this.deps.security?.record('ws_hello_refused', helloRefusal(check.code), { appKey: hello.appKey, remoteAddress: this.remoteAddress });
+      return this.refuse(check.code, check.message);
+    }
     if (this.deps.registry.attachedDeviceCount(check.appKey, check.userId, hello.deviceId) >= this.deps.maxDevicesPerUser) {
       return this.refuse(ErrorCode.OC_TOO_MANY_DEVICES, `at most ${this.deps.maxDevicesPerUser} devices per user`);
     }
@@ -277,6 +313,7 @@ export class SocketSession implements FrameSink, Sweepable {
         iceServers: this.deps.iceServersFor(identity.userId),
       }),
     );
+    this.iceRefresh.sent(Date.now());
     this.stream = attached.stream;
     this.deps.logger.debug(
       { appKey: identity.appKey, userId: identity.userId, deviceId: identity.deviceId, connectionId: this.id, resumed: attached.resumed },

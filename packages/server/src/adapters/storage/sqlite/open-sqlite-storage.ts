@@ -1,9 +1,9 @@
 /** The embedded default storage: one SQLite file (better-sqlite3, WAL) behind Kysely. */
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import type { Storage } from '../../../ports/index.js';
+import { createPrivateFile, ensurePrivateDir, restrictFile } from '../../files/private-files.js';
 import { createKyselyStorage } from '../kysely-storage.js';
 import { migrateToLatest } from '../migrations/index.js';
 import type { Database } from '../schema.js';
@@ -11,13 +11,20 @@ import { withStatementCache } from './statement-cache.js';
 
 /**
  * Opens (creating folder and file when missing) and migrates the SQLite database at `file`.
+ * The folder is made 0700 and the database files (`-wal`, `-shm` too) 0600: they hold app secrets.
  * Pass `':memory:'` for a throw-away database.
  */
 export async function openSqliteStorage(file: string): Promise<Storage> {
-  if (file !== ':memory:') mkdirSync(dirname(file), { recursive: true });
+  const onDisk = file !== ':memory:';
+  if (onDisk) {
+    ensurePrivateDir(dirname(file));
+    // SQLite creates -wal and -shm with the database file's mode.
+    createPrivateFile(file);
+  }
   const sqlite = new SQLite(file);
   try {
     sqlite.pragma('journal_mode = WAL');
+    if (onDisk) for (const suffix of ['-wal', '-shm']) restrictFile(file + suffix);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');

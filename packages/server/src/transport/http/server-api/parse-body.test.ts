@@ -46,6 +46,7 @@ describe('signature helpers', () => {
       nonce: 'n',
       timestamp: '1',
       signature: 's',
+      version: undefined,
     });
     expect(readSignatureHeaders({ 'app-key': 'k' }).appKey).toBe('k');
   });

@@ -4,11 +4,13 @@ import type { Logger } from 'pino';
 import type {
   AppRecord,
   BlacklistAddedListener,
+  NonceStore,
   Storage,
   TokenService,
   TokensRevokedListener,
   UsersBannedListener,
 } from '../../../ports/index.js';
+import type { SecurityEventLog } from '../../../services/security/security-event-log.js';
 
 export interface ServerApiDeps {
   storage: Storage;
@@ -24,6 +26,10 @@ export interface ServerApiDeps {
   apiRatePerSec?: number;
   /** Wall clock (ms) for ban times; default `Date.now`. */
   now?: () => number;
+  /** Replay protection of the signing headers (defaults: ±300 s window, v1 allowed, nonces in memory, `Date.now`). */
+  signature?: { windowS?: number; requireV2?: boolean; legacyReusedV1?: boolean; nonces?: NonceStore; now?: () => number };
+  /** Where refused signatures are counted and logged; default: a log on `logger` with its own counters. */
+  security?: SecurityEventLog;
 }
 
 const requestApps = new WeakMap<FastifyRequest, AppRecord>();

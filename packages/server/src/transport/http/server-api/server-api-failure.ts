@@ -16,9 +16,7 @@ export class ServerApiFailure extends Error {
     return SERVER_API_HTTP_STATUS[this.code];
   }
 
-  static unknownAppKey(): ServerApiFailure {
-    return new ServerApiFailure(ServerApiCode.APP_KEY_MISMATCH, 'App-Key is unknown');
-  }
+  /** A wrong signature and an unknown App Key both get `signature('signature mismatch')`. */
   static signature(detail: string): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.SIGNATURE_FAILED, `Signature verification failed: ${detail}`);
   }
@@ -39,6 +37,10 @@ export class ServerApiFailure extends Error {
   }
   static rateLimited(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.RATE_LIMITED, 'Too many requests: rate limit of this App Key exceeded');
+  }
+  /** The nonce store of the replay protection has no room left (nothing is evicted): retry later. */
+  static replayMemoryFull(): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.RATE_LIMITED, 'Too many requests: replay protection is at capacity, retry later');
   }
   static internal(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.INTERNAL_ERROR, 'Internal server error');

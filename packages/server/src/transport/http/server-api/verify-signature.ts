@@ -1,22 +1,60 @@
 /**
- * RongCloud request signing: headers `App-Key`, `Nonce`, `Timestamp`, `Signature` (or the same
- * with an `RC-` prefix); Signature = hex SHA-1 of `appSecret + nonce + timestamp`. The timestamp
- * may be in seconds or milliseconds and has no freshness window (official SDKs reuse headers).
+ * Server-API request signing: the headers and the two signatures (pure functions).
+ *
+ * - Version 1 (RongCloud): headers `App-Key`, `Nonce`, `Timestamp`, `Signature` (or the same with
+ *   an `RC-` prefix); Signature = hex SHA-1 of `appSecret + nonce + timestamp`. The timestamp may be
+ *   in seconds or milliseconds.
+ * - Version 2 (OpenCall, opt-in with `X-OpenCall-Signature-Version: 2` or `RC-Signature-Version: 2`):
+ *   Signature = hex HMAC-SHA256(appSecret, `nonce \n timestamp \n METHOD \n path?query \n
+ *   hex(SHA-256(raw body))`), so it also covers the endpoint and the body.
+ *
+ * Freshness (timestamp window, single-use nonce) is checked by `RequestAuthenticator`.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import type { IncomingHttpHeaders } from 'node:http';
-import type { AppRecord, AppStore } from '../../../ports/index.js';
-import { ServerApiFailure } from './server-api-failure.js';
 
-/** Lower-case hex SHA-1 of `appSecret + nonce + timestamp`. */
+/** Lower-case hex SHA-1 of `appSecret + nonce + timestamp` (RongCloud, version 1). */
 export function computeSignature(appSecret: string, nonce: string, timestamp: string): string {
   return createHash('sha1')
     .update(appSecret + nonce + timestamp, 'utf8')
     .digest('hex');
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
-  const value = headers[name.toLowerCase()] ?? headers[`rc-${name.toLowerCase()}`];
+/** The string a version-2 signature covers. `pathAndQuery` is the request target exactly as sent. */
+export function canonicalRequestV2(
+  nonce: string,
+  timestamp: string,
+  method: string,
+  pathAndQuery: string,
+  body: Uint8Array | string,
+): string {
+  const bodyHash = createHash('sha256').update(body).digest('hex');
+  return `${nonce}\n${timestamp}\n${method.toUpperCase()}\n${pathAndQuery}\n${bodyHash}`;
+}
+
+/** Lower-case hex HMAC-SHA256 of the canonical request (OpenCall, version 2). */
+export function computeSignatureV2(
+  appSecret: string,
+  nonce: string,
+  timestamp: string,
+  method: string,
+  pathAndQuery: string,
+  body: Uint8Array | string,
+): string {
+  return createHmac('sha256', appSecret)
+    .update(canonicalRequestV2(nonce, timestamp, method, pathAndQuery, body), 'utf8')
+    .digest('hex');
+}
+
+/** Whether `given` (hex, any case) equals `expected` (lower-case hex), in time independent of where they differ. */
+export function signatureMatches(given: string, expected: string): boolean {
+  const a = Buffer.from(given.toLowerCase(), 'utf8');
+  const b = Buffer.from(expected, 'ascii');
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function header(headers: IncomingHttpHeaders, name: string, prefixed = `rc-${name}`): string | undefined {
+  const value = headers[name] ?? headers[prefixed];
   const text = Array.isArray(value) ? value[0] : value;
   return text === undefined || text === '' ? undefined : text;
 }
@@ -27,34 +65,26 @@ export interface SignatureHeaders {
   nonce: string | undefined;
   timestamp: string | undefined;
   signature: string | undefined;
+  /** The signature version header, when sent. */
+  version: string | undefined;
 }
 
 export function readSignatureHeaders(headers: IncomingHttpHeaders): SignatureHeaders {
   return {
-    appKey: header(headers, 'App-Key'),
-    nonce: header(headers, 'Nonce'),
-    timestamp: header(headers, 'Timestamp'),
-    signature: header(headers, 'Signature'),
+    appKey: header(headers, 'app-key'),
+    nonce: header(headers, 'nonce'),
+    timestamp: header(headers, 'timestamp'),
+    signature: header(headers, 'signature'),
+    version: header(headers, 'x-opencall-signature-version', 'rc-signature-version'),
   };
 }
 
-/**
- * Checks the request's signature and returns its app.
- * @throws ServerApiFailure 1001 (unknown App-Key) or 1004 (missing header / bad signature)
- */
-export async function authenticate(headers: IncomingHttpHeaders, apps: Pick<AppStore, 'get'>): Promise<AppRecord> {
-  const { appKey, nonce, timestamp, signature } = readSignatureHeaders(headers);
-  if (appKey === undefined) throw ServerApiFailure.signature('App-Key header missing');
-  if (nonce === undefined) throw ServerApiFailure.signature('Nonce header missing');
-  if (timestamp === undefined) throw ServerApiFailure.signature('Timestamp header missing');
-  if (signature === undefined) throw ServerApiFailure.signature('Signature header missing');
-  if (!/^\d{1,16}$/.test(timestamp)) throw ServerApiFailure.signature('Timestamp must be epoch seconds or milliseconds');
+/** Epoch values below this are seconds (10^11 s is year 5138; 10^11 ms is 1973). */
+const SECONDS_LIMIT = 100_000_000_000;
 
-  const app = await apps.get(appKey);
-  if (!app) throw ServerApiFailure.unknownAppKey();
-
-  const expected = Buffer.from(computeSignature(app.appSecret, nonce, timestamp), 'ascii');
-  const given = Buffer.from(signature.toLowerCase(), 'utf8');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw ServerApiFailure.signature('Signature mismatch');
-  return app;
+/** A `Timestamp` header (decimal seconds or milliseconds) in milliseconds; undefined if malformed. */
+export function timestampToMs(timestamp: string): number | undefined {
+  if (!/^\d{1,16}$/.test(timestamp)) return undefined;
+  const value = Number(timestamp);
+  return value < SECONDS_LIMIT ? value * 1000 : value;
 }
