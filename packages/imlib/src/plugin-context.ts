@@ -32,6 +32,8 @@ export interface PluginContext {
   getIceServers(): IceServer[];
   /** The server's no-answer timeout (ms). */
   getRingTimeoutMs(): number;
+  /** WebSocket URL of the server (of `navigators`) that answered last; undefined before the first connect. */
+  getCurrentServer(): string | undefined;
   getConnectionStatus(): RCConnectionStatus;
   /**
    * Send a request. Never rejects: when not connected it resolves with
