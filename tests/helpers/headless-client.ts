@@ -11,7 +11,7 @@ import {
   type RCCallClient,
   type RCCallSession,
 } from '@opencall/call';
-import { createIMLib, type RongIMLibClient, type WebSocketConstructor } from '@opencall/imlib';
+import { createIMLib, type PluginContext, type RongIMLibClient, type WebSocketConstructor } from '@opencall/imlib';
 import { createRTCInstaller } from '@opencall/rtc';
 import { WebSocket } from 'ws';
 
@@ -34,14 +34,17 @@ export interface HeadlessClient {
   waitFor(name: string, match?: (c: RecordedCallback) => boolean, timeoutMs?: number): Promise<RecordedCallback>;
   waitForClose(sessionId?: string, timeoutMs?: number): Promise<{ session: RCCallSession; summary: IEndSummary }>;
   disconnect(): Promise<void>;
+  /** WebSocket URL of the server (of `url`) that answered last. */
+  currentServer(): string | undefined;
 }
 
 export interface HeadlessOptions {
   onOfflineRecord?: (record: IOfflineRecord) => void;
 }
 
+/** `url`: one server, or several (`navigators`, tried in order and rotated through on failure). */
 export async function connectHeadless(
-  url: string,
+  url: string | readonly string[],
   appKey: string,
   userId: string,
   token: string,
@@ -49,7 +52,9 @@ export async function connectHeadless(
   options: HeadlessOptions = {},
 ): Promise<HeadlessClient> {
   const im = createIMLib({ WebSocket: WebSocket as unknown as WebSocketConstructor, deviceId, runtimeTag: 'node' });
-  im.init({ appkey: appKey, navigators: [url], logOutputLevel: 1 });
+  im.init({ appkey: appKey, navigators: typeof url === 'string' ? [url] : [...url], logOutputLevel: 1 });
+  let context: PluginContext | undefined;
+  im.installPlugin({ tag: 'probe', verify: () => true, setup: (ctx: PluginContext) => (context = ctx) }, {});
   const rtcClient = im.installPlugin(createRTCInstaller({ transport: 'fake' }), {});
   if (!rtcClient) throw new Error('RCRTC refused the node runtime');
   const callbacks: RecordedCallback[] = [];
@@ -113,5 +118,6 @@ export async function connectHeadless(
     waitForClose: (sessionId, timeoutMs = 5000) =>
       poll(() => closes.find((c) => sessionId === undefined || c.session.getSessionId() === sessionId), 'onSessionClose', timeoutMs),
     disconnect: () => im.disconnect(),
+    currentServer: () => context?.getCurrentServer(),
   };
 }

@@ -20,7 +20,7 @@ async function setup(serverOptions: FakeImServerOptions = {}, connectionOptions:
   const server = await FakeImServer.start(serverOptions);
   const connection = new ImConnection({
     WebSocket,
-    url: server.wsUrl,
+    urls: [server.wsUrl],
     appKey: 'app1',
     deviceId: 'device-1',
     logger: silentLogger,

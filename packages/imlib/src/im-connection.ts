@@ -2,6 +2,8 @@
  * The IM connection: one WebSocket to the server, authenticated with a token, kept alive by
  * heartbeats, re-established with backoff after a drop, carrying requests (`rid` → `res`) and
  * ordered server events (`evt` → `ack`). Runs in browsers and in Node (pass `ws`'s class).
+ * With several servers it rotates through them (server-rotation.ts): on to the next one at once when
+ * an attempt fails, to the next one first after a drop, backoff only between full rounds.
  *
  * Ownership: the connection owns its socket and all its timers; `disconnect()` releases both, and a
  * dropped socket releases its own (pending requests resolve with RC_NET_CHANNEL_INVALID).
@@ -26,6 +28,7 @@ import { SafeEmitter } from './emitter.js';
 import { Heartbeat } from './heartbeat.js';
 import { PendingRequests } from './pending-requests.js';
 import type { PluginLogger, RequestBody, RequestResult } from './plugin-context.js';
+import { INITIAL_ROTATION, type RotationEvent, rotate } from './server-rotation.js';
 import { type WebSocketConstructor, type WebSocketLike, WS_OPEN } from './websocket-like.js';
 
 /** Codes after which retrying with the same token cannot succeed: no automatic reconnect. */
@@ -46,8 +49,8 @@ export const DEFAULT_MAX_RECONNECT_ATTEMPTS = 200;
 
 export interface ImConnectionOptions {
   WebSocket: WebSocketConstructor;
-  /** Full WebSocket URL of the IM endpoint (see `deriveWebSocketUrl`). */
-  url: string;
+  /** Full WebSocket URLs of the IM endpoint, in the order to try them (see `deriveWebSocketUrls`); at least one. */
+  urls: readonly string[];
   appKey: string;
   deviceId: string;
   logger: PluginLogger;
@@ -56,7 +59,7 @@ export interface ImConnectionOptions {
   /** How long one connection attempt may wait for `welcome` (ms). Default 10 000. */
   connectTimeoutMs?: number;
   backoff?: BackoffOptions;
-  /** Retries after a drop before giving up with DISCONNECT(RC_NET_UNAVAILABLE). Default 200. */
+  /** Rounds of retries (each tries every server once) after a drop before giving up with DISCONNECT(RC_NET_UNAVAILABLE). Default 200. */
   maxReconnectAttempts?: number;
 }
 
@@ -100,8 +103,11 @@ export class ImConnection {
   private serverTimeOffset = 0;
   private iceServers: IceServer[] = [];
   private ringTimeoutMs = DEFAULT_RING_TIMEOUT_MS;
+  private rotation = INITIAL_ROTATION;
+  private server: string | undefined;
 
   constructor(private readonly options: ImConnectionOptions) {
+    if (options.urls.length === 0) throw new Error('ImConnection: no server URL');
     this.emitter = new SafeEmitter(options.logger, 'ImConnection');
   }
 
@@ -123,6 +129,10 @@ export class ImConnection {
   }
   get currentRingTimeoutMs(): number {
     return this.ringTimeoutMs;
+  }
+  /** The WebSocket URL of the server that answered last (undefined before the first `welcome`). */
+  get currentServer(): string | undefined {
+    return this.server;
   }
   /** Server clock estimate (ms since epoch), from `welcome` and every `pong`. */
   serverTime(): number {
@@ -193,28 +203,36 @@ export class ImConnection {
     return result;
   }
 
+  /** One round at most: each server once, starting at the one that answered last; a fatal refusal ends it. */
   private async firstConnect(token: string): Promise<ConnectResult> {
-    const outcome = await this.attempt(token);
-    if (outcome.kind !== 'welcome' && this.current !== 'connecting') {
-      return { code: ErrorCode.RC_CONN_USER_LOGOUT, message: 'disconnected while connecting' };
-    }
-    switch (outcome.kind) {
-      case 'welcome':
-        return { code: ErrorCode.SUCCESS };
-      case 'aborted':
+    this.rotateOn('connect');
+    for (;;) {
+      const outcome = await this.attempt(token);
+      if (outcome.kind === 'welcome') return { code: ErrorCode.SUCCESS };
+      if (outcome.kind === 'aborted' || this.current !== 'connecting') {
         return { code: ErrorCode.RC_CONN_USER_LOGOUT, message: 'disconnected while connecting' };
-      case 'refused':
-        this.move('fatal', outcome.code);
-        return { code: outcome.code, message: outcome.message };
-      case 'unreachable':
-        this.move('unreachable', outcome.code);
+      }
+      const refused = outcome.kind === 'refused';
+      if ((refused && FATAL_CONNECTION_CODES.has(outcome.code)) || this.rotateOn('failed')) {
+        this.move(refused ? 'fatal' : 'unreachable', outcome.code);
+        if (refused) return { code: outcome.code, message: outcome.message };
         return { code: outcome.code, message: outcome.code === ErrorCode.TIMEOUT ? 'no answer from server' : 'server unreachable' };
+      }
     }
+  }
+
+  /** Apply a rotation event; true when a backoff wait (or giving up) is due before the next attempt. */
+  private rotateOn(event: RotationEvent): boolean {
+    const step = rotate(this.rotation, event, this.options.urls.length);
+    this.rotation = step.state;
+    return step.wait;
   }
 
   /** Open a socket, say hello, wait for the verdict. On `welcome` the socket is adopted before this resolves. */
   private attempt(token: string): Promise<AttemptOutcome> {
-    const { WebSocket, url, appKey, deviceId, platform, logger } = this.options;
+    const { WebSocket, urls, appKey, deviceId, platform, logger } = this.options;
+    const url = urls[this.rotation.index] as string;
+    logger.debug(`connecting to ${url}`);
     const attempt = startAttempt({
       WebSocket,
       url,
@@ -229,7 +247,11 @@ export class ImConnection {
       },
       timeoutMs: this.options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
       logger,
-      onWelcome: (socket, welcome, helloSentAt) => this.adopt(socket, welcome, helloSentAt),
+      onWelcome: (socket, welcome, helloSentAt) => {
+        this.server = url;
+        this.rotateOn('welcome');
+        this.adopt(socket, welcome, helloSentAt);
+      },
     });
     this.abortAttempt = attempt.abort;
     return attempt.outcome.finally(() => {
@@ -332,11 +354,12 @@ export class ImConnection {
     if (!this.pending.settle(rid, result)) this.options.logger.debug(`answer to unknown or expired request ${rid}`);
   }
 
-  /** An established connection died: release it, suspend, retry with backoff. */
+  /** An established connection died: release it, suspend, retry with backoff (next server first). */
   private drop(code: number, reason: string): void {
     if (this.current !== 'connected') return;
     this.options.logger.warn(`connection dropped (${code}): ${reason}`);
     this.releaseSocket(4000, 'dropped');
+    this.rotateOn('dropped');
     this.move('dropped', code);
     this.scheduleReconnect();
   }
@@ -359,19 +382,11 @@ export class ImConnection {
   private async retry(): Promise<void> {
     if (this.current !== 'suspended') return;
     const outcome = await this.attempt(this.token);
-    if (this.current !== 'suspended') return;
-    switch (outcome.kind) {
-      case 'welcome':
-      case 'aborted':
-        return;
-      case 'refused':
-        if (FATAL_CONNECTION_CODES.has(outcome.code)) this.move('fatal', outcome.code);
-        else this.scheduleReconnect();
-        return;
-      case 'unreachable':
-        this.scheduleReconnect();
-        return;
-    }
+    if (this.current !== 'suspended' || outcome.kind === 'welcome' || outcome.kind === 'aborted') return;
+    // A fatal refusal is about the token or the user: another server would refuse it too.
+    if (outcome.kind === 'refused' && FATAL_CONNECTION_CODES.has(outcome.code)) this.move('fatal', outcome.code);
+    else if (this.rotateOn('failed')) this.scheduleReconnect();
+    else void this.retry();
   }
 
   /** Stop timers, close the socket, resolve pending requests with RC_NET_CHANNEL_INVALID. */

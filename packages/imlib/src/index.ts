@@ -28,7 +28,7 @@ export {
 } from './im-connection.js';
 export type { PluginContext, PluginInstaller, PluginLogger, PluginRuntime, RequestBody, RequestResult } from './plugin-context.js';
 export { type ConnectResponse, type CreateIMLibOptions, createIMLib, type InitOptions, RongIMLibClient } from './rong-imlib.js';
-export { deriveWebSocketUrl, type ServerAddressOptions } from './server-url.js';
+export { deriveWebSocketUrl, deriveWebSocketUrls, type ServerAddressOptions } from './server-url.js';
 export type { WebSocketConstructor, WebSocketLike } from './websocket-like.js';
 
 let defaultInstance: RongIMLibClient | undefined;

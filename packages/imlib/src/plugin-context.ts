@@ -37,6 +37,8 @@ export interface PluginContext {
   onIceServersChange(listener: (iceServers: IceServer[]) => void): () => void;
   /** The server's no-answer timeout (ms). */
   getRingTimeoutMs(): number;
+  /** WebSocket URL of the server (of `navigators`) that answered last; undefined before the first connect. */
+  getCurrentServer(): string | undefined;
   getConnectionStatus(): RCConnectionStatus;
   /**
    * Send a request. Never rejects: when not connected it resolves with

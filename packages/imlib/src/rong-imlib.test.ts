@@ -71,6 +71,7 @@ describe('RongIMLib facade', () => {
     const { server, im } = await setup();
     expect(() => im.init({ appkey: '' })).toThrow(/appkey/);
     expect(() => createIMLib().init({ appkey: 'app1' })).toThrow(/no server address/);
+    expect(() => createIMLib().init({ appkey: 'app1', navigators: ['http://a:1', 'ftp://b'] })).toThrow(/unsupported scheme/);
     im.init({ appkey: 'app1', navigators: [server.origin] });
     im.init({ appkey: 'other', navigators: ['http://127.0.0.1:9'] });
     expect((await im.connect('token-alice')).code).toBe(0);
@@ -133,8 +134,10 @@ describe('RongIMLib facade', () => {
     ctx.onEvent((e) => events.push(e));
     const unsubscribe = ctx.onStatusChange((s) => statuses.push(s));
     im.init({ appkey: 'app1', navigators: [server.origin] });
+    expect(ctx.getCurrentServer()).toBeUndefined();
     await im.connect('token-alice');
     expect(ctx.getCurrentId()).toBe('alice');
+    expect(ctx.getCurrentServer()).toBe(server.wsUrl);
     expect(ctx.getIceServers()).toHaveLength(1);
     expect(ctx.getRingTimeoutMs()).toBe(60_000);
     expect(ctx.getConnectionStatus()).toBe(RCConnectionStatus.CONNECTED);

@@ -19,13 +19,16 @@ import { type EventListener, EventRegistry, Events } from './events.js';
 import { type ConnectionStateChange, ImConnection } from './im-connection.js';
 import { LevelLogger, type LogStdout, logLFromLegacyLevel } from './logger.js';
 import type { PluginContext, PluginInstaller, PluginRuntime } from './plugin-context.js';
-import { deriveWebSocketUrl } from './server-url.js';
+import { deriveWebSocketUrls } from './server-url.js';
 import type { WebSocketConstructor } from './websocket-like.js';
 
 /** IMLib 5 `IInitOption`: the fields OpenCall reads; any other field is accepted and ignored. */
 export interface InitOptions {
   appkey: string;
-  /** Server address: the first entry is used (http(s) or ws(s) URL). */
+  /**
+   * Server addresses (http(s) or ws(s) URLs), tried in order: when one cannot be reached the next is
+   * tried at once, and a dropped connection reconnects to the next one first.
+   */
   navigators?: string[];
   /** Legacy single server address used by sample apps. */
   navi?: string;
@@ -99,11 +102,11 @@ export class RongIMLibClient {
       ...(typeof options.logStdout === 'function' ? { stdout: options.logStdout } : {}),
     });
     const origin = typeof location === 'undefined' ? undefined : location.origin;
-    const url = deriveWebSocketUrl({ navigators: options.navigators, navi: options.navi }, origin);
+    const urls = deriveWebSocketUrls({ navigators: options.navigators, navi: options.navi }, origin);
     const WebSocketClass = this.options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     const connection = new ImConnection({
       WebSocket: WebSocketClass ?? missingWebSocket(),
-      url,
+      urls,
       appKey: options.appkey,
       deviceId: this.deviceId,
       logger: this.logger.child('IMConnection'),
@@ -115,7 +118,7 @@ export class RongIMLibClient {
     connection.onStreamReset(() => this.pluginEvents.emit('streamReset'));
     connection.onIceServers((iceServers) => this.pluginEvents.emit('iceServers', iceServers));
     this.connection = connection;
-    this.logger.info(`initialized; server ${url}`);
+    this.logger.info(`initialized; servers ${urls.join(', ')}`);
   };
 
   /** Connect with a token from the server API. Resolves (never rejects) with `code` 0 and `data.userId` on success. */
@@ -198,6 +201,7 @@ export class RongIMLibClient {
       getServerTime: () => this.getServerTime(),
       getIceServers: () => this.connection?.currentIceServers ?? [],
       getRingTimeoutMs: () => this.connection?.currentRingTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS,
+      getCurrentServer: () => this.connection?.currentServer,
       getConnectionStatus: () => this.getConnectionStatus(),
       request: (body, timeoutMs) =>
         this.connection?.request(body, timeoutMs) ??

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deriveWebSocketUrl } from './server-url.js';
+import { deriveWebSocketUrl, deriveWebSocketUrls } from './server-url.js';
 
 describe('deriveWebSocketUrl', () => {
   it.each([
@@ -23,5 +23,34 @@ describe('deriveWebSocketUrl', () => {
   it('rejects other schemes and malformed addresses', () => {
     expect(() => deriveWebSocketUrl({ navi: 'ftp://x' })).toThrow(/unsupported scheme/);
     expect(() => deriveWebSocketUrl({ navi: 'http://' })).toThrow(/invalid server address/);
+  });
+});
+
+describe('deriveWebSocketUrls', () => {
+  it.each([
+    [
+      { navigators: ['http://a:1', 'https://b.example/im/', 'ws://c:3'] },
+      undefined,
+      ['ws://a:1/ws', 'wss://b.example/im/ws', 'ws://c:3/ws'],
+    ],
+    [{ navigators: ['http://a:1', 'ws://a:1/', ' a:1 ', 'http://b:2'] }, undefined, ['ws://a:1/ws', 'ws://b:2/ws']],
+    [{ navigators: ['', 'http://b:2', '  '], navi: 'http://n:9' }, undefined, ['ws://b:2/ws']],
+    [{ navigators: [], navi: 'http://n:9' }, 'http://c:3', ['ws://n:9/ws']],
+    [{}, 'http://c:3', ['ws://c:3/ws']],
+  ])('%j (origin %s) → %j', (options, origin, expected) => {
+    expect(deriveWebSocketUrls(options, origin)).toEqual(expected);
+  });
+
+  it('takes a single string in place of the list', () => {
+    expect(deriveWebSocketUrls({ navigators: 'http://a:1' as unknown as string[] })).toEqual(['ws://a:1/ws']);
+  });
+
+  it('throws on the first bad entry, naming it', () => {
+    expect(() => deriveWebSocketUrls({ navigators: ['http://a:1', 'ftp://b'] })).toThrow(
+      /unsupported scheme in server address "ftp:\/\/b"/,
+    );
+    expect(() => deriveWebSocketUrls({ navigators: ['http://a:1', 'http://'] })).toThrow(/invalid server address "http:\/\/"/);
+    expect(() => deriveWebSocketUrls({ navigators: ['http://a:1', 42 as unknown as string] })).toThrow(/must be a string, not number/);
+    expect(() => deriveWebSocketUrls({ navigators: [null as unknown as string] })).toThrow(/must be a string, not null/);
   });
 });

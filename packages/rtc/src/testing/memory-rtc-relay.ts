@@ -45,6 +45,7 @@ export class MemoryRtcRelay {
       getServerTime: () => Date.now(),
       getIceServers: () => [],
       getRingTimeoutMs: () => 60_000,
+      getCurrentServer: () => undefined,
       getConnectionStatus: () => context.status,
       request: async (body: RequestBody): Promise<RequestResult> => {
         this.requests.push({ userId, body });
