@@ -89,6 +89,7 @@ describe('P2P links get fresh ICE servers', () => {
 function sfuContext(ice: ReturnType<typeof iceSource>): PluginContext {
   return {
     getCurrentId: () => 'alice',
+    getCurrentServer: () => 'ws://127.0.0.1:1/ws',
     getDeviceId: () => 'alice-d',
     getServerTime: () => Date.now(),
     getIceServers: ice.get,
