@@ -3,9 +3,10 @@
  * Teardown order (close()): stop accepting → close IM connections → stop call timers → HTTP → storage.
  */
 import { resolve } from 'node:path';
-import { ErrorCode } from '@opencall/protocol';
+import { type ClientRequest, ErrorCode } from '@opencall/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { type ClusterAdapters, openCluster } from './adapters/cluster/open-cluster.js';
 import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
@@ -14,7 +15,11 @@ import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { recoverInterruptedCalls } from './services/call/call-recovery.js';
 import { CallService } from './services/call/call-service.js';
+import { CallTakeover } from './services/cluster/call-takeover.js';
+import { ClusterNode } from './services/cluster/cluster-node.js';
+import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
+import type { ImConnection } from './services/im/im-connection.js';
 import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
@@ -26,6 +31,7 @@ import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
+import { dispatchRequest } from './transport/ws/request-dispatch.js';
 
 export interface RunningServer {
   http: FastifyInstance;
@@ -53,10 +59,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const tokens = createTokenService(storage, Date.now, { ttlS: config.tokenTtlS });
   const securityCounters = new SecurityCounters();
   const security = new SecurityEventLog(logger, securityCounters);
+  const cluster = await openCluster(config, logger);
   // Journaled calls go on; a device that does not come back within the reconnect grace leaves it.
-  const { restored, closed: recovered } = await recoverInterruptedCalls(storage, logger, Date.now(), {
-    restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
-  });
+  // (In cluster mode the journal holds other nodes' calls too: only orphans are taken over, by the sweep.)
+  const { restored, closed: recovered } = cluster
+    ? { restored: [], closed: [] }
+    : await recoverInterruptedCalls(storage, logger, Date.now(), { restoreWithinMs: RESTORE_CALLS_WITHIN_MS });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   const calls = new CallService({
     storage,
@@ -69,7 +77,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     push: config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, logger) : noPush,
     recovered,
     restored,
+    ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
+  const clusterNode = cluster ? startClusterNode(cluster, storage, registry, calls, logger) : undefined;
 
   const media = createSfu(config, logger);
   calls.media.useSfu(media.sfu, logger);
@@ -90,12 +100,28 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
     logger,
-    onTokensRevoked: (appKey, userIds, before) => registry.closeRevoked(appKey, userIds, before),
+    // Each rule acts here and, in cluster mode, on every other node (their devices, their calls).
+    onTokensRevoked: (appKey, userIds, before) => {
+      registry.closeRevoked(appKey, userIds, before);
+      const message = 'token revoked';
+      cluster?.bus.broadcast({ t: 'close_devices', appKey, userIds, before, code: ErrorCode.RC_CONN_TOKEN_EXPIRED, message });
+    },
     onUsersBanned: (appKey, userIds) => {
       calls.usersBanned(appKey, userIds);
       registry.closeUsers(appKey, userIds, ErrorCode.RC_CONN_USER_BLOCKED, 'banned by the server');
+      cluster?.bus.broadcast({ t: 'users_banned', appKey, userIds });
+      cluster?.bus.broadcast({
+        t: 'close_devices',
+        appKey,
+        userIds,
+        code: ErrorCode.RC_CONN_USER_BLOCKED,
+        message: 'banned by the server',
+      });
     },
-    onBlacklistAdded: (appKey, ownerId, blockedIds) => calls.blacklistAdded(appKey, ownerId, blockedIds),
+    onBlacklistAdded: (appKey, ownerId, blockedIds) => {
+      calls.blacklistAdded(appKey, ownerId, blockedIds);
+      cluster?.bus.broadcast({ t: 'blacklist_added', appKey, ownerId, blockedIds });
+    },
     apiRatePerSec: config.apiRatePerSec,
     signature: {
       windowS: config.apiSignatureWindowS,
@@ -118,6 +144,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     registry,
     calls,
+    ...(clusterNode ? { route: (from: ImConnection, request: ClientRequest) => clusterNode.router.route(from, request) } : {}),
     logger,
     heartbeatMs: config.heartbeatMs,
     ringTimeoutMs: config.ringTimeoutMs,
@@ -129,6 +156,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     iceServersFor: createIceServersFor({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
     iceRefreshMs: iceRefreshIntervalMs({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
     security,
+  });
+
+  // Alive is /healthz; ready means this node can take calls: not draining, and (cluster) reaching Redis.
+  http.get('/readyz', async (_request, reply) => {
+    const ready = !calls.isDraining() && (cluster?.bus.healthy() ?? true);
+    return reply.code(ready ? 200 : 503).send({ ready, ...(cluster ? { nodeId: config.nodeId, cluster: cluster.bus.healthy() } : {}) });
   });
 
   await http.listen({ port: config.port, host: config.host });
@@ -147,11 +180,21 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     securityCounters,
     async drain(timeoutMs: number) {
       calls.drain();
+      // Cluster mode hands calls over instead of waiting for them (close() below).
+      if (cluster) return;
       const deadline = Date.now() + timeoutMs;
       while (calls.activeCallCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     },
     async close() {
-      await calls.close();
+      if (clusterNode && cluster) {
+        // Hand over: calls stay journaled and this node's liveness key goes, so the others take them
+        // over at once; devices reconnect to another node and resume there.
+        await calls.handOver();
+        clusterNode.node.stop();
+        await cluster.close();
+      } else {
+        await calls.close();
+      }
       registry.closeAll();
       ws.close();
       await media.stop();
@@ -159,4 +202,25 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       await storage.close();
     },
   };
+}
+
+/** Cluster mode: the takeover sweep, the intent router and the node's message handling, started. */
+function startClusterNode(cluster: ClusterAdapters, storage: Storage, registry: ConnectionRegistry, calls: CallService, logger: Logger) {
+  const takeover = new CallTakeover(storage, cluster.bus, cluster.leases, calls, logger);
+  const router = new IntentRouter(
+    calls,
+    (from, request) => dispatchRequest(calls, from, request),
+    cluster.bus,
+    cluster.leases,
+    takeover,
+    logger,
+  );
+  const node = new ClusterNode({ bus: cluster.bus, leases: cluster.leases, registry, calls, router, takeover, logger });
+  node.start();
+  // Redis came back (perhaps without its data): re-announce devices and calls.
+  cluster.redis.command.on('ready', () => {
+    node.syncPresence();
+    calls.retrackAll();
+  });
+  return { node, router };
 }

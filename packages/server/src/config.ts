@@ -1,4 +1,5 @@
 /** Server configuration, read once from the environment (README "Configuration" lists every variable). */
+import { randomBytes } from 'node:crypto';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_RING_TIMEOUT_MS, MAX_FRAME_BYTES } from '@opencall/protocol';
 import { defaultMaxPendingConnections, softOpenFileLimit } from './open-file-limit.js';
 
@@ -64,6 +65,12 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   /** Connections in the Postgres pool (env OPENCALL_DATABASE_POOL_SIZE, default 10). */
   databasePoolSize: number;
+  /** Cluster mode: Redis (env OPENCALL_REDIS_URL, redis:// or rediss://; unset = one process). Needs OPENCALL_DATABASE_URL. */
+  redisUrl: string | undefined;
+  /** Namespace of every Redis key of this cluster (env OPENCALL_CLUSTER, default `opencall`). */
+  cluster: string;
+  /** This node's name in the cluster (env OPENCALL_NODE_ID, default `node-` + random). */
+  nodeId: string;
   /** Loopback-only `GET /dev/token` for the demo (env OPENCALL_DEV_TOKENS=1, `npm start`; never when `production`). */
   devTokens: boolean;
   /** Development helpers asked for but refused because of `production` (env names, for the start-up log). */
@@ -90,6 +97,37 @@ export interface ServerConfig {
   apiLegacyReusedSignatures: boolean;
   /** Tokens older than this (seconds) are refused at connect with 31020 (env OPENCALL_TOKEN_TTL_S; unset = no expiry). */
   tokenTtlS: number | undefined;
+}
+
+/** Cluster mode's variables: Redis URL (which also needs a shared Postgres), cluster name, node id. */
+function clusterFromEnv(env: NodeJS.ProcessEnv): Pick<ServerConfig, 'redisUrl' | 'cluster' | 'nodeId'> {
+  const redisUrl = env.OPENCALL_REDIS_URL || undefined;
+  if (redisUrl !== undefined) {
+    let protocol = '';
+    try {
+      protocol = new URL(redisUrl).protocol;
+    } catch {
+      protocol = '';
+    }
+    if (protocol !== 'redis:' && protocol !== 'rediss:') {
+      throw new Error(
+        `OPENCALL_REDIS_URL must look like redis://host:6379, got ${JSON.stringify(redisUrl.replace(/\/\/[^/@]*@/, '//***@'))}`,
+      );
+    }
+    if (!env.OPENCALL_DATABASE_URL)
+      throw new Error('OPENCALL_REDIS_URL (cluster mode) needs OPENCALL_DATABASE_URL: the nodes share one Postgres');
+  }
+  const name = (label: string, raw: string | undefined, fallback: string): string => {
+    const value = raw || fallback;
+    if (!/^[A-Za-z0-9._-]{1,64}$/.test(value))
+      throw new Error(`${label} must be 1-64 characters of A-Z a-z 0-9 . _ -, got ${JSON.stringify(value)}`);
+    return value;
+  };
+  return {
+    redisUrl,
+    cluster: name('OPENCALL_CLUSTER', env.OPENCALL_CLUSTER, 'opencall'),
+    nodeId: name('OPENCALL_NODE_ID', env.OPENCALL_NODE_ID, `node-${randomBytes(4).toString('hex')}`),
+  };
 }
 
 function listFromEnv(raw: string | undefined): string[] {
@@ -199,6 +237,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     devHelpersRefused: production ? devHelpersAsked : [],
     databaseUrl: databaseUrlFromEnv(env.OPENCALL_DATABASE_URL),
     databasePoolSize: intFromEnv(env, 'OPENCALL_DATABASE_POOL_SIZE', 10, 1, 1000),
+    ...clusterFromEnv(env),
     wsMaxBufferedBytes: intFromEnv(env, 'OPENCALL_WS_MAX_BUFFERED_BYTES', 1024 * 1024, MAX_FRAME_BYTES, 1024 * 1024 * 1024),
     wsErrorRepliesPerSecond: intFromEnv(env, 'OPENCALL_WS_ERROR_REPLIES_PER_SEC', 20, 1, 1_000_000),
     httpHeadersTimeoutMs,

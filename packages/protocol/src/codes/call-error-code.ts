@@ -44,6 +44,11 @@ export enum RCCallErrorCode {
    * was not acknowledged; a new call is refused with this code.
    */
   STORAGE_UNAVAILABLE = 53220,
+  /**
+   * OpenCall, cluster mode: the servers cannot reach each other right now (Redis is unavailable), so
+   * a call that spans them cannot be placed or changed; calls in progress go on.
+   */
+  CLUSTER_UNAVAILABLE = 53221,
   /** Capturing local audio failed. */
   GET_LOCAL_AUDIO_TRACK_ERROR = 53301,
   /** Capturing local video failed. */

@@ -3,10 +3,9 @@
  * process) implements them in memory (adapters/cluster/embedded.ts); cluster mode with Redis
  * (adapters/cluster/redis/*) — Postgres stays the ledger, Redis is the doorbell:
  *
- * - `NodeBus`: ordered messages from this node to another one (and to all).
- * - `DeviceDirectory`: which node hosts each device's event stream (presence), replicated to every
- *   node so the call service can ask synchronously; events for a device on another node travel over
- *   the bus.
+ * - `NodeBus`: ordered messages from this node to another one (and to all); presence (which node
+ *   hosts each device's event stream) travels on it and is replicated on every node, so the call
+ *   service asks synchronously; events for a device on another node travel over it too.
  * - `CallLeases`: who applies a call's transitions. A lease carries a fencing epoch; the journal's
  *   writes are compare-and-set on that epoch, so a node that lost its lease (paused, partitioned)
  *   cannot overwrite the call.
@@ -46,21 +45,28 @@ export interface IntentReply {
 export type NodeMessage =
   /** An event for a device whose stream this node holds. */
   | { t: 'deliver'; appKey: string; userId: string; deviceId?: string; event: ServerEvent }
-  /** Close these devices' streams (ban, token revocation, another device replaced it). */
+  /** Close these users' device streams (ban; token revocation when `before` is set: tokens issued before it). */
   | { t: 'close_devices'; appKey: string; userIds: string[]; before?: number; code: number; message: string }
+  /** Close one device's stream (the same device connected on another node). */
+  | { t: 'close_device'; appKey: string; userId: string; deviceId: string; code: number; message: string }
   /** A device's request for a call this node owns. */
   | { t: 'intent'; id: string; from: DeviceRef; request: ClientRequest }
   /** The answer to a forwarded intent. */
   | { t: 'reply'; id: string; reply: IntentReply }
-  /** Presence changed on the sender (replicated to every node). */
-  | { t: 'presence'; location: DeviceLocation; gone: boolean }
-  /** A node asks every other for its presence (after it starts or reconnects). */
+  /** Presence changed on the sender (replicated to every node); `fresh`: a new stream, not a resume. */
+  | { t: 'presence'; location: DeviceLocation; gone: boolean; fresh?: boolean }
+  /** A node asks every other for its presence (after it starts, or Redis came back). */
   | { t: 'presence_sync' }
+  /** Every device stream the sender holds (the answer to `presence_sync`): replaces what was known of it. */
+  | { t: 'presence_all'; locations: DeviceLocation[] }
   /** A command for the owner of a call (from another node's rule, e.g. stop ringing elsewhere). */
-  | { t: 'call_command'; appKey: string; callId: string; command: CallCommand };
+  | { t: 'call_command'; appKey: string; callId: string; command: CallCommand }
+  /** Users were banned, or blacklisted someone: every owner applies it to its calls. */
+  | { t: 'users_banned'; appKey: string; userIds: string[] }
+  | { t: 'blacklist_added'; appKey: string; ownerId: string; blockedIds: string[] };
 
 /** What one node may ask the owner of a call to do. */
-export type CallCommand = { op: 'stop_ringing'; userId: string; reason: number } | { op: 'kick'; userId: string; reason: number };
+export type CallCommand = { op: 'stop_ringing'; userId: string };
 
 export interface NodeBus {
   readonly nodeId: string;
@@ -105,8 +111,11 @@ export interface Lease {
 export interface CallLeases {
   /** Take the lease of a new call (epoch 1); undefined if the id is taken. */
   acquireNew(appKey: string, callId: string): Promise<Lease | undefined>;
-  /** Take over a call whose holder is gone: the new epoch is `previousEpoch + 1`. Undefined if another node was faster. */
-  takeOver(appKey: string, callId: string, previousEpoch: number): Promise<Lease | undefined>;
+  /**
+   * Take over a call whose holder (`previousOwner`) is gone: the new epoch is `previousEpoch + 1`.
+   * Undefined if another node was faster or the holder is alive after all.
+   */
+  takeOver(appKey: string, callId: string, previousEpoch: number, previousOwner: string): Promise<Lease | undefined>;
   /** The node holding the call's lease now, if any. */
   holder(appKey: string, callId: string): Promise<string | undefined>;
   /** Synchronously: this node's lease on the call was renewed recently enough to act on it. */

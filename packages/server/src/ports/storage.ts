@@ -175,6 +175,7 @@ export interface ActiveCallStore {
   /** Delete the row (only at `ownerEpoch` when given); returns false when fenced or already gone. */
   remove(appKey: string, callId: string, ownerEpoch?: number): Promise<boolean>;
   all(): Promise<ActiveCallSnapshot[]>;
+  get(appKey: string, callId: string): Promise<ActiveCallSnapshot | undefined>;
   /** Rows owned by none of `liveNodes` (cluster mode: calls whose node died). */
   orphaned(liveNodes: readonly string[], limit: number): Promise<ActiveCallSnapshot[]>;
   /**

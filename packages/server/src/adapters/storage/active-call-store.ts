@@ -43,6 +43,15 @@ export function activeCallStore(db: Kysely<Database>): ActiveCallStore {
       const rows = await db.selectFrom('active_calls').selectAll().orderBy('updated_at').execute();
       return rows.map(fromRow);
     },
+    async get(appKey, callId) {
+      const row = await db
+        .selectFrom('active_calls')
+        .selectAll()
+        .where('app_key', '=', appKey)
+        .where('call_id', '=', callId)
+        .executeTakeFirst();
+      return row ? fromRow(row) : undefined;
+    },
     async orphaned(liveNodes, limit) {
       let query = db.selectFrom('active_calls').selectAll();
       if (liveNodes.length > 0) query = query.where('owner_node', 'not in', [...liveNodes]);

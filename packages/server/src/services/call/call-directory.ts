@@ -37,6 +37,12 @@ export class CallDirectory {
     }
   }
 
+  /** Forget a call this node no longer owns (it did not end: another node carries it on). */
+  drop(call: Call): void {
+    this.byId.delete(CallDirectory.key(call.appKey, call.callId));
+    for (const participant of call.participants.values()) this.unlink(call, participant.userId);
+  }
+
   /** The call ended in this process within the last two minutes. */
   endedRecently(appKey: string, callId: string): boolean {
     const endedAt = this.ended.get(CallDirectory.key(appKey, callId));

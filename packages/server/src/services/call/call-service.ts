@@ -18,6 +18,7 @@ import {
   CLIENT_STATED_END_REASONS,
   ConversationType,
   defaultPushTitle,
+  ErrorCode,
   RCCallEndReason,
   RCCallErrorCode,
   RCCallMediaType,
@@ -26,9 +27,10 @@ import {
   type UserProfile,
 } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import type { Storage } from '../../ports/index.js';
+import type { CallCommand, Storage, UserCallEntry } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
+import { isRemoteDevice } from '../im/remote-devices.js';
 import { noPush, type PushProvider } from '../push/push-provider.js';
 import { AttemptCounter } from './attempt-counter.js';
 import { Call, type Participant } from './call.js';
@@ -39,6 +41,7 @@ import { CallJournal } from './call-journal.js';
 import { CallPush, type PushText } from './call-push.js';
 import { automaticReason, crossingCall, engagedCall, joinedRooms } from './call-queries.js';
 import type { RecoveredCall } from './call-recovery.js';
+import { ClusterCalls, type ClusterCallsDeps, crossingEntry, engagedEntry } from './cluster-calls.js';
 import { DevicePresence } from './device-presence.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
@@ -67,12 +70,16 @@ export interface CallServiceOptions {
   recovered?: RecoveredCall[];
   /** Calls a previous process left in flight that go on here (from their journal snapshots). */
   restored?: Call[];
+  /** Cluster mode: this node's id, call leases, the user call index and the node bus. */
+  cluster?: ClusterCallsDeps;
   now?: () => number;
 }
 
 type InviteBody = Omit<CallInviteRequest, 't' | 'rid'>;
 
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
+/** How soon a ring timeout is tried again while this node checks that it still owns the call. */
+const OWNERSHIP_RECHECK_MS = 250;
 const fail = (code: number, message: string): IntentResult => ({ code, message });
 /** Reasons after which the leaver's own devices are told (they did not ask to leave). */
 const IMPOSED_REASONS: readonly RCCallEndReason[] = [
@@ -94,13 +101,23 @@ export class CallService {
   /** Set by `drain()`: no new calls. */
   private draining = false;
   private readonly attempts: AttemptCounter;
+  /** Cluster mode only: the calls other nodes own. */
+  private readonly cluster: ClusterCalls | undefined;
 
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
     this.calls = new CallDirectory(this.now);
     this.push = new CallPush(options.push ?? noPush, options.registry, options.storage.users);
     this.fanout = new CallFanout(options.registry);
-    this.journal = new CallJournal(options.storage, options.logger, this.now);
+    this.journal = new CallJournal(options.storage, options.logger, this.now, options.cluster?.bus.nodeId ?? '');
+    this.cluster = options.cluster ? new ClusterCalls(options.cluster, this.calls) : undefined;
+    this.journal.onFenced((calls) => this.forget(calls, 'fenced: another node owns the call now'));
+    options.cluster?.leases.onLost((lost) =>
+      this.forget(
+        lost.flatMap(({ appKey, callId }) => this.calls.get(appKey, callId) ?? []),
+        'lease lost',
+      ),
+    );
     this.media = new MediaRelay(this.calls, options.registry, (call) => this.journal.record(call));
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
     this.offline = new OfflineRecords(options.storage, options.logger, this.now, () => this.journal.flushed());
@@ -113,8 +130,12 @@ export class CallService {
           connection.sendEvent(invitedEventFor(call, call.participants.get(connection.userId)!, this.now()));
           this.journal.record(call); // the invitee is now reached: no offline record if recovery ends it
         },
-        deliverOfflineRecords: (connection) => this.offline.deliver(connection),
+        // Offline records go out from the node that holds the device's stream (it tracks the acks).
+        deliverOfflineRecords: (connection) => {
+          if (!isRemoteDevice(connection)) this.offline.deliver(connection);
+        },
         graceExpired: (call, userId, deviceId) => {
+          if (!this.owns(call)) return; // another node carries the call on, or this one is checking its lease
           const participant = call.participants.get(userId);
           if (call.state !== 'ended' && participant && participant.state !== 'left' && participant.deviceId === deviceId) {
             this.leave(call, participant, RCCallEndReason.NETWORK_ERROR, undefined);
@@ -140,13 +161,14 @@ export class CallService {
    * A call restored from the journal goes on: ring timers re-armed at their deadlines (overdue ones
    * fire now), and every chosen device gets the reconnect grace to come back.
    */
-  private carryOn(call: Call): void {
+  carryOn(call: Call): void {
     this.calls.add(call);
     this.journal.adopt(call);
     this.media.restoreP2pRoom(call);
     const now = this.now();
     for (const participant of call.present()) {
       this.calls.link(call, participant.userId);
+      this.cluster?.track(call, participant);
       if (!participant.isCaller && participant.state === 'waiting') this.armRingTimer(call, participant, participant.ringDeadline - now);
       if (participant.deviceId !== undefined) this.presence.awaitReturn(call, participant.userId, participant.deviceId);
     }
@@ -155,6 +177,25 @@ export class CallService {
   private armRingTimer(call: Call, participant: Participant, delayMs: number): void {
     participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), Math.max(0, delayMs));
     participant.ringTimer.unref?.();
+  }
+
+  /** This node may act on the call (cluster mode: its lease is surely still valid). */
+  private owns(call: Call): boolean {
+    return this.cluster?.deps.leases.holds(call.appKey, call.callId) ?? true;
+  }
+
+  /**
+   * Calls this node lost to another (fenced journal write, or a lease found taken after a pause):
+   * dropped here without a word to anyone — their new owner carries them on.
+   */
+  private forget(lost: Call[], why: string): void {
+    for (const call of lost) {
+      if (this.calls.get(call.appKey, call.callId) !== call) continue;
+      for (const participant of call.participants.values()) clearTimeout(participant.ringTimer);
+      this.calls.drop(call);
+      this.media.forgetRoom(call);
+      this.options.logger.warn({ callId: call.callId }, `call dropped on this node (${why})`);
+    }
   }
 
   async invite(from: ImConnection, request: InviteBody): Promise<IntentResult> {
@@ -180,11 +221,18 @@ export class CallService {
       return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
     if (!this.attempts.take(`${appKey}\u0000${userId}`))
       return fail(RCCallErrorCode.CALL_RATE_LIMITED, 'too many calls placed in the last minute');
-    const crossing = isGroup ? undefined : crossingCall(this.calls, appKey, userId, request.targetId);
+    const callerElsewhere = (await this.cluster?.elsewhere(appKey, userId)) ?? [];
+    const crossing = isGroup
+      ? undefined
+      : (crossingCall(this.calls, appKey, userId, request.targetId) ?? crossingEntry(callerElsewhere, request.targetId));
     if (crossing)
       return { code: RCCallErrorCode.GLARE_ANSWER_INSTEAD, message: 'the callee is calling you', data: { callId: crossing.callId } };
-    if (engagedCall(this.calls, appKey, userId)) return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
-    this.stopRingingElsewhere(appKey, userId, request.callId);
+    if (engagedCall(this.calls, appKey, userId) || engagedEntry(callerElsewhere))
+      return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
+    if (this.cluster && !(await this.cluster.deps.leases.acquireNew(appKey, request.callId)))
+      return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
+    if (this.calls.get(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
+    this.stopRingingElsewhere(appKey, userId, request.callId, callerElsewhere);
 
     const call = new Call({
       appKey,
@@ -203,6 +251,7 @@ export class CallService {
     });
     this.calls.add(call);
     this.calls.link(call, userId);
+    this.cluster?.track(call, call.caller());
     this.options.logger.debug({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
     await this.addInvitees(call, userId, invitees, request);
     if (!call.hasEnded()) this.journal.record(call);
@@ -257,6 +306,14 @@ export class CallService {
   private async addInvitees(call: Call, inviterId: string, invitees: string[], push: PushText): Promise<void> {
     const now = this.now();
     const { blocked, ringsToStop } = await inviteBlocks(this.options.storage.blacklists, call, invitees);
+    const busyElsewhere = new Map<string, UserCallEntry>();
+    if (this.cluster) {
+      const entries = await Promise.all(invitees.map((invitee) => this.cluster!.elsewhere(call.appKey, invitee)));
+      invitees.forEach((invitee, i) => {
+        const other = entries[i]?.find((e) => e.callId !== call.callId);
+        if (other) busyElsewhere.set(invitee, other);
+      });
+    }
     if (call.state === 'ended') return;
     const refusals: [Participant, RCCallEndReason][] = [];
     for (const invitee of invitees) {
@@ -267,11 +324,14 @@ export class CallService {
         continue;
       }
       const other = this.calls.callsOf(call.appKey, invitee, call.callId)[0];
-      if (other) {
-        refusals.push([participant, this.busyInvite(call, participant, other)]);
+      const remote = busyElsewhere.get(invitee);
+      if (other || remote) {
+        const inOther = other ? other.participants.get(invitee)?.deviceId : remote?.deviceId;
+        refusals.push([participant, this.busyInvite(call, participant, inOther)]);
         continue;
       }
       this.calls.link(call, invitee);
+      this.cluster?.track(call, participant);
       this.armRingTimer(call, participant, this.options.ringTimeoutMs);
       this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now));
       if (!reachable) this.push.send(call, invitee, 'call', push);
@@ -284,8 +344,7 @@ export class CallService {
   }
 
   /** Tell a busy invitee's devices and return the invitee's own reason (4 or 22). */
-  private busyInvite(call: Call, participant: Participant, other: Call): RCCallEndReason {
-    const inOther = other.participants.get(participant.userId)?.deviceId;
+  private busyInvite(call: Call, participant: Participant, inOther: string | undefined): RCCallEndReason {
     let otherDevices = false;
     for (const connection of this.options.registry.connectionsOf(call.appKey, participant.userId)) {
       const reason =
@@ -320,6 +379,20 @@ export class CallService {
     mediaType: RCCallMediaType | undefined,
     profile: UserProfile | undefined,
   ): IntentResult | Promise<IntentResult> {
+    if (!this.cluster) return this.acceptNow(from, callId, mediaType, profile, []);
+    return this.cluster
+      .elsewhere(from.appKey, from.userId)
+      .then((elsewhere) => this.acceptNow(from, callId, mediaType, profile, elsewhere));
+  }
+
+  /** `elsewhere`: the user's calls other nodes own (cluster mode). */
+  private acceptNow(
+    from: ImConnection,
+    callId: string,
+    mediaType: RCCallMediaType | undefined,
+    profile: UserProfile | undefined,
+    elsewhere: readonly UserCallEntry[],
+  ): IntentResult | Promise<IntentResult> {
     const found = this.participantOf(from, callId);
     if ('code' in found) return found;
     const { call, participant } = found;
@@ -328,9 +401,9 @@ export class CallService {
     if (participant.deviceId === from.deviceId && participant.state === 'keeping') return this.stored();
     if (participant.deviceId !== undefined) return fail(RCCallErrorCode.ANSWERED_ON_OTHER_DEVICE, 'answered on another device');
     if (participant.state !== 'waiting') return fail(RCCallErrorCode.INVALID_CALL_STATE, `cannot accept while ${participant.state}`);
-    if (engagedCall(this.calls, from.appKey, from.userId, callId))
+    if (engagedCall(this.calls, from.appKey, from.userId, callId) || engagedEntry(elsewhere.filter((e) => e.callId !== callId)))
       return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'you are in another call');
-    this.stopRingingElsewhere(from.appKey, from.userId, callId);
+    this.stopRingingElsewhere(from.appKey, from.userId, callId, elsewhere);
     const now = this.now();
     clearTimeout(participant.ringTimer);
     participant.deviceId = from.deviceId;
@@ -342,6 +415,8 @@ export class CallService {
     call.apply('accepted');
     const caller = call.caller();
     if (caller.state === 'waiting') call.move(caller, 'join');
+    this.cluster?.track(call, participant);
+    this.cluster?.track(call, caller);
     if (mediaType !== undefined && mediaType < call.mediaType) call.mediaType = mediaType;
     this.fanout.toOtherDevices(call, participant.userId, from.deviceId, this.endedEvent(call, RCCallEndReason.ACCEPT_BY_OTHER_CLIENT, now));
     this.fanout.toOthers(call, participant.userId, {
@@ -475,18 +550,38 @@ export class CallService {
     return this.media.groupCapacity(this.options.maxCallParticipants ?? 16);
   }
 
-  /** The user answered or placed a call: every other call that rings for them stops with 21. */
-  private stopRingingElsewhere(appKey: string, userId: string, exceptCallId: string): void {
+  /**
+   * The user answered or placed a call: every other call that rings for them stops with 21 (those
+   * other nodes own are asked to).
+   */
+  private stopRingingElsewhere(appKey: string, userId: string, exceptCallId: string, elsewhere: readonly UserCallEntry[] = []): void {
     for (const call of this.calls.callsOf(appKey, userId, exceptCallId)) {
       const participant = call.participants.get(userId);
       if (participant?.state === 'waiting' && !participant.isCaller)
         this.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
+    }
+    this.cluster?.stopRinging(
+      appKey,
+      userId,
+      elsewhere.filter((e) => e.callId !== exceptCallId),
+    );
+  }
+
+  /** Another node's rule for a call this node owns (cluster mode). */
+  command(appKey: string, callId: string, command: CallCommand): void {
+    const call = this.calls.get(appKey, callId);
+    const participant = call?.participants.get(command.userId);
+    if (!call || call.hasEnded() || !participant) return;
+    if (command.op === 'stop_ringing' && participant.state === 'waiting' && !participant.isCaller) {
+      this.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
     }
   }
 
   private participantOf(from: ImConnection, callId: string): { call: Call; participant: Participant } | IntentResult {
     const call = this.calls.get(from.appKey, callId);
     if (!call || call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
+    // A transient code: the SDK sends the intent again once this node knows whether it still owns the call.
+    if (!this.owns(call)) return fail(ErrorCode.TIMEOUT, 'the call is changing servers; try again');
     const participant = call.participants.get(from.userId);
     if (!participant || participant.state === 'left') return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
     if (participant.deviceId !== undefined && participant.deviceId !== from.deviceId) {
@@ -507,6 +602,7 @@ export class CallService {
     participant.leftAt = now;
     participant.endReason = reason;
     this.calls.unlink(call, participant.userId);
+    this.cluster?.untrack(call, participant.userId);
     this.media.participantLeft(call, participant);
     if (deviceId !== undefined && wasRinging) {
       this.fanout.toOtherDevices(call, participant.userId, deviceId, this.endedEvent(call, RCCallEndReason.HANGUP_BY_OTHER_CLIENT, now));
@@ -537,9 +633,17 @@ export class CallService {
     }
     call.apply('ended');
     this.calls.remove(call);
+    for (const participant of call.participants.values()) this.cluster?.untrack(call, participant.userId);
     const record = call.toRecord(now);
     this.options.logger.debug({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
     this.journal.finish(call, record, missedCalls(call, now));
+    // The lease goes once the end is stored (until then a takeover would find the call journaled).
+    const leases = this.cluster?.deps.leases;
+    if (leases)
+      void this.journal.durable().then(
+        () => leases.release(call.appKey, call.callId),
+        () => undefined,
+      );
   }
 
   private endedEvent(call: Call, reason: RCCallEndReason, now: number) {
@@ -548,6 +652,11 @@ export class CallService {
 
   private ringTimedOut(call: Call, participant: Participant): void {
     if (call.state === 'ended' || participant.state !== 'waiting') return;
+    if (!this.owns(call)) {
+      // This node's lease is being checked (it was paused or cut off): fire once it is known to hold.
+      if (this.calls.get(call.appKey, call.callId) === call) this.armRingTimer(call, participant, OWNERSHIP_RECHECK_MS);
+      return;
+    }
     this.push.send(call, participant.userId, 'hangup', {}, RCCallEndReason.NO_RESPONSE);
     this.leave(call, participant, RCCallEndReason.NO_RESPONSE, undefined);
   }
@@ -563,6 +672,26 @@ export class CallService {
   /** Graceful shutdown, step 1: refuse new calls (SERVER_DRAINING). */
   drain(): void {
     this.draining = true;
+  }
+
+  isDraining(): boolean {
+    return this.draining;
+  }
+
+  /**
+   * Cluster mode's shutdown: every call stays journaled (written now) and is dropped here without a
+   * word, for another node to take over; nothing ends.
+   */
+  async handOver(): Promise<void> {
+    this.draining = true;
+    await this.journal.flushed();
+    this.forget(this.calls.all(), 'handed over: this node is shutting down');
+    this.presence.close();
+  }
+
+  /** Cluster mode, after Redis came back (maybe without its data): every local call is indexed again. */
+  retrackAll(): void {
+    for (const call of this.calls.all()) for (const participant of call.present()) this.cluster?.track(call, participant);
   }
 
   /** Calls still in flight. */

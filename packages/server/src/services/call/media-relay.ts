@@ -221,6 +221,12 @@ export class MediaRelay {
     return new Set([...this.#modes.keys(), ...this.#sfuRooms.keys()]).size;
   }
 
+  /** The call moved to another node: forget its room here without touching the SFU room (its new owner drives it). */
+  forgetRoom(call: Call): void {
+    this.#modes.delete(key(call));
+    this.#sfuRooms.delete(key(call));
+  }
+
   /** The call ended: destroy its SFU room (idempotent; also done when the last participant leaves). */
   endRoom(call: Call): void {
     const k = key(call);

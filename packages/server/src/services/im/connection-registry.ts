@@ -1,12 +1,17 @@
 /**
- * Every device's event stream, by app and user: the in-process fan-out. A stream stays registered
- * while its device is away (up to `streamTtlMs`) so events wait for a resume; the scale-out build
- * replaces this with one that also publishes to Redis.
+ * Every device's event stream, by app and user: the fan-out. A stream stays registered while its
+ * device is away (up to `streamTtlMs`) so events wait for a resume. In cluster mode the registry also
+ * knows the devices other nodes host (`useRemote`): services address them through the same methods,
+ * and this node's own changes are announced to the others (`onPresence`).
  */
 import { ErrorCode, type ServerEvent } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import { DeviceStream, type FrameSink } from './device-stream.js';
 import type { ImConnection } from './im-connection.js';
+import type { RemoteChange, RemoteDevices } from './remote-devices.js';
+
+/** A change of one of this node's streams, for the other nodes. */
+type PresenceListener = (stream: DeviceStream, change: 'attached' | 'detached' | 'gone', fresh: boolean) => void;
 
 /** `resumed`: the device came back on its old stream (missed events were replayed). */
 type ConnectedListener = (connection: ImConnection, resumed: boolean) => void;
@@ -24,6 +29,8 @@ export class ConnectionRegistry {
   private readonly expiryTimers = new Map<DeviceStream, NodeJS.Timeout>();
   private readonly connectedListeners: ConnectedListener[] = [];
   private readonly disconnectedListeners: DisconnectedListener[] = [];
+  private presenceListener: PresenceListener = () => undefined;
+  private remote: RemoteDevices | undefined;
 
   constructor(
     private readonly logger: Logger,
@@ -41,6 +48,31 @@ export class ConnectionRegistry {
 
   onDisconnected(listener: DisconnectedListener): void {
     this.disconnectedListeners.push(listener);
+  }
+
+  /** Cluster mode: devices hosted by other nodes, and where this node's changes go. */
+  useRemote(remote: RemoteDevices, onPresence: PresenceListener): void {
+    this.remote = remote;
+    this.presenceListener = onPresence;
+  }
+
+  /** A presence change from another node: listeners hear of remote devices coming and going too. */
+  applyRemote(change: RemoteChange | undefined): void {
+    if (!change) return;
+    const { device } = change;
+    if (this.byUser.get(ConnectionRegistry.key(device.appKey, device.userId))?.get(device.deviceId)?.attached) return;
+    if (change.kind === 'attached') this.notifyConnected(device, !change.fresh);
+    else this.notify(this.disconnectedListeners, device);
+  }
+
+  /** Devices that went with a dead node: as if their sockets closed. */
+  remoteDevicesGone(devices: readonly ImConnection[]): void {
+    for (const device of devices) this.notify(this.disconnectedListeners, device);
+  }
+
+  /** This node's streams, for a node that asks (presence sync). */
+  localStreams(): DeviceStream[] {
+    return [...this.byUser.values()].flatMap((devices) => [...devices.values()]);
   }
 
   /**
@@ -61,12 +93,19 @@ export class ConnectionRegistry {
     }
     const existing = devices.get(identity.deviceId);
     if (existing) this.cancelExpiry(existing);
+    const elsewhere = this.remote?.of(identity.appKey, identity.userId).find((d) => d.deviceId === identity.deviceId);
+    if (elsewhere) {
+      // The device moved here from another node: that node's stream of it ends.
+      this.remote?.forget(identity.appKey, identity.userId, identity.deviceId);
+      elsewhere.close(ErrorCode.RC_DISCONN_KICK, 'the same device connected on another server');
+    }
     if (existing && resume && resume.streamId === existing.id) {
       existing.currentSink?.close(ErrorCode.RC_DISCONN_KICK, 'the same device connected again');
       existing.tokenIssuedAt = identity.tokenIssuedAt;
       greet(existing, true);
       existing.attach(sink, resume.lastSeq);
       this.notifyConnected(existing, true);
+      this.presenceListener(existing, 'attached', false);
       return { stream: existing, resumed: true };
     }
     existing?.close(ErrorCode.RC_DISCONN_KICK, 'the same device connected again');
@@ -75,6 +114,7 @@ export class ConnectionRegistry {
     stream.attach(sink);
     devices.set(identity.deviceId, stream);
     this.notifyConnected(stream, false);
+    this.presenceListener(stream, 'attached', true);
     return { stream, resumed: false };
   }
 
@@ -82,6 +122,7 @@ export class ConnectionRegistry {
   detach(stream: DeviceStream, sink: FrameSink): void {
     if (!stream.detach(sink, this.now())) return;
     this.notify(this.disconnectedListeners, stream);
+    this.presenceListener(stream, 'detached', false);
     const timer = setTimeout(() => {
       this.expiryTimers.delete(stream);
       if (!stream.attached) this.forget(stream);
@@ -90,30 +131,39 @@ export class ConnectionRegistry {
     this.expiryTimers.set(stream, timer);
   }
 
-  /** Every stream of a user (attached, or away but still resumable). */
+  /** Every stream of a user (attached, or away but still resumable), on this node or another. */
   connectionsOf(appKey: string, userId: string): ImConnection[] {
-    return [...(this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? [])];
+    const local = this.byUser.get(ConnectionRegistry.key(appKey, userId));
+    const here: ImConnection[] = [...(local?.values() ?? [])];
+    if (!this.remote) return here;
+    for (const device of this.remote.of(appKey, userId)) if (!local?.has(device.deviceId)) here.push(device);
+    return here;
   }
 
-  /** The device's stream when a socket of it is attached. */
+  /** The device's stream when a socket of it is attached (here or on another node). */
   deviceConnection(appKey: string, userId: string, deviceId: string): ImConnection | undefined {
     const stream = this.byUser.get(ConnectionRegistry.key(appKey, userId))?.get(deviceId);
-    return stream?.attached ? stream : undefined;
+    if (stream?.attached) return stream;
+    return this.remote?.of(appKey, userId).find((d) => d.deviceId === deviceId && d.attached);
   }
 
   /** Devices of the user with a live socket, other than `exceptDeviceId`. */
   attachedDeviceCount(appKey: string, userId: string, exceptDeviceId: string): number {
     let count = 0;
-    for (const stream of this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? []) {
-      if (stream.attached && stream.deviceId !== exceptDeviceId) count += 1;
+    for (const connection of this.connectionsOf(appKey, userId)) {
+      if (isAttached(connection) && connection.deviceId !== exceptDeviceId) count += 1;
     }
     return count;
   }
 
   /** At least one device of the user has a live socket. */
   isOnline(appKey: string, userId: string): boolean {
-    for (const stream of this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? []) if (stream.attached) return true;
-    return false;
+    return this.connectionsOf(appKey, userId).some(isAttached);
+  }
+
+  /** This node's stream of the device (attached or waiting for a resume). */
+  localStream(appKey: string, userId: string, deviceId: string): DeviceStream | undefined {
+    return this.byUser.get(ConnectionRegistry.key(appKey, userId))?.get(deviceId);
   }
 
   /** Send an event to every device of a user, or only to one device when `deviceId` is given. */
@@ -123,20 +173,29 @@ export class ConnectionRegistry {
     }
   }
 
-  /** Close the streams of users whose tokens were revoked before `before`. */
+  /** Close this node's streams of users whose tokens were revoked before `before`. */
   closeRevoked(appKey: string, userIds: string[], before: number): void {
     for (const userId of userIds) {
-      for (const connection of this.connectionsOf(appKey, userId)) {
+      for (const connection of this.localStreamsOf(appKey, userId)) {
         if (connection.tokenIssuedAt < before)
           this.closeStream(connection as DeviceStream, ErrorCode.RC_CONN_TOKEN_EXPIRED, 'token revoked');
       }
     }
   }
 
-  /** Close every stream of these users (ban: 31009). */
+  /** Close this node's streams of these users (ban: 31009). */
   closeUsers(appKey: string, userIds: string[], code: number, message: string): void {
-    for (const userId of userIds)
-      for (const connection of this.connectionsOf(appKey, userId)) this.closeStream(connection as DeviceStream, code, message);
+    for (const userId of userIds) for (const stream of this.localStreamsOf(appKey, userId)) this.closeStream(stream, code, message);
+  }
+
+  /** Close this node's stream of one device (it connected on another node). */
+  closeDevice(appKey: string, userId: string, deviceId: string, code: number, message: string): void {
+    const stream = this.localStream(appKey, userId, deviceId);
+    if (stream) this.closeStream(stream, code, message);
+  }
+
+  private localStreamsOf(appKey: string, userId: string): DeviceStream[] {
+    return [...(this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? [])];
   }
 
   closeAll(): void {
@@ -162,6 +221,7 @@ export class ConnectionRegistry {
     if (devices?.get(stream.deviceId) !== stream) return;
     devices.delete(stream.deviceId);
     if (devices.size === 0) this.byUser.delete(key);
+    this.presenceListener(stream, 'gone', false);
   }
 
   private cancelExpiry(stream: DeviceStream): void {
@@ -169,7 +229,7 @@ export class ConnectionRegistry {
     this.expiryTimers.delete(stream);
   }
 
-  private notifyConnected(stream: DeviceStream, resumed: boolean): void {
+  private notifyConnected(stream: ImConnection, resumed: boolean): void {
     for (const listener of this.connectedListeners) {
       try {
         listener(stream, resumed);
@@ -179,7 +239,7 @@ export class ConnectionRegistry {
     }
   }
 
-  private notify(listeners: DisconnectedListener[], stream: DeviceStream): void {
+  private notify(listeners: DisconnectedListener[], stream: ImConnection): void {
     for (const listener of listeners) {
       try {
         listener(stream);
@@ -188,4 +248,9 @@ export class ConnectionRegistry {
       }
     }
   }
+}
+
+/** A local stream with a socket, or a remote device announced as attached. */
+function isAttached(connection: ImConnection): boolean {
+  return (connection as { attached?: boolean }).attached === true;
 }

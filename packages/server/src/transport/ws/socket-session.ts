@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   type ClientFrame,
+  type ClientRequest,
   decodeClientFrame,
   ErrorCode,
   encodeFrame,
@@ -28,6 +29,7 @@ import type { TokenService } from '../../ports/index.js';
 import type { CallService, IntentResult } from '../../services/call/call-service.js';
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
 import type { DeviceStream, FrameSink } from '../../services/im/device-stream.js';
+import type { ImConnection } from '../../services/im/im-connection.js';
 import type { HelloRefusal } from '../../services/security/security-counters.js';
 import type { SecurityEventLog } from '../../services/security/security-event-log.js';
 import { nextState, type TransitionTable } from '../../services/shared/transition-table.js';
@@ -45,6 +47,8 @@ export interface SessionDeps {
   tokens: TokenService;
   registry: ConnectionRegistry;
   calls: CallService;
+  /** Cluster mode: requests about calls other nodes own go to them (default: this node's call service). */
+  route?: (from: ImConnection, request: ClientRequest) => IntentResult | Promise<IntentResult>;
   logger: Logger;
   heartbeatMs: number;
   ringTimeoutMs: number;
@@ -264,7 +268,7 @@ export class SocketSession implements FrameSink, Sweepable {
         return undefined;
       default: {
         if (!this.stream) return undefined;
-        const result = dispatchRequest(this.deps.calls, this.stream, frame);
+        const result = this.deps.route ? this.deps.route(this.stream, frame) : dispatchRequest(this.deps.calls, this.stream, frame);
         if (!(result instanceof Promise)) {
           this.answer(frame.rid, result);
           return undefined;

@@ -1,0 +1,200 @@
+/**
+ * The node bus over Redis. Each node has an inbox (a Redis stream, read with a blocking XREAD, so
+ * nothing is lost while the reading connection reconnects) and a liveness key it renews every
+ * `heartbeatMs` with a `livenessTtlMs` expiry. A node whose key is gone is dead: its calls may be
+ * taken over. Messages from one node to another are appended by one connection, so they arrive in
+ * order.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { NodeBus, NodeMessage } from '../../../ports/index.js';
+import type { RedisCluster } from './redis-cluster.js';
+
+export interface RedisNodeBusOptions {
+  /** How often the liveness key is renewed (default 500 ms). */
+  heartbeatMs?: number;
+  /** Expiry of the liveness key (default 2000 ms): a node silent this long is dead. */
+  livenessTtlMs?: number;
+  /** Entries kept per inbox (approximate). */
+  inboxMaxLength?: number;
+}
+
+interface Envelope {
+  f: string;
+  m: NodeMessage;
+}
+
+/** An inbox nobody reads (its node died) disappears after this. */
+const INBOX_TTL_MS = 120_000;
+
+export class RedisNodeBus implements NodeBus {
+  readonly nodeId: string;
+  /** This process's incarnation: a restarted node with the same id is a new one. */
+  readonly incarnation = randomUUID();
+  readonly livenessTtlMs: number;
+  readonly #heartbeatMs: number;
+  readonly #inboxMaxLength: number;
+  readonly #listeners: ((message: NodeMessage, from: string) => void)[] = [];
+  #alive = new Set<string>();
+  /** When each node was last seen alive (local clock). */
+  readonly #lastSeen = new Map<string, number>();
+  #lastRenewedAt = 0;
+  /** The last inbox entry read; starts at now (messages of an earlier incarnation are not ours). */
+  #lastId = `${Date.now()}-0`;
+  #closed = false;
+  #heartbeat: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly redis: RedisCluster,
+    private readonly logger: Logger,
+    options: RedisNodeBusOptions = {},
+  ) {
+    this.nodeId = redis.options.nodeId;
+    this.#heartbeatMs = options.heartbeatMs ?? 500;
+    this.livenessTtlMs = options.livenessTtlMs ?? 2000;
+    this.#inboxMaxLength = options.inboxMaxLength ?? 100_000;
+  }
+
+  /** Announces this node and starts reading its inbox. */
+  async start(): Promise<void> {
+    await this.#renew();
+    await this.#refreshAlive();
+    this.#heartbeat = setInterval(() => {
+      void this.#renew();
+      void this.#refreshAlive();
+    }, this.#heartbeatMs);
+    this.#heartbeat.unref();
+    void this.#readLoop();
+  }
+
+  /** When this node's liveness key was last renewed (local clock, ms). */
+  get lastRenewedAt(): number {
+    return this.#lastRenewedAt;
+  }
+
+  /**
+   * Set when this node's liveness lapsed (it was paused, or cut off from Redis, longer than the TTL):
+   * other nodes may have taken its calls, so leases must be checked before acting (the leases clear it).
+   */
+  livenessLapsed = false;
+
+  send(nodeId: string, message: NodeMessage): void {
+    if (nodeId === this.nodeId) {
+      this.#deliver({ f: this.nodeId, m: message });
+      return;
+    }
+    const key = this.redis.keys.inbox(nodeId);
+    this.redis.command
+      .multi()
+      .xadd(key, 'MAXLEN', '~', String(this.#inboxMaxLength), '*', 'e', JSON.stringify({ f: this.nodeId, m: message } satisfies Envelope))
+      .pexpire(key, INBOX_TTL_MS)
+      .exec()
+      .catch((error: unknown) => this.logger.warn({ err: error, to: nodeId, t: message.t }, 'cluster: message not sent'));
+  }
+
+  broadcast(message: NodeMessage): void {
+    for (const nodeId of this.#alive) if (nodeId !== this.nodeId) this.send(nodeId, message);
+  }
+
+  onMessage(listener: (message: NodeMessage, fromNodeId: string) => void): void {
+    this.#listeners.push(listener);
+  }
+
+  isAlive(nodeId: string): boolean {
+    return nodeId === this.nodeId || this.#alive.has(nodeId);
+  }
+
+  /** Nodes seen alive at the last refresh (this one included). */
+  aliveNodes(): string[] {
+    return [...new Set([...this.#alive, this.nodeId])];
+  }
+
+  /** Asks Redis now whether a node's liveness key exists (not the cached view). */
+  async confirmAlive(nodeId: string): Promise<boolean> {
+    return (await this.redis.command.exists(this.redis.keys.node(nodeId))) === 1;
+  }
+
+  /**
+   * This node saw `nodeId` alive less than two liveness periods ago. After a Redis restart (every key
+   * lost at once) live nodes look dead until they announce themselves again: a call whose lease is
+   * missing is only taken over from a node not seen for longer than that.
+   */
+  recentlySeen(nodeId: string): boolean {
+    const seen = this.#lastSeen.get(nodeId);
+    return seen !== undefined && Date.now() - seen < 2 * this.livenessTtlMs;
+  }
+
+  healthy(): boolean {
+    return this.redis.healthy() && Date.now() - this.#lastRenewedAt < this.livenessTtlMs;
+  }
+
+  async close(): Promise<void> {
+    this.#closed = true;
+    clearInterval(this.#heartbeat);
+    // Leaving on purpose: the key goes now, so the others take over at once rather than after the TTL.
+    await this.redis.command.del(this.redis.keys.node(this.nodeId)).catch(() => undefined);
+  }
+
+  async #renew(): Promise<void> {
+    const startedAt = Date.now();
+    try {
+      await this.redis.command.set(this.redis.keys.node(this.nodeId), this.incarnation, 'PX', this.livenessTtlMs);
+      if (this.#lastRenewedAt > 0 && startedAt - this.#lastRenewedAt > this.livenessTtlMs) this.livenessLapsed = true;
+      this.#lastRenewedAt = startedAt;
+    } catch (error) {
+      this.logger.debug({ err: error }, 'cluster: liveness not renewed');
+    }
+  }
+
+  async #refreshAlive(): Promise<void> {
+    try {
+      const alive = new Set<string>();
+      const prefix = this.redis.keys.node('');
+      let cursor = '0';
+      for (let round = 0; round < 100; round++) {
+        const [next, keys] = await this.redis.command.scan(cursor, 'MATCH', this.redis.keys.nodePattern, 'COUNT', 1000);
+        for (const key of keys) alive.add(key.slice(prefix.length));
+        cursor = next;
+        if (cursor === '0') break;
+      }
+      this.#alive = alive;
+      const now = Date.now();
+      for (const nodeId of alive) this.#lastSeen.set(nodeId, now);
+      for (const [nodeId, seen] of this.#lastSeen) if (now - seen > 10 * this.livenessTtlMs) this.#lastSeen.delete(nodeId);
+    } catch (error) {
+      this.logger.debug({ err: error }, 'cluster: node list not refreshed');
+    }
+  }
+
+  async #readLoop(): Promise<void> {
+    const inbox = this.redis.keys.inbox(this.nodeId);
+    while (!this.#closed) {
+      try {
+        const result = (await this.redis.reader.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', inbox, this.#lastId)) as
+          | [string, [string, string[]][]][]
+          | null;
+        for (const [, entries] of result ?? []) {
+          for (const [id, fields] of entries) {
+            this.#lastId = id;
+            const json = fields[1];
+            if (json !== undefined) this.#deliver(JSON.parse(json) as Envelope);
+          }
+        }
+      } catch (error) {
+        if (this.#closed) return;
+        this.logger.debug({ err: error }, 'cluster: inbox read failed; retrying');
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    }
+  }
+
+  #deliver(envelope: Envelope): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(envelope.m, envelope.f);
+      } catch (error) {
+        this.logger.error({ err: error, t: envelope.m.t }, 'cluster: message handler failed');
+      }
+    }
+  }
+}

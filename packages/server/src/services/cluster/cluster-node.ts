@@ -1,0 +1,127 @@
+/**
+ * Cluster mode on one node: what arrives on the node bus goes to the right service, this node's
+ * device streams are announced to the others (and theirs learnt), dead nodes' devices are dropped,
+ * and orphaned calls are taken over.
+ */
+import type { Logger } from 'pino';
+import type { CallLeases, DeviceLocation, NodeBus, NodeMessage } from '../../ports/index.js';
+import type { CallService } from '../call/call-service.js';
+import type { ConnectionRegistry } from '../im/connection-registry.js';
+import type { DeviceStream } from '../im/device-stream.js';
+import { RemoteDevices } from '../im/remote-devices.js';
+import type { CallTakeover } from './call-takeover.js';
+import type { IntentRouter } from './intent-router.js';
+
+/** How often nodes that went away are looked for. */
+const DEAD_NODE_CHECK_MS = 500;
+
+export interface ClusterNodeDeps {
+  bus: NodeBus & { aliveNodes(): string[]; recentlySeen(nodeId: string): boolean };
+  leases: CallLeases;
+  registry: ConnectionRegistry;
+  calls: CallService;
+  router: IntentRouter;
+  takeover: CallTakeover;
+  logger: Logger;
+}
+
+function locationOf(stream: DeviceStream, nodeId: string): DeviceLocation {
+  return {
+    appKey: stream.appKey,
+    userId: stream.userId,
+    deviceId: stream.deviceId,
+    nodeId,
+    attached: stream.attached,
+    tokenIssuedAt: stream.tokenIssuedAt,
+  };
+}
+
+export class ClusterNode {
+  readonly remote: RemoteDevices;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(private readonly deps: ClusterNodeDeps) {
+    this.remote = new RemoteDevices(deps.bus);
+  }
+
+  start(): void {
+    const { bus, registry, takeover } = this.deps;
+    registry.useRemote(this.remote, (stream, change, fresh) =>
+      bus.broadcast({ t: 'presence', location: locationOf(stream, bus.nodeId), gone: change === 'gone', fresh }),
+    );
+    bus.onMessage((message, from) => this.handle(message, from));
+    this.syncPresence();
+    takeover.start();
+    this.#timer = setInterval(() => this.dropDeadNodes(), DEAD_NODE_CHECK_MS);
+    this.#timer.unref();
+  }
+
+  /** Ask every node for its devices (after start, and when Redis comes back: messages may have been lost). */
+  syncPresence(): void {
+    this.deps.bus.broadcast({ t: 'presence_sync' });
+  }
+
+  stop(): void {
+    clearInterval(this.#timer);
+    this.deps.takeover.stop();
+  }
+
+  private handle(message: NodeMessage, from: string): void {
+    const { registry, calls, router, bus } = this.deps;
+    switch (message.t) {
+      case 'deliver':
+        for (const stream of registry.localStreams()) {
+          if (stream.appKey !== message.appKey || stream.userId !== message.userId) continue;
+          if (message.deviceId === undefined || stream.deviceId === message.deviceId) stream.sendEvent(message.event);
+        }
+        return;
+      case 'close_devices':
+        if (message.before !== undefined) registry.closeRevoked(message.appKey, message.userIds, message.before);
+        else registry.closeUsers(message.appKey, message.userIds, message.code, message.message);
+        return;
+      case 'close_device':
+        registry.closeDevice(message.appKey, message.userId, message.deviceId, message.code, message.message);
+        return;
+      case 'intent':
+        void router.executeForwarded(message.id, message.from, message.request, from);
+        return;
+      case 'reply':
+        router.settle(message.id, message.reply);
+        return;
+      case 'presence':
+        if (message.location.nodeId !== bus.nodeId)
+          registry.applyRemote(this.remote.apply(message.location, message.gone, message.fresh ?? false));
+        return;
+      case 'presence_sync':
+        bus.send(from, { t: 'presence_all', locations: registry.localStreams().map((s) => locationOf(s, bus.nodeId)) });
+        return;
+      case 'presence_all':
+        for (const change of this.remote.replaceNode(from, message.locations)) registry.applyRemote(change);
+        return;
+      case 'call_command':
+        calls.command(message.appKey, message.callId, message.command);
+        return;
+      case 'users_banned':
+        calls.usersBanned(message.appKey, message.userIds);
+        return;
+      case 'blacklist_added':
+        calls.blacklistAdded(message.appKey, message.ownerId, message.blockedIds);
+        return;
+      default: {
+        const unreachable: never = message;
+        this.deps.logger.warn({ message: unreachable }, 'cluster: unknown message');
+      }
+    }
+  }
+
+  /** Devices of nodes that died: as if their sockets closed (their calls' owners start the grace). */
+  private dropDeadNodes(): void {
+    const alive = new Set(this.deps.bus.aliveNodes());
+    for (const nodeId of this.remote.nodes()) {
+      if (alive.has(nodeId) || this.deps.bus.recentlySeen(nodeId)) continue;
+      const gone = this.remote.dropNode(nodeId);
+      if (gone.length > 0) this.deps.logger.warn({ nodeId, devices: gone.length }, 'cluster: a node is gone');
+      this.deps.registry.remoteDevicesGone(gone.filter((d) => d.attached));
+    }
+  }
+}

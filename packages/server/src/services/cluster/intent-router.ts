@@ -1,0 +1,128 @@
+/**
+ * Cluster mode: a device's request about a call goes to the node that owns the call. Requests for
+ * calls this node owns (and new calls) are handled here; the others are forwarded over the node bus
+ * to the lease holder and its answer comes back the same way; a call whose owner is dead is taken
+ * over first. The owner addresses the requesting device through a `RemoteDevice` (its events go to
+ * the node that holds the device's stream).
+ */
+import { randomUUID } from 'node:crypto';
+import { type CallResyncReply, type CallResyncState, type ClientRequest, ErrorCode, RCCallErrorCode } from '@opencall/protocol';
+import type { Logger } from 'pino';
+import type { CallLeases, DeviceRef, IntentReply, NodeBus } from '../../ports/index.js';
+import type { CallService, IntentResult } from '../call/call-service.js';
+import type { ImConnection } from '../im/im-connection.js';
+import { RemoteDevice } from '../im/remote-devices.js';
+import type { CallTakeover } from './call-takeover.js';
+
+/** How long a forwarded request waits for its owner's answer (then TIMEOUT: the SDK sends it again). */
+const FORWARD_TIMEOUT_MS = 5000;
+
+export type Dispatch = (from: ImConnection, request: ClientRequest) => IntentResult | Promise<IntentResult>;
+
+/** The call a request is about (undefined for requests not tied to one call). */
+function callIdOf(request: ClientRequest): string | undefined {
+  if ('callId' in request && request.t !== 'call.invite') return request.callId;
+  if ('roomId' in request) return request.roomId;
+  return undefined;
+}
+
+export class IntentRouter {
+  readonly #pending = new Map<string, { resolve: (reply: IntentReply) => void; timer: NodeJS.Timeout }>();
+
+  constructor(
+    private readonly calls: CallService,
+    private readonly dispatch: Dispatch,
+    private readonly bus: NodeBus,
+    private readonly leases: CallLeases,
+    private readonly takeover: CallTakeover,
+    private readonly logger: Logger,
+  ) {}
+
+  /** A request from a device connected to this node. */
+  route(from: ImConnection, request: ClientRequest): IntentResult | Promise<IntentResult> {
+    if (request.t === 'call.resync') return this.resync(from, request.callIds);
+    const callId = callIdOf(request);
+    if (callId === undefined || this.calls.calls.get(from.appKey, callId)) return this.guard(() => this.dispatch(from, request));
+    return this.guard(() => this.elsewhere(from, callId, request));
+  }
+
+  /** A request another node forwarded because this node holds the call's lease. */
+  async executeForwarded(id: string, ref: DeviceRef, request: ClientRequest, fromNode: string): Promise<void> {
+    const device = new RemoteDevice(this.bus, { ...ref, attached: true });
+    const callId = callIdOf(request) ?? (request.t === 'call.resync' ? request.callIds[0] : undefined);
+    let reply: IntentReply;
+    if (callId !== undefined && !this.calls.calls.get(ref.appKey, callId)) {
+      // No longer ours (lost, or never): the device's node asks again and finds the new owner.
+      reply = { code: ErrorCode.TIMEOUT, message: 'the call is changing servers; try again' };
+    } else {
+      reply = await Promise.resolve(this.guard(() => this.dispatch(device, request)));
+    }
+    this.bus.send(fromNode, { t: 'reply', id, reply });
+  }
+
+  /** The answer to a request this node forwarded. */
+  settle(id: string, reply: IntentReply): void {
+    const pending = this.#pending.get(id);
+    if (!pending) return;
+    clearTimeout(pending.timer);
+    this.#pending.delete(id);
+    pending.resolve(reply);
+  }
+
+  private async elsewhere(from: ImConnection, callId: string, request: ClientRequest): Promise<IntentResult> {
+    const holder = await this.leases.holder(from.appKey, callId);
+    if (holder && holder !== this.bus.nodeId) return this.forward(holder, from, request);
+    // No live owner: take the call over (if it is still journaled), then answer here.
+    if (!holder) await this.takeover.adopt(from.appKey, callId);
+    return this.dispatch(from, request);
+  }
+
+  private forward(nodeId: string, from: ImConnection, request: ClientRequest): Promise<IntentResult> {
+    const id = randomUUID();
+    const ref: DeviceRef = {
+      appKey: from.appKey,
+      userId: from.userId,
+      deviceId: from.deviceId,
+      nodeId: this.bus.nodeId,
+      tokenIssuedAt: from.tokenIssuedAt,
+    };
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        resolve({ code: ErrorCode.TIMEOUT, message: 'the call owner did not answer in time' });
+      }, FORWARD_TIMEOUT_MS);
+      timer.unref();
+      this.#pending.set(id, { resolve, timer });
+      this.bus.send(nodeId, { t: 'intent', id, from: ref, request });
+    });
+  }
+
+  /** `call.resync` spans calls that different nodes may own: asked one call at a time. */
+  private async resync(from: ImConnection, callIds: string[]): Promise<IntentResult> {
+    const calls: CallResyncState[] = [];
+    for (const callId of new Set(callIds)) {
+      const single: ClientRequest = { t: 'call.resync', rid: 0, callIds: [callId] };
+      const result = this.calls.calls.get(from.appKey, callId)
+        ? await this.dispatch(from, single)
+        : await this.guard(() => this.elsewhere(from, callId, single));
+      const state = (result.data as CallResyncReply | undefined)?.calls?.[0];
+      // An owner that cannot answer now: say nothing about the call (the SDK keeps it and asks again later).
+      calls.push(state ?? { callId, live: true });
+    }
+    return { code: RCCallErrorCode.SUCCESS, data: { calls } satisfies CallResyncReply };
+  }
+
+  /** Cluster trouble (Redis away) is a clear answer, not an internal error. */
+  private guard(work: () => IntentResult | Promise<IntentResult>): IntentResult | Promise<IntentResult> {
+    const unavailable = (error: unknown): IntentResult => {
+      this.logger.warn({ err: error }, 'cluster: request failed');
+      return { code: RCCallErrorCode.CLUSTER_UNAVAILABLE, message: 'the servers cannot reach each other right now' };
+    };
+    try {
+      const result = work();
+      return result instanceof Promise ? result.catch(unavailable) : result;
+    } catch (error) {
+      return unavailable(error);
+    }
+  }
+}
