@@ -45,6 +45,8 @@ export interface ServerProcess {
   stop(): Promise<void>;
   /** Send a signal (e.g. SIGKILL to simulate a crash) and wait for the process to exit. Keeps the data dir. */
   kill(signal: NodeJS.Signals): Promise<void>;
+  /** Send a signal without waiting for anything (SIGSTOP / SIGCONT). */
+  signal(signal: NodeJS.Signals): void;
   /** Everything the process wrote to stdout and stderr so far. */
   logs(): string;
 }
@@ -262,6 +264,9 @@ export async function startServerProcess(options: ServerProcessOptions = {}): Pr
         child.once('exit', () => resolvePromise());
         child.kill(signal);
       });
+    },
+    signal(signal) {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
     },
     logs: () => output,
   };

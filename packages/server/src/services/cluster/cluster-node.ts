@@ -16,7 +16,12 @@ import type { IntentRouter } from './intent-router.js';
 const DEAD_NODE_CHECK_MS = 500;
 
 export interface ClusterNodeDeps {
-  bus: NodeBus & { aliveNodes(): string[]; recentlySeen(nodeId: string): boolean };
+  bus: NodeBus & {
+    aliveNodes(): string[];
+    recentlySeen(nodeId: string): boolean;
+    confirmAlive(nodeId: string): Promise<boolean>;
+    onNodeJoined(listener: (nodeId: string) => void): void;
+  };
   leases: CallLeases;
   registry: ConnectionRegistry;
   calls: CallService;
@@ -50,15 +55,21 @@ export class ClusterNode {
       bus.broadcast({ t: 'presence', location: locationOf(stream, bus.nodeId), gone: change === 'gone', fresh }),
     );
     bus.onMessage((message, from) => this.handle(message, from));
+    // A node this one had not seen yet gets this node's devices at once (it may have missed their presence).
+    bus.onNodeJoined((nodeId) => bus.send(nodeId, { t: 'presence_all', locations: this.localLocations() }));
     this.syncPresence();
     takeover.start();
-    this.#timer = setInterval(() => this.dropDeadNodes(), DEAD_NODE_CHECK_MS);
+    this.#timer = setInterval(() => void this.dropDeadNodes(), DEAD_NODE_CHECK_MS);
     this.#timer.unref();
   }
 
   /** Ask every node for its devices (after start, and when Redis comes back: messages may have been lost). */
   syncPresence(): void {
     this.deps.bus.broadcast({ t: 'presence_sync' });
+  }
+
+  private localLocations(): DeviceLocation[] {
+    return this.deps.registry.localStreams().map((stream) => locationOf(stream, this.deps.bus.nodeId));
   }
 
   stop(): void {
@@ -93,7 +104,7 @@ export class ClusterNode {
           registry.applyRemote(this.remote.apply(message.location, message.gone, message.fresh ?? false));
         return;
       case 'presence_sync':
-        bus.send(from, { t: 'presence_all', locations: registry.localStreams().map((s) => locationOf(s, bus.nodeId)) });
+        bus.send(from, { t: 'presence_all', locations: this.localLocations() });
         return;
       case 'presence_all':
         for (const change of this.remote.replaceNode(from, message.locations)) registry.applyRemote(change);
@@ -115,13 +126,16 @@ export class ClusterNode {
   }
 
   /** Devices of nodes that died: as if their sockets closed (their calls' owners start the grace). */
-  private dropDeadNodes(): void {
-    const alive = new Set(this.deps.bus.aliveNodes());
+  private async dropDeadNodes(): Promise<void> {
+    const { bus, registry, logger } = this.deps;
+    const alive = new Set(bus.aliveNodes());
     for (const nodeId of this.remote.nodes()) {
-      if (alive.has(nodeId) || this.deps.bus.recentlySeen(nodeId)) continue;
+      if (alive.has(nodeId) || bus.recentlySeen(nodeId)) continue;
+      // Not in the cached list (which may lag): ask Redis before dropping anything.
+      if (await bus.confirmAlive(nodeId).catch(() => true)) continue;
       const gone = this.remote.dropNode(nodeId);
-      if (gone.length > 0) this.deps.logger.warn({ nodeId, devices: gone.length }, 'cluster: a node is gone');
-      this.deps.registry.remoteDevicesGone(gone.filter((d) => d.attached));
+      if (gone.length > 0) logger.warn({ nodeId, devices: gone.length }, 'cluster: a node is gone');
+      registry.remoteDevicesGone(gone.filter((d) => d.attached));
     }
   }
 }

@@ -36,6 +36,11 @@ export class ClusterKeys {
     return `${this.prefix}inbox:${nodeId}`;
   }
 
+  /** The stream every node reads (broadcasts). */
+  get broadcast(): string {
+    return `${this.prefix}all`;
+  }
+
   /** A call's lease: `<nodeId>:<epoch>`. */
   lease(appKey: string, callId: string): string {
     return `${this.prefix}lease:${appKey}:${callId}`;

@@ -35,12 +35,14 @@ export class RedisNodeBus implements NodeBus {
   readonly #heartbeatMs: number;
   readonly #inboxMaxLength: number;
   readonly #listeners: ((message: NodeMessage, from: string) => void)[] = [];
+  readonly #joinListeners: ((nodeId: string) => void)[] = [];
   #alive = new Set<string>();
   /** When each node was last seen alive (local clock). */
   readonly #lastSeen = new Map<string, number>();
   #lastRenewedAt = 0;
-  /** The last inbox entry read; starts at now (messages of an earlier incarnation are not ours). */
-  #lastId = `${Date.now()}-0`;
+  /** The last entry read from this node's inbox and from the broadcast stream; they start at now. */
+  #lastInboxId = `${Date.now()}-0`;
+  #lastBroadcastId = this.#lastInboxId;
   #closed = false;
   #heartbeat: NodeJS.Timeout | undefined;
 
@@ -92,12 +94,24 @@ export class RedisNodeBus implements NodeBus {
       .catch((error: unknown) => this.logger.warn({ err: error, to: nodeId, t: message.t }, 'cluster: message not sent'));
   }
 
+  /** To every node, whether this one has seen it yet or not: one stream all nodes read. */
   broadcast(message: NodeMessage): void {
-    for (const nodeId of this.#alive) if (nodeId !== this.nodeId) this.send(nodeId, message);
+    const key = this.redis.keys.broadcast;
+    this.redis.command
+      .multi()
+      .xadd(key, 'MAXLEN', '~', String(this.#inboxMaxLength), '*', 'e', JSON.stringify({ f: this.nodeId, m: message } satisfies Envelope))
+      .pexpire(key, INBOX_TTL_MS)
+      .exec()
+      .catch((error: unknown) => this.logger.warn({ err: error, t: message.t }, 'cluster: broadcast not sent'));
   }
 
   onMessage(listener: (message: NodeMessage, fromNodeId: string) => void): void {
     this.#listeners.push(listener);
+  }
+
+  /** A node appeared in the list (started, or back after a Redis outage). */
+  onNodeJoined(listener: (nodeId: string) => void): void {
+    this.#joinListeners.push(listener);
   }
 
   isAlive(nodeId: string): boolean {
@@ -157,7 +171,9 @@ export class RedisNodeBus implements NodeBus {
         cursor = next;
         if (cursor === '0') break;
       }
+      const joined = [...alive].filter((nodeId) => nodeId !== this.nodeId && !this.#alive.has(nodeId));
       this.#alive = alive;
+      for (const nodeId of joined) for (const listener of this.#joinListeners) listener(nodeId);
       const now = Date.now();
       for (const nodeId of alive) this.#lastSeen.set(nodeId, now);
       for (const [nodeId, seen] of this.#lastSeen) if (now - seen > 10 * this.livenessTtlMs) this.#lastSeen.delete(nodeId);
@@ -168,16 +184,28 @@ export class RedisNodeBus implements NodeBus {
 
   async #readLoop(): Promise<void> {
     const inbox = this.redis.keys.inbox(this.nodeId);
+    const everyone = this.redis.keys.broadcast;
     while (!this.#closed) {
       try {
-        const result = (await this.redis.reader.xread('COUNT', 500, 'BLOCK', 1000, 'STREAMS', inbox, this.#lastId)) as
-          | [string, [string, string[]][]][]
-          | null;
-        for (const [, entries] of result ?? []) {
+        const result = (await this.redis.reader.xread(
+          'COUNT',
+          500,
+          'BLOCK',
+          1000,
+          'STREAMS',
+          inbox,
+          everyone,
+          this.#lastInboxId,
+          this.#lastBroadcastId,
+        )) as [string, [string, string[]][]][] | null;
+        for (const [stream, entries] of result ?? []) {
           for (const [id, fields] of entries) {
-            this.#lastId = id;
+            if (stream === inbox) this.#lastInboxId = id;
+            else this.#lastBroadcastId = id;
             const json = fields[1];
-            if (json !== undefined) this.#deliver(JSON.parse(json) as Envelope);
+            if (json === undefined) continue;
+            const envelope = JSON.parse(json) as Envelope;
+            if (envelope.f !== this.nodeId) this.#deliver(envelope);
           }
         }
       } catch (error) {
