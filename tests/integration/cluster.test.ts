@@ -63,4 +63,79 @@ describe('cluster: three nodes, one Postgres, one Redis', () => {
       ['xb', 'xb-laptop', RCCallEndReason.REMOTE_HANGUP],
     ]);
   });
+
+  it('kill -9 of the node that owns a 1:1 call mid-call: both SDKs go on, the call is taken over, a later hang-up gives 3 / 13 and a complete record', async () => {
+    const owner = await cluster.start('node-d');
+    const caller = await device('ka', 'node-d');
+    const callee = await device('kb', 'node-b');
+    const { callId, callerSession } = await placeAnsweredCall(caller, callee);
+    const killedAt = Date.now();
+    await owner.kill('SIGKILL');
+    cluster.nodes.delete('node-d');
+    await reconnected(caller);
+    // The caller's next intent reaches a live node that takes the call over (or the sweep already did).
+    await new Promise((r) => setTimeout(r, 1500));
+    expect([...caller.closes, ...callee.closes].map((c) => c.summary.endReason)).toEqual([]);
+    await callerSession.hungup();
+    const [callerClose, calleeClose] = await Promise.all([caller.waitForClose(callId, 10_000), callee.waitForClose(callId, 10_000)]);
+    expect([callerClose.summary.endReason, calleeClose.summary.endReason]).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);
+    const record = await waitForCallRecord(ledger, owner.appKey, callId);
+    expect(record).toMatchObject({ callerId: 'ka', endReason: RCCallEndReason.HANGUP });
+    expect(record.participants.map((p) => p.endReason)).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);
+    expect(await ledger.activeCalls.get(owner.appKey, callId)).toBeUndefined();
+    console.log(`[cluster] owner killed mid-call: hang-up answered ${Date.now() - killedAt} ms after the kill (incl. 1.5 s wait)`);
+  });
+
+  it('kill -9 of the owner while the call rings: the ring timeout still fires exactly once (one 15 / 5 pair, one record)', async () => {
+    const owner = await cluster.start('node-e');
+    const caller = await device('ra', 'node-e');
+    const callee = await device('rb', 'node-c');
+    const placed = await caller.client.call({ targetId: 'rb', mediaType: RCCallMediaType.AUDIO, listener: caller.listener() });
+    const callId = placed.session!.getSessionId();
+    await callee.waitFor('onSession', (c) => c.sessionId === callId);
+    await new Promise((r) => setTimeout(r, 300));
+    await owner.kill('SIGKILL');
+    cluster.nodes.delete('node-e');
+    const [callerClose, calleeClose] = await Promise.all([
+      caller.waitForClose(callId, RING_TIMEOUT_MS + 10_000),
+      callee.waitForClose(callId, RING_TIMEOUT_MS + 10_000),
+    ]);
+    expect([callerClose.summary.endReason, calleeClose.summary.endReason]).toEqual([
+      RCCallEndReason.REMOTE_NO_RESPONSE,
+      RCCallEndReason.NO_RESPONSE,
+    ]);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([...caller.closes, ...callee.closes].filter((c) => c.session.getSessionId() === callId)).toHaveLength(2);
+    const record = await waitForCallRecord(ledger, owner.appKey, callId);
+    expect(record.endReason).toBe(RCCallEndReason.REMOTE_NO_RESPONSE);
+  });
+
+  it('a frozen owner (SIGSTOP past its liveness) that wakes up is fenced: the node that took the call over keeps it', async () => {
+    const owner = await cluster.start('node-f');
+    const caller = await device('fa', 'node-b');
+    const callee = await device('fb', 'node-c');
+    // The call is owned by node-f: its caller's device connected there when placing it.
+    const viaOwner = await connectHeadless([owner.url], owner.appKey, 'fz', await owner.getToken('fz'));
+    clients.push(viaOwner);
+    const placed = await viaOwner.client.call({ targetId: 'fb', mediaType: RCCallMediaType.AUDIO, listener: viaOwner.listener() });
+    const callId = placed.session!.getSessionId();
+    await callee.waitFor('onSession', (c) => c.sessionId === callId);
+    owner.signal('SIGSTOP');
+    // Past the liveness TTL (2 s) a live node takes the call over (the sweep runs every 0.5 s).
+    await new Promise((r) => setTimeout(r, 4000));
+    const row = await ledger.activeCalls.get(owner.appKey, callId);
+    expect(row?.ownerNode).not.toBe('node-f');
+    expect(row?.ownerEpoch).toBe(2);
+    owner.signal('SIGCONT');
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(owner.logs()).toMatch(/call dropped on this node \((lease lost|fenced)/);
+    // The call goes on under its new owner: the callee answers, then hangs up; one record.
+    expect((await callee.sessions.find((s) => s.getSessionId() === callId)!.accept()).code).toBe(RCCallErrorCode.SUCCESS);
+    await viaOwner.waitFor('onAccept', (c) => c.sessionId === callId, 10_000);
+    await callee.sessions.find((s) => s.getSessionId() === callId)!.hungup();
+    await viaOwner.waitForClose(callId, 10_000);
+    const record = await waitForCallRecord(ledger, owner.appKey, callId);
+    expect(record.participants.map((p) => p.endReason)).toEqual([RCCallEndReason.REMOTE_HANGUP, RCCallEndReason.HANGUP]);
+    expect(caller.closes).toEqual([]);
+  });
 });
