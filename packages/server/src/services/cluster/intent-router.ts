@@ -14,8 +14,8 @@ import type { ImConnection } from '../im/im-connection.js';
 import { RemoteDevice } from '../im/remote-devices.js';
 import type { CallTakeover } from './call-takeover.js';
 
-/** How long a forwarded request waits for its owner's answer (then TIMEOUT: the SDK sends it again). */
-const FORWARD_TIMEOUT_MS = 5000;
+/** How long a forwarded request waits for its owner's answer (then TIMEOUT: the SDK sends it again; a dead owner is found out within the liveness TTL). */
+const FORWARD_TIMEOUT_MS = 1500;
 
 export type Dispatch = (from: ImConnection, request: ClientRequest) => IntentResult | Promise<IntentResult>;
 
