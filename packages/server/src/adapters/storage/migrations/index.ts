@@ -10,12 +10,14 @@ import { initialSchema } from './0001-initial-schema.js';
 import { blacklistsBansOfflineRecords } from './0002-blacklists-bans-offline-records.js';
 import { activeCalls } from './0003-active-calls.js';
 import { offlineRecordRetention } from './0004-offline-record-retention.js';
+import { outbox } from './0005-outbox.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
   '0002-blacklists-bans-offline-records': blacklistsBansOfflineRecords,
   '0003-active-calls': activeCalls,
   '0004-offline-record-retention': offlineRecordRetention,
+  '0005-outbox': outbox,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
