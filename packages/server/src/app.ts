@@ -1,6 +1,7 @@
 /**
  * Composition root: opens storage, builds services and mounts the transports.
- * Teardown order (close()): stop accepting → close IM connections → stop call timers → HTTP → storage.
+ * Teardown order (close()): stop accepting → close IM connections → stop call timers → outbox worker
+ * (deliveries in flight finish, bounded) → HTTP → storage.
  */
 import { resolve } from 'node:path';
 import { ErrorCode } from '@opencall/protocol';
@@ -15,7 +16,7 @@ import { createTokenService } from './services/auth/token-service.js';
 import { recoverInterruptedCalls } from './services/call/call-recovery.js';
 import { CallService } from './services/call/call-service.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
-import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
+import { createPushOutbox } from './services/push/push-outbox.js';
 import { createIceServersFor } from './services/turn/turn-credentials.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
@@ -50,6 +51,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
   });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
+  // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
+  const pushOutbox = createPushOutbox(config, storage, logger);
   const calls = new CallService({
     storage,
     registry,
@@ -58,10 +61,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     reconnectGraceMs: config.reconnectGraceMs,
     maxCallParticipants: config.maxCallParticipants,
     callsPerMinute: config.callsPerMinute,
-    push: config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, logger) : noPush,
+    outbox: pushOutbox,
     recovered,
     restored,
   });
+  pushOutbox?.start();
 
   const media = createSfu(config, logger);
   calls.media.useSfu(media.sfu, logger);
@@ -126,6 +130,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     async close() {
       await calls.close();
+      await pushOutbox?.stop();
       registry.closeAll();
       ws.close();
       await media.stop();

@@ -9,9 +9,12 @@
  * Acknowledged means stored: writes are group-committed (one transaction per tick for every call
  * that changed in it) and `durable()` resolves once the batch holding the latest change has
  * committed, so the call service answers a client's intent only after its effect is on disk.
+ *
+ * Outbox rows (push notices) join the batch being gathered and commit in its transaction, with the
+ * call change that caused them; `onOutboxCommitted` runs after a commit that added some.
  */
 import type { Logger } from 'pino';
-import type { CallRecord, Storage } from '../../ports.js';
+import type { CallRecord, NewOutboxRow, Storage } from '../../ports.js';
 import type { Call } from './call.js';
 import { snapshotOf } from './call-snapshot.js';
 import { type MissedCall, storeMissedCalls } from './offline-records.js';
@@ -21,6 +24,8 @@ export class CallJournal {
   private readonly pending = new Map<string, { call: Call; record?: CallRecord; missed?: MissedCall[] }>();
   /** Calls whose snapshot row exists in storage. */
   private readonly written = new Set<string>();
+  /** Outbox rows of the batch being gathered. */
+  private outbox: NewOutboxRow[] = [];
   private scheduled = false;
   /** Settles when the batch being gathered now (not yet written) has committed. */
   private gathering: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -33,6 +38,7 @@ export class CallJournal {
     private readonly storage: Storage,
     private readonly logger: Logger,
     private readonly now: () => number,
+    private readonly onOutboxCommitted: () => void = () => undefined,
   ) {}
 
   private static key(call: Call): string {
@@ -61,9 +67,15 @@ export class CallJournal {
     this.schedule();
   }
 
+  /** Outbox rows caused by a change of `call`: inserted in the transaction of the batch holding that change. */
+  enqueue(_call: Call, rows: readonly NewOutboxRow[]): void {
+    this.outbox.push(...rows);
+    this.schedule();
+  }
+
   /** Resolves once every queued write is done (tests, shutdown). */
   async flushed(): Promise<void> {
-    if (this.pending.size > 0) this.flush();
+    if (this.pending.size > 0 || this.outbox.length > 0) this.flush();
     await this.tail;
   }
 
@@ -96,7 +108,9 @@ export class CallJournal {
     this.gathering = undefined;
     const batch = [...this.pending.entries()];
     this.pending.clear();
-    if (batch.length === 0) {
+    const outbox = this.outbox;
+    this.outbox = [];
+    if (batch.length === 0 && outbox.length === 0) {
       gathered?.resolve();
       return;
     }
@@ -113,10 +127,14 @@ export class CallJournal {
             this.written.add(key);
           }
         }
+        if (outbox.length > 0) await tx.outbox.enqueue(outbox);
       }),
     );
     written.then(
-      () => gathered?.resolve(),
+      () => {
+        gathered?.resolve();
+        if (outbox.length > 0) this.onOutboxCommitted();
+      },
       (error: unknown) => gathered?.reject(error),
     );
     this.lastBatch = written;
