@@ -21,7 +21,7 @@ export class CallPush {
   /** `outbox` undefined: no push configured, no notice written. */
   constructor(
     private readonly outbox: PushOutbox | undefined,
-    private readonly registry: ConnectionRegistry,
+    private readonly registry: Pick<ConnectionRegistry, 'isOnline'>,
     private readonly now: () => number,
   ) {}
 
