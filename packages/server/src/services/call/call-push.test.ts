@@ -47,7 +47,7 @@ describe('call push', () => {
     expect(rows[0]).toEqual({
       id: 'push:app:c%3A1:bob:call:61000',
       topic: 'push',
-      orderKey: 'push:app:bob',
+      orderKey: 'push:app:c%3A1:bob',
       createdAt: 5000,
       dueAt: 5000,
       payload: expect.any(String),

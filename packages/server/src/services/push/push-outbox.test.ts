@@ -75,7 +75,7 @@ describe('push delivery', () => {
   it('ids are header-safe: every part URI-encoded', () => {
     const row = pushOutboxRow({ ...stored, appKey: 'a:b', userId: 'ü ser' }, 'c/1', 7, 1);
     expect(row.id).toBe('push:a%3Ab:c%2F1:%C3%BC%20ser:call:7');
-    expect(row.orderKey).toBe('push:a%3Ab:%C3%BC%20ser');
+    expect(row.orderKey).toBe('push:a%3Ab:c%2F1:%C3%BC%20ser');
     expect(/^[\x21-\x7e]+$/.test(row.id)).toBe(true);
   });
 });

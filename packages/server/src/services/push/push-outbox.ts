@@ -5,8 +5,9 @@
  *
  * A notice's id names the invitation it is about (`push:<appKey>:<callId>:<userId>:<kind>:<invite>`,
  * each part URI-encoded; `invite` is the invitation's ring deadline, the same on every node that
- * carries the call), so two nodes writing one notice store it once. Notices of one user are delivered
- * in the order they were written.
+ * carries the call), so two nodes writing one notice store it once. The notices of one user about one
+ * call are delivered in the order they were written (a hang-up never before its invite); notices
+ * about other calls do not wait for them.
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
@@ -45,7 +46,7 @@ export function pushOutboxRow(notice: StoredPushNotice, callId: string, ringDead
   return {
     id: `push:${part(notice.appKey)}:${part(callId)}:${part(notice.userId)}:${notice.kind}:${ringDeadline}`,
     topic: PUSH_TOPIC,
-    orderKey: `push:${part(notice.appKey)}:${part(notice.userId)}`,
+    orderKey: `push:${part(notice.appKey)}:${part(callId)}:${part(notice.userId)}`,
     payload: JSON.stringify(notice),
     createdAt: now,
     dueAt: now,
