@@ -134,6 +134,40 @@ describe('push outbox', () => {
     await server.stop();
   }, 30_000);
 
+  it('a receiver that is down (connection refused) gets the notice at the retry once it is up', async () => {
+    // A free port with nothing listening on it yet.
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const late: Record<string, unknown>[] = [];
+    const lateReceiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk) => {
+        text += chunk;
+      });
+      req.on('end', () => {
+        late.push({ ...(JSON.parse(text) as Record<string, unknown>), header: req.headers['idempotency-key'] });
+        res.end('ok');
+      });
+    });
+    const server = await startServerProcess({ env: { OPENCALL_PUSH_WEBHOOK_URL: `http://127.0.0.1:${port}/push` } });
+    servers.push(server);
+    try {
+      await callOffline(server, 'obE1', 'obF1');
+      // The first attempt is refused; the receiver comes up before the retry (1 s later).
+      expect(await until(() => server.logs().includes('delivery failed; will retry'), 3000)).toBe(true);
+      await new Promise<void>((resolve) => lateReceiver.listen(port, '127.0.0.1', resolve));
+      expect(await until(() => late.some((n) => n.userId === 'obF1'), 5000)).toBe(true);
+      expect(server.logs()).toContain('push webhook unreachable');
+      const [notice] = late.filter((n) => n.userId === 'obF1');
+      expect(notice).toMatchObject({ kind: 'call', header: notice!.id });
+    } finally {
+      await server.stop();
+      lateReceiver.close();
+    }
+  }, 30_000);
+
   it('kill -9 while the receiver holds the delivery open: after a restart on the same data dir the notice arrives, same id', async () => {
     const first = await start();
     const port = Number(new URL(first.url).port);
