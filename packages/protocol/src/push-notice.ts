@@ -12,6 +12,11 @@ export interface PushSender {
 }
 
 export interface PushNotice {
+  /**
+   * Stable for this notice across retries and server restarts (also sent as the `Idempotency-Key` and
+   * `webhook-id` headers): delivery is at least once, so a receiver drops an id it has seen.
+   */
+  id: string;
   appKey: string;
   /** The invitee the notice is for. */
   userId: string;

@@ -1,6 +1,7 @@
 /**
  * Composition root: opens storage, builds services and mounts the transports.
- * Teardown order (close()): stop accepting → close IM connections → stop call timers → HTTP → storage.
+ * Teardown order (close()): stop accepting → close IM connections → stop call timers → outbox worker
+ * (deliveries in flight finish, bounded) → HTTP → storage.
  */
 import { resolve } from 'node:path';
 import { type ClientRequest, ErrorCode } from '@opencall/protocol';
@@ -20,7 +21,7 @@ import { ClusterNode } from './services/cluster/cluster-node.js';
 import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import type { ImConnection } from './services/im/im-connection.js';
-import { noPush, WebhookPushProvider } from './services/push/push-provider.js';
+import { createPushOutbox } from './services/push/push-outbox.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
@@ -66,6 +67,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     ? { restored: [], closed: [] }
     : await recoverInterruptedCalls(storage, logger, Date.now(), { restoreWithinMs: RESTORE_CALLS_WITHIN_MS });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
+  // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
+  const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);
   const calls = new CallService({
     storage,
     registry,
@@ -74,12 +77,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     reconnectGraceMs: config.reconnectGraceMs,
     maxCallParticipants: config.maxCallParticipants,
     callsPerMinute: config.callsPerMinute,
-    push: config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, logger) : noPush,
+    outbox: pushOutbox,
     recovered,
     restored,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
   const clusterNode = cluster ? startClusterNode(cluster, storage, registry, calls, logger) : undefined;
+  pushOutbox?.start();
 
   const media = createSfu(config, logger);
   calls.media.useSfu(media.sfu, logger);
@@ -195,6 +199,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       } else {
         await calls.close();
       }
+      await pushOutbox?.stop();
       registry.closeAll();
       ws.close();
       await media.stop();

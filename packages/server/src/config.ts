@@ -23,6 +23,8 @@ export interface ServerConfig {
   logLevel: string;
   /** Webhook that receives push notices for offline callees (env OPENCALL_PUSH_WEBHOOK_URL; unset = no push). */
   pushWebhookUrl: string | undefined;
+  /** Attempts to deliver an outbox row (a push notice) before it is given up (env OPENCALL_OUTBOX_MAX_ATTEMPTS, default 8). */
+  outboxMaxAttempts: number;
   /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
   reconnectGraceMs: number;
   /** How long a dropped device's event stream waits for a resume (env OPENCALL_STREAM_KEEP_MS, default grace + 10000). */
@@ -214,6 +216,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     production,
     logLevel: env.LOG_LEVEL || 'info',
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
+    outboxMaxAttempts: intFromEnv(env, 'OPENCALL_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     reconnectGraceMs,
     streamKeepMs: intFromEnv(env, 'OPENCALL_STREAM_KEEP_MS', reconnectGraceMs + 10_000, 1000, 3_600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),

@@ -185,6 +185,57 @@ export interface ActiveCallStore {
   claim(appKey: string, callId: string, ownerNode: string, expectedEpoch: number): Promise<ActiveCallSnapshot | undefined>;
 }
 
+/** A message to send after the change that caused it has committed (push notices; webhooks later). */
+export interface NewOutboxRow {
+  /** Unique, stable across nodes and retries: the dedupe key (`push:<appKey>:<callId>:<userId>:<kind>:…`). */
+  id: string;
+  /** Which handler delivers it (`push`). */
+  topic: string;
+  /** Rows with the same key are delivered in order (`created_at`, then `id`): one is sent only once the earlier ones are done. */
+  orderKey: string;
+  /** JSON, the topic's own format. */
+  payload: string;
+  createdAt: number;
+  /** Not delivered before this time (ms). */
+  dueAt: number;
+}
+
+/** An outbox row as stored. */
+export interface OutboxRow extends NewOutboxRow {
+  /** Deliveries started so far (a claim counts as one, even if its node dies before it ends). */
+  attempts: number;
+  lastError: string | undefined;
+  /** The node delivering it now, until `claimedUntil` (ms); a lapsed claim can be taken by any node. */
+  claimedBy: string | undefined;
+  claimedUntil: number | undefined;
+  /** Set when given up (a dead letter, kept until pruned); never claimed again. */
+  failedAt: number | undefined;
+}
+
+/**
+ * The transactional outbox: rows are inserted in the transaction of the change that caused them and
+ * delivered at least once by a worker on any node (services/outbox/outbox-worker.ts).
+ */
+export interface OutboxStore {
+  /** Insert rows; a row whose id already exists is left as it is (two nodes writing one notice send it once). Returns how many were new. */
+  enqueue(rows: readonly NewOutboxRow[]): Promise<number>;
+  /**
+   * Atomically claim up to `limit` rows of `topics` for `nodeId` until `now + leaseMs`: due, not given
+   * up, unclaimed or with a lapsed claim, and first of their order key. Increments their `attempts`.
+   * Two nodes claiming at once never get the same row.
+   */
+  claimDue(nodeId: string, now: number, limit: number, leaseMs: number, topics: readonly string[]): Promise<OutboxRow[]>;
+  /** Delivered: delete the row (whoever holds its claim). */
+  complete(id: string): Promise<void>;
+  /** Failed: due again at `dueAt`, claim released. Only while `nodeId` holds the claim; returns whether it did. */
+  retryLater(id: string, nodeId: string, dueAt: number, error: string): Promise<boolean>;
+  /** Failed for good: kept as a dead letter (`failedAt` = `at`). Only while `nodeId` holds the claim; returns whether it did. */
+  giveUp(id: string, nodeId: string, error: string, at: number): Promise<boolean>;
+  /** Delete dead letters given up before `before` (ms); returns how many. */
+  prune(before: number): Promise<number>;
+  get(id: string): Promise<OutboxRow | undefined>;
+}
+
 /** All storage, opened and migrated by an adapter. */
 export interface Storage {
   apps: AppStore;
@@ -195,6 +246,7 @@ export interface Storage {
   bans: BanStore;
   offlineRecords: OfflineRecordStore;
   activeCalls: ActiveCallStore;
+  outbox: OutboxStore;
   /** Run `work` in one transaction (one commit for many writes). */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -9,6 +9,7 @@ import { activeCallStore } from './active-call-store.js';
 import { inTransaction } from './in-transaction.js';
 import { banStore, blacklistStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
+import { outboxStore } from './outbox-store.js';
 import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
 
 type Now = () => number;
@@ -300,6 +301,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     bans: banStore(db),
     offlineRecords: offlineRecordStore(db, now),
     activeCalls: activeCallStore(db),
+    outbox: outboxStore(db),
     transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),
     close: () => db.destroy(),
   };

@@ -112,6 +112,22 @@ export interface ActiveCallsTable {
   owner_epoch: Generated<number>;
 }
 
+/** The transactional outbox (migration 0005); see `OutboxStore` in ports.ts. */
+export interface OutboxTable {
+  id: string;
+  topic: string;
+  order_key: string;
+  payload: string;
+  created_at: number;
+  due_at: number;
+  attempts: Generated<number>;
+  last_error: string | null;
+  claimed_by: string | null;
+  claimed_until: number | null;
+  /** Set when given up: a dead letter, never claimed again, pruned after a retention period. */
+  failed_at: number | null;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -123,4 +139,5 @@ export interface Database {
   bans: BansTable;
   offline_records: OfflineRecordsTable;
   active_calls: ActiveCallsTable;
+  outbox: OutboxTable;
 }

@@ -36,6 +36,7 @@ const TABLES: Record<keyof Database, true> = {
   bans: true,
   offline_records: true,
   active_calls: true,
+  outbox: true,
 };
 
 function asUnknown(db: Kysely<Database>): Kysely<unknown> {

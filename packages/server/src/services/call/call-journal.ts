@@ -9,9 +9,12 @@
  * Acknowledged means stored: writes are group-committed (one transaction per tick for every call
  * that changed in it) and `durable()` resolves once the batch holding the latest change has
  * committed, so the call service answers a client's intent only after its effect is on disk.
+ *
+ * Outbox rows (push notices) join the batch being gathered and commit in its transaction, with the
+ * call change that caused them; `onOutboxCommitted` runs after a commit that added some.
  */
 import type { Logger } from 'pino';
-import type { CallRecord, Storage } from '../../ports/index.js';
+import type { CallRecord, NewOutboxRow, Storage } from '../../ports/index.js';
 import type { Call } from './call.js';
 import { snapshotOf } from './call-snapshot.js';
 import { type MissedCall, storeMissedCalls } from './offline-records.js';
@@ -21,6 +24,8 @@ export class CallJournal {
   private readonly pending = new Map<string, { call: Call; record?: CallRecord; missed?: MissedCall[] }>();
   /** Calls whose snapshot row exists in storage. */
   private readonly written = new Set<string>();
+  /** Outbox rows of the batch being gathered. */
+  private outbox: NewOutboxRow[] = [];
   private scheduled = false;
   /** Settles when the batch being gathered now (not yet written) has committed. */
   private gathering: { promise: Promise<void>; resolve: () => void; reject: (error: unknown) => void } | undefined;
@@ -38,6 +43,7 @@ export class CallJournal {
     private readonly logger: Logger,
     private readonly now: () => number,
     private readonly nodeId = '',
+    private readonly onOutboxCommitted: () => void = () => undefined,
   ) {}
 
   /** Calls this node lost: their writes were refused because another node owns them now. */
@@ -71,9 +77,15 @@ export class CallJournal {
     this.schedule();
   }
 
+  /** Outbox rows caused by a change of `call`: inserted in the transaction of the batch holding that change. */
+  enqueue(_call: Call, rows: readonly NewOutboxRow[]): void {
+    this.outbox.push(...rows);
+    this.schedule();
+  }
+
   /** Resolves once every queued write is done (tests, shutdown). */
   async flushed(): Promise<void> {
-    if (this.pending.size > 0) this.flush();
+    if (this.pending.size > 0 || this.outbox.length > 0) this.flush();
     await this.tail;
   }
 
@@ -106,7 +118,9 @@ export class CallJournal {
     this.gathering = undefined;
     const batch = [...this.pending.entries()];
     this.pending.clear();
-    if (batch.length === 0) {
+    const outbox = this.outbox;
+    this.outbox = [];
+    if (batch.length === 0 && outbox.length === 0) {
       gathered?.resolve();
       return;
     }
@@ -130,6 +144,7 @@ export class CallJournal {
             else fenced.push(call);
           }
         }
+        if (outbox.length > 0) await tx.outbox.enqueue(outbox);
       }),
     );
     written.then(
@@ -137,6 +152,7 @@ export class CallJournal {
         gathered?.resolve();
         for (const call of fenced) this.written.delete(CallJournal.key(call));
         if (fenced.length > 0) this.fencedListener(fenced);
+        if (outbox.length > 0) this.onOutboxCommitted();
       },
       (error: unknown) => gathered?.reject(error),
     );

@@ -1,29 +1,34 @@
 /**
  * Push notices for invitees with no device connected: the invite, and its hang-up when it rang in
- * vain. The sender (the invitee's inviter) is named from the server's user record, looked up once
- * per call and inviter; the profile a client registered never reaches a notice.
+ * vain. Each notice is written to the outbox with the call change that caused it (same transaction),
+ * then delivered at least once by the outbox worker, which names the sender (the invitee's inviter)
+ * from the server's user record; the profile a client registered never reaches a notice.
  */
-import type { PushSender, RCCallEndReason } from '@opencall/protocol';
-import type { UserStore } from '../../ports/index.js';
+import type { RCCallEndReason } from '@opencall/protocol';
+import type { NewOutboxRow } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
-import type { PushNotice, PushProvider } from '../push/push-provider.js';
+import { pushOutboxRow, type StoredPushNotice } from '../push/push-outbox.js';
 import type { Call } from './call.js';
 
 export type PushText = { pushTitle?: string | undefined; pushContent?: string | undefined };
 
-export class CallPush {
-  /** Per call, the inviter's server-side identity (one lookup; every notice of the call waits for the same one). */
-  private readonly senders = new WeakMap<Call, Map<string, Promise<PushSender>>>();
+/** Where notices go: the call journal, which commits them with the call's change. */
+export interface PushOutbox {
+  enqueue(call: Call, rows: readonly NewOutboxRow[]): void;
+}
 
+export class CallPush {
+  /** `outbox` undefined: no push configured, no notice written. */
   constructor(
-    private readonly provider: PushProvider,
-    private readonly registry: ConnectionRegistry,
-    private readonly users: Pick<UserStore, 'get'>,
+    private readonly outbox: PushOutbox | undefined,
+    private readonly registry: Pick<ConnectionRegistry, 'isOnline'>,
+    private readonly now: () => number,
   ) {}
 
   /** Notify `userId` unless one of their devices is online (it gets the event instead). */
   send(call: Call, userId: string, kind: 'call' | 'hangup', text: PushText, reason?: RCCallEndReason): void {
-    if (this.registry.isOnline(call.appKey, userId)) return;
+    if (!this.outbox || this.registry.isOnline(call.appKey, userId)) return;
+    const participant = call.participants.get(userId);
     const data =
       kind === 'call'
         ? {
@@ -32,11 +37,16 @@ export class CallPush {
             callId: call.callId,
           }
         : { callId: call.callId, reason };
-    const title = text.pushTitle ?? call.init.pushTitle;
-    const content = text.pushContent ?? call.init.pushContent;
-    const inviterId = call.participants.get(userId)?.inviterId ?? call.init.callerId;
-    const notice: Omit<PushNotice, 'sender'> = { appKey: call.appKey, userId, kind, title, content, data };
-    void this.senderOf(call, inviterId).then((sender) => this.provider.send({ ...notice, sender }));
+    const notice: StoredPushNotice = {
+      appKey: call.appKey,
+      userId,
+      kind,
+      title: text.pushTitle ?? call.init.pushTitle,
+      content: text.pushContent ?? call.init.pushContent,
+      inviterId: participant?.inviterId ?? call.init.callerId,
+      data,
+    };
+    this.outbox.enqueue(call, [pushOutboxRow(notice, call.callId, participant?.ringDeadline ?? 0, this.now())]);
   }
 
   /** The caller gave up before anyone answered: invitees never reached get the hang-up push. */
@@ -44,22 +54,5 @@ export class CallPush {
     for (const participant of call.present()) {
       if (!participant.isCaller && !participant.reached) this.send(call, participant.userId, 'hangup', text, reason);
     }
-  }
-
-  private senderOf(call: Call, userId: string): Promise<PushSender> {
-    let byUser = this.senders.get(call);
-    if (!byUser) {
-      byUser = new Map();
-      this.senders.set(call, byUser);
-    }
-    let sender = byUser.get(userId);
-    if (!sender) {
-      sender = this.users.get(call.appKey, userId).then(
-        (record) => ({ userId, name: record?.name ?? '', portraitUri: record?.portraitUri ?? '' }),
-        () => ({ userId, name: '', portraitUri: '' }),
-      );
-      byUser.set(userId, sender);
-    }
-    return sender;
   }
 }

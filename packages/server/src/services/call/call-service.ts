@@ -31,7 +31,6 @@ import type { CallCommand, Storage, UserCallEntry } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { isRemoteDevice } from '../im/remote-devices.js';
-import { noPush, type PushProvider } from '../push/push-provider.js';
 import { AttemptCounter } from './attempt-counter.js';
 import { Call, type Participant } from './call.js';
 import { inviteBlocks, ringsStoppedByBlacklist } from './call-blacklist.js';
@@ -61,7 +60,8 @@ export interface CallServiceOptions {
   ringTimeoutMs: number;
   /** How long a participant's chosen device may be disconnected before it leaves with NETWORK_ERROR. */
   reconnectGraceMs?: number;
-  push?: PushProvider;
+  /** Set when push is configured: notices are written to the outbox with the call change, and this is nudged after each commit that added some. */
+  outbox?: { nudge(): void };
   /** Participants a group call may hold with an SFU (default 16; without one the mesh limit applies). */
   maxCallParticipants?: number;
   /** Calls one user may place per minute (default 30). */
@@ -107,9 +107,15 @@ export class CallService {
   constructor(private readonly options: CallServiceOptions) {
     this.now = options.now ?? Date.now;
     this.calls = new CallDirectory(this.now);
-    this.push = new CallPush(options.push ?? noPush, options.registry, options.storage.users);
+    this.push = new CallPush(
+      options.outbox ? { enqueue: (call, rows) => this.journal.enqueue(call, rows) } : undefined,
+      options.registry,
+      this.now,
+    );
     this.fanout = new CallFanout(options.registry);
-    this.journal = new CallJournal(options.storage, options.logger, this.now, options.cluster?.bus.nodeId ?? '');
+    this.journal = new CallJournal(options.storage, options.logger, this.now, options.cluster?.bus.nodeId ?? '', () =>
+      options.outbox?.nudge(),
+    );
     this.cluster = options.cluster ? new ClusterCalls(options.cluster, this.calls) : undefined;
     this.journal.onFenced((calls) => this.forget(calls, 'fenced: another node owns the call now'));
     options.cluster?.leases.onLost((lost) =>

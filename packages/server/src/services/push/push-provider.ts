@@ -1,36 +1,43 @@
 /**
- * Push for users with no connected device: the call service hands each notice to a provider.
- * Providers: none (default), a webhook (`OPENCALL_PUSH_WEBHOOK_URL`); Web Push comes later.
+ * Push for users with no connected device: the call service writes each notice to the outbox, and
+ * the outbox worker hands it to a provider (push-outbox.ts). Providers: a webhook
+ * (`OPENCALL_PUSH_WEBHOOK_URL`); Web Push comes later.
  */
 import type { PushNotice } from '@opencall/protocol';
-import type { Logger } from 'pino';
 
 export type { PushNotice };
 
 export interface PushProvider {
-  send(notice: PushNotice): void;
+  /** Resolves once the receiver took the notice; rejects when it did not (the outbox retries). */
+  send(notice: PushNotice): Promise<void>;
 }
 
-export const noPush: PushProvider = { send: () => undefined };
-
-/** POSTs each notice as JSON to a URL; failures are logged and never affect the call. */
+/**
+ * POSTs each notice as JSON to a URL, with its id in the `Idempotency-Key` and `webhook-id` headers.
+ * A 2xx answer within the timeout is success; any other answer, a network error or the timeout is a
+ * failure.
+ */
 export class WebhookPushProvider implements PushProvider {
   constructor(
     private readonly url: string,
-    private readonly logger: Logger,
     private readonly timeoutMs = 5000,
   ) {}
 
-  send(notice: PushNotice): void {
-    fetch(this.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(notice),
-      signal: AbortSignal.timeout(this.timeoutMs),
-    })
-      .then((response) => {
-        if (!response.ok) this.logger.warn({ status: response.status, kind: notice.kind }, 'push webhook refused a notice');
-      })
-      .catch((error: unknown) => this.logger.warn({ err: error, kind: notice.kind }, 'push webhook failed'));
+  async send(notice: PushNotice): Promise<void> {
+    let response: Response;
+    try {
+      response = await fetch(this.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': notice.id, 'webhook-id': notice.id },
+        body: JSON.stringify(notice),
+        signal: AbortSignal.timeout(this.timeoutMs),
+      });
+    } catch (error) {
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      throw new Error(timedOut ? `push webhook did not answer within ${this.timeoutMs} ms` : 'push webhook unreachable', { cause: error });
+    }
+    // The answer's body is not used: release the connection.
+    await response.body?.cancel().catch(() => undefined);
+    if (!response.ok) throw new Error(`push webhook answered HTTP ${response.status}`);
   }
 }

@@ -11,6 +11,7 @@ import { blacklistsBansOfflineRecords } from './0002-blacklists-bans-offline-rec
 import { activeCalls } from './0003-active-calls.js';
 import { offlineRecordRetention } from './0004-offline-record-retention.js';
 import { callOwnership } from './0005-call-ownership.js';
+import { outbox } from './0006-outbox.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -18,6 +19,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0003-active-calls': activeCalls,
   '0004-offline-record-retention': offlineRecordRetention,
   '0005-call-ownership': callOwnership,
+  '0006-outbox': outbox,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */

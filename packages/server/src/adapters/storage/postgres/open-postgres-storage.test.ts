@@ -104,6 +104,10 @@ describe('openPostgresStorage', () => {
       'offline_records.begin_timestamp',
       'offline_records.duration',
       'offline_records.end_timestamp',
+      'outbox.claimed_until',
+      'outbox.created_at',
+      'outbox.due_at',
+      'outbox.failed_at',
       'users.created_at',
       'users.tokens_valid_after',
     ];

@@ -1,0 +1,10 @@
+/** How a topic's rows are delivered (push notices; webhooks later). */
+import type { OutboxRow } from '../../ports/index.js';
+
+/** Delivers one row: resolves once the receiver took it, rejects to have it retried. */
+export type OutboxHandler = (row: OutboxRow) => Promise<void>;
+
+/** A failure that no retry can fix (a payload that does not parse, a topic nobody delivers): the row is given up at once. */
+export class PermanentDeliveryError extends Error {
+  override readonly name = 'PermanentDeliveryError';
+}
