@@ -138,4 +138,34 @@ describe('cluster: three nodes, one Postgres, one Redis', () => {
     expect(record.participants.map((p) => p.endReason)).toEqual([RCCallEndReason.REMOTE_HANGUP, RCCallEndReason.HANGUP]);
     expect(caller.closes).toEqual([]);
   });
+
+  it('rolling restart (SIGTERM, then start again, one node after another) under 6 live calls: no call is dropped', async () => {
+    const ids = ['node-a', 'node-b', 'node-c'];
+    const calls: { callId: string; caller: HeadlessClient; callee: HeadlessClient; hangup: () => Promise<unknown> }[] = [];
+    for (let i = 0; i < 6; i++) {
+      const caller = await device(`rr${i}a`, ids[i % 3]!);
+      const callee = await device(`rr${i}b`, ids[(i + 1) % 3]!);
+      const { callId, callerSession } = await placeAnsweredCall(caller, callee);
+      calls.push({ callId, caller, callee, hangup: () => callerSession.hungup() });
+    }
+    for (const nodeId of ids) {
+      const node = cluster.node(nodeId);
+      const port = Number(new URL(node.url).port);
+      await node.kill('SIGTERM');
+      await cluster.start(nodeId, port);
+      await new Promise((r) => setTimeout(r, 1000));
+    }
+    const dropped = calls.flatMap(({ caller, callee }) => [...caller.closes, ...callee.closes]).map((c) => c.summary.endReason);
+    expect(dropped).toEqual([]);
+    for (const call of calls) await call.hangup();
+    const reasons = await Promise.all(
+      calls.map(async ({ callId, caller, callee }) => [
+        (await caller.waitForClose(callId, 10_000)).summary.endReason,
+        (await callee.waitForClose(callId, 10_000)).summary.endReason,
+      ]),
+    );
+    expect(reasons).toEqual(calls.map(() => [RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]));
+    for (const { callId } of calls)
+      expect((await waitForCallRecord(ledger, cluster.node('node-a').appKey, callId)).endReason).toBe(RCCallEndReason.HANGUP);
+  });
 });

@@ -164,12 +164,19 @@ export class CallService {
   }
 
   /**
-   * A call restored from the journal goes on: ring timers re-armed at their deadlines (overdue ones
-   * fire now), and every chosen device gets the reconnect grace to come back.
+   * A call restored from the journal (after a restart, or taken over from a dead node) goes on: ring
+   * timers re-armed at their deadlines (overdue ones fire now), and every chosen device gets the
+   * reconnect grace to come back. A call whose media went through an SFU room ends with
+   * NETWORK_ERROR instead: the room was driven by the process that is gone.
    */
   carryOn(call: Call): void {
     this.calls.add(call);
     this.journal.adopt(call);
+    if (call.roomMode === 'sfu' && call.present().some((p) => p.inRoom)) {
+      for (const participant of call.present()) this.calls.link(call, participant.userId);
+      this.end(call, RCCallEndReason.NETWORK_ERROR);
+      return;
+    }
     this.media.restoreP2pRoom(call);
     const now = this.now();
     for (const participant of call.present()) {
