@@ -73,7 +73,11 @@ export class IntentRouter {
     const holder = await this.leases.holder(from.appKey, callId);
     if (holder && holder !== this.bus.nodeId) return this.forward(holder, from, request);
     // No live owner: take the call over (if it is still journaled), then answer here.
-    if (!holder) await this.takeover.adopt(from.appKey, callId);
+    if (!holder && !(await this.takeover.adopt(from.appKey, callId))) {
+      // Another node was faster: it holds the lease now.
+      const winner = await this.leases.holder(from.appKey, callId);
+      if (winner && winner !== this.bus.nodeId) return this.forward(winner, from, request);
+    }
     return this.dispatch(from, request);
   }
 
