@@ -12,6 +12,7 @@ import type { Storage } from '../../packages/server/src/ports/index.js';
 import { placeAnsweredCall, reconnected, waitForCallRecord } from '../helpers/call-steps.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
+import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const RING_TIMEOUT_MS = 8000;
 let cluster: TestCluster;
@@ -167,5 +168,35 @@ describe('cluster: three nodes, one Postgres, one Redis', () => {
     expect(reasons).toEqual(calls.map(() => [RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]));
     for (const { callId } of calls)
       expect((await waitForCallRecord(ledger, cluster.node('node-a').appKey, callId)).endReason).toBe(RCCallEndReason.HANGUP);
+  });
+
+  it('a device that moves to another node while its node lives resumes its stream there: what it missed arrives once, in order', async () => {
+    const nodeA = cluster.node('node-a');
+    const proxy = await startTcpProxy(Number(new URL(nodeA.url).port));
+    try {
+      const a = await device('ma', 'node-c');
+      const b = await connectHeadless([proxy.url, cluster.node('node-b').url], nodeA.appKey, 'mb', await nodeA.getToken('mb'), 'mb-d1');
+      clients.push(b);
+      const { callId, callerSession, calleeSession } = await placeAnsweredCall(a, b);
+      await b.waitFor('onTrackReady', (c) => !(c.args[0] as { isLocalTrack(): boolean }).isLocalTrack());
+      const before = b.callbacks.length;
+      proxy.block(true);
+      proxy.cut();
+      await callerSession.disableAudioTrack();
+      await new Promise((r) => setTimeout(r, 100));
+      await callerSession.enableAudioTrack();
+      await b.waitFor('onAudioMuteChange', (c) => !(c.args[0] as { muted: boolean }).muted, 8000);
+      expect(b.currentServer()).toContain(new URL(cluster.node('node-b').url).port);
+      const mutes = b.callbacks
+        .slice(before)
+        .filter((c) => c.name === 'onAudioMuteChange')
+        .map((c) => (c.args[0] as { muted: boolean }).muted);
+      expect(mutes).toEqual([true, false]);
+      expect(b.closes).toEqual([]);
+      await calleeSession.hungup();
+      expect((await a.waitForClose(callId, 10_000)).summary.endReason).toBe(RCCallEndReason.REMOTE_HANGUP);
+    } finally {
+      await proxy.close();
+    }
   });
 });

@@ -148,7 +148,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     registry,
     calls,
-    ...(clusterNode ? { route: (from: ImConnection, request: ClientRequest) => clusterNode.router.route(from, request) } : {}),
+    ...(clusterNode
+      ? {
+          route: (from: ImConnection, request: ClientRequest) => clusterNode.router.route(from, request),
+          claimStream: (identity: { appKey: string; userId: string; deviceId: string }, resume: { streamId: string; lastSeq: number }) =>
+            clusterNode.node.claimStream(identity, resume),
+        }
+      : {}),
     logger,
     heartbeatMs: config.heartbeatMs,
     ringTimeoutMs: config.ringTimeoutMs,

@@ -59,6 +59,10 @@ export type NodeMessage =
   | { t: 'presence_sync' }
   /** Every device stream the sender holds (the answer to `presence_sync`): replaces what was known of it. */
   | { t: 'presence_all'; locations: DeviceLocation[] }
+  /** A device resumes its stream on the sender: hand the stream over (its unseen events). */
+  | { t: 'stream_claim'; id: string; appKey: string; userId: string; deviceId: string; streamId: string; lastSeq: number }
+  /** The answer: the stream, or nothing (not here any more). */
+  | { t: 'stream_handed'; id: string; stream?: { streamId: string; seq: number; events: { seq: number; text: string }[] } }
   /** A command for the owner of a call (from another node's rule, e.g. stop ringing elsewhere). */
   | { t: 'call_command'; appKey: string; callId: string; command: CallCommand }
   /** Users were banned, or blacklisted someone: every owner applies it to its calls. */

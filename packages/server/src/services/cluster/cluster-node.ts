@@ -3,17 +3,22 @@
  * device streams are announced to the others (and theirs learnt), dead nodes' devices are dropped,
  * and orphaned calls are taken over.
  */
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CallLeases, DeviceLocation, NodeBus, NodeMessage } from '../../ports/index.js';
 import type { CallService } from '../call/call-service.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
-import type { DeviceStream } from '../im/device-stream.js';
+import type { DeviceStream, HandedStream } from '../im/device-stream.js';
 import { RemoteDevices } from '../im/remote-devices.js';
 import type { CallTakeover } from './call-takeover.js';
 import type { IntentRouter } from './intent-router.js';
 
 /** How often nodes that went away are looked for. */
 const DEAD_NODE_CHECK_MS = 500;
+/** How long a stream hand-over may take before the device gets a fresh stream (and resyncs). */
+const HANDOVER_TIMEOUT_MS = 1000;
+/** After a stream moved away, events still addressed here are forwarded to its new node this long. */
+const FORWARD_MOVED_MS = 10_000;
 
 export interface ClusterNodeDeps {
   bus: NodeBus & {
@@ -44,6 +49,10 @@ function locationOf(stream: DeviceStream, nodeId: string): DeviceLocation {
 export class ClusterNode {
   readonly remote: RemoteDevices;
   #timer: NodeJS.Timeout | undefined;
+  /** Hand-overs this node asked for, by request id. */
+  readonly #claims = new Map<string, (stream: HandedStream | undefined) => void>();
+  /** Devices whose stream moved from this node to another: appKey\0userId\0deviceId → node, until. */
+  readonly #moved = new Map<string, { nodeId: string; until: number }>();
 
   constructor(private readonly deps: ClusterNodeDeps) {
     this.remote = new RemoteDevices(deps.bus);
@@ -68,6 +77,32 @@ export class ClusterNode {
     this.deps.bus.broadcast({ t: 'presence_sync' });
   }
 
+  /**
+   * A device asks to resume a stream this node does not hold: if another live node holds it, that
+   * node hands it over (the events the device has not seen); else undefined (a fresh stream).
+   */
+  async claimStream(
+    identity: { appKey: string; userId: string; deviceId: string },
+    resume: { streamId: string; lastSeq: number },
+  ): Promise<HandedStream | undefined> {
+    const { bus } = this.deps;
+    const holder = this.remote.of(identity.appKey, identity.userId).find((d) => d.deviceId === identity.deviceId)?.location.nodeId;
+    if (!holder || holder === bus.nodeId) return undefined;
+    const id = randomUUID();
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.#claims.delete(id);
+        resolve(undefined);
+      }, HANDOVER_TIMEOUT_MS);
+      timer.unref();
+      this.#claims.set(id, (stream) => {
+        clearTimeout(timer);
+        resolve(stream);
+      });
+      bus.send(holder, { t: 'stream_claim', id, ...identity, streamId: resume.streamId, lastSeq: resume.lastSeq });
+    });
+  }
+
   private localLocations(): DeviceLocation[] {
     return this.deps.registry.localStreams().map((stream) => locationOf(stream, this.deps.bus.nodeId));
   }
@@ -80,11 +115,34 @@ export class ClusterNode {
   private handle(message: NodeMessage, from: string): void {
     const { registry, calls, router, bus } = this.deps;
     switch (message.t) {
-      case 'deliver':
+      case 'deliver': {
+        let delivered = false;
         for (const stream of registry.localStreams()) {
           if (stream.appKey !== message.appKey || stream.userId !== message.userId) continue;
-          if (message.deviceId === undefined || stream.deviceId === message.deviceId) stream.sendEvent(message.event);
+          if (message.deviceId === undefined || stream.deviceId === message.deviceId) {
+            stream.sendEvent(message.event);
+            delivered = true;
+          }
         }
+        // Sent before its owner learnt the device moved: after the handed-over events, in order.
+        const moved =
+          message.deviceId === undefined ? undefined : this.#moved.get(deviceKey(message.appKey, message.userId, message.deviceId));
+        if (!delivered && moved && moved.until > Date.now()) bus.send(moved.nodeId, message);
+        return;
+      }
+      case 'stream_claim': {
+        const stream = registry.handOff(message.appKey, message.userId, message.deviceId, message.streamId, message.lastSeq);
+        if (stream) {
+          const now = Date.now();
+          this.#moved.set(deviceKey(message.appKey, message.userId, message.deviceId), { nodeId: from, until: now + FORWARD_MOVED_MS });
+          for (const [key, entry] of this.#moved) if (entry.until <= now) this.#moved.delete(key);
+        }
+        bus.send(from, { t: 'stream_handed', id: message.id, ...(stream ? { stream } : {}) });
+        return;
+      }
+      case 'stream_handed':
+        this.#claims.get(message.id)?.(message.stream);
+        this.#claims.delete(message.id);
         return;
       case 'close_devices':
         if (message.before !== undefined) registry.closeRevoked(message.appKey, message.userIds, message.before);
@@ -138,4 +196,8 @@ export class ClusterNode {
       registry.remoteDevicesGone(gone.filter((d) => d.attached));
     }
   }
+}
+
+function deviceKey(appKey: string, userId: string, deviceId: string): string {
+  return `${appKey}\u0000${userId}\u0000${deviceId}`;
 }

@@ -6,7 +6,7 @@
  */
 import { ErrorCode, type ServerEvent } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import { DeviceStream, type FrameSink } from './device-stream.js';
+import { DeviceStream, type FrameSink, type HandedStream } from './device-stream.js';
 import type { ImConnection } from './im-connection.js';
 import type { RemoteChange, RemoteDevices } from './remote-devices.js';
 
@@ -84,6 +84,7 @@ export class ConnectionRegistry {
     sink: FrameSink,
     resume: { streamId: string; lastSeq: number } | undefined,
     greet: (stream: DeviceStream, resumed: boolean) => void,
+    handed?: HandedStream,
   ): { stream: DeviceStream; resumed: boolean } {
     const key = ConnectionRegistry.key(identity.appKey, identity.userId);
     let devices = this.byUser.get(key);
@@ -109,13 +110,15 @@ export class ConnectionRegistry {
       return { stream: existing, resumed: true };
     }
     existing?.close(ErrorCode.RC_DISCONN_KICK, 'the same device connected again');
-    const stream = new DeviceStream(identity.appKey, identity.userId, identity.deviceId, identity.tokenIssuedAt);
-    greet(stream, false);
-    stream.attach(sink);
+    // A stream another node handed over (cluster mode): resumed here, its unseen events replayed.
+    const moved = resume && handed?.streamId === resume.streamId ? handed : undefined;
+    const stream = new DeviceStream(identity.appKey, identity.userId, identity.deviceId, identity.tokenIssuedAt, moved);
+    greet(stream, moved !== undefined);
+    stream.attach(sink, moved ? resume?.lastSeq : undefined);
     devices.set(identity.deviceId, stream);
-    this.notifyConnected(stream, false);
-    this.presenceListener(stream, 'attached', true);
-    return { stream, resumed: false };
+    this.notifyConnected(stream, moved !== undefined);
+    this.presenceListener(stream, 'attached', moved === undefined);
+    return { stream, resumed: moved !== undefined };
   }
 
   /** A socket closed: the stream waits `streamTtlMs` for a resume, then goes. */
@@ -159,6 +162,24 @@ export class ConnectionRegistry {
   /** At least one device of the user has a live socket. */
   isOnline(appKey: string, userId: string): boolean {
     return this.connectionsOf(appKey, userId).some(isAttached);
+  }
+
+  /**
+   * The device resumes its stream on another node: hand it over (the events it has not seen) and end
+   * it here. Undefined when this node does not hold that stream.
+   */
+  handOff(appKey: string, userId: string, deviceId: string, streamId: string, lastSeq: number): HandedStream | undefined {
+    const stream = this.localStream(appKey, userId, deviceId);
+    if (stream?.id !== streamId) return undefined;
+    stream.currentSink?.close(ErrorCode.RC_DISCONN_KICK, 'the same device connected on another server');
+    const handed = stream.handOff(lastSeq);
+    this.forget(stream);
+    return handed;
+  }
+
+  /** Whether this node holds the stream `streamId` of the device. */
+  holdsStream(appKey: string, userId: string, deviceId: string, streamId: string): boolean {
+    return this.localStream(appKey, userId, deviceId)?.id === streamId;
   }
 
   /** This node's stream of the device (attached or waiting for a resume). */

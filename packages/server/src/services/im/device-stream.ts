@@ -46,21 +46,48 @@ interface KeptEvent {
   receipt: DeliveryReceipt | undefined;
 }
 
+/** A stream as it moves to another node: its id, its last number and the events not yet acked. */
+export interface HandedStream {
+  streamId: string;
+  seq: number;
+  /** Kept events after the device's last seen one, oldest first. */
+  events: { seq: number; text: string }[];
+}
+
 export class DeviceStream implements ImConnection {
   /** Also the resume token: only the device that got it in `welcome` can resume. */
-  readonly id = randomUUID();
+  readonly id: string;
   private seq = 0;
   private readonly unacked: KeptEvent[] = [];
   private sink: FrameSink | undefined;
   private ended = false;
   detachedAt = 0;
 
+  /** @param handed the same stream as another node held it (cluster mode: the device moved here) */
   constructor(
     readonly appKey: string,
     readonly userId: string,
     readonly deviceId: string,
     public tokenIssuedAt: number,
-  ) {}
+    handed?: HandedStream,
+  ) {
+    this.id = handed?.streamId ?? randomUUID();
+    if (handed) {
+      this.seq = handed.seq;
+      for (const { seq, text } of handed.events) this.unacked.push({ seq, text, receipt: undefined });
+    }
+  }
+
+  /**
+   * The device resumes on another node: the events it has not seen (after `lastSeq`), and the stream
+   * ends here (receipts of the moved events are told `lost`: their records go out again if need be).
+   */
+  handOff(lastSeq: number): HandedStream {
+    const events = this.unacked.filter((e) => e.seq > lastSeq).map(({ seq, text }) => ({ seq, text }));
+    const handed = { streamId: this.id, seq: this.seq, events };
+    this.end();
+    return handed;
+  }
 
   get attached(): boolean {
     return this.sink !== undefined;

@@ -28,7 +28,7 @@ import type { WebSocket } from 'ws';
 import type { TokenService } from '../../ports/index.js';
 import type { CallService, IntentResult } from '../../services/call/call-service.js';
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
-import type { DeviceStream, FrameSink } from '../../services/im/device-stream.js';
+import type { DeviceStream, FrameSink, HandedStream } from '../../services/im/device-stream.js';
 import type { ImConnection } from '../../services/im/im-connection.js';
 import type { HelloRefusal } from '../../services/security/security-counters.js';
 import type { SecurityEventLog } from '../../services/security/security-event-log.js';
@@ -47,6 +47,14 @@ export interface SessionDeps {
   tokens: TokenService;
   registry: ConnectionRegistry;
   calls: CallService;
+  /**
+   * Cluster mode: a resume of a stream another node holds — that node hands it over (undefined: a
+   * fresh stream).
+   */
+  claimStream?: (
+    identity: { appKey: string; userId: string; deviceId: string },
+    resume: { streamId: string; lastSeq: number },
+  ) => Promise<HandedStream | undefined>;
   /** Cluster mode: requests about calls other nodes own go to them (default: this node's call service). */
   route?: (from: ImConnection, request: ClientRequest) => IntentResult | Promise<IntentResult>;
   logger: Logger;
@@ -303,19 +311,32 @@ export class SocketSession implements FrameSink, Sweepable {
     this.move('hello_ok');
     this.onAuthenticated?.();
     const identity = { appKey: check.appKey, userId: check.userId, deviceId: hello.deviceId, tokenIssuedAt: check.issuedAt };
-    const attached = this.deps.registry.attach(identity, this, hello.resume, (stream, resumed) =>
-      this.send({
-        t: 'welcome',
-        v: PROTOCOL_VERSION,
-        userId: identity.userId,
-        connectionId: this.id,
-        streamId: stream.id,
-        resumed,
-        serverTime: Date.now(),
-        heartbeatMs: this.deps.heartbeatMs,
-        ringTimeoutMs: this.deps.ringTimeoutMs,
-        iceServers: this.deps.iceServersFor(identity.userId),
-      }),
+    const resume = hello.resume;
+    const handed =
+      resume &&
+      this.deps.claimStream &&
+      !this.deps.registry.holdsStream(identity.appKey, identity.userId, identity.deviceId, resume.streamId)
+        ? await this.deps.claimStream(identity, resume)
+        : undefined;
+    if ((this.state as SessionState) !== 'authenticated') return; // closed while the stream was being handed over
+    const attached = this.deps.registry.attach(
+      identity,
+      this,
+      resume,
+      (stream, resumed) =>
+        this.send({
+          t: 'welcome',
+          v: PROTOCOL_VERSION,
+          userId: identity.userId,
+          connectionId: this.id,
+          streamId: stream.id,
+          resumed,
+          serverTime: Date.now(),
+          heartbeatMs: this.deps.heartbeatMs,
+          ringTimeoutMs: this.deps.ringTimeoutMs,
+          iceServers: this.deps.iceServersFor(identity.userId),
+        }),
+      handed,
     );
     this.iceRefresh.sent(Date.now());
     this.stream = attached.stream;
