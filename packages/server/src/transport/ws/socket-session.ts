@@ -20,6 +20,7 @@ import {
   type IceServer,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
+  RCCallErrorCode,
   type ServerFrame,
   WsCloseCode,
 } from '@opencall/protocol';
@@ -32,6 +33,7 @@ import type { DeviceStream, FrameSink, HandedStream } from '../../services/im/de
 import type { ImConnection } from '../../services/im/im-connection.js';
 import type { HelloRefusal } from '../../services/security/security-counters.js';
 import type { SecurityEventLog } from '../../services/security/security-event-log.js';
+import { isStorageUnavailable } from '../../services/shared/storage-unavailable.js';
 import { nextState, type TransitionTable } from '../../services/shared/transition-table.js';
 import { IceRefreshSchedule } from '../../services/turn/ice-refresh-schedule.js';
 import { FrameBudget } from './frame-budget.js';
@@ -231,8 +233,14 @@ export class SocketSession implements FrameSink, Sweepable {
   }
 
   private failed(frame: ClientFrame, error: unknown): void {
-    this.deps.logger.error({ err: error, connectionId: this.id }, 'frame handling failed');
     const rid = 'rid' in frame ? frame.rid : undefined;
+    if (rid !== undefined && isStorageUnavailable(error)) {
+      // The database is away: a clear answer (nothing was stored, nothing acknowledged), not a crash.
+      this.deps.logger.warn({ err: error, t: frame.t }, 'request refused: storage unavailable');
+      this.send({ t: 'res', rid, code: RCCallErrorCode.STORAGE_UNAVAILABLE, message: 'storage unavailable; try again later' });
+      return;
+    }
+    this.deps.logger.error({ err: error, connectionId: this.id }, 'frame handling failed');
     this.send({ t: 'error', code: ErrorCode.OC_INTERNAL, message: 'internal error', ...(rid === undefined ? {} : { rid }) });
   }
 

@@ -66,6 +66,12 @@ export function createPostgresKysely(options: PostgresStorageOptions): Kysely<Da
     types: { getTypeParser },
   });
   pool.on('error', (error) => options.onIdleError?.(plainError(error)));
+  // A connection that dies while checked out emits 'error' on its client, which has no listener
+  // then (the pool only listens to idle ones): unhandled, that would crash the process. Its query
+  // fails on its own, so the event only needs to be taken.
+  pool.on('connect', (client) => {
+    client.on('error', (error) => options.onIdleError?.(plainError(error)));
+  });
   return new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
 }
 
