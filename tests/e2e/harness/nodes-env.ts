@@ -40,6 +40,8 @@ export interface NodesEnv {
   restart(nodeId: string): Promise<ServerProcess>;
   /** SIGKILLs the node's process and waits for it to exit (the data dir stays). */
   kill(nodeId: string): Promise<void>;
+  /** A new context + page at the node's origin (the demo page, which loads the SDK). */
+  openPage(label: string, nodeId: string): Promise<UserPage>;
   /**
    * A new user page at the first node's origin, SDK initialised with `navigators` = the nodes' URLs in
    * the given order and connected as `userId` (token from the first node's server API).
@@ -118,6 +120,11 @@ export async function startNodesEnv(options: NodesEnvOptions): Promise<NodesEnv>
     throw error;
   }
   const launched = browser;
+  const openPage = async (label: string, nodeId: string): Promise<UserPage> => {
+    const userPage = await openUserPage(launched, new URL('/', node(nodeId).url).href, label);
+    pages.push(userPage);
+    return userPage;
+  };
 
   return {
     browser: launched,
@@ -125,12 +132,12 @@ export async function startNodesEnv(options: NodesEnvOptions): Promise<NodesEnv>
     node,
     restart: (nodeId) => start(nodeId, ports.get(nodeId)),
     kill: (nodeId) => node(nodeId).kill('SIGKILL'),
+    openPage,
     async openSdkUser(userId, nodeIds) {
       const servers = nodeIds.map(node);
       const first = servers[0];
-      if (!first) throw new Error('openSdkUser: no node given');
-      const userPage = await openUserPage(launched, new URL('/', first.url).href, userId);
-      pages.push(userPage);
+      if (!first || !nodeIds[0]) throw new Error('openSdkUser: no node given');
+      const userPage = await openPage(userId, nodeIds[0]);
       const user = new SdkUser(userId, userPage.page, userPage.consoleLines);
       await user.connect(
         first,
