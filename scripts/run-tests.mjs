@@ -39,9 +39,12 @@ const E2E_PACKAGES = [
   { name: 'janus', file: '/usr/bin/janus' },
   { name: 'coturn', file: '/usr/bin/turnserver' },
   { name: 'iproute2', file: '/usr/sbin/ip' },
+  // Cluster e2e tests start a private Redis and Postgres 15 in their network namespace (normally already here: the machine's services).
+  { name: 'redis-server', file: '/usr/bin/redis-server' },
+  { name: 'postgresql-15', file: '/usr/lib/postgresql/15/bin/postgres' },
 ];
 
-/** Installs what the e2e step needs (Chromium, Janus, coturn, iproute2) when missing (needs root and apt). */
+/** Installs what the e2e step needs (Chromium, Janus, coturn, iproute2, Redis, Postgres) when missing (needs root and apt). */
 function ensureE2ePackages() {
   const missing = E2E_PACKAGES.filter((p) => !existsSync(p.file) && !(p.name === 'iproute2' && existsSync('/usr/bin/ip')));
   if (missing.length === 0) return true;

@@ -64,6 +64,8 @@ export interface E2eAgent {
   accept(callId?: string, constraints?: CallConstraintsJson): Promise<{ code: number }>;
   hangup(callId?: string): Promise<{ code: number }>;
   state(callId?: string): number;
+  /** `RongIMLib.getConnectionStatus()`: 0 connected, 1 connecting, 2 disconnected, 3 suspended. */
+  imStatus(): number;
   invite(callId: string | undefined, userIds: string[]): Promise<{ code: number }>;
   media(callId: string | undefined, control: MediaControl): Promise<{ code: number }>;
   mediaType(callId?: string): number;

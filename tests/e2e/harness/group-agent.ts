@@ -5,6 +5,8 @@
  * `callInGroup`, and logs through `window.__e2e.record` and plays into the agent's
  * `video[data-e2e-video="remote-<userId>"]` slots, so `SdkUser.waitFor` / `waitForRemoteFrames` work.
  */
+import type { ServerProcess } from '../../helpers/server-process.js';
+import type { UserPage } from './chromium.js';
 import type { E2eEnv } from './e2e-env.js';
 import { SdkUser } from './sdk-user.js';
 
@@ -98,17 +100,31 @@ function installGroupDriver(low: typeof LOW_VIDEO): void {
 
 /** Opens `userId`'s page, installs the group driver and connects. */
 export async function openGroupUser(env: E2eEnv, userId: string, options: GroupUserOptions = {}): Promise<SdkUser> {
-  const { page, consoleLines } = await env.openPage(userId);
+  const userPage = await env.openPage(userId);
+  return connectGroupUser(userPage, env.server, [env.server.url], userId, options);
+}
+
+/**
+ * Installs the group driver in an open page and connects it as `userId` with `navigators` (token from
+ * `server`'s API); for worlds other than e2e-env's single server (e.g. cluster nodes).
+ */
+export async function connectGroupUser(
+  { page, consoleLines }: UserPage,
+  server: Pick<ServerProcess, 'appKey' | 'getToken' | 'logs'>,
+  navigators: string[],
+  userId: string,
+  options: GroupUserOptions = {},
+): Promise<SdkUser> {
   await page.evaluate(installGroupDriver, LOW_VIDEO);
-  const token = await env.server.getToken(userId);
+  const token = await server.getToken(userId);
   const { code } = await page.evaluate((o) => window.__group.connect(o), {
-    appKey: env.server.appKey,
+    appKey: server.appKey,
     token,
-    navigators: [env.server.url],
+    navigators,
     rtcOptions: options.rtcOptions ?? {},
   });
   if (code !== 0) {
-    throw new Error(`${userId}: connect failed with ${code}\n${consoleLines.slice(-10).join('\n')}\n${env.server.logs().slice(-3000)}`);
+    throw new Error(`${userId}: connect failed with ${code}\n${consoleLines.slice(-10).join('\n')}\n${server.logs().slice(-3000)}`);
   }
   return new SdkUser(userId, page, consoleLines);
 }

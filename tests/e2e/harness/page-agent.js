@@ -224,10 +224,25 @@
     return session;
   }
 
+  /** Logs every IMLib connection event as `{ name: 'im', event, code? }` (CONNECTED, SUSPEND, ...). */
+  function watchImStatus(RongIMLib) {
+    if (!RongIMLib.Events || typeof RongIMLib.addEventListener !== 'function') return;
+    for (const event of ['CONNECTING', 'CONNECTED', 'SUSPEND', 'DISCONNECT']) {
+      if (!RongIMLib.Events[event]) continue;
+      RongIMLib.addEventListener(RongIMLib.Events[event], (code) => record('im', { event, ...(code === undefined ? {} : { code }) }));
+    }
+  }
+
+  /** `RongIMLib.getConnectionStatus()` (RCConnectionStatus: 0 connected, 1 connecting, 2 disconnected, 3 suspended). */
+  function imStatus() {
+    return window.RongIMLib.getConnectionStatus();
+  }
+
   async function connect({ appKey, token, navigators }) {
     const { RongIMLib, RCRTC, RCCall } = window;
     if (!RongIMLib || !RCRTC || !RCCall) throw new Error('SDK globals RongIMLib/RCRTC/RCCall are not loaded');
     RongIMLib.init({ appkey: appKey, navigators });
+    watchImStatus(RongIMLib);
     const rtcClient = RongIMLib.installPlugin(RCRTC.installer, { mediaServer: location.origin });
     callClient = RongIMLib.installPlugin(RCCall.installer, {
       rtcClient,
@@ -461,6 +476,7 @@
     accept,
     hangup,
     state,
+    imStatus,
     invite,
     media,
     mediaType,

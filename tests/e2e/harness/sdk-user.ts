@@ -26,11 +26,12 @@ export class SdkUser {
 
   static readonly localVideo = 'video[data-e2e-video="local"]';
 
-  async connect(server: { url: string; appKey: string }, token: string): Promise<void> {
+  /** Connects to `server`, or to `navigators` in that order when given (cluster nodes). */
+  async connect(server: { url: string; appKey: string }, token: string, navigators: string[] = [server.url]): Promise<void> {
     const result = await this.page.evaluate((o) => window.__e2e.connect(o), {
       appKey: server.appKey,
       token,
-      navigators: [server.url],
+      navigators,
     });
     if (result.code !== 0) throw new Error(`${this.userId}: connect failed with code ${result.code}`);
   }
@@ -89,6 +90,11 @@ export class SdkUser {
     if (code !== SUCCESS) throw new Error(`${this.userId}: hungup returned ${code}`);
   }
 
+  /** The IM connection status (`RCConnectionStatus`: 0 connected, 1 connecting, 2 disconnected, 3 suspended). */
+  imStatus(): Promise<number> {
+    return this.page.evaluate(() => window.__e2e.imStatus());
+  }
+
   log(): Promise<AgentLogEntry[]> {
     return this.page.evaluate(() => window.__e2e.log);
   }
@@ -125,6 +131,28 @@ export class SdkUser {
       });
     }
     const entry = await this.page.evaluate((q) => window.__e2e.find(q), query);
+    if (!entry) throw new Error(`${this.userId}: ${JSON.stringify(query)} vanished from the log`);
+    return entry;
+  }
+
+  /** Waits (bounded) for the first log entry matching `query` recorded at or after `since` (page `Date.now()`). */
+  async waitForSince(query: AgentQuery, since: number, timeoutMs = 10_000): Promise<AgentLogEntry> {
+    const matches = (entries: AgentLogEntry[]) =>
+      entries.find((e) => e.at >= since && Object.entries(query).every(([key, value]) => e[key] === value));
+    try {
+      await this.page.waitForFunction(
+        ([q, t]) => window.__e2e.log.some((e) => e.at >= t && Object.keys(q).every((k) => e[k] === q[k])),
+        [query, since] as const,
+        { timeout: timeoutMs, polling: 50 },
+      );
+    } catch (error) {
+      const tail = (await this.log().catch(() => [])).filter((e) => e.name !== 'onRTCStateReport').slice(-30);
+      throw new Error(
+        `${this.userId}: no ${JSON.stringify(query)} since ${since} within ${timeoutMs} ms. Log tail:\n${tail.map((e) => `  ${JSON.stringify(e)}`).join('\n')}`,
+        { cause: error },
+      );
+    }
+    const entry = matches(await this.log());
     if (!entry) throw new Error(`${this.userId}: ${JSON.stringify(query)} vanished from the log`);
     return entry;
   }

@@ -37,10 +37,14 @@ export interface RecoveryOptions {
   restoreWithinMs: number;
 }
 
+/** The call's media went through an SFU room held by the process that drove it (gone with that process). */
+export function usedProcessSfuRoom(call: Call): boolean {
+  return call.roomMode === 'sfu' && call.present().some((p) => p.inRoom);
+}
+
 function restorable(call: Call, updatedAt: number, now: number, options: RecoveryOptions): boolean {
   if (options.restoreWithinMs <= 0 || now - updatedAt > options.restoreWithinMs) return false;
-  const inSfuRoom = call.roomMode === 'sfu' && call.present().some((p) => p.inRoom);
-  return !inSfuRoom && call.present().length > 0;
+  return !usedProcessSfuRoom(call) && call.present().length > 0;
 }
 
 async function close(storage: Storage, appKey: string, call: Call, now: number): Promise<RecoveredCall> {
