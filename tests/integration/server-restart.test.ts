@@ -18,7 +18,7 @@ const clients: HeadlessClient[] = [];
 const dataDir = mkdtempSync(join(tmpdir(), 'opencall-restart-'));
 const servers: ServerProcess[] = [];
 /** Long enough to kill and restart the server while a call rings. */
-const RING_TIMEOUT_MS = 6_000;
+const RING_TIMEOUT_MS = 12_000;
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
@@ -78,7 +78,7 @@ describe('server faults', () => {
     await a.waitFor('onAccept', (x) => x.sessionId === answeredId);
 
     // The ring timer was re-armed at its journaled deadline: NO_RESPONSE / REMOTE_NO_RESPONSE once.
-    const [closeC, closeD] = await Promise.all([c.waitForClose(unansweredId, 15_000), d.waitForClose(unansweredId, 15_000)]);
+    const [closeC, closeD] = await Promise.all([c.waitForClose(unansweredId, RING_TIMEOUT_MS + 10_000), d.waitForClose(unansweredId, RING_TIMEOUT_MS + 10_000)]);
     expect([closeC.summary.endReason, closeD.summary.endReason]).toEqual([RCCallEndReason.REMOTE_NO_RESPONSE, RCCallEndReason.NO_RESPONSE]);
     await new Promise((r) => setTimeout(r, 300));
     expect(c.closes.concat(d.closes).filter((x) => x.session.getSessionId() === unansweredId)).toHaveLength(2);

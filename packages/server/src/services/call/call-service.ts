@@ -39,7 +39,7 @@ import { CallFanout } from './call-fanout.js';
 import { CallJournal } from './call-journal.js';
 import { CallPush, type PushText } from './call-push.js';
 import { automaticReason, crossingCall, engagedCall, joinedRooms } from './call-queries.js';
-import type { RecoveredCall } from './call-recovery.js';
+import { type RecoveredCall, usedProcessSfuRoom } from './call-recovery.js';
 import { ClusterCalls, type ClusterCallsDeps, crossingEntry, engagedEntry } from './cluster-calls.js';
 import { DevicePresence } from './device-presence.js';
 import { invitedEventFor } from './invited-event.js';
@@ -172,7 +172,7 @@ export class CallService {
   carryOn(call: Call): void {
     this.calls.add(call);
     this.journal.adopt(call);
-    if (call.roomMode === 'sfu' && call.present().some((p) => p.inRoom)) {
+    if (usedProcessSfuRoom(call)) {
       for (const participant of call.present()) this.calls.link(call, participant.userId);
       this.end(call, RCCallEndReason.NETWORK_ERROR);
       return;

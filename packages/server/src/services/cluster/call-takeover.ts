@@ -5,12 +5,12 @@
  * Redis lease (only if the holder's liveness key is gone) and the call's row in Postgres (the fencing
  * epoch + 1). The winner rebuilds the call from its snapshot and carries it on: ring timers re-armed
  * at their journaled deadlines, the reconnect grace for devices that were on the dead node. A call
- * whose media went through an SFU room is ended instead (NETWORK_ERROR): the room died with its node.
+ * whose media went through an SFU room is ended instead (NETWORK_ERROR, in `carryOn`): the room died
+ * with its node.
  */
 import type { Logger } from 'pino';
 import type { ActiveCallSnapshot, CallLeases, Storage } from '../../ports/index.js';
 import type { Call } from '../call/call.js';
-import { usedProcessSfuRoom } from '../call/call-recovery.js';
 import { callFromSnapshot } from '../call/call-snapshot.js';
 
 export interface TakeoverNode {
@@ -20,10 +20,8 @@ export interface TakeoverNode {
 }
 
 export interface TakeoverTarget {
-  /** Carry a taken-over call on (call service). */
+  /** Carry a taken-over call on (call service; a call whose SFU room died with its node is ended there). */
   carryOn(call: Call): void;
-  /** End calls whose media room is gone with NETWORK_ERROR, telling every device (call service). */
-  endForMediaFailure(rooms: { appKey: string; callId: string }[]): void;
 }
 
 /** How often the journal is swept for orphaned calls. */
@@ -103,12 +101,6 @@ export class CallTakeover {
     call.ownerEpoch = claimed.ownerEpoch;
     this.target.carryOn(call);
     this.logger.warn({ callId, from: row.ownerNode || '(embedded)', epoch: claimed.ownerEpoch }, 'cluster: took over a call');
-    if (usedProcessSfuRoom(call)) {
-      // As at start-up (call-recovery.ts): the SFU room died with the node that drove it, and no media
-      // can flow in this call any more; end it now rather than leave everyone in a silent call.
-      this.logger.warn({ callId }, 'cluster: its SFU room died with its node; ending the call');
-      this.target.endForMediaFailure([{ appKey, callId }]);
-    }
     return true;
   }
 }
