@@ -3,34 +3,15 @@
  * blacklisting a caller while their call rings stops it at once on every device, and a user who
  * blacklisted A is never rung in a group call A is in, whoever invites them.
  */
-import { RCCallEndReason, RCCallErrorCode, type RCCallSession, RCCallSessionState } from '@opencall/call';
+import { RCCallEndReason, RCCallErrorCode, RCCallSessionState } from '@opencall/call';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
+import type { HeadlessClient } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
+import { senderId, sessionOf, testUsers } from '../helpers/test-users.js';
 
 let server: ServerProcess;
-const clients: HeadlessClient[] = [];
-let counter = 0;
-
-async function user(prefix: string, deviceSuffix = 'dev1', userId = `${prefix}${++counter}`): Promise<HeadlessClient> {
-  const client = await connectHeadless(server.url, server.appKey, userId, await server.getToken(userId), `${userId}-${deviceSuffix}`);
-  clients.push(client);
-  return client;
-}
-
-const senderId = (c: { args: unknown[] }) => (c.args[0] as { userId: string }).userId;
-
-async function sessionOf(client: HeadlessClient, callId: string): Promise<RCCallSession> {
-  await client.waitFor('onSession', (c) => c.sessionId === callId);
-  return client.sessions.find((s) => s.getSessionId() === callId)!;
-}
-
-async function group(members: HeadlessClient[]): Promise<string> {
-  const groupId = `g${++counter}`;
-  const reply = await server.signedPost('/group/create.json', { groupId, groupName: 'team', userId: members.map((m) => m.userId) });
-  expect(reply.body.code).toBe(200);
-  return groupId;
-}
+const users = testUsers(() => server);
+const { user, group } = users;
 
 async function blacklist(ownerId: string, blackUserId: string): Promise<void> {
   expect((await server.signedPost('/user/blacklist/add.json', { userId: ownerId, blackUserId })).body.code).toBe(200);
@@ -52,7 +33,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
+  await users.disconnectAll();
   await server?.stop();
 });
 

@@ -3,60 +3,27 @@
  * mid-call invites, downgrade, multi-device and server-imposed end reasons, blacklist, service
  * switch, offline records, push notices and joined-room info.
  */
-import { createServer } from 'node:http';
-import { RCCallEndReason, RCCallErrorCode, RCCallMediaType, type RCCallSession, RCCallSessionState, RCCallUserState } from '@opencall/call';
+import { RCCallEndReason, RCCallErrorCode, RCCallMediaType, RCCallSessionState, RCCallUserState } from '@opencall/call';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
+import { connectHeadless } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
+import { type PushSink, senderId, sessionOf, startPushSink, testUsers } from '../helpers/test-users.js';
 
 let server: ServerProcess;
-const clients: HeadlessClient[] = [];
-const pushes: Record<string, unknown>[] = [];
-const pushSink = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk) => {
-    body += chunk;
-  });
-  req.on('end', () => {
-    pushes.push(JSON.parse(body));
-    res.end('ok');
-  });
-});
-let counter = 0;
-
-async function user(prefix: string, deviceSuffix = 'dev1', userId = `${prefix}${++counter}`): Promise<HeadlessClient> {
-  const client = await connectHeadless(server.url, server.appKey, userId, await server.getToken(userId), `${userId}-${deviceSuffix}`);
-  clients.push(client);
-  return client;
-}
-
-const senderId = (c: { args: unknown[] }) => (c.args[0] as { userId: string }).userId;
-
-async function sessionOf(client: HeadlessClient, callId: string): Promise<RCCallSession> {
-  await client.waitFor('onSession', (c) => c.sessionId === callId);
-  return client.sessions.find((s) => s.getSessionId() === callId)!;
-}
-
-async function group(members: HeadlessClient[]): Promise<string> {
-  const groupId = `g${++counter}`;
-  const reply = await server.signedPost('/group/create.json', { groupId, groupName: 'team', userId: members.map((m) => m.userId) });
-  expect(reply.body.code).toBe(200);
-  return groupId;
-}
+let pushSink: PushSink;
+const users = testUsers(() => server);
+const { user, group, nextId } = users;
+const pushes = (): Record<string, unknown>[] => pushSink.pushes;
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => pushSink.listen(0, '127.0.0.1', resolve));
-  const address = pushSink.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  server = await startServerProcess({
-    env: { OPENCALL_RING_TIMEOUT_MS: '2000', OPENCALL_PUSH_WEBHOOK_URL: `http://127.0.0.1:${port}/push` },
-  });
+  pushSink = await startPushSink();
+  server = await startServerProcess({ env: { OPENCALL_RING_TIMEOUT_MS: '2000', OPENCALL_PUSH_WEBHOOK_URL: pushSink.url } });
 });
 
 afterAll(async () => {
-  await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
+  await users.disconnectAll();
   await server?.stop();
-  pushSink.close();
+  pushSink?.close();
 });
 
 describe('group calls', () => {
@@ -239,7 +206,7 @@ describe('multi-device and server-imposed reasons', () => {
 describe('offline callees', () => {
   it('a call missed with no device online arrives as onOfflineRecord on the next connect, and was pushed', async () => {
     const a = await user('fa');
-    const offlineId = `fb${++counter}`;
+    const offlineId = nextId('fb');
     await server.getToken(offlineId);
     const placed = await a.client.call({
       targetId: offlineId,
@@ -253,7 +220,7 @@ describe('offline callees', () => {
     const b = await connectHeadless(server.url, server.appKey, offlineId, await server.getToken(offlineId), `${offlineId}-d`, {
       onOfflineRecord: (r) => records.push(r),
     });
-    clients.push(b);
+    users.clients.push(b);
     const deadline = Date.now() + 3000;
     while (records.length === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(records[0]).toMatchObject({
@@ -263,7 +230,7 @@ describe('offline callees', () => {
       mediaType: RCCallMediaType.AUDIO,
       duration: 0,
     });
-    const pushedTo = () => pushes.filter((p) => p.userId === offlineId);
+    const pushedTo = () => pushes().filter((p) => p.userId === offlineId);
     while (pushedTo().length < 2 && Date.now() < deadline + 3000) await new Promise((r) => setTimeout(r, 20));
     const kinds = pushedTo().map((p) => [p.kind, p.title]);
     expect(kinds).toEqual([
@@ -274,12 +241,12 @@ describe('offline callees', () => {
 
   it('a device that connects while the call still rings gets it as a live onSession', async () => {
     const a = await user('ra');
-    const lateId = `rb${++counter}`;
+    const lateId = nextId('rb');
     await server.getToken(lateId);
     const placed = await a.client.call({ targetId: lateId, listener: a.listener() });
     const callId = placed.session!.getSessionId();
     const b = await connectHeadless(server.url, server.appKey, lateId, await server.getToken(lateId), `${lateId}-d`);
-    clients.push(b);
+    users.clients.push(b);
     const session = await sessionOf(b, callId);
     await session.accept();
     await a.waitFor('onAccept', (x) => x.sessionId === callId);
@@ -330,13 +297,16 @@ describe('profiles and getters', () => {
 describe('push config and devices', () => {
   it('setPushConfig titles reach the push provider; changeAudioDevice reports the new track; getRTCSessionId after join', async () => {
     const a = await user('sp');
-    const offlineId = `sq${++counter}`;
+    const offlineId = nextId('sq');
     await server.getToken(offlineId);
     a.client.setPushConfig({ pushTitle: 'Call from A', pushContent: 'pick up' }, { pushTitle: 'Missed call', pushContent: 'A hung up' });
     const placed = await a.client.call({ targetId: offlineId, mediaType: RCCallMediaType.AUDIO, listener: a.listener() });
     await placed.session!.hungup();
     const deadline = Date.now() + 3000;
-    const pushed = () => pushes.filter((p) => p.userId === offlineId).map((p) => [p.kind, p.title, p.content]);
+    const pushed = () =>
+      pushes()
+        .filter((p) => p.userId === offlineId)
+        .map((p) => [p.kind, p.title, p.content]);
     while (pushed().length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
     expect(pushed()).toEqual([
       ['call', 'Call from A', 'pick up'],

@@ -4,7 +4,6 @@
  * client's `registerUserInfo` profile still reaches the other clients unchanged, as CallLib defines.
  * Device ids are validated at hello.
  */
-import { createServer } from 'node:http';
 import { RCCallErrorCode, RCCallMediaType, type RCCallSession } from '@opencall/call';
 import { createIMLib, type WebSocketConstructor } from '@opencall/imlib';
 import { ErrorCode, PROTOCOL_VERSION } from '@opencall/protocol';
@@ -12,20 +11,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
+import { type PushSink, startPushSink } from '../helpers/test-users.js';
 
 let server: ServerProcess;
 const clients: HeadlessClient[] = [];
-const pushes: Record<string, unknown>[] = [];
-const pushSink = createServer((req, res) => {
-  let body = '';
-  req.on('data', (chunk) => {
-    body += chunk;
-  });
-  req.on('end', () => {
-    pushes.push(JSON.parse(body));
-    res.end('ok');
-  });
-});
+let pushSink: PushSink;
 
 /** Registers the user through the app backend's API with a name and portrait, and returns a token. */
 async function backendToken(userId: string, name: string, portraitUri: string): Promise<string> {
@@ -36,22 +26,20 @@ async function backendToken(userId: string, name: string, portraitUri: string): 
 
 async function pushesFor(userId: string, count: number): Promise<Record<string, unknown>[]> {
   const deadline = Date.now() + 5000;
-  const mine = () => pushes.filter((p) => p.userId === userId);
+  const mine = () => pushSink.pushes.filter((p) => p.userId === userId);
   while (mine().length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
   return mine();
 }
 
 beforeAll(async () => {
-  await new Promise<void>((resolve) => pushSink.listen(0, '127.0.0.1', resolve));
-  const address = pushSink.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  server = await startServerProcess({ env: { OPENCALL_PUSH_WEBHOOK_URL: `http://127.0.0.1:${port}/push` } });
+  pushSink = await startPushSink();
+  server = await startServerProcess({ env: { OPENCALL_PUSH_WEBHOOK_URL: pushSink.url } });
 });
 
 afterAll(async () => {
   await Promise.all(clients.map((c) => c.disconnect().catch(() => undefined)));
   await server?.stop();
-  pushSink.close();
+  pushSink?.close();
 });
 
 describe('push notices', () => {

@@ -78,7 +78,10 @@ describe('server faults', () => {
     await a.waitFor('onAccept', (x) => x.sessionId === answeredId);
 
     // The ring timer was re-armed at its journaled deadline: NO_RESPONSE / REMOTE_NO_RESPONSE once.
-    const [closeC, closeD] = await Promise.all([c.waitForClose(unansweredId, RING_TIMEOUT_MS + 10_000), d.waitForClose(unansweredId, RING_TIMEOUT_MS + 10_000)]);
+    const [closeC, closeD] = await Promise.all([
+      c.waitForClose(unansweredId, RING_TIMEOUT_MS + 10_000),
+      d.waitForClose(unansweredId, RING_TIMEOUT_MS + 10_000),
+    ]);
     expect([closeC.summary.endReason, closeD.summary.endReason]).toEqual([RCCallEndReason.REMOTE_NO_RESPONSE, RCCallEndReason.NO_RESPONSE]);
     await new Promise((r) => setTimeout(r, 300));
     expect(c.closes.concat(d.closes).filter((x) => x.session.getSessionId() === unansweredId)).toHaveLength(2);
