@@ -38,6 +38,7 @@ export class RedisCallLeases implements CallLeases {
   readonly #held = new Map<string, { appKey: string; callId: string; epoch: number }>();
   readonly #lostListeners: ((calls: { appKey: string; callId: string }[]) => void)[] = [];
   #verifying = false;
+  #verification: Promise<void> | undefined;
   #check: NodeJS.Timeout | undefined;
 
   constructor(
@@ -114,8 +115,15 @@ export class RedisCallLeases implements CallLeases {
     this.#lostListeners.push(listener);
   }
 
-  /** Checks every held lease against Redis; the ones held by another node now are lost. */
-  async verifyAll(): Promise<void> {
+  /** Checks every held lease against Redis; the ones held by another node now are lost. One check at a time. */
+  verifyAll(): Promise<void> {
+    this.#verification ??= this.#verify().finally(() => {
+      this.#verification = undefined;
+    });
+    return this.#verification;
+  }
+
+  async #verify(): Promise<void> {
     if (this.#held.size === 0) {
       this.bus.livenessLapsed = false;
       return;

@@ -39,6 +39,8 @@ export class RedisNodeBus implements NodeBus {
   #alive = new Set<string>();
   /** When each node was last seen alive (local clock). */
   readonly #lastSeen = new Map<string, number>();
+  /** When the connection to Redis last came back after being lost (0: never lost). */
+  #reconnectedAt = 0;
   #lastRenewedAt = 0;
   /** The last entry read from this node's inbox and from the broadcast stream; they start at now. */
   #lastInboxId = `${Date.now()}-0`;
@@ -59,6 +61,14 @@ export class RedisNodeBus implements NodeBus {
 
   /** Announces this node and starts reading its inbox. */
   async start(): Promise<void> {
+    let connected = true;
+    this.redis.command.on('close', () => {
+      connected = false;
+    });
+    this.redis.command.on('ready', () => {
+      if (!connected) this.#reconnectedAt = Date.now();
+      connected = true;
+    });
     await this.#renew();
     await this.#refreshAlive();
     this.#heartbeat = setInterval(() => {
@@ -134,8 +144,11 @@ export class RedisNodeBus implements NodeBus {
    * missing is only taken over from a node not seen for longer than that.
    */
   recentlySeen(nodeId: string): boolean {
+    const now = Date.now();
+    // Just back from a Redis outage: nobody could announce itself meanwhile, so nobody counts as gone yet.
+    if (now - this.#reconnectedAt < 2 * this.livenessTtlMs) return true;
     const seen = this.#lastSeen.get(nodeId);
-    return seen !== undefined && Date.now() - seen < 2 * this.livenessTtlMs;
+    return seen !== undefined && now - seen < 2 * this.livenessTtlMs;
   }
 
   healthy(): boolean {
