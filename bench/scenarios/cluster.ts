@@ -1,56 +1,68 @@
 /**
- * Cluster mode (several server processes on one Postgres and one Redis, bench/lib/bench-cluster.ts):
- *  1. call setup with caller and callee on different nodes of three vs. both on a one-node cluster
- *     (same Postgres and Redis, so the ratio is the cost of crossing nodes);
- *  2. lifecycles per server CPU-second, summed over three nodes vs. the one node;
- *  3. failover: answered calls owned by one node, `kill -9` of it, time until each call answers
- *     signaling again, and whether each ends up with one owner and one record;
+ * Cluster mode: server processes sharing one Postgres database and one Redis namespace
+ * (bench/lib/bench-cluster.ts), two clusters side by side — one node, and three nodes:
+ *  1. call setup with caller and callee on different nodes of the three vs. both on the one node
+ *     (its own database and namespace on the same Postgres and Redis: the ratio is the cost of
+ *     crossing nodes, not of Postgres or Redis);
+ *  2. lifecycles per server CPU-second, summed over the three nodes vs. the one node;
+ *     rounds of 1 and 2 alternate between the two clusters so both see the same machine noise;
+ *  3. failover: answered calls owned by a fourth node of the three-node cluster, `kill -9` of it,
+ *     time until each call answers signaling again, one owner and one record per call after;
  *  4. idle authenticated connections spread over several node processes (fd limit per process).
- * Call nodes are pinned to core 0 (all of them: the same CPU in both configurations), client workers
- * to core 1; Redis and Postgres float. A part that throws is reported as a failed figure; the others
- * still run. Everything is killed, the database dropped and the run's Redis keys deleted at the end.
+ * Call nodes are pinned to core 0 (all of them), client workers to core 1; Redis and Postgres float.
+ * A part that throws is reported as a failed figure and the others still run. Everything is killed,
+ * the databases dropped and the run's Redis keys deleted at the end.
  */
+import { join } from 'node:path';
 import { type BenchCluster, startBenchCluster } from '../lib/bench-cluster.js';
+import { printNewestProfile } from '../lib/cpuprofile.js';
 import { type Metric, metric } from '../lib/metrics.js';
 import { hardFileLimit } from '../lib/procs.js';
 import type { Scenario } from '../lib/scenario.js';
 import { round, summarize } from '../lib/stats.js';
-import { type CallsResult, measureCalls } from './cluster/calls.js';
+import { alternateRounds, CallConfig, type CallsPlan, type CallsResult } from './cluster/calls.js';
 import { type FailoverResult, measureFailover } from './cluster/failover.js';
 import { type IdleResult, measureIdle } from './cluster/idle.js';
 
-const CALL_NODE = { cpus: '0', nofile: 65_536 };
+/** Nodes of the call parts: all on core 0 (`--profile`: a CPU profile each, written when stopped). */
+const callNode = (profileRoot: string | undefined, nodeId: string) => ({
+  cpus: '0',
+  nofile: 65_536,
+  ...(profileRoot ? { cpuProfDir: join(profileRoot, 'cluster', nodeId) } : {}),
+});
+const CALL_NODES = ['node-a', 'node-b', 'node-c'];
 const CONNECTIONS_GOAL = 100_000;
 
-function callMetrics(single: CallsResult, cross: CallsResult, pairs: number, windowMs: number, throughputPairs: number): Metric[] {
+function callMetrics(single: CallsResult, cross: CallsResult, plan: CallsPlan): Metric[] {
   const perCpu = (r: CallsResult) => r.completed / r.cpuS;
+  const rounds = `${plan.setupRounds} rounds of ${plan.pairs} dials over ${plan.windowMs} ms, all up at once, alternating with the other configuration`;
   return [
     metric('cluster.setup.single_node.p50', round(single.dialToSession.p50), 'ms', {
-      note: `dial→onSession, ${pairs} pairs dialled over ${windowMs} ms, all up at once, on a one-node cluster (Postgres + Redis, node on core 0, clients on core 1); ${single.lost} calls lost an event`,
+      note: `dial→onSession on a one-node cluster (its own Postgres database and Redis namespace; node on core 0, clients on core 1), ${rounds}; ${single.lost} of ${single.dialled} calls lost an event`,
     }),
     metric('cluster.setup.single_node.p99', round(single.dialToSession.p99), 'ms'),
     metric('cluster.setup.cross_node.p50', round(cross.dialToSession.p50), 'ms', {
       baseline: round(single.dialToSession.p50),
       goal: 'ratio<=1.5',
-      note: `the same with 3 nodes (all on core 0), every caller on another node than its callee; ${cross.lost} calls lost an event; baseline the one-node p50`,
+      note: `the same on a 3-node cluster (all 3 on core 0), every caller on another node than its callee; ${cross.lost} of ${cross.dialled} calls lost an event; baseline the one-node p50`,
     }),
     metric('cluster.setup.cross_node.p99', round(cross.dialToSession.p99), 'ms', { baseline: round(single.dialToSession.p99) }),
     metric('cluster.setup.cross_node.accept_to_accept.p50', round(cross.acceptToAccept.p50), 'ms', {
       baseline: round(single.acceptToAccept.p50),
-      note: 'callee accept() → caller onAccept; the accept is forwarded to the owner (the caller’s node)',
+      note: 'callee accept() → caller onAccept (the accept is forwarded to the owner, the caller’s node); baseline the one-node p50',
     }),
     metric('cluster.throughput.single_node', Math.round(perCpu(single)), 'calls/s', {
-      note: `lifecycles per server CPU-second, closed loop over ${throughputPairs} pairs: ${single.completed} (${single.failed} failed) in ${round(single.wallS, 1)} s, node used ${round(single.cpuS, 1)} CPU-s`,
+      note: `lifecycles per server CPU-second on the one-node cluster, closed loop over ${plan.throughputPairs} pairs, ${plan.throughputRounds} rounds of ${plan.roundMs} ms alternating with the 3 nodes: ${single.completed} (${single.failed} failed), ${round(single.cpuS, 1)} CPU-s`,
     }),
     metric('cluster.throughput.cross_node', Math.round(perCpu(cross)), 'calls/s', {
       baseline: Math.round(perCpu(single)),
       goal: 'ratio>=0.8',
-      note: `the same over 3 nodes, CPU summed over the 3 processes (Redis and Postgres not counted, in neither): ${cross.completed} (${cross.failed} failed) in ${round(cross.wallS, 1)} s, ${round(cross.cpuS, 1)} CPU-s`,
+      note: `the same on 3 nodes, CPU summed over the 3 processes (Redis and Postgres counted in neither): ${cross.completed} (${cross.failed} failed), ${round(cross.cpuS, 1)} CPU-s`,
     }),
   ];
 }
 
-function failoverMetrics(r: FailoverResult, calls: number, deadlineMs: number): Metric[] {
+function failoverMetrics(r: FailoverResult, calls: number, deadlineMs: number, others: string[]): Metric[] {
   // A call that never answered counts as the probe deadline, so the percentiles cannot hide it.
   const lostAsDeadline = Array.from({ length: calls - r.callee.length }, () => deadlineMs);
   const callee = summarize([...r.callee, ...lostAsDeadline]);
@@ -60,7 +72,7 @@ function failoverMetrics(r: FailoverResult, calls: number, deadlineMs: number): 
     .join(', ');
   return [
     metric('cluster.failover.p50', Math.round(callee.p50), 'ms', {
-      note: `kill -9 of the node owning ${r.placed} answered calls (${r.ownedBefore} rows named it), callers on it, callees on the 2 others: time until a no-op call.modify_media from the callee (sent every 100 ms) is answered by a live owner; taken over by ${owners || 'nobody'}`,
+      note: `kill -9 of the node owning ${r.placed} answered calls (${r.ownedBefore} rows named it), callers connected to it, callees to ${others.join(', ')}: time until a no-op call.modify_media from the callee (sent every 100 ms) is answered by a live owner; taken over by ${owners || 'nobody'}`,
     }),
     metric('cluster.failover.p99', Math.round(callee.p99), 'ms', { goal: 'value<=3000' }),
     metric('cluster.failover.max', Math.round(callee.max), 'ms'),
@@ -120,11 +132,15 @@ async function part(name: string, metrics: Metric[], details: Record<string, unk
 export const cluster: Scenario = {
   name: 'cluster',
   title: 'cluster mode: cross-node call setup, throughput, failover, idle connections over several nodes',
-  async run({ quick, progress }) {
-    const pairs = quick ? 200 : 1_000;
-    const windowMs = quick ? 2_000 : 5_000;
-    const throughputPairs = quick ? 50 : 200;
-    const throughputMs = quick ? 4_000 : 10_000;
+  async run({ quick, progress, cpuProfDir: profileRoot }) {
+    const plan: CallsPlan = {
+      pairs: quick ? 200 : 1_000,
+      windowMs: quick ? 2_000 : 5_000,
+      setupRounds: 2,
+      throughputPairs: quick ? 50 : 200,
+      throughputRounds: quick ? 2 : 3,
+      roundMs: quick ? 2_000 : 4_000,
+    };
     const failoverCalls = quick ? 30 : 100;
     const failoverDeadlineMs = 20_000;
     const perProcess = Math.min(16_000, hardFileLimit() - 4_000);
@@ -132,46 +148,59 @@ export const cluster: Scenario = {
     const perNode = quick ? 2_000 : Math.ceil(CONNECTIONS_GOAL / idleNodes);
 
     const metrics: Metric[] = [];
-    const details: Record<string, unknown> = { pairs, windowMs, throughputPairs, throughputMs, failoverCalls, idleNodes, perNode };
-    let bench: BenchCluster | undefined;
+    const details: Record<string, unknown> = { ...plan, failoverCalls, idleNodes, perNode };
+    const clusters: BenchCluster[] = [];
     try {
-      bench = await startBenchCluster();
-      const c = bench;
-      details.clusterName = c.name;
-      progress(`cluster ${c.name} on database ${c.database.name}; starting node-a`);
-      await c.start('node-a', CALL_NODE);
+      const one = await startBenchCluster();
+      clusters.push(one);
+      const three = await startBenchCluster();
+      clusters.push(three);
+      details.clusters = clusters.map((c) => `${c.name} (database ${c.database.name})`);
+      progress(`one-node cluster ${one.name}, 3-node cluster ${three.name}; starting their nodes`);
+      await Promise.all([
+        one.start('node-a', callNode(profileRoot, 'single-a')),
+        ...CALL_NODES.map((id) => three.start(id, callNode(profileRoot, id))),
+      ]);
       await part('calls', metrics, details, async () => {
-        const common = { cluster: c, pairs, windowMs, throughputPairs, throughputMs, progress };
-        const single = await measureCalls({ ...common, nodeIds: ['node-a'], prefix: 'c1' });
-        progress('starting node-b and node-c');
-        await Promise.all(['node-b', 'node-c'].map((id) => c.start(id, CALL_NODE)));
-        const cross = await measureCalls({ ...common, nodeIds: ['node-a', 'node-b', 'node-c'], prefix: 'c3' });
+        const configs: CallConfig[] = [];
+        try {
+          configs.push(await CallConfig.open(one, ['node-a'], plan.pairs, 'c1', progress));
+          configs.push(await CallConfig.open(three, CALL_NODES, plan.pairs, 'c3', progress));
+          await alternateRounds(configs, ['1 node', '3 nodes'], plan, progress);
+        } finally {
+          await Promise.all(configs.map((c) => c.close()));
+        }
+        const [single, cross] = configs.map((c) => c.result()) as [CallsResult, CallsResult];
         details.single = single;
         details.cross = cross;
-        return callMetrics(single, cross, pairs, windowMs, throughputPairs);
+        return callMetrics(single, cross, plan);
       });
+      await one.stop(['node-a']);
       await part('failover', metrics, details, async () => {
-        for (const id of ['node-a', 'node-b', 'node-c']) if (!c.nodes.has(id)) await c.start(id, CALL_NODE);
-        const result = await measureFailover({ cluster: c, owner: 'node-a', others: ['node-b', 'node-c'], calls: failoverCalls, progress });
+        const others = CALL_NODES.filter((id) => three.nodes.has(id));
+        progress('starting node-d, the owner to kill');
+        await three.start('node-d', { cpus: '0', nofile: 65_536 });
+        const result = await measureFailover({ cluster: three, owner: 'node-d', others, calls: failoverCalls, progress });
         details.failover = {
           ...result,
           lost: result.lost.slice(0, 10),
           ownerErrors: result.ownerErrors.slice(0, 10),
           recordErrors: result.recordErrors.slice(0, 10),
         };
-        return failoverMetrics(result, failoverCalls, failoverDeadlineMs);
+        return failoverMetrics(result, failoverCalls, failoverDeadlineMs, others);
       });
-      await c.stop([...c.nodes.keys()]);
+      await three.stop([...three.nodes.keys()]);
+      if (profileRoot) for (const id of ['single-a', ...CALL_NODES]) printNewestProfile(join(profileRoot, 'cluster', id));
       await part('connections', metrics, details, async () => {
-        const result = await measureIdle({ cluster: c, nodes: idleNodes, perNode, deadlineMs: quick ? 60_000 : 150_000, progress });
+        const result = await measureIdle({ cluster: three, nodes: idleNodes, perNode, deadlineMs: quick ? 60_000 : 150_000, progress });
         details.connections = result;
         return idleMetrics(result);
       });
     } finally {
-      if (bench) {
-        details.redisKeysDeleted = await bench.close();
-        progress(`cleaned up: nodes stopped, database dropped, ${details.redisKeysDeleted} Redis keys of ${bench.name} deleted`);
-      }
+      let deleted = 0;
+      for (const c of clusters) deleted += await c.close();
+      details.redisKeysDeleted = deleted;
+      progress(`cleaned up: nodes stopped, ${clusters.length} databases dropped, ${deleted} Redis keys of the run deleted`);
     }
     return { metrics, details };
   },

@@ -1,36 +1,15 @@
 /**
- * Call setup and throughput on a set of cluster nodes, one client worker (core 1): a short warm-up
- * (closed loop), then lifecycles per CPU-second of all the nodes together (closed loop over the first
- * `throughputPairs` pairs), then `pairs` dials spread over a window with every call kept up (as
- * call-setup does), then the hang-ups. The same run on one node and on three gives the ratios.
+ * Call setup and throughput on a set of cluster nodes, measured in rounds so that two configurations
+ * (one node, three nodes) can alternate and share the machine's noise. A `CallConfig` is one client
+ * worker (core 1) with `pairs` pairs connected to the nodes (caller and callee on different nodes
+ * when there are several); a throughput round is a closed loop of lifecycles over the first
+ * `throughputPairs` pairs with the CPU time of all the config's nodes read around it; a setup round
+ * dials every pair over a window, keeps every call up (as call-setup does), then hangs up.
  */
 import type { BenchCluster } from '../../lib/bench-cluster.js';
-import { startCallWorker } from '../../lib/call-rig.js';
+import { type CallWorker, startCallWorker } from '../../lib/call-rig.js';
 import { waitFor } from '../../lib/procs.js';
 import { type Summary, summarize } from '../../lib/stats.js';
-
-export interface CallsOptions {
-  cluster: BenchCluster;
-  nodeIds: string[];
-  pairs: number;
-  windowMs: number;
-  throughputPairs: number;
-  throughputMs: number;
-  prefix: string;
-  progress(message: string): void;
-}
-
-export interface CallsResult {
-  dialToSession: Summary;
-  dialToRinging: Summary;
-  acceptToAccept: Summary;
-  lost: number;
-  hangupsLost: number;
-  completed: number;
-  failed: number;
-  cpuS: number;
-  wallS: number;
-}
 
 interface Sample {
   dialToSession: number;
@@ -40,48 +19,126 @@ interface Sample {
 
 type Lifecycles = { type: 'lifecycles'; completed: number; failed: number };
 
-export async function measureCalls(options: CallsOptions): Promise<CallsResult> {
-  const { cluster, nodeIds, pairs, progress } = options;
-  const urls = nodeIds.map((id) => cluster.nodes.get(id)?.url as string);
-  const { worker, close } = await startCallWorker({
-    urls,
-    layout: 'cross',
-    pairs,
-    prefix: options.prefix,
-    connectTimeoutMs: 180_000,
-    progress,
-  });
-  try {
-    progress('warm-up: closed loop for 2 s');
-    worker.send({ type: 'lifecycles', durationMs: 2_000, pairs: options.throughputPairs });
-    await waitFor<Lifecycles>(worker, 'lifecycles', 60_000, 'warm-up');
+export interface CallsResult {
+  nodes: number;
+  dialToSession: Summary;
+  dialToRinging: Summary;
+  acceptToAccept: Summary;
+  dialled: number;
+  lost: number;
+  hangupsLost: number;
+  completed: number;
+  failed: number;
+  cpuS: number;
+  wallS: number;
+}
 
-    progress(`throughput: closed loop over ${options.throughputPairs} pairs for ${options.throughputMs} ms`);
-    const cpuBefore = await cluster.cpuMs(nodeIds);
+export class CallConfig {
+  readonly #samples: Sample[] = [];
+  #dialled = 0;
+  #hangupsLost = 0;
+  #completed = 0;
+  #failed = 0;
+  #cpuS = 0;
+  #wallS = 0;
+
+  private constructor(
+    private readonly cluster: BenchCluster,
+    private readonly nodeIds: string[],
+    private readonly clients: CallWorker,
+    private readonly pairs: number,
+  ) {}
+
+  static async open(
+    cluster: BenchCluster,
+    nodeIds: string[],
+    pairs: number,
+    prefix: string,
+    progress: (m: string) => void,
+  ): Promise<CallConfig> {
+    const urls = nodeIds.map((id) => cluster.nodes.get(id)?.url as string);
+    const clients = await startCallWorker({ urls, layout: 'cross', pairs, prefix, connectTimeoutMs: 180_000, progress });
+    return new CallConfig(cluster, nodeIds, clients, pairs);
+  }
+
+  /** A closed loop that is not counted (JIT, pools, caches). */
+  async warmUp(durationMs: number, pairs: number): Promise<void> {
+    this.clients.worker.send({ type: 'lifecycles', durationMs, pairs });
+    await waitFor<Lifecycles>(this.clients.worker, 'lifecycles', durationMs + 60_000, 'warm-up');
+  }
+
+  async throughputRound(durationMs: number, pairs: number): Promise<void> {
+    const cpuBefore = await this.cluster.cpuMs(this.nodeIds);
     const wallBefore = performance.now();
-    worker.send({ type: 'lifecycles', durationMs: options.throughputMs, pairs: options.throughputPairs });
-    const { completed, failed } = await waitFor<Lifecycles>(worker, 'lifecycles', options.throughputMs + 60_000, 'lifecycles');
-    const cpuS = ((await cluster.cpuMs(nodeIds)) - cpuBefore) / 1000;
-    const wallS = (performance.now() - wallBefore) / 1000;
+    this.clients.worker.send({ type: 'lifecycles', durationMs, pairs });
+    const { completed, failed } = await waitFor<Lifecycles>(this.clients.worker, 'lifecycles', durationMs + 60_000, 'lifecycles');
+    this.#cpuS += ((await this.cluster.cpuMs(this.nodeIds)) - cpuBefore) / 1000;
+    this.#wallS += (performance.now() - wallBefore) / 1000;
+    this.#completed += completed;
+    this.#failed += failed;
+  }
 
-    progress(`call setup: ${pairs} dials over ${options.windowMs} ms`);
-    worker.send({ type: 'setup', windowMs: options.windowMs });
+  async setupRound(windowMs: number): Promise<void> {
+    const { worker } = this.clients;
+    worker.send({ type: 'setup', windowMs });
     const { samples } = await waitFor<{ type: 'setup'; samples: Sample[] }>(worker, 'setup', 120_000, 'call setup');
-    progress('hanging up');
+    this.#samples.push(...samples);
+    this.#dialled += this.pairs;
     worker.send({ type: 'hangupAll' });
-    const { lost: hangupsLost } = await waitFor<{ type: 'hungup'; lost: number }>(worker, 'hungup', 90_000, 'hang up');
+    this.#hangupsLost += (await waitFor<{ type: 'hungup'; lost: number }>(worker, 'hungup', 90_000, 'hang up')).lost;
+  }
+
+  result(): CallsResult {
     return {
-      dialToSession: summarize(samples.map((s) => s.dialToSession)),
-      dialToRinging: summarize(samples.map((s) => s.dialToRinging).filter(Number.isFinite)),
-      acceptToAccept: summarize(samples.map((s) => s.acceptToAccept)),
-      lost: pairs - samples.length,
-      hangupsLost,
-      completed,
-      failed,
-      cpuS,
-      wallS,
+      nodes: this.nodeIds.length,
+      dialToSession: summarize(this.#samples.map((s) => s.dialToSession)),
+      dialToRinging: summarize(this.#samples.map((s) => s.dialToRinging).filter(Number.isFinite)),
+      acceptToAccept: summarize(this.#samples.map((s) => s.acceptToAccept)),
+      dialled: this.#dialled,
+      lost: this.#dialled - this.#samples.length,
+      hangupsLost: this.#hangupsLost,
+      completed: this.#completed,
+      failed: this.#failed,
+      cpuS: this.#cpuS,
+      wallS: this.#wallS,
     };
-  } finally {
-    await close();
+  }
+
+  close(): Promise<void> {
+    return this.clients.close();
+  }
+}
+
+export interface CallsPlan {
+  pairs: number;
+  windowMs: number;
+  setupRounds: number;
+  throughputPairs: number;
+  throughputRounds: number;
+  roundMs: number;
+}
+
+/** Warm-up, then throughput rounds and setup rounds, each alternating between the configs. */
+export async function alternateRounds(
+  configs: CallConfig[],
+  names: string[],
+  plan: CallsPlan,
+  progress: (m: string) => void,
+): Promise<void> {
+  for (const [i, config] of configs.entries()) {
+    progress(`${names[i]}: warm-up, closed loop for 2 s`);
+    await config.warmUp(2_000, plan.throughputPairs);
+  }
+  for (let round = 1; round <= plan.throughputRounds; round++) {
+    for (const [i, config] of configs.entries()) {
+      progress(`${names[i]}: throughput round ${round}/${plan.throughputRounds}, ${plan.throughputPairs} pairs for ${plan.roundMs} ms`);
+      await config.throughputRound(plan.roundMs, plan.throughputPairs);
+    }
+  }
+  for (let round = 1; round <= plan.setupRounds; round++) {
+    for (const [i, config] of configs.entries()) {
+      progress(`${names[i]}: call setup round ${round}/${plan.setupRounds}, ${plan.pairs} dials over ${plan.windowMs} ms`);
+      await config.setupRound(plan.windowMs);
+    }
   }
 }
