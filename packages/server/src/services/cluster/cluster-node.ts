@@ -81,8 +81,7 @@ export class ClusterNode {
     const { registry, calls, router, bus } = this.deps;
     switch (message.t) {
       case 'deliver':
-        for (const stream of registry.localStreams()) {
-          if (stream.appKey !== message.appKey || stream.userId !== message.userId) continue;
+        for (const stream of registry.localStreamsOf(message.appKey, message.userId)) {
           if (message.deviceId === undefined || stream.deviceId === message.deviceId) stream.sendEvent(message.event);
         }
         return;
