@@ -13,6 +13,7 @@
  * A part that throws is reported as a failed figure and the others still run. Everything is killed,
  * the databases dropped and the run's Redis keys deleted at the end.
  */
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { type BenchCluster, startBenchCluster } from '../lib/bench-cluster.js';
 import { printNewestProfile } from '../lib/cpuprofile.js';
@@ -32,6 +33,12 @@ const callNode = (profileRoot: string | undefined, nodeId: string) => ({
 });
 const CALL_NODES = ['node-a', 'node-b', 'node-c'];
 const CONNECTIONS_GOAL = 100_000;
+/** The whole scenario stays within this; the idle connections get what is left (bounded). */
+const BUDGET_MS = { quick: 150_000, full: 330_000 };
+const load = () =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
 
 function callMetrics(single: CallsResult, cross: CallsResult, plan: CallsPlan): Metric[] {
   const perCpu = (r: CallsResult) => r.completed / r.cpuS;
@@ -94,14 +101,14 @@ function failoverMetrics(r: FailoverResult, calls: number, deadlineMs: number, o
   ];
 }
 
-function idleMetrics(r: IdleResult): Metric[] {
+function idleMetrics(r: IdleResult, deadlineMs: number, loadAtStart: string): Metric[] {
   const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
   const perConnKB = (before: number[], after: number[]) => (sum(after) - sum(before)) / r.connected / 1024;
   const mib = (xs: number[]) => Math.round(sum(xs) / 2 ** 20);
   return [
     metric('cluster.connections.held', r.connected, 'conns', {
       goal: `value>=${CONNECTIONS_GOAL}`,
-      note: `${r.nodes} nodes × ${r.target / r.nodes} (fd hard limit ${hardFileLimit()} per process), ${r.failed} failed${r.firstError ? ` (first: ${r.firstError})` : ''}; one client worker per node (core 1), 8 source addresses`,
+      note: `${r.nodes} nodes × ${r.target / r.nodes} (fd hard limit ${hardFileLimit()} per process), ${r.failed} failed${r.firstError ? ` (first: ${r.firstError})` : ''}, opening bounded to ${Math.round(deadlineMs / 1000)} s (what the scenario's time budget left); one client worker per node (core 1), 8 source addresses; machine load average ${loadAtStart} (1/5/15 min) when it started`,
     }),
     metric('cluster.connections.rss_per_connection', round(perConnKB(r.rssBefore, r.rssAfter), 2), 'KB', {
       note: `RSS growth summed over the ${r.nodes} nodes ÷ connections (each node also keeps every other node's devices): ${mib(r.rssBefore)} → ${mib(r.rssAfter)} MiB`,
@@ -133,6 +140,7 @@ export const cluster: Scenario = {
   name: 'cluster',
   title: 'cluster mode: cross-node call setup, throughput, failover, idle connections over several nodes',
   async run({ quick, progress, cpuProfDir: profileRoot }) {
+    const budgetEnd = performance.now() + (quick ? BUDGET_MS.quick : BUDGET_MS.full);
     const plan: CallsPlan = {
       pairs: quick ? 200 : 1_000,
       windowMs: quick ? 2_000 : 5_000,
@@ -156,7 +164,8 @@ export const cluster: Scenario = {
       const three = await startBenchCluster();
       clusters.push(three);
       details.clusters = clusters.map((c) => `${c.name} (database ${c.database.name})`);
-      progress(`one-node cluster ${one.name}, 3-node cluster ${three.name}; starting their nodes`);
+      progress(`one-node cluster ${one.name}, 3-node cluster ${three.name}; starting their nodes (load average ${load()})`);
+      details.loadAtStart = load();
       await Promise.all([
         one.start('node-a', callNode(profileRoot, 'single-a')),
         ...CALL_NODES.map((id) => three.start(id, callNode(profileRoot, id))),
@@ -178,7 +187,7 @@ export const cluster: Scenario = {
       await one.stop(['node-a']);
       await part('failover', metrics, details, async () => {
         const others = CALL_NODES.filter((id) => three.nodes.has(id));
-        progress('starting node-d, the owner to kill');
+        progress(`starting node-d, the owner to kill (load average ${load()})`);
         await three.start('node-d', { cpus: '0', nofile: 65_536 });
         const result = await measureFailover({ cluster: three, owner: 'node-d', others, calls: failoverCalls, progress });
         details.failover = {
@@ -192,9 +201,12 @@ export const cluster: Scenario = {
       await three.stop([...three.nodes.keys()]);
       if (profileRoot) for (const id of ['single-a', ...CALL_NODES]) printNewestProfile(join(profileRoot, 'cluster', id));
       await part('connections', metrics, details, async () => {
-        const result = await measureIdle({ cluster: three, nodes: idleNodes, perNode, deadlineMs: quick ? 60_000 : 150_000, progress });
-        details.connections = result;
-        return idleMetrics(result);
+        // Left for opening: the budget less node start-up, settling, GC and teardown (≈ 40 s).
+        const deadlineMs = Math.round(Math.max(30_000, Math.min(150_000, budgetEnd - performance.now() - 40_000)));
+        const loadAtStart = load();
+        const result = await measureIdle({ cluster: three, nodes: idleNodes, perNode, deadlineMs, progress });
+        details.connections = { ...result, deadlineMs, loadAtStart };
+        return idleMetrics(result, deadlineMs, loadAtStart);
       });
     } finally {
       let deleted = 0;
