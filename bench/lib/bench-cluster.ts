@@ -34,21 +34,21 @@ export interface BenchCluster {
   sql(): Promise<pg.Client>;
   /** The Redis command connection this bench uses to read the run's keys (closed by `close()`). */
   redis: Redis;
-  /** Kill every node, drop the database, delete the run's Redis keys. Returns how many keys went. */
+  /** Bytes Redis holds for this cluster's keys (`MEMORY USAGE … SAMPLES 0` of each, bounded SCAN). */
+  redisBytes(): Promise<number>;
+  /** Kill every node, drop the database, delete the run's Redis keys. Returns how many keys went (0 once closed). */
   close(): Promise<number>;
 }
 
-/** Deletes every key of `oc:<cluster>:` (bounded SCAN) and returns the count. */
-async function deleteClusterKeys(redis: Redis, cluster: string): Promise<number> {
-  let deleted = 0;
+/** Runs `each` on every batch of keys of `oc:<cluster>:` (bounded SCAN). */
+async function forClusterKeys(redis: Redis, cluster: string, each: (keys: string[]) => Promise<unknown>): Promise<void> {
   let cursor = '0';
   for (let round = 0; round < 10_000; round++) {
     const [next, keys] = await redis.scan(cursor, 'MATCH', `oc:${cluster}:*`, 'COUNT', 1000);
-    if (keys.length > 0) deleted += await redis.unlink(...keys);
+    if (keys.length > 0) await each(keys);
     cursor = next;
     if (cursor === '0') break;
   }
-  return deleted;
 }
 
 export async function startBenchCluster(): Promise<BenchCluster> {
@@ -64,6 +64,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   }
   const nodes = new Map<string, BenchNode>();
   let client: pg.Client | undefined;
+  let closed = false;
   const stopOne = async (nodeId: string) => {
     const node = nodes.get(nodeId);
     nodes.delete(nodeId);
@@ -108,6 +109,13 @@ export async function startBenchCluster(): Promise<BenchCluster> {
       const each = await Promise.all(nodeIds.map((id) => cpuMs(nodes.get(id)?.pid ?? -1)));
       return each.reduce((sum, ms) => sum + ms, 0);
     },
+    async redisBytes() {
+      let bytes = 0;
+      await forClusterKeys(redis, name, async (keys) => {
+        for (const key of keys) bytes += Number(await redis.call('MEMORY', 'USAGE', key, 'SAMPLES', '0')) || 0;
+      });
+      return bytes;
+    },
     rssBytes(nodeIds) {
       return Promise.all(nodeIds.map((id) => rssBytes(nodes.get(id)?.pid ?? -1)));
     },
@@ -119,10 +127,15 @@ export async function startBenchCluster(): Promise<BenchCluster> {
       return client;
     },
     async close() {
+      if (closed) return 0;
+      closed = true;
       await Promise.all([...nodes.keys()].map(stopOne));
       await client?.end().catch(() => undefined);
       await database.drop();
-      const deleted = await deleteClusterKeys(redis, name);
+      let deleted = 0;
+      await forClusterKeys(redis, name, async (keys) => {
+        deleted += await redis.unlink(...keys);
+      });
       redis.disconnect();
       return deleted;
     },

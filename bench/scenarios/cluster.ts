@@ -47,13 +47,25 @@ function callMetrics(single: CallsResult, cross: CallsResult, plan: CallsPlan): 
     metric('cluster.setup.single_node.p50', round(single.dialToSession.p50), 'ms', {
       note: `dial→onSession on a one-node cluster (its own Postgres database and Redis namespace; node on core 0, clients on core 1), ${rounds}; ${single.lost} of ${single.dialled} calls lost an event`,
     }),
-    metric('cluster.setup.single_node.p99', round(single.dialToSession.p99), 'ms'),
+    metric('cluster.setup.single_node.p99', round(single.dialToSession.p99), 'ms', {
+      note: `the node used ${round(single.setupCpuShare * 100)} % of core 0 during these rounds`,
+    }),
     metric('cluster.setup.cross_node.p50', round(cross.dialToSession.p50), 'ms', {
       baseline: round(single.dialToSession.p50),
       goal: 'ratio<=1.5',
       note: `the same on a 3-node cluster (all 3 on core 0), every caller on another node than its callee; ${cross.lost} of ${cross.dialled} calls lost an event; baseline the one-node p50`,
     }),
-    metric('cluster.setup.cross_node.p99', round(cross.dialToSession.p99), 'ms', { baseline: round(single.dialToSession.p99) }),
+    metric('cluster.setup.cross_node.p99', round(cross.dialToSession.p99), 'ms', {
+      baseline: round(single.dialToSession.p99),
+      note: `the 3 nodes used ${round(cross.setupCpuShare * 100)} % of core 0 together during these rounds`,
+    }),
+    metric('cluster.setup.unloaded.single_node.p50', round(single.unloaded.p50), 'ms', {
+      note: `${single.unloaded.count} calls one at a time on one pair of the one-node cluster (${single.unloadedLost} lost an event), first tenth dropped: no queueing`,
+    }),
+    metric('cluster.setup.unloaded.cross_node.p50', round(cross.unloaded.p50), 'ms', {
+      baseline: round(single.unloaded.p50),
+      note: `the same on the 3-node cluster, caller and callee on different nodes (${cross.unloadedLost} lost an event): the cost of the hop itself; baseline the one-node figure`,
+    }),
     metric('cluster.setup.cross_node.accept_to_accept.p50', round(cross.acceptToAccept.p50), 'ms', {
       baseline: round(single.acceptToAccept.p50),
       note: 'callee accept() → caller onAccept (the accept is forwarded to the owner, the caller’s node); baseline the one-node p50',
@@ -117,10 +129,10 @@ function idleMetrics(r: IdleResult, deadlineMs: number, loadAtStart: string): Me
       note: `post-GC heap growth summed over the nodes ÷ connections: ${mib(r.heapBefore)} → ${mib(r.heapAfter)} MiB`,
     }),
     metric('cluster.connections.redis_per_connection', round((r.redisAfter - r.redisBefore) / r.connected / 1024, 2), 'KB', {
-      note: 'Redis used_memory growth ÷ connections (the presence broadcasts kept in the stream every node reads)',
+      note: "growth of the cluster's Redis keys (MEMORY USAGE) ÷ connections: the presence broadcasts kept in the stream every node reads",
     }),
     metric('cluster.connections.connect_all', round(r.connectMs / 1000, 2), 's', {
-      note: `${Math.round(r.connected / (r.connectMs / 1000))} connections/s over the cluster`,
+      note: `${Math.round(r.connected / (r.connectMs / 1000))} connections/s over the cluster; meanwhile the nodes used ${round(r.nodesCpuS / (r.connectMs / 1000), 2)} cores together and the client workers ${round(r.clientsCpuS / (r.connectMs / 1000), 2)} (2 cores in all, shared with Redis, Postgres and other work)`,
     }),
   ];
 }
@@ -148,6 +160,7 @@ export const cluster: Scenario = {
       throughputPairs: quick ? 50 : 200,
       throughputRounds: quick ? 2 : 3,
       roundMs: quick ? 2_000 : 4_000,
+      sequentialCalls: quick ? 50 : 100,
     };
     const failoverCalls = quick ? 30 : 100;
     const failoverDeadlineMs = 20_000;
@@ -158,6 +171,7 @@ export const cluster: Scenario = {
     const metrics: Metric[] = [];
     const details: Record<string, unknown> = { ...plan, failoverCalls, idleNodes, perNode };
     const clusters: BenchCluster[] = [];
+    let keysDeleted = 0;
     try {
       const one = await startBenchCluster();
       clusters.push(one);
@@ -185,6 +199,7 @@ export const cluster: Scenario = {
         return callMetrics(single, cross, plan);
       });
       await one.stop(['node-a']);
+      keysDeleted += await one.close();
       await part('failover', metrics, details, async () => {
         const others = CALL_NODES.filter((id) => three.nodes.has(id));
         progress(`starting node-d, the owner to kill (load average ${load()})`);
@@ -200,19 +215,22 @@ export const cluster: Scenario = {
       });
       await three.stop([...three.nodes.keys()]);
       if (profileRoot) for (const id of ['single-a', ...CALL_NODES]) printNewestProfile(join(profileRoot, 'cluster', id));
+      keysDeleted += await three.close();
+      // A cluster of its own: its Redis keys and its nodes' memory hold only the idle connections.
+      const idle = await startBenchCluster();
+      clusters.push(idle);
       await part('connections', metrics, details, async () => {
         // Left for opening: the budget less node start-up, settling, GC and teardown (≈ 40 s).
-        const deadlineMs = Math.round(Math.max(30_000, Math.min(150_000, budgetEnd - performance.now() - 40_000)));
+        const deadlineMs = Math.round(Math.max(30_000, Math.min(220_000, budgetEnd - performance.now() - 40_000)));
         const loadAtStart = load();
-        const result = await measureIdle({ cluster: three, nodes: idleNodes, perNode, deadlineMs, progress });
+        const result = await measureIdle({ cluster: idle, nodes: idleNodes, perNode, deadlineMs, progress });
         details.connections = { ...result, deadlineMs, loadAtStart };
         return idleMetrics(result, deadlineMs, loadAtStart);
       });
     } finally {
-      let deleted = 0;
-      for (const c of clusters) deleted += await c.close();
-      details.redisKeysDeleted = deleted;
-      progress(`cleaned up: nodes stopped, ${clusters.length} databases dropped, ${deleted} Redis keys of the run deleted`);
+      for (const c of clusters) keysDeleted += await c.close(); // 0 for those already closed
+      details.redisKeysDeleted = keysDeleted;
+      progress(`cleaned up: nodes stopped, ${clusters.length} databases dropped, ${keysDeleted} Redis keys of the run deleted`);
     }
     return { metrics, details };
   },

@@ -21,6 +21,9 @@ type Lifecycles = { type: 'lifecycles'; completed: number; failed: number };
 
 export interface CallsResult {
   nodes: number;
+  /** One call at a time on one pair (no queueing): dial→onSession. */
+  unloaded: Summary;
+  unloadedLost: number;
   dialToSession: Summary;
   dialToRinging: Summary;
   acceptToAccept: Summary;
@@ -31,10 +34,16 @@ export interface CallsResult {
   failed: number;
   cpuS: number;
   wallS: number;
+  /** Share of one core the config's nodes used together during the setup rounds. */
+  setupCpuShare: number;
 }
 
 export class CallConfig {
   readonly #samples: Sample[] = [];
+  readonly #unloaded: number[] = [];
+  #unloadedLost = 0;
+  #setupCpuS = 0;
+  #setupWallS = 0;
   #dialled = 0;
   #hangupsLost = 0;
   #completed = 0;
@@ -78,10 +87,27 @@ export class CallConfig {
     this.#failed += failed;
   }
 
+  /** `iterations` calls one after the other on one pair (the first tenth not counted). */
+  async sequential(iterations: number): Promise<void> {
+    this.clients.worker.send({ type: 'sequential', iterations });
+    const { samples, lost } = await waitFor<{ type: 'sequential'; samples: Sample[]; lost: number }>(
+      this.clients.worker,
+      'sequential',
+      120_000,
+      'sequential calls',
+    );
+    this.#unloaded.push(...samples.slice(Math.floor(iterations / 10)).map((s) => s.dialToSession));
+    this.#unloadedLost += lost;
+  }
+
   async setupRound(windowMs: number): Promise<void> {
     const { worker } = this.clients;
+    const cpuBefore = await this.cluster.cpuMs(this.nodeIds);
+    const wallBefore = performance.now();
     worker.send({ type: 'setup', windowMs });
     const { samples } = await waitFor<{ type: 'setup'; samples: Sample[] }>(worker, 'setup', 120_000, 'call setup');
+    this.#setupCpuS += ((await this.cluster.cpuMs(this.nodeIds)) - cpuBefore) / 1000;
+    this.#setupWallS += (performance.now() - wallBefore) / 1000;
     this.#samples.push(...samples);
     this.#dialled += this.pairs;
     worker.send({ type: 'hangupAll' });
@@ -91,6 +117,8 @@ export class CallConfig {
   result(): CallsResult {
     return {
       nodes: this.nodeIds.length,
+      unloaded: summarize(this.#unloaded),
+      unloadedLost: this.#unloadedLost,
       dialToSession: summarize(this.#samples.map((s) => s.dialToSession)),
       dialToRinging: summarize(this.#samples.map((s) => s.dialToRinging).filter(Number.isFinite)),
       acceptToAccept: summarize(this.#samples.map((s) => s.acceptToAccept)),
@@ -101,6 +129,7 @@ export class CallConfig {
       failed: this.#failed,
       cpuS: this.#cpuS,
       wallS: this.#wallS,
+      setupCpuShare: this.#setupCpuS / this.#setupWallS,
     };
   }
 
@@ -116,9 +145,10 @@ export interface CallsPlan {
   throughputPairs: number;
   throughputRounds: number;
   roundMs: number;
+  sequentialCalls: number;
 }
 
-/** Warm-up, then throughput rounds and setup rounds, each alternating between the configs. */
+/** Warm-up, then sequential calls, throughput rounds and setup rounds, each alternating between the configs. */
 export async function alternateRounds(
   configs: CallConfig[],
   names: string[],
@@ -128,6 +158,10 @@ export async function alternateRounds(
   for (const [i, config] of configs.entries()) {
     progress(`${names[i]}: warm-up, closed loop for 2 s`);
     await config.warmUp(2_000, plan.throughputPairs);
+  }
+  for (const [i, config] of configs.entries()) {
+    progress(`${names[i]}: ${plan.sequentialCalls} calls one at a time on one pair`);
+    await config.sequential(plan.sequentialCalls);
   }
   for (let round = 1; round <= plan.throughputRounds; round++) {
     for (const [i, config] of configs.entries()) {

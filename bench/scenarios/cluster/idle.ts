@@ -4,12 +4,14 @@
  * node. Memory per connection is the growth of every node's RSS, and of its post-GC heap (the
  * loopback-only `/debug/heap` route), summed over the nodes and divided by the connections held:
  * in cluster mode every node also keeps a replica of every other node's devices (presence), so this
- * is the cluster's cost of one connection. Redis's `used_memory` growth is reported beside it.
+ * is the cluster's cost of one connection. The growth of the cluster's Redis keys (the presence
+ * broadcasts kept in the stream every node reads) is reported beside it, and the CPU the nodes and
+ * the client workers used while opening (what bounds the count reached in the time given).
  */
 import type { ChildProcess } from 'node:child_process';
 import type { HeapReply } from '../../../packages/server/src/transport/http/debug-heap-routes.js';
 import type { BenchCluster } from '../../lib/bench-cluster.js';
-import { hardFileLimit, spawnNodeWorker, stopChild, waitFor } from '../../lib/procs.js';
+import { cpuMs, hardFileLimit, spawnNodeWorker, stopChild, waitFor } from '../../lib/procs.js';
 import { BENCH_APP_KEY } from '../../lib/server.js';
 
 export interface IdleOptions {
@@ -31,8 +33,12 @@ export interface IdleResult {
   rssAfter: number[];
   heapBefore: number[];
   heapAfter: number[];
+  /** Bytes of this cluster's Redis keys. */
   redisBefore: number;
   redisAfter: number;
+  /** CPU-seconds the nodes (together) and the client workers (together) used while opening. */
+  nodesCpuS: number;
+  clientsCpuS: number;
   perNodeConnected: number[];
 }
 
@@ -57,11 +63,6 @@ async function heapUsed(url: string): Promise<number> {
   }
 }
 
-async function redisUsedMemory(cluster: BenchCluster): Promise<number> {
-  const info = await cluster.redis.info('memory');
-  return Number(/used_memory:(\d+)/.exec(info)?.[1] ?? Number.NaN);
-}
-
 export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
   const { cluster, nodes, perNode, deadlineMs, progress } = options;
   const nodeIds = Array.from({ length: nodes }, (_, i) => `idle-${i + 1}`);
@@ -77,8 +78,11 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
     await sleep(1_000);
     const heapBefore = await Promise.all(urls.map(heapUsed));
     const rssBefore = await cluster.rssBytes(nodeIds);
-    const redisBefore = await redisUsedMemory(cluster);
-    progress(`opening ${nodes} × ${perNode} connections (deadline ${deadlineMs / 1000} s)`);
+    const redisBefore = await cluster.redisBytes();
+    progress(`opening ${nodes} × ${perNode} connections (deadline ${Math.round(deadlineMs / 1000)} s)`);
+    const pids = workers.map((w) => w.pid ?? -1);
+    const clientsCpu = async () => (await Promise.all(pids.map(cpuMs))).reduce((a, b) => a + b, 0);
+    const [nodesCpuBefore, clientsCpuBefore] = [await cluster.cpuMs(nodeIds), await clientsCpu()];
     const started = performance.now();
     workers.forEach((w, i) => {
       w.send({
@@ -93,6 +97,8 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
     });
     const opened = await Promise.all(workers.map((w) => waitFor<Opened>(w, 'opened', deadlineMs + 60_000, 'open connections')));
     const connectMs = performance.now() - started;
+    const nodesCpuS = ((await cluster.cpuMs(nodeIds)) - nodesCpuBefore) / 1000;
+    const clientsCpuS = ((await clientsCpu()) - clientsCpuBefore) / 1000;
     progress(
       `${opened.reduce((s, o) => s + o.connected, 0)} connections open; waiting for the nodes' memory to settle (presence replicas)`,
     );
@@ -106,7 +112,7 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
     }
     const rssAfter = await cluster.rssBytes(nodeIds);
     const heapAfter = await Promise.all(urls.map(heapUsed));
-    const redisAfter = await redisUsedMemory(cluster);
+    const redisAfter = await cluster.redisBytes();
     const firstError = opened.find((o) => o.firstError)?.firstError;
     return {
       nodes,
@@ -121,6 +127,8 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
       heapAfter,
       redisBefore,
       redisAfter,
+      nodesCpuS,
+      clientsCpuS,
       perNodeConnected: opened.map((o) => o.connected),
     };
   } finally {
