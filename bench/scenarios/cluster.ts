@@ -120,7 +120,7 @@ function idleMetrics(r: IdleResult, deadlineMs: number, loadAtStart: string): Me
   return [
     metric('cluster.connections.held', r.connected, 'conns', {
       goal: `value>=${CONNECTIONS_GOAL}`,
-      note: `${r.nodes} nodes × ${r.target / r.nodes} (fd hard limit ${hardFileLimit()} per process), ${r.failed} failed${r.firstError ? ` (first: ${r.firstError})` : ''}, opening bounded to ${Math.round(deadlineMs / 1000)} s (what the scenario's time budget left); one client worker per node (core 1), 8 source addresses; machine load average ${loadAtStart} (1/5/15 min) when it started`,
+      note: `${r.nodes} nodes × ${r.target / r.nodes} (fd hard limit ${hardFileLimit()} per process), ${r.failed} failed${r.firstError ? ` (first: ${r.firstError})` : ''}, opening bounded to ${Math.round(deadlineMs / 1000)} s (what the scenario's time budget left); one client worker per node (nodes and workers not pinned), 8 source addresses; machine load average ${loadAtStart} (1/5/15 min) when it started`,
     }),
     metric('cluster.connections.rss_per_connection', round(perConnKB(r.rssBefore, r.rssAfter), 2), 'KB', {
       note: `RSS growth summed over the ${r.nodes} nodes ÷ connections (each node also keeps every other node's devices): ${mib(r.rssBefore)} → ${mib(r.rssAfter)} MiB`,

@@ -1,6 +1,6 @@
 /**
  * Idle authenticated connections spread over several cluster nodes: one client worker per node
- * (bench/workers/idle-connections.ts, core 1, 8 source addresses), each opening `perNode` to its
+ * (bench/workers/idle-connections.ts, not pinned, 8 source addresses), each opening `perNode` to its
  * node. Memory per connection is the growth of every node's RSS, and of its post-GC heap (the
  * loopback-only `/debug/heap` route), summed over the nodes and divided by the connections held:
  * in cluster mode every node also keeps a replica of every other node's devices (presence), so this
@@ -70,8 +70,10 @@ export async function measureIdle(options: IdleOptions): Promise<IdleResult> {
   const nofile = Math.min(perNode + 2_000, hardFileLimit());
   await Promise.all(nodeIds.map((id) => cluster.start(id, { nofile, env: { OPENCALL_HEARTBEAT_MS: '120000', OPENCALL_DEBUG_HEAP: '1' } })));
   const urls = nodeIds.map((id) => cluster.nodes.get(id)?.url as string);
+  // Not pinned: opening a connection costs the clients more CPU than the nodes (TCP and WebSocket
+  // handshakes on both ends of loopback), and one core for all the workers halved the rate.
   const workers: ChildProcess[] = nodeIds.map(() =>
-    spawnNodeWorker('bench/workers/idle-connections.ts', [], { cpus: '1', nofile }, ['--max-old-space-size=4096']),
+    spawnNodeWorker('bench/workers/idle-connections.ts', [], { nofile }, ['--max-old-space-size=4096']),
   );
   try {
     await Promise.all(workers.map((w) => waitFor(w, 'ready', 30_000, 'connections worker')));
