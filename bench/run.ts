@@ -16,6 +16,7 @@ import { REPO_ROOT } from './lib/procs.js';
 import { machineInfo, printReport, type RunRecord, writeJson } from './lib/report.js';
 import { type Baselines, type Scenario, ScenarioSkipped } from './lib/scenario.js';
 import { callSetup } from './scenarios/call-setup.js';
+import { cluster } from './scenarios/cluster.js';
 import { connections } from './scenarios/connections.js';
 import { janusPeer } from './scenarios/janus.js';
 import { mediaSetup } from './scenarios/media-setup.js';
@@ -26,7 +27,19 @@ import { sfu } from './scenarios/sfu.js';
 import { soak } from './scenarios/soak.js';
 import { throughput } from './scenarios/throughput.js';
 
-const SCENARIOS: Scenario[] = [sdkSize, rawTransport, janusPeer, callSetup, throughput, connections, mediaSetup, recovery, sfu, soak];
+const SCENARIOS: Scenario[] = [
+  sdkSize,
+  rawTransport,
+  janusPeer,
+  callSetup,
+  throughput,
+  connections,
+  mediaSetup,
+  recovery,
+  sfu,
+  soak,
+  cluster,
+];
 
 function parseArgs(argv: string[]): { quick: boolean; only: string[]; profile: boolean; docs: boolean } {
   const only: string[] = [];

@@ -4,7 +4,7 @@
  * Every callback is routed to the current `hooks`, so a scenario can time them.
  */
 import { headlessInstaller, type IEndSummary, type ISessionListener, type RCCallClient, type RCCallSession } from '@opencall/call';
-import { createIMLib, type RongIMLibClient, type WebSocketConstructor } from '@opencall/imlib';
+import { createIMLib, type PluginContext, type RongIMLibClient, type WebSocketConstructor } from '@opencall/imlib';
 import { createRTCInstaller } from '@opencall/rtc';
 import { WebSocket } from 'ws';
 
@@ -21,13 +21,20 @@ export interface BenchClient {
   client: RCCallClient;
   hooks: ClientHooks;
   listener: ISessionListener<RCCallSession>;
+  /** IMLib's plugin port, for raw requests a scenario times (e.g. a probe of a call's owner). */
+  context: PluginContext;
 }
 
 const noop = () => undefined;
 
-export async function connectBenchClient(url: string, appKey: string, userId: string, token: string): Promise<BenchClient> {
+/** A plugin that only hands out IMLib's context. */
+const contextProbe = { tag: 'bench-context', verify: () => true, setup: (context: PluginContext) => context };
+
+/** Connects one client; `url` may be several servers (`navigators`, tried in order, the next one first on a drop). */
+export async function connectBenchClient(url: string | string[], appKey: string, userId: string, token: string): Promise<BenchClient> {
   const im = createIMLib({ WebSocket: WebSocket as unknown as WebSocketConstructor, deviceId: `${userId}-d`, runtimeTag: 'node' });
-  im.init({ appkey: appKey, navigators: [url], logOutputLevel: 1 });
+  im.init({ appkey: appKey, navigators: Array.isArray(url) ? url : [url], logOutputLevel: 1 });
+  const context = im.installPlugin(contextProbe, {}) as PluginContext;
   const rtcClient = im.installPlugin(createRTCInstaller({ transport: 'fake' }), {});
   if (!rtcClient) throw new Error('RCRTC refused the node runtime');
   const hooks: ClientHooks = {};
@@ -53,5 +60,5 @@ export async function connectBenchClient(url: string, appKey: string, userId: st
   if (!client) throw new Error('RCCall refused the node runtime');
   const result = await im.connect(token);
   if (result.code !== 0) throw new Error(`connect failed for ${userId}: ${result.code}`);
-  return { userId, im, client, hooks, listener };
+  return { userId, im, client, hooks, listener, context };
 }

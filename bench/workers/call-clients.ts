@@ -1,15 +1,20 @@
 /**
  * Worker holding `pairs` caller/callee pairs of headless CallLib clients (bench/lib/bench-client.ts)
- * against one server. Caller and callee of a pair live in this process, so every interval is read
- * from one clock (`performance.now()`). Commands arrive over IPC:
- *   connect {url, appKey, pairs, prefix} → connected
+ * against one server, or several (cluster nodes). Caller and callee of a pair live in this process,
+ * so every interval is read from one clock (`performance.now()`). Commands arrive over IPC:
+ *   connect {url, appKey, pairs, prefix, urls?, layout?} → connected
+ *                         (`urls` + `layout`: which node each side connects to first, see `placement`)
  *   setup {windowMs}      → dials spread evenly over windowMs; calls stay up → setup {samples}
  *   sequential {iterations} → one pair, one call at a time → sequential {samples}
  *   hangupAll             → callers hang up, both sides closed → hungup
- *   lifecycles {durationMs} → closed loop dial→accept→hang-up per pair → lifecycles {completed}
+ *   lifecycles {durationMs, pairs?} → closed loop dial→accept→hang-up per pair (the first `pairs`)
+ *                         → lifecycles {completed}
+ *   probe {since, deadlineMs, everyMs} → every call set up by `setup`, probed from both sides until
+ *                         its owner answers (bench/lib/owner-probe.ts) → probed {calls}
  */
 import { RCCallMediaType, type RCCallSession } from '@opencall/call';
 import { type BenchClient, connectBenchClient } from '../lib/bench-client.js';
+import { probeUntilAnswered } from '../lib/owner-probe.js';
 import { tokenMinter } from '../lib/server.js';
 
 interface Pair {
@@ -18,17 +23,34 @@ interface Pair {
   callerSession?: RCCallSession;
 }
 
+/**
+ * Which of `urls` each side of pair `n` connects to first (the others follow in its navigators):
+ * `cross` puts caller and callee on different nodes (n mod N and n+1 mod N); `owner` puts every
+ * caller — hence every call's owner — on the first node and the callees on the others.
+ */
+type Layout = 'cross' | 'owner';
+
+function placement(layout: Layout, n: number, count: number): [number, number] {
+  if (count === 1) return [0, 0];
+  if (layout === 'cross') return [n % count, (n + 1) % count];
+  return [0, 1 + (n % (count - 1))];
+}
+
+/** `urls` starting at `first`, the rest in order (the SDK's `navigators`). */
+const rotated = (urls: string[], first: number) => [...urls.slice(first), ...urls.slice(0, first)];
+
 const send = (m: unknown) => process.send?.(m);
 let pairs: Pair[] = [];
 
-async function connectAll(url: string, appKey: string, count: number, prefix: string): Promise<void> {
+async function connectAll(urls: string[], layout: Layout, appKey: string, count: number, prefix: string): Promise<void> {
   const mint = tokenMinter();
-  const connectOne = async (userId: string) => connectBenchClient(url, appKey, userId, await mint(userId));
+  const connectOne = async (userId: string, node: number) => connectBenchClient(rotated(urls, node), appKey, userId, await mint(userId));
   const CONCURRENCY = 50;
   for (let i = 0; i < count; i += CONCURRENCY) {
     const batch = Array.from({ length: Math.min(CONCURRENCY, count - i) }, async (_, j) => {
       const n = i + j;
-      const [caller, callee] = await Promise.all([connectOne(`${prefix}-${n}-a`), connectOne(`${prefix}-${n}-b`)]);
+      const [callerNode, calleeNode] = placement(layout, n, urls.length);
+      const [caller, callee] = await Promise.all([connectOne(`${prefix}-${n}-a`, callerNode), connectOne(`${prefix}-${n}-b`, calleeNode)]);
       return { caller, callee };
     });
     pairs.push(...(await Promise.all(batch)));
@@ -137,12 +159,12 @@ async function setup(windowMs: number): Promise<SetupSample[]> {
   return (await Promise.all(calls)).filter((c): c is SetupSample => c !== undefined);
 }
 
-async function lifecycles(durationMs: number): Promise<{ completed: number; failed: number }> {
+async function lifecycles(durationMs: number, count = pairs.length): Promise<{ completed: number; failed: number }> {
   const deadline = performance.now() + durationMs;
   let completed = 0;
   let failed = 0;
   await Promise.all(
-    pairs.map(async (pair) => {
+    pairs.slice(0, count).map(async (pair) => {
       while (performance.now() < deadline) {
         try {
           await withTimeout(placeCall(pair), 5_000, 'lifecycle call');
@@ -158,12 +180,48 @@ async function lifecycles(durationMs: number): Promise<{ completed: number; fail
   return { completed, failed };
 }
 
+/** Per call set up by `setup`: ms from `since` until the owner answered the callee and the caller. */
+interface ProbedCall {
+  callId: string;
+  callee: number | null;
+  caller: number | null;
+  /** A side's session closed while probing (the call did not survive the failover). */
+  closed: boolean;
+}
+
+async function probeAll(since: number, deadlineMs: number, everyMs: number): Promise<ProbedCall[]> {
+  const deadline = Date.now() + deadlineMs;
+  const options = { since, deadline, everyMs, requestTimeoutMs: 3_000 };
+  return Promise.all(
+    pairs
+      .filter((pair) => pair.callerSession !== undefined)
+      .map(async (pair) => {
+        const callId = (pair.callerSession as RCCallSession).getSessionId();
+        let closed = false;
+        pair.caller.hooks.onSessionClose = pair.callee.hooks.onSessionClose = () => {
+          closed = true;
+        };
+        const [callee, caller] = await Promise.all([
+          probeUntilAnswered(pair.callee, callId, options),
+          probeUntilAnswered(pair.caller, callId, options),
+        ]);
+        return { callId, callee: callee ?? null, caller: caller ?? null, closed };
+      }),
+  );
+}
+
 process.on('message', async (m: { type: string; [key: string]: unknown }) => {
   try {
     switch (m.type) {
       case 'connect':
         pairs = [];
-        await connectAll(m.url as string, m.appKey as string, m.pairs as number, m.prefix as string);
+        await connectAll(
+          (m.urls as string[] | undefined) ?? [m.url as string],
+          (m.layout as Layout | undefined) ?? 'cross',
+          m.appKey as string,
+          m.pairs as number,
+          m.prefix as string,
+        );
         send({ type: 'connected', pairs: pairs.length });
         break;
       case 'setup':
@@ -195,7 +253,10 @@ process.on('message', async (m: { type: string; [key: string]: unknown }) => {
         }
         break;
       case 'lifecycles':
-        send({ type: 'lifecycles', ...(await lifecycles(m.durationMs as number)) });
+        send({ type: 'lifecycles', ...(await lifecycles(m.durationMs as number, m.pairs as number | undefined)) });
+        break;
+      case 'probe':
+        send({ type: 'probed', calls: await probeAll(m.since as number, m.deadlineMs as number, m.everyMs as number) });
         break;
       case 'exit':
         await Promise.allSettled(pairs.flatMap((p) => [p.caller.im.disconnect(), p.callee.im.disconnect()]));

@@ -117,8 +117,7 @@ export class ClusterNode {
     switch (message.t) {
       case 'deliver': {
         let delivered = false;
-        for (const stream of registry.localStreams()) {
-          if (stream.appKey !== message.appKey || stream.userId !== message.userId) continue;
+        for (const stream of registry.localStreamsOf(message.appKey, message.userId)) {
           if (message.deviceId === undefined || stream.deviceId === message.deviceId) {
             stream.sendEvent(message.event);
             delivered = true;

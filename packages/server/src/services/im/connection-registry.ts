@@ -215,7 +215,8 @@ export class ConnectionRegistry {
     if (stream) this.closeStream(stream, code, message);
   }
 
-  private localStreamsOf(appKey: string, userId: string): DeviceStream[] {
+  /** This node's streams of one user (a map lookup, not a scan of every device). */
+  localStreamsOf(appKey: string, userId: string): DeviceStream[] {
     return [...(this.byUser.get(ConnectionRegistry.key(appKey, userId))?.values() ?? [])];
   }
 
