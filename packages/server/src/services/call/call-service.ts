@@ -42,16 +42,13 @@ import { automaticReason, crossingCall, engagedCall, joinedRooms } from './call-
 import type { RecoveredCall } from './call-recovery.js';
 import { ClusterCalls, type ClusterCallsDeps, crossingEntry, engagedEntry } from './cluster-calls.js';
 import { DevicePresence } from './device-presence.js';
+import { fail, type IntentResult, ok } from './intent-result.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
 import { missedCalls, OfflineRecords } from './offline-records.js';
 import { RecoveredCallNotices } from './recovered-notices.js';
 
-export interface IntentResult {
-  code: number;
-  message?: string;
-  data?: unknown;
-}
+export type { IntentResult } from './intent-result.js';
 
 export interface CallServiceOptions {
   storage: Storage;
@@ -77,10 +74,8 @@ export interface CallServiceOptions {
 
 type InviteBody = Omit<CallInviteRequest, 't' | 'rid'>;
 
-const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
 /** How soon a ring timeout is tried again while this node checks that it still owns the call. */
 const OWNERSHIP_RECHECK_MS = 250;
-const fail = (code: number, message: string): IntentResult => ({ code, message });
 /** Reasons after which the leaver's own devices are told (they did not ask to leave). */
 const IMPOSED_REASONS: readonly RCCallEndReason[] = [
   RCCallEndReason.NO_RESPONSE,
