@@ -23,7 +23,6 @@ import {
   RCCallErrorCode,
   RCCallMediaType,
   RCRTCCode,
-  toRemoteEndReason,
   type UserProfile,
 } from '@opencall/protocol';
 import type { Logger } from 'pino';
@@ -34,6 +33,7 @@ import { isRemoteDevice } from '../im/remote-devices.js';
 import { AttemptCounter } from './attempt-counter.js';
 import { Call, type Participant } from './call.js';
 import { inviteBlocks, ringsStoppedByBlacklist } from './call-blacklist.js';
+import { CallCore } from './call-core.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
 import { CallJournal } from './call-journal.js';
@@ -45,7 +45,7 @@ import { DevicePresence } from './device-presence.js';
 import { fail, type IntentResult, ok } from './intent-result.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
-import { missedCalls, OfflineRecords } from './offline-records.js';
+import { OfflineRecords } from './offline-records.js';
 import { RecoveredCallNotices } from './recovered-notices.js';
 
 export type { IntentResult } from './intent-result.js';
@@ -74,16 +74,6 @@ export interface CallServiceOptions {
 
 type InviteBody = Omit<CallInviteRequest, 't' | 'rid'>;
 
-/** How soon a ring timeout is tried again while this node checks that it still owns the call. */
-const OWNERSHIP_RECHECK_MS = 250;
-/** Reasons after which the leaver's own devices are told (they did not ask to leave). */
-const IMPOSED_REASONS: readonly RCCallEndReason[] = [
-  RCCallEndReason.NO_RESPONSE,
-  RCCallEndReason.NETWORK_ERROR,
-  RCCallEndReason.KICKED_BY_SERVER,
-  RCCallEndReason.OTHER_CLIENT_JOINED_CALL,
-];
-
 export class CallService {
   readonly calls: CallDirectory;
   readonly media: MediaRelay;
@@ -93,9 +83,8 @@ export class CallService {
   private readonly push: CallPush;
   private readonly journal: CallJournal;
   private readonly now: () => number;
-  /** Set by `drain()`: no new calls. */
-  private draining = false;
   private readonly attempts: AttemptCounter;
+  private readonly core: CallCore;
   /** Cluster mode only: the calls other nodes own. */
   private readonly cluster: ClusterCalls | undefined;
 
@@ -120,6 +109,16 @@ export class CallService {
       ),
     );
     this.media = new MediaRelay(this.calls, options.registry, (call) => this.journal.record(call));
+    this.core = new CallCore({
+      logger: options.logger,
+      now: this.now,
+      calls: this.calls,
+      media: this.media,
+      fanout: this.fanout,
+      journal: this.journal,
+      push: this.push,
+      cluster: this.cluster,
+    });
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
     this.offline = new OfflineRecords(options.storage, options.logger, this.now, () => this.journal.flushed());
     this.attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, this.now);
@@ -136,10 +135,10 @@ export class CallService {
           if (!isRemoteDevice(connection)) this.offline.deliver(connection);
         },
         graceExpired: (call, userId, deviceId) => {
-          if (!this.owns(call)) return; // another node carries the call on, or this one is checking its lease
+          if (!this.core.owns(call)) return; // another node carries the call on, or this one is checking its lease
           const participant = call.participants.get(userId);
           if (call.state !== 'ended' && participant && participant.state !== 'left' && participant.deviceId === deviceId) {
-            this.leave(call, participant, RCCallEndReason.NETWORK_ERROR, undefined);
+            this.core.leave(call, participant, RCCallEndReason.NETWORK_ERROR, undefined);
           }
         },
       },
@@ -169,7 +168,7 @@ export class CallService {
     this.journal.adopt(call);
     if (call.roomMode === 'sfu' && call.present().some((p) => p.inRoom)) {
       for (const participant of call.present()) this.calls.link(call, participant.userId);
-      this.end(call, RCCallEndReason.NETWORK_ERROR);
+      this.core.end(call, RCCallEndReason.NETWORK_ERROR);
       return;
     }
     this.media.restoreP2pRoom(call);
@@ -177,19 +176,10 @@ export class CallService {
     for (const participant of call.present()) {
       this.calls.link(call, participant.userId);
       this.cluster?.track(call, participant);
-      if (!participant.isCaller && participant.state === 'waiting') this.armRingTimer(call, participant, participant.ringDeadline - now);
+      if (!participant.isCaller && participant.state === 'waiting')
+        this.core.armRingTimer(call, participant, participant.ringDeadline - now);
       if (participant.deviceId !== undefined) this.presence.awaitReturn(call, participant.userId, participant.deviceId);
     }
-  }
-
-  private armRingTimer(call: Call, participant: Participant, delayMs: number): void {
-    participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), Math.max(0, delayMs));
-    participant.ringTimer.unref?.();
-  }
-
-  /** This node may act on the call (cluster mode: its lease is surely still valid). */
-  private owns(call: Call): boolean {
-    return this.cluster?.deps.leases.holds(call.appKey, call.callId) ?? true;
   }
 
   /**
@@ -222,9 +212,9 @@ export class CallService {
     }
     const existing = this.calls.get(appKey, request.callId);
     // The same device sending its invite again (its answer was lost in a signaling pause): already placed.
-    if (existing?.init.callerId === userId && existing.init.callerDeviceId === from.deviceId) return this.stored();
+    if (existing?.init.callerId === userId && existing.init.callerDeviceId === from.deviceId) return this.core.stored();
     if (existing || this.calls.endedRecently(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
-    if (this.draining) return fail(RCCallErrorCode.SERVER_DRAINING, 'the server is shutting down');
+    if (this.core.isDraining()) return fail(RCCallErrorCode.SERVER_DRAINING, 'the server is shutting down');
     if (isGroup && invitees.length + 1 > this.groupCapacity())
       return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
     if (!this.attempts.take(`${appKey}\u0000${userId}`))
@@ -263,7 +253,7 @@ export class CallService {
     this.options.logger.debug({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
     await this.addInvitees(call, userId, invitees, request);
     if (!call.hasEnded()) this.journal.record(call);
-    return this.stored();
+    return this.core.stored();
   }
 
   async inviteMembers(
@@ -298,7 +288,7 @@ export class CallService {
     });
     await this.addInvitees(call, from.userId, fresh, push);
     if (!call.hasEnded()) this.journal.record(call);
-    return this.stored();
+    return this.core.stored();
   }
 
   /** Group membership of caller and invitees (blacklists: `addInvitees`). */
@@ -340,14 +330,15 @@ export class CallService {
       }
       this.calls.link(call, invitee);
       this.cluster?.track(call, participant);
-      this.armRingTimer(call, participant, this.options.ringTimeoutMs);
+      this.core.armRingTimer(call, participant, this.options.ringTimeoutMs);
       this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now));
       if (!reachable) this.push.send(call, invitee, 'call', push);
     }
-    for (const [participant, reason] of refusals) this.leave(call, participant, reason, undefined);
+    for (const [participant, reason] of refusals) this.core.leave(call, participant, reason, undefined);
     for (const userId of ringsToStop) {
       const ringing = call.participants.get(userId);
-      if (!call.hasEnded() && ringing?.state === 'waiting') this.leave(call, ringing, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
+      if (!call.hasEnded() && ringing?.state === 'waiting')
+        this.core.leave(call, ringing, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
     }
   }
 
@@ -406,7 +397,7 @@ export class CallService {
     const { call, participant } = found;
     if (participant.isCaller) return fail(RCCallErrorCode.INVALID_CALL_STATE, 'the caller cannot accept');
     // The same device answering again (its answer was lost in a signaling pause): already answered.
-    if (participant.deviceId === from.deviceId && participant.state === 'keeping') return this.stored();
+    if (participant.deviceId === from.deviceId && participant.state === 'keeping') return this.core.stored();
     if (participant.deviceId !== undefined) return fail(RCCallErrorCode.ANSWERED_ON_OTHER_DEVICE, 'answered on another device');
     if (participant.state !== 'waiting') return fail(RCCallErrorCode.INVALID_CALL_STATE, `cannot accept while ${participant.state}`);
     if (engagedCall(this.calls, from.appKey, from.userId, callId) || engagedEntry(elsewhere.filter((e) => e.callId !== callId)))
@@ -426,7 +417,12 @@ export class CallService {
     this.cluster?.track(call, participant);
     this.cluster?.track(call, caller);
     if (mediaType !== undefined && mediaType < call.mediaType) call.mediaType = mediaType;
-    this.fanout.toOtherDevices(call, participant.userId, from.deviceId, this.endedEvent(call, RCCallEndReason.ACCEPT_BY_OTHER_CLIENT, now));
+    this.fanout.toOtherDevices(
+      call,
+      participant.userId,
+      from.deviceId,
+      this.core.endedEvent(call, RCCallEndReason.ACCEPT_BY_OTHER_CLIENT, now),
+    );
     this.fanout.toOthers(call, participant.userId, {
       type: 'call.accepted',
       callId,
@@ -436,7 +432,7 @@ export class CallService {
       user: participant.profile,
     });
     this.journal.record(call);
-    return this.stored();
+    return this.core.stored();
   }
 
   hangup(
@@ -455,8 +451,8 @@ export class CallService {
     if (profile) participant.profile = profile;
     const reason = statedReason ?? automaticReason(participant);
     if (participant.isCaller && !call.hasAnswer()) this.push.hangupToUnreached(call, reason, push);
-    this.leave(call, participant, reason, from.deviceId);
-    return this.stored();
+    this.core.leave(call, participant, reason, from.deviceId);
+    return this.core.stored();
   }
 
   /** `descendAbility`: the call becomes audio-only for everyone (one way). */
@@ -475,7 +471,7 @@ export class CallService {
       user: participant.profile,
     });
     this.journal.record(call);
-    return this.stored();
+    return this.core.stored();
   }
 
   /**
@@ -510,20 +506,6 @@ export class CallService {
     return { ...ok, data: { rooms: userId === from.userId ? joinedRooms(this.calls, from.appKey, userId) : [] } };
   }
 
-  /**
-   * The answer to an intent that changed a call: SUCCESS once the change is committed (acknowledged
-   * means stored, even across `kill -9`), STORAGE_UNAVAILABLE if the write failed.
-   */
-  private stored(): Promise<IntentResult> {
-    return this.journal.durable().then(
-      () => ok,
-      (error: unknown) => {
-        this.options.logger.error({ err: error }, 'call change not stored');
-        return fail(RCCallErrorCode.STORAGE_UNAVAILABLE, 'the call could not be stored');
-      },
-    );
-  }
-
   /** Whether the app's call service for the call's media is on (off → `rtc.join` refused, the call ends with 104). */
   async serviceOpen(appKey: string, roomId: string): Promise<IntentResult | undefined> {
     const call = this.calls.get(appKey, roomId);
@@ -540,7 +522,7 @@ export class CallService {
    */
   blacklistAdded(appKey: string, ownerId: string, blockedIds: string[]): void {
     for (const [call, owner] of ringsStoppedByBlacklist(this.calls.callsOf(appKey, ownerId), ownerId, blockedIds)) {
-      this.leave(call, owner, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
+      this.core.leave(call, owner, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
     }
   }
 
@@ -549,7 +531,7 @@ export class CallService {
     for (const userId of userIds) {
       for (const call of this.calls.callsOf(appKey, userId)) {
         const participant = call.participants.get(userId);
-        if (participant && participant.state !== 'left') this.leave(call, participant, RCCallEndReason.KICKED_BY_SERVER, undefined);
+        if (participant && participant.state !== 'left') this.core.leave(call, participant, RCCallEndReason.KICKED_BY_SERVER, undefined);
       }
     }
   }
@@ -566,7 +548,7 @@ export class CallService {
     for (const call of this.calls.callsOf(appKey, userId, exceptCallId)) {
       const participant = call.participants.get(userId);
       if (participant?.state === 'waiting' && !participant.isCaller)
-        this.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
+        this.core.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
     }
     this.cluster?.stopRinging(
       appKey,
@@ -581,7 +563,7 @@ export class CallService {
     const participant = call?.participants.get(command.userId);
     if (!call || call.hasEnded() || !participant) return;
     if (command.op === 'stop_ringing' && participant.state === 'waiting' && !participant.isCaller) {
-      this.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
+      this.core.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
     }
   }
 
@@ -589,7 +571,7 @@ export class CallService {
     const call = this.calls.get(from.appKey, callId);
     if (!call || call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
     // A transient code: the SDK sends the intent again once this node knows whether it still owns the call.
-    if (!this.owns(call)) return fail(ErrorCode.TIMEOUT, 'the call is changing servers; try again');
+    if (!this.core.owns(call)) return fail(ErrorCode.TIMEOUT, 'the call is changing servers; try again');
     const participant = call.participants.get(from.userId);
     if (!participant || participant.state === 'left') return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
     if (participant.deviceId !== undefined && participant.deviceId !== from.deviceId) {
@@ -598,92 +580,21 @@ export class CallService {
     return { call, participant };
   }
 
-  /**
-   * A participant leaves with its own reason; `deviceId` is the device that asked (its other ringing
-   * devices get 102). The leaver's devices are told when the reason is imposed, or with `tellLeaver`.
-   */
-  private leave(call: Call, participant: Participant, reason: RCCallEndReason, deviceId: string | undefined, tellLeaver = false): void {
-    const now = this.now();
-    const wasRinging = participant.state === 'waiting' && !participant.isCaller;
-    clearTimeout(participant.ringTimer);
-    call.move(participant, 'leave');
-    participant.leftAt = now;
-    participant.endReason = reason;
-    this.calls.unlink(call, participant.userId);
-    this.cluster?.untrack(call, participant.userId);
-    this.media.participantLeft(call, participant);
-    if (deviceId !== undefined && wasRinging) {
-      this.fanout.toOtherDevices(call, participant.userId, deviceId, this.endedEvent(call, RCCallEndReason.HANGUP_BY_OTHER_CLIENT, now));
-    } else if (deviceId === undefined && (tellLeaver || IMPOSED_REASONS.includes(reason))) {
-      this.fanout.toParticipant(call, participant, this.endedEvent(call, reason, now));
-    }
-    this.fanout.toOthers(call, participant.userId, {
-      type: 'call.member_left',
-      callId: call.callId,
-      userId: participant.userId,
-      reason,
-      user: participant.profile,
-    });
-    const callerLeftUnanswered = participant.isCaller && !call.hasAnswer();
-    if (call.present().length < 2 || callerLeftUnanswered) this.end(call, toRemoteEndReason(reason));
-    else this.journal.record(call);
-  }
-
-  private end(call: Call, reasonForRemaining: RCCallEndReason): void {
-    const now = this.now();
-    for (const participant of call.present()) {
-      clearTimeout(participant.ringTimer);
-      call.move(participant, 'leave');
-      participant.leftAt = now;
-      participant.endReason = reasonForRemaining;
-      this.media.participantLeft(call, participant);
-      this.fanout.toParticipant(call, participant, this.endedEvent(call, reasonForRemaining, now));
-    }
-    call.apply('ended');
-    this.calls.remove(call);
-    for (const participant of call.participants.values()) this.cluster?.untrack(call, participant.userId);
-    const record = call.toRecord(now);
-    this.options.logger.debug({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
-    this.journal.finish(call, record, missedCalls(call, now));
-    // The lease goes once the end is stored (until then a takeover would find the call journaled).
-    const leases = this.cluster?.deps.leases;
-    if (leases)
-      void this.journal.durable().then(
-        () => leases.release(call.appKey, call.callId),
-        () => undefined,
-      );
-  }
-
-  private endedEvent(call: Call, reason: RCCallEndReason, now: number) {
-    return { type: 'call.ended' as const, callId: call.callId, reason, beginTime: call.beginAt, endTime: now };
-  }
-
-  private ringTimedOut(call: Call, participant: Participant): void {
-    if (call.state === 'ended' || participant.state !== 'waiting') return;
-    if (!this.owns(call)) {
-      // This node's lease is being checked (it was paused or cut off): fire once it is known to hold.
-      if (this.calls.get(call.appKey, call.callId) === call) this.armRingTimer(call, participant, OWNERSHIP_RECHECK_MS);
-      return;
-    }
-    this.push.send(call, participant.userId, 'hangup', {}, RCCallEndReason.NO_RESPONSE);
-    this.leave(call, participant, RCCallEndReason.NO_RESPONSE, undefined);
-  }
-
   /** The media server of these calls is gone: each ends with NETWORK_ERROR for everyone in it (records stored). */
   endForMediaFailure(rooms: { appKey: string; callId: string }[]): void {
     for (const { appKey, callId } of rooms) {
       const call = this.calls.get(appKey, callId);
-      if (call && !call.hasEnded()) this.end(call, RCCallEndReason.NETWORK_ERROR);
+      if (call && !call.hasEnded()) this.core.end(call, RCCallEndReason.NETWORK_ERROR);
     }
   }
 
   /** Graceful shutdown, step 1: refuse new calls (SERVER_DRAINING). */
   drain(): void {
-    this.draining = true;
+    this.core.drain();
   }
 
   isDraining(): boolean {
-    return this.draining;
+    return this.core.isDraining();
   }
 
   /**
@@ -691,7 +602,7 @@ export class CallService {
    * word, for another node to take over; nothing ends.
    */
   async handOver(): Promise<void> {
-    this.draining = true;
+    this.core.drain();
     await this.journal.flushed();
     this.forget(this.calls.all(), 'handed over: this node is shutting down');
     this.presence.close();
@@ -712,8 +623,8 @@ export class CallService {
    * before its socket closes; every record is stored), then stop the timers.
    */
   async close(): Promise<void> {
-    this.draining = true;
-    for (const call of this.calls.all()) this.end(call, RCCallEndReason.NETWORK_ERROR);
+    this.core.drain();
+    for (const call of this.calls.all()) this.core.end(call, RCCallEndReason.NETWORK_ERROR);
     this.presence.close();
     await this.journal.flushed();
   }
