@@ -32,15 +32,16 @@ import type { ImConnection } from '../im/im-connection.js';
 import { isRemoteDevice } from '../im/remote-devices.js';
 import { AttemptCounter } from './attempt-counter.js';
 import { Call, type Participant } from './call.js';
-import { inviteBlocks, ringsStoppedByBlacklist } from './call-blacklist.js';
+import { inviteBlocks } from './call-blacklist.js';
 import { CallCore } from './call-core.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
 import { CallJournal } from './call-journal.js';
 import { CallPush, type PushText } from './call-push.js';
-import { automaticReason, crossingCall, engagedCall, joinedRooms } from './call-queries.js';
+import { automaticReason, joinedRooms } from './call-queries.js';
 import type { RecoveredCall } from './call-recovery.js';
-import { ClusterCalls, type ClusterCallsDeps, crossingEntry, engagedEntry } from './cluster-calls.js';
+import { CallRules } from './call-rules.js';
+import { ClusterCalls, type ClusterCallsDeps } from './cluster-calls.js';
 import { DevicePresence } from './device-presence.js';
 import { fail, type IntentResult, ok } from './intent-result.js';
 import { invitedEventFor } from './invited-event.js';
@@ -85,6 +86,7 @@ export class CallService {
   private readonly now: () => number;
   private readonly attempts: AttemptCounter;
   private readonly core: CallCore;
+  private readonly rules: CallRules;
   /** Cluster mode only: the calls other nodes own. */
   private readonly cluster: ClusterCalls | undefined;
 
@@ -117,6 +119,13 @@ export class CallService {
       fanout: this.fanout,
       journal: this.journal,
       push: this.push,
+      cluster: this.cluster,
+    });
+    this.rules = new CallRules(this.core, {
+      storage: options.storage,
+      registry: options.registry,
+      now: this.now,
+      calls: this.calls,
       cluster: this.cluster,
     });
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
@@ -205,7 +214,7 @@ export class CallService {
       return fail(RCCallErrorCode.PARAM_ERROR, 'a private call invites exactly its targetId');
     }
     if (isGroup) {
-      const refused = await this.groupRefusal(appKey, request.targetId, userId, invitees);
+      const refused = await this.rules.groupRefusal(appKey, request.targetId, userId, invitees);
       if (refused) return refused;
     } else if (await this.options.storage.blacklists.has(appKey, request.targetId, userId)) {
       return fail(RCCallErrorCode.REJECTED_BY_BLACKLIST, 'the callee has blacklisted you');
@@ -220,17 +229,12 @@ export class CallService {
     if (!this.attempts.take(`${appKey}\u0000${userId}`))
       return fail(RCCallErrorCode.CALL_RATE_LIMITED, 'too many calls placed in the last minute');
     const callerElsewhere = (await this.cluster?.elsewhere(appKey, userId)) ?? [];
-    const crossing = isGroup
-      ? undefined
-      : (crossingCall(this.calls, appKey, userId, request.targetId) ?? crossingEntry(callerElsewhere, request.targetId));
-    if (crossing)
-      return { code: RCCallErrorCode.GLARE_ANSWER_INSTEAD, message: 'the callee is calling you', data: { callId: crossing.callId } };
-    if (engagedCall(this.calls, appKey, userId) || engagedEntry(callerElsewhere))
-      return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
+    const refused = this.rules.callerRefusal(appKey, userId, request.targetId, isGroup, callerElsewhere);
+    if (refused) return refused;
     if (this.cluster && !(await this.cluster.deps.leases.acquireNew(appKey, request.callId)))
       return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
     if (this.calls.get(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
-    this.stopRingingElsewhere(appKey, userId, request.callId, callerElsewhere);
+    this.rules.stopRingingElsewhere(appKey, userId, request.callId, callerElsewhere);
 
     const call = new Call({
       appKey,
@@ -275,7 +279,7 @@ export class CallService {
     if (call.present().length + fresh.length > this.groupCapacity()) {
       return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
     }
-    const refused = await this.groupRefusal(call.appKey, call.init.targetId, from.userId, fresh);
+    const refused = await this.rules.groupRefusal(call.appKey, call.init.targetId, from.userId, fresh);
     if (refused) return refused;
     if (call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
     if (push.user) participant.profile = push.user;
@@ -291,27 +295,12 @@ export class CallService {
     return this.core.stored();
   }
 
-  /** Group membership of caller and invitees (blacklists: `addInvitees`). */
-  private async groupRefusal(appKey: string, groupId: string, inviterId: string, invitees: string[]): Promise<IntentResult | undefined> {
-    const members = new Set(await this.options.storage.groups.members(appKey, groupId));
-    if (!members.has(inviterId)) return fail(RCCallErrorCode.NOT_IN_GROUP, 'you are not a member of the group');
-    const outsider = invitees.find((id) => !members.has(id));
-    if (outsider) return fail(RCCallErrorCode.NOT_IN_GROUP, `${outsider} is not a member of the group`);
-    return undefined;
-  }
-
   /** Rings the invitees, except those the blacklist rule keeps out (call-blacklist.ts), and stops the rings it ends. */
   private async addInvitees(call: Call, inviterId: string, invitees: string[], push: PushText): Promise<void> {
     const now = this.now();
     const { blocked, ringsToStop } = await inviteBlocks(this.options.storage.blacklists, call, invitees);
-    const busyElsewhere = new Map<string, UserCallEntry>();
-    if (this.cluster) {
-      const entries = await Promise.all(invitees.map((invitee) => this.cluster!.elsewhere(call.appKey, invitee)));
-      invitees.forEach((invitee, i) => {
-        const other = entries[i]?.find((e) => e.callId !== call.callId);
-        if (other) busyElsewhere.set(invitee, other);
-      });
-    }
+    const lookup = this.rules.busyElsewhere(call, invitees);
+    const busyElsewhere = lookup ? await lookup : new Map<string, UserCallEntry>();
     if (call.state === 'ended') return;
     const refusals: [Participant, RCCallEndReason][] = [];
     for (const invitee of invitees) {
@@ -321,11 +310,9 @@ export class CallService {
         refusals.push([participant, RCCallEndReason.ADDED_TO_BLACKLIST]);
         continue;
       }
-      const other = this.calls.callsOf(call.appKey, invitee, call.callId)[0];
-      const remote = busyElsewhere.get(invitee);
-      if (other || remote) {
-        const inOther = other ? other.participants.get(invitee)?.deviceId : remote?.deviceId;
-        refusals.push([participant, this.busyInvite(call, participant, inOther)]);
+      const busy = this.rules.busyReason(call, participant, busyElsewhere);
+      if (busy !== undefined) {
+        refusals.push([participant, busy]);
         continue;
       }
       this.calls.link(call, invitee);
@@ -340,18 +327,6 @@ export class CallService {
       if (!call.hasEnded() && ringing?.state === 'waiting')
         this.core.leave(call, ringing, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
     }
-  }
-
-  /** Tell a busy invitee's devices and return the invitee's own reason (4 or 22). */
-  private busyInvite(call: Call, participant: Participant, inOther: string | undefined): RCCallEndReason {
-    let otherDevices = false;
-    for (const connection of this.options.registry.connectionsOf(call.appKey, participant.userId)) {
-      const reason =
-        inOther === undefined || connection.deviceId === inOther ? RCCallEndReason.BUSY_LINE : RCCallEndReason.OTHER_CLIENT_IN_CALL;
-      if (reason === RCCallEndReason.OTHER_CLIENT_IN_CALL) otherDevices = true;
-      connection.sendEvent(invitedEventFor(call, participant, this.now(), reason));
-    }
-    return otherDevices ? RCCallEndReason.OTHER_CLIENT_IN_CALL : RCCallEndReason.BUSY_LINE;
   }
 
   ringing(from: ImConnection, callId: string, profile: UserProfile | undefined): IntentResult {
@@ -400,9 +375,9 @@ export class CallService {
     if (participant.deviceId === from.deviceId && participant.state === 'keeping') return this.core.stored();
     if (participant.deviceId !== undefined) return fail(RCCallErrorCode.ANSWERED_ON_OTHER_DEVICE, 'answered on another device');
     if (participant.state !== 'waiting') return fail(RCCallErrorCode.INVALID_CALL_STATE, `cannot accept while ${participant.state}`);
-    if (engagedCall(this.calls, from.appKey, from.userId, callId) || engagedEntry(elsewhere.filter((e) => e.callId !== callId)))
+    if (this.rules.engagedElsewhere(from.appKey, from.userId, callId, elsewhere))
       return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'you are in another call');
-    this.stopRingingElsewhere(from.appKey, from.userId, callId, elsewhere);
+    this.rules.stopRingingElsewhere(from.appKey, from.userId, callId, elsewhere);
     const now = this.now();
     clearTimeout(participant.ringTimer);
     participant.deviceId = from.deviceId;
@@ -521,50 +496,21 @@ export class CallService {
    * others see 103 (a 1:1 call ends). Answered calls go on.
    */
   blacklistAdded(appKey: string, ownerId: string, blockedIds: string[]): void {
-    for (const [call, owner] of ringsStoppedByBlacklist(this.calls.callsOf(appKey, ownerId), ownerId, blockedIds)) {
-      this.core.leave(call, owner, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
-    }
+    this.rules.blacklistAdded(appKey, ownerId, blockedIds);
   }
 
   /** Banned users leave every call with KICKED_BY_SERVER (the others see REMOTE_KICKED_BY_SERVER). */
   usersBanned(appKey: string, userIds: string[]): void {
-    for (const userId of userIds) {
-      for (const call of this.calls.callsOf(appKey, userId)) {
-        const participant = call.participants.get(userId);
-        if (participant && participant.state !== 'left') this.core.leave(call, participant, RCCallEndReason.KICKED_BY_SERVER, undefined);
-      }
-    }
+    this.rules.usersBanned(appKey, userIds);
   }
 
   private groupCapacity(): number {
     return this.media.groupCapacity(this.options.maxCallParticipants ?? 16);
   }
 
-  /**
-   * The user answered or placed a call: every other call that rings for them stops with 21 (those
-   * other nodes own are asked to).
-   */
-  private stopRingingElsewhere(appKey: string, userId: string, exceptCallId: string, elsewhere: readonly UserCallEntry[] = []): void {
-    for (const call of this.calls.callsOf(appKey, userId, exceptCallId)) {
-      const participant = call.participants.get(userId);
-      if (participant?.state === 'waiting' && !participant.isCaller)
-        this.core.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
-    }
-    this.cluster?.stopRinging(
-      appKey,
-      userId,
-      elsewhere.filter((e) => e.callId !== exceptCallId),
-    );
-  }
-
   /** Another node's rule for a call this node owns (cluster mode). */
   command(appKey: string, callId: string, command: CallCommand): void {
-    const call = this.calls.get(appKey, callId);
-    const participant = call?.participants.get(command.userId);
-    if (!call || call.hasEnded() || !participant) return;
-    if (command.op === 'stop_ringing' && participant.state === 'waiting' && !participant.isCaller) {
-      this.core.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
-    }
+    this.rules.command(appKey, callId, command);
   }
 
   private participantOf(from: ImConnection, callId: string): { call: Call; participant: Participant } | IntentResult {
@@ -582,10 +528,7 @@ export class CallService {
 
   /** The media server of these calls is gone: each ends with NETWORK_ERROR for everyone in it (records stored). */
   endForMediaFailure(rooms: { appKey: string; callId: string }[]): void {
-    for (const { appKey, callId } of rooms) {
-      const call = this.calls.get(appKey, callId);
-      if (call && !call.hasEnded()) this.core.end(call, RCCallEndReason.NETWORK_ERROR);
-    }
+    this.rules.endForMediaFailure(rooms);
   }
 
   /** Graceful shutdown, step 1: refuse new calls (SERVER_DRAINING). */
