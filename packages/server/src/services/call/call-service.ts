@@ -13,8 +13,6 @@
  */
 import {
   type CallInviteRequest,
-  type CallResyncReply,
-  type CallResyncState,
   CLIENT_STATED_END_REASONS,
   ConversationType,
   defaultPushTitle,
@@ -33,6 +31,7 @@ import { isRemoteDevice } from '../im/remote-devices.js';
 import { AttemptCounter } from './attempt-counter.js';
 import { Call, type Participant } from './call.js';
 import { inviteBlocks } from './call-blacklist.js';
+import { CallContinuity } from './call-continuity.js';
 import { CallCore } from './call-core.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
@@ -87,6 +86,7 @@ export class CallService {
   private readonly attempts: AttemptCounter;
   private readonly core: CallCore;
   private readonly rules: CallRules;
+  private readonly continuity: CallContinuity;
   /** Cluster mode only: the calls other nodes own. */
   private readonly cluster: ClusterCalls | undefined;
 
@@ -103,9 +103,9 @@ export class CallService {
       options.outbox?.nudge(),
     );
     this.cluster = options.cluster ? new ClusterCalls(options.cluster, this.calls) : undefined;
-    this.journal.onFenced((calls) => this.forget(calls, 'fenced: another node owns the call now'));
+    this.journal.onFenced((calls) => this.continuity.forget(calls, 'fenced: another node owns the call now'));
     options.cluster?.leases.onLost((lost) =>
-      this.forget(
+      this.continuity.forget(
         lost.flatMap(({ appKey, callId }) => this.calls.get(appKey, callId) ?? []),
         'lease lost',
       ),
@@ -153,6 +153,19 @@ export class CallService {
       },
       options.reconnectGraceMs ?? 20_000,
     );
+    this.continuity = new CallContinuity(
+      this.core,
+      {
+        storage: options.storage,
+        logger: options.logger,
+        now: this.now,
+        calls: this.calls,
+        media: this.media,
+        journal: this.journal,
+        cluster: this.cluster,
+      },
+      this.presence,
+    );
     options.registry.onConnected((connection, resumed) => this.presence.connected(connection, resumed));
     const recovered = options.recovered ?? [];
     if (recovered.length > 0) {
@@ -173,36 +186,7 @@ export class CallService {
    * NETWORK_ERROR instead: the room was driven by the process that is gone.
    */
   carryOn(call: Call): void {
-    this.calls.add(call);
-    this.journal.adopt(call);
-    if (call.roomMode === 'sfu' && call.present().some((p) => p.inRoom)) {
-      for (const participant of call.present()) this.calls.link(call, participant.userId);
-      this.core.end(call, RCCallEndReason.NETWORK_ERROR);
-      return;
-    }
-    this.media.restoreP2pRoom(call);
-    const now = this.now();
-    for (const participant of call.present()) {
-      this.calls.link(call, participant.userId);
-      this.cluster?.track(call, participant);
-      if (!participant.isCaller && participant.state === 'waiting')
-        this.core.armRingTimer(call, participant, participant.ringDeadline - now);
-      if (participant.deviceId !== undefined) this.presence.awaitReturn(call, participant.userId, participant.deviceId);
-    }
-  }
-
-  /**
-   * Calls this node lost to another (fenced journal write, or a lease found taken after a pause):
-   * dropped here without a word to anyone — their new owner carries them on.
-   */
-  private forget(lost: Call[], why: string): void {
-    for (const call of lost) {
-      if (this.calls.get(call.appKey, call.callId) !== call) continue;
-      for (const participant of call.participants.values()) clearTimeout(participant.ringTimer);
-      this.calls.drop(call);
-      this.media.forgetRoom(call);
-      this.options.logger.warn({ callId: call.callId }, `call dropped on this node (${why})`);
-    }
+    this.continuity.carryOn(call);
   }
 
   async invite(from: ImConnection, request: InviteBody): Promise<IntentResult> {
@@ -453,27 +437,8 @@ export class CallService {
    * `call.resync` after a fresh event stream: which of the device's calls go on; for the others this
    * device's end reason (from the live call, else from the stored record; unknown → NETWORK_ERROR).
    */
-  async resync(from: ImConnection, callIds: string[]): Promise<IntentResult> {
-    const calls: CallResyncState[] = [];
-    for (const callId of new Set(callIds)) calls.push(await this.resyncState(from, callId));
-    return { ...ok, data: { calls } satisfies CallResyncReply };
-  }
-
-  private async resyncState(from: ImConnection, callId: string): Promise<CallResyncState> {
-    const call = this.calls.get(from.appKey, callId);
-    const participant = call?.participants.get(from.userId);
-    if (call && participant && call.state !== 'ended') {
-      const mine = participant.deviceId === from.deviceId || (participant.deviceId === undefined && participant.state === 'waiting');
-      if (participant.state !== 'left' && mine) return { callId, live: true };
-      const reason =
-        participant.state === 'left' ? (participant.endReason ?? RCCallEndReason.NETWORK_ERROR) : RCCallEndReason.ACCEPT_BY_OTHER_CLIENT;
-      return { callId, live: false, reason, beginTime: call.beginAt, endTime: participant.leftAt || this.now() };
-    }
-    await this.journal.durable().catch(() => undefined);
-    const record = await this.options.storage.calls.get(from.appKey, callId);
-    const own = record?.participants.find((p) => p.userId === from.userId);
-    if (record && own) return { callId, live: false, reason: own.endReason, beginTime: record.beginAt, endTime: own.leftAt };
-    return { callId, live: false, reason: RCCallEndReason.NETWORK_ERROR, beginTime: 0, endTime: this.now() };
+  resync(from: ImConnection, callIds: string[]): Promise<IntentResult> {
+    return this.continuity.resync(from, callIds);
   }
 
   /** `getJoinedUserInfo`: the media rooms the asking user's devices are in (a user may only ask about themself). */
@@ -544,16 +509,13 @@ export class CallService {
    * Cluster mode's shutdown: every call stays journaled (written now) and is dropped here without a
    * word, for another node to take over; nothing ends.
    */
-  async handOver(): Promise<void> {
-    this.core.drain();
-    await this.journal.flushed();
-    this.forget(this.calls.all(), 'handed over: this node is shutting down');
-    this.presence.close();
+  handOver(): Promise<void> {
+    return this.continuity.handOver();
   }
 
   /** Cluster mode, after Redis came back (maybe without its data): every local call is indexed again. */
   retrackAll(): void {
-    for (const call of this.calls.all()) for (const participant of call.present()) this.cluster?.track(call, participant);
+    this.continuity.retrackAll();
   }
 
   /** Calls still in flight. */
