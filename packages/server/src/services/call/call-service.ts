@@ -2,56 +2,46 @@
  * The server-authoritative call service (DESIGN.md §2): validates intents, drives the call and
  * participant machines, runs ring timers, fans out events, stores the record.
  *
- * Reasons: a leaver's own reason goes to the others in `call.member_left` (they map it with
- * `toRemoteEndReason`); when the call ends, each remaining participant gets `call.ended` with the
- * remote form of the reason of the leave that ended it.
+ * This is the one entry the rest of the server uses; the work is done by its parts, which share the
+ * calls in flight through a `CallContext`:
+ * - call-core.ts: the internal transitions (leave, end, ring timers), ownership and "acknowledged
+ *   means stored";
+ * - call-intents.ts: what devices ask (invite, ringing, accept, hang up, downgrade, joined info);
+ * - call-rules.ts: the rules that span calls (busy, glare, ringing stops elsewhere, group membership,
+ *   bans, blacklists, a lost media server, other nodes' commands);
+ * - call-continuity.ts: calls across restarts, takeovers, handovers and fresh event streams.
  *
  * Multi-device rules (README "Calls and devices"): a user is in at most one call. Inviting a user who
  * is in another call ends the invite for them at once — BUSY_LINE (4) when no other device of theirs
  * is connected, else OTHER_CLIENT_IN_CALL (22). A user who answers or places a call stops ringing for
  * every other call with OTHER_CLIENT_JOINED_CALL (21).
  */
-import {
-  type CallInviteRequest,
-  type CallResyncReply,
-  type CallResyncState,
-  CLIENT_STATED_END_REASONS,
-  ConversationType,
-  defaultPushTitle,
-  ErrorCode,
-  RCCallEndReason,
-  RCCallErrorCode,
-  RCCallMediaType,
-  RCRTCCode,
-  toRemoteEndReason,
-  type UserProfile,
-} from '@opencall/protocol';
+import { RCCallEndReason, type RCCallMediaType, type UserProfile } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import type { CallCommand, Storage, UserCallEntry } from '../../ports/index.js';
+import type { CallCommand, Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { isRemoteDevice } from '../im/remote-devices.js';
 import { AttemptCounter } from './attempt-counter.js';
-import { Call, type Participant } from './call.js';
-import { inviteBlocks, ringsStoppedByBlacklist } from './call-blacklist.js';
+import type { Call } from './call.js';
+import { CallContinuity } from './call-continuity.js';
+import { type CallContext, CallCore } from './call-core.js';
 import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
+import { CallIntents, type InviteBody } from './call-intents.js';
 import { CallJournal } from './call-journal.js';
 import { CallPush, type PushText } from './call-push.js';
-import { automaticReason, crossingCall, engagedCall, joinedRooms } from './call-queries.js';
-import { type RecoveredCall, usedProcessSfuRoom } from './call-recovery.js';
-import { ClusterCalls, type ClusterCallsDeps, crossingEntry, engagedEntry } from './cluster-calls.js';
+import type { RecoveredCall } from './call-recovery.js';
+import { CallRules } from './call-rules.js';
+import { ClusterCalls, type ClusterCallsDeps } from './cluster-calls.js';
 import { DevicePresence } from './device-presence.js';
+import type { IntentResult } from './intent-result.js';
 import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
-import { missedCalls, OfflineRecords } from './offline-records.js';
+import { OfflineRecords } from './offline-records.js';
 import { RecoveredCallNotices } from './recovered-notices.js';
 
-export interface IntentResult {
-  code: number;
-  message?: string;
-  data?: unknown;
-}
+export type { IntentResult } from './intent-result.js';
 
 export interface CallServiceOptions {
   storage: Storage;
@@ -75,375 +65,113 @@ export interface CallServiceOptions {
   now?: () => number;
 }
 
-type InviteBody = Omit<CallInviteRequest, 't' | 'rid'>;
-
-const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
-/** How soon a ring timeout is tried again while this node checks that it still owns the call. */
-const OWNERSHIP_RECHECK_MS = 250;
-const fail = (code: number, message: string): IntentResult => ({ code, message });
-/** Reasons after which the leaver's own devices are told (they did not ask to leave). */
-const IMPOSED_REASONS: readonly RCCallEndReason[] = [
-  RCCallEndReason.NO_RESPONSE,
-  RCCallEndReason.NETWORK_ERROR,
-  RCCallEndReason.KICKED_BY_SERVER,
-  RCCallEndReason.OTHER_CLIENT_JOINED_CALL,
-];
-
 export class CallService {
+  /** The calls in flight on this node. */
   readonly calls: CallDirectory;
+  /** The media rooms of the calls (`rtc.*` and `sfu.*` requests go straight to it). */
   readonly media: MediaRelay;
-  private readonly fanout: CallFanout;
-  private readonly presence: DevicePresence;
-  private readonly offline: OfflineRecords;
-  private readonly push: CallPush;
   private readonly journal: CallJournal;
-  private readonly now: () => number;
-  /** Set by `drain()`: no new calls. */
-  private draining = false;
-  private readonly attempts: AttemptCounter;
-  /** Cluster mode only: the calls other nodes own. */
-  private readonly cluster: ClusterCalls | undefined;
+  private readonly presence: DevicePresence;
+  private readonly core: CallCore;
+  private readonly intents: CallIntents;
+  private readonly rules: CallRules;
+  private readonly continuity: CallContinuity;
 
-  constructor(private readonly options: CallServiceOptions) {
-    this.now = options.now ?? Date.now;
-    this.calls = new CallDirectory(this.now);
-    this.push = new CallPush(
-      options.outbox ? { enqueue: (call, rows) => this.journal.enqueue(call, rows) } : undefined,
-      options.registry,
-      this.now,
-    );
-    this.fanout = new CallFanout(options.registry);
-    this.journal = new CallJournal(options.storage, options.logger, this.now, options.cluster?.bus.nodeId ?? '', () =>
-      options.outbox?.nudge(),
-    );
-    this.cluster = options.cluster ? new ClusterCalls(options.cluster, this.calls) : undefined;
-    this.journal.onFenced((calls) => this.forget(calls, 'fenced: another node owns the call now'));
+  constructor(options: CallServiceOptions) {
+    const { storage, registry, logger } = options;
+    const now = options.now ?? Date.now;
+    const calls = new CallDirectory(now);
+    this.calls = calls;
+    const push = new CallPush(options.outbox ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined, registry, now);
+    const fanout = new CallFanout(registry);
+    const journal = new CallJournal(storage, logger, now, options.cluster?.bus.nodeId ?? '', () => options.outbox?.nudge());
+    this.journal = journal;
+    const cluster = options.cluster ? new ClusterCalls(options.cluster, calls) : undefined;
+    journal.onFenced((lost) => this.continuity.forget(lost, 'fenced: another node owns the call now'));
     options.cluster?.leases.onLost((lost) =>
-      this.forget(
-        lost.flatMap(({ appKey, callId }) => this.calls.get(appKey, callId) ?? []),
+      this.continuity.forget(
+        lost.flatMap(({ appKey, callId }) => calls.get(appKey, callId) ?? []),
         'lease lost',
       ),
     );
-    this.media = new MediaRelay(this.calls, options.registry, (call) => this.journal.record(call));
+    const media = new MediaRelay(calls, registry, (call) => journal.record(call));
+    this.media = media;
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
-    this.offline = new OfflineRecords(options.storage, options.logger, this.now, () => this.journal.flushed());
-    this.attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, this.now);
+    const offline = new OfflineRecords(storage, logger, now, () => journal.flushed());
+    const attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, now);
+    const context: CallContext = { storage, registry, logger, now, calls, media, fanout, journal, push, cluster };
+    const core = new CallCore(context);
+    this.core = core;
     this.presence = new DevicePresence(
-      this.calls,
+      calls,
       {
-        isDeviceOnline: (appKey, userId, deviceId) => options.registry.deviceConnection(appKey, userId, deviceId) !== undefined,
+        isDeviceOnline: (appKey, userId, deviceId) => registry.deviceConnection(appKey, userId, deviceId) !== undefined,
         replayInvite: (connection, call) => {
-          connection.sendEvent(invitedEventFor(call, call.participants.get(connection.userId)!, this.now()));
-          this.journal.record(call); // the invitee is now reached: no offline record if recovery ends it
+          connection.sendEvent(invitedEventFor(call, call.participants.get(connection.userId)!, now()));
+          journal.record(call); // the invitee is now reached: no offline record if recovery ends it
         },
         // Offline records go out from the node that holds the device's stream (it tracks the acks).
         deliverOfflineRecords: (connection) => {
-          if (!isRemoteDevice(connection)) this.offline.deliver(connection);
+          if (!isRemoteDevice(connection)) offline.deliver(connection);
         },
         graceExpired: (call, userId, deviceId) => {
-          if (!this.owns(call)) return; // another node carries the call on, or this one is checking its lease
+          if (!core.owns(call)) return; // another node carries the call on, or this one is checking its lease
           const participant = call.participants.get(userId);
           if (call.state !== 'ended' && participant && participant.state !== 'left' && participant.deviceId === deviceId) {
-            this.leave(call, participant, RCCallEndReason.NETWORK_ERROR, undefined);
+            core.leave(call, participant, RCCallEndReason.NETWORK_ERROR, undefined);
           }
         },
       },
       options.reconnectGraceMs ?? 20_000,
     );
-    options.registry.onConnected((connection, resumed) => this.presence.connected(connection, resumed));
+    this.rules = new CallRules(core, context);
+    this.intents = new CallIntents(core, this.rules, context, {
+      ringTimeoutMs: options.ringTimeoutMs,
+      maxCallParticipants: options.maxCallParticipants ?? 16,
+      attempts,
+    });
+    this.continuity = new CallContinuity(core, context, this.presence);
+    registry.onConnected((connection, resumed) => this.presence.connected(connection, resumed));
     const recovered = options.recovered ?? [];
     if (recovered.length > 0) {
-      const notices = new RecoveredCallNotices(recovered, this.now);
-      options.registry.onConnected((connection, resumed) => {
+      const notices = new RecoveredCallNotices(recovered, now);
+      registry.onConnected((connection, resumed) => {
         if (resumed) return;
         for (const event of notices.take(connection.appKey, connection.userId, connection.deviceId)) connection.sendEvent(event);
       });
     }
-    options.registry.onDisconnected((connection) => this.presence.disconnected(connection));
+    registry.onDisconnected((connection) => this.presence.disconnected(connection));
     for (const call of options.restored ?? []) this.carryOn(call);
   }
 
-  /**
-   * A call restored from the journal (after a restart, or taken over from a dead node) goes on: ring
-   * timers re-armed at their deadlines (overdue ones fire now), and every chosen device gets the
-   * reconnect grace to come back. A call whose media went through an SFU room ends with
-   * NETWORK_ERROR instead: the room was driven by the process that is gone.
-   */
-  carryOn(call: Call): void {
-    this.calls.add(call);
-    this.journal.adopt(call);
-    if (usedProcessSfuRoom(call)) {
-      for (const participant of call.present()) this.calls.link(call, participant.userId);
-      this.end(call, RCCallEndReason.NETWORK_ERROR);
-      return;
-    }
-    this.media.restoreP2pRoom(call);
-    const now = this.now();
-    for (const participant of call.present()) {
-      this.calls.link(call, participant.userId);
-      this.cluster?.track(call, participant);
-      if (!participant.isCaller && participant.state === 'waiting') this.armRingTimer(call, participant, participant.ringDeadline - now);
-      if (participant.deviceId !== undefined) this.presence.awaitReturn(call, participant.userId, participant.deviceId);
-    }
+  // What devices ask (call-intents.ts).
+
+  /** `call.invite`: a new call, placed by `from`, ringing for its invitees. */
+  invite(from: ImConnection, request: InviteBody): Promise<IntentResult> {
+    return this.intents.invite(from, request);
   }
 
-  private armRingTimer(call: Call, participant: Participant, delayMs: number): void {
-    participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), Math.max(0, delayMs));
-    participant.ringTimer.unref?.();
+  /** `call.invite_members`: more users ring in a group call. */
+  inviteMembers(from: ImConnection, callId: string, userIds: string[], push: PushText & { user?: UserProfile }): Promise<IntentResult> {
+    return this.intents.inviteMembers(from, callId, userIds, push);
   }
 
-  /** This node may act on the call (cluster mode: its lease is surely still valid). */
-  private owns(call: Call): boolean {
-    return this.cluster?.deps.leases.holds(call.appKey, call.callId) ?? true;
-  }
-
-  /**
-   * Calls this node lost to another (fenced journal write, or a lease found taken after a pause):
-   * dropped here without a word to anyone — their new owner carries them on.
-   */
-  private forget(lost: Call[], why: string): void {
-    for (const call of lost) {
-      if (this.calls.get(call.appKey, call.callId) !== call) continue;
-      for (const participant of call.participants.values()) clearTimeout(participant.ringTimer);
-      this.calls.drop(call);
-      this.media.forgetRoom(call);
-      this.options.logger.warn({ callId: call.callId }, `call dropped on this node (${why})`);
-    }
-  }
-
-  async invite(from: ImConnection, request: InviteBody): Promise<IntentResult> {
-    const { appKey, userId } = from;
-    const invitees = [...new Set(request.userIds)];
-    if (invitees.includes(userId) || request.targetId === userId) return fail(RCCallErrorCode.PARAM_ERROR, 'cannot call yourself');
-    const isGroup = request.conversationType === ConversationType.GROUP;
-    if (!isGroup && (invitees.length !== 1 || invitees[0] !== request.targetId)) {
-      return fail(RCCallErrorCode.PARAM_ERROR, 'a private call invites exactly its targetId');
-    }
-    if (isGroup) {
-      const refused = await this.groupRefusal(appKey, request.targetId, userId, invitees);
-      if (refused) return refused;
-    } else if (await this.options.storage.blacklists.has(appKey, request.targetId, userId)) {
-      return fail(RCCallErrorCode.REJECTED_BY_BLACKLIST, 'the callee has blacklisted you');
-    }
-    const existing = this.calls.get(appKey, request.callId);
-    // The same device sending its invite again (its answer was lost in a signaling pause): already placed.
-    if (existing?.init.callerId === userId && existing.init.callerDeviceId === from.deviceId) return this.stored();
-    if (existing || this.calls.endedRecently(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
-    if (this.draining) return fail(RCCallErrorCode.SERVER_DRAINING, 'the server is shutting down');
-    if (isGroup && invitees.length + 1 > this.groupCapacity())
-      return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
-    if (!this.attempts.take(`${appKey}\u0000${userId}`))
-      return fail(RCCallErrorCode.CALL_RATE_LIMITED, 'too many calls placed in the last minute');
-    const callerElsewhere = (await this.cluster?.elsewhere(appKey, userId)) ?? [];
-    const crossing = isGroup
-      ? undefined
-      : (crossingCall(this.calls, appKey, userId, request.targetId) ?? crossingEntry(callerElsewhere, request.targetId));
-    if (crossing)
-      return { code: RCCallErrorCode.GLARE_ANSWER_INSTEAD, message: 'the callee is calling you', data: { callId: crossing.callId } };
-    if (engagedCall(this.calls, appKey, userId) || engagedEntry(callerElsewhere))
-      return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'caller is already in a call');
-    if (this.cluster && !(await this.cluster.deps.leases.acquireNew(appKey, request.callId)))
-      return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
-    if (this.calls.get(appKey, request.callId)) return fail(RCCallErrorCode.DUPLICATE_CALL_ID, 'callId already used');
-    this.stopRingingElsewhere(appKey, userId, request.callId, callerElsewhere);
-
-    const call = new Call({
-      appKey,
-      callId: request.callId,
-      conversationType: request.conversationType,
-      targetId: request.targetId,
-      channelId: request.channelId ?? '',
-      mediaType: request.mediaType,
-      callerId: userId,
-      callerDeviceId: from.deviceId,
-      extra: request.extra ?? '',
-      createdAt: this.now(),
-      callerProfile: request.user,
-      pushTitle: request.pushTitle ?? defaultPushTitle('zh', request.mediaType),
-      pushContent: request.pushContent ?? '',
-    });
-    this.calls.add(call);
-    this.calls.link(call, userId);
-    this.cluster?.track(call, call.caller());
-    this.options.logger.debug({ appKey, callId: call.callId, callerId: userId, invitees: invitees.length }, 'call invited');
-    await this.addInvitees(call, userId, invitees, request);
-    if (!call.hasEnded()) this.journal.record(call);
-    return this.stored();
-  }
-
-  async inviteMembers(
-    from: ImConnection,
-    callId: string,
-    userIds: string[],
-    push: PushText & { user?: UserProfile },
-  ): Promise<IntentResult> {
-    const found = this.participantOf(from, callId);
-    if ('code' in found) return found;
-    const { call, participant } = found;
-    if (call.init.conversationType !== ConversationType.GROUP)
-      return fail(RCCallErrorCode.CONVERSATION_NOT_GROUP_ERROR, 'invite is for group calls');
-    const fresh = [...new Set(userIds)].filter(
-      (id) => call.participants.get(id)?.state !== 'waiting' && call.participants.get(id)?.state !== 'keeping',
-    );
-    if (fresh.includes(from.userId)) return fail(RCCallErrorCode.PARAM_ERROR, 'cannot invite yourself');
-    if (fresh.length === 0) return ok;
-    if (call.present().length + fresh.length > this.groupCapacity()) {
-      return fail(RCCallErrorCode.PARTICIPANT_LIMIT, `a group call holds at most ${this.groupCapacity()}`);
-    }
-    const refused = await this.groupRefusal(call.appKey, call.init.targetId, from.userId, fresh);
-    if (refused) return refused;
-    if (call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
-    if (push.user) participant.profile = push.user;
-    this.fanout.toOthers(call, from.userId, {
-      type: 'call.members_invited',
-      callId,
-      inviterId: from.userId,
-      userIds: fresh,
-      user: participant.profile,
-    });
-    await this.addInvitees(call, from.userId, fresh, push);
-    if (!call.hasEnded()) this.journal.record(call);
-    return this.stored();
-  }
-
-  /** Group membership of caller and invitees (blacklists: `addInvitees`). */
-  private async groupRefusal(appKey: string, groupId: string, inviterId: string, invitees: string[]): Promise<IntentResult | undefined> {
-    const members = new Set(await this.options.storage.groups.members(appKey, groupId));
-    if (!members.has(inviterId)) return fail(RCCallErrorCode.NOT_IN_GROUP, 'you are not a member of the group');
-    const outsider = invitees.find((id) => !members.has(id));
-    if (outsider) return fail(RCCallErrorCode.NOT_IN_GROUP, `${outsider} is not a member of the group`);
-    return undefined;
-  }
-
-  /** Rings the invitees, except those the blacklist rule keeps out (call-blacklist.ts), and stops the rings it ends. */
-  private async addInvitees(call: Call, inviterId: string, invitees: string[], push: PushText): Promise<void> {
-    const now = this.now();
-    const { blocked, ringsToStop } = await inviteBlocks(this.options.storage.blacklists, call, invitees);
-    const busyElsewhere = new Map<string, UserCallEntry>();
-    if (this.cluster) {
-      const entries = await Promise.all(invitees.map((invitee) => this.cluster!.elsewhere(call.appKey, invitee)));
-      invitees.forEach((invitee, i) => {
-        const other = entries[i]?.find((e) => e.callId !== call.callId);
-        if (other) busyElsewhere.set(invitee, other);
-      });
-    }
-    if (call.state === 'ended') return;
-    const refusals: [Participant, RCCallEndReason][] = [];
-    for (const invitee of invitees) {
-      const reachable = this.options.registry.isOnline(call.appKey, invitee);
-      const participant = call.addInvitee(invitee, inviterId, now + this.options.ringTimeoutMs, reachable);
-      if (blocked.has(invitee)) {
-        refusals.push([participant, RCCallEndReason.ADDED_TO_BLACKLIST]);
-        continue;
-      }
-      const other = this.calls.callsOf(call.appKey, invitee, call.callId)[0];
-      const remote = busyElsewhere.get(invitee);
-      if (other || remote) {
-        const inOther = other ? other.participants.get(invitee)?.deviceId : remote?.deviceId;
-        refusals.push([participant, this.busyInvite(call, participant, inOther)]);
-        continue;
-      }
-      this.calls.link(call, invitee);
-      this.cluster?.track(call, participant);
-      this.armRingTimer(call, participant, this.options.ringTimeoutMs);
-      this.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now));
-      if (!reachable) this.push.send(call, invitee, 'call', push);
-    }
-    for (const [participant, reason] of refusals) this.leave(call, participant, reason, undefined);
-    for (const userId of ringsToStop) {
-      const ringing = call.participants.get(userId);
-      if (!call.hasEnded() && ringing?.state === 'waiting') this.leave(call, ringing, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
-    }
-  }
-
-  /** Tell a busy invitee's devices and return the invitee's own reason (4 or 22). */
-  private busyInvite(call: Call, participant: Participant, inOther: string | undefined): RCCallEndReason {
-    let otherDevices = false;
-    for (const connection of this.options.registry.connectionsOf(call.appKey, participant.userId)) {
-      const reason =
-        inOther === undefined || connection.deviceId === inOther ? RCCallEndReason.BUSY_LINE : RCCallEndReason.OTHER_CLIENT_IN_CALL;
-      if (reason === RCCallEndReason.OTHER_CLIENT_IN_CALL) otherDevices = true;
-      connection.sendEvent(invitedEventFor(call, participant, this.now(), reason));
-    }
-    return otherDevices ? RCCallEndReason.OTHER_CLIENT_IN_CALL : RCCallEndReason.BUSY_LINE;
-  }
-
+  /** `call.ringing`: the invitee's device rings. */
   ringing(from: ImConnection, callId: string, profile: UserProfile | undefined): IntentResult {
-    const found = this.participantOf(from, callId);
-    if ('code' in found) return found;
-    const { call, participant } = found;
-    if (participant.isCaller || participant.state !== 'waiting') return ok;
-    if (profile) participant.profile = profile;
-    if (!participant.rang) {
-      participant.rang = true;
-      this.fanout.toOthers(call, participant.userId, {
-        type: 'call.ringing',
-        callId,
-        userId: participant.userId,
-        user: participant.profile,
-      });
-    }
-    return ok;
+    return this.intents.ringing(from, callId, profile);
   }
 
+  /** `call.accept`: the invitee answers on this device. */
   accept(
     from: ImConnection,
     callId: string,
     mediaType: RCCallMediaType | undefined,
     profile: UserProfile | undefined,
   ): IntentResult | Promise<IntentResult> {
-    if (!this.cluster) return this.acceptNow(from, callId, mediaType, profile, []);
-    return this.cluster
-      .elsewhere(from.appKey, from.userId)
-      .then((elsewhere) => this.acceptNow(from, callId, mediaType, profile, elsewhere));
+    return this.intents.accept(from, callId, mediaType, profile);
   }
 
-  /** `elsewhere`: the user's calls other nodes own (cluster mode). */
-  private acceptNow(
-    from: ImConnection,
-    callId: string,
-    mediaType: RCCallMediaType | undefined,
-    profile: UserProfile | undefined,
-    elsewhere: readonly UserCallEntry[],
-  ): IntentResult | Promise<IntentResult> {
-    const found = this.participantOf(from, callId);
-    if ('code' in found) return found;
-    const { call, participant } = found;
-    if (participant.isCaller) return fail(RCCallErrorCode.INVALID_CALL_STATE, 'the caller cannot accept');
-    // The same device answering again (its answer was lost in a signaling pause): already answered.
-    if (participant.deviceId === from.deviceId && participant.state === 'keeping') return this.stored();
-    if (participant.deviceId !== undefined) return fail(RCCallErrorCode.ANSWERED_ON_OTHER_DEVICE, 'answered on another device');
-    if (participant.state !== 'waiting') return fail(RCCallErrorCode.INVALID_CALL_STATE, `cannot accept while ${participant.state}`);
-    if (engagedCall(this.calls, from.appKey, from.userId, callId) || engagedEntry(elsewhere.filter((e) => e.callId !== callId)))
-      return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'you are in another call');
-    this.stopRingingElsewhere(from.appKey, from.userId, callId, elsewhere);
-    const now = this.now();
-    clearTimeout(participant.ringTimer);
-    participant.deviceId = from.deviceId;
-    participant.joinedAt = now;
-    participant.reached = true;
-    if (profile) participant.profile = profile;
-    call.move(participant, 'accept');
-    if (call.state === 'ringing') call.beginAt = now;
-    call.apply('accepted');
-    const caller = call.caller();
-    if (caller.state === 'waiting') call.move(caller, 'join');
-    this.cluster?.track(call, participant);
-    this.cluster?.track(call, caller);
-    if (mediaType !== undefined && mediaType < call.mediaType) call.mediaType = mediaType;
-    this.fanout.toOtherDevices(call, participant.userId, from.deviceId, this.endedEvent(call, RCCallEndReason.ACCEPT_BY_OTHER_CLIENT, now));
-    this.fanout.toOthers(call, participant.userId, {
-      type: 'call.accepted',
-      callId,
-      userId: participant.userId,
-      deviceId: from.deviceId,
-      mediaType: call.mediaType,
-      user: participant.profile,
-    });
-    this.journal.record(call);
-    return this.stored();
-  }
-
+  /** `call.hangup`: the participant leaves (cancel, reject or hang up). */
   hangup(
     from: ImConnection,
     callId: string,
@@ -451,260 +179,70 @@ export class CallService {
     profile: UserProfile | undefined,
     push: PushText = {},
   ): IntentResult | Promise<IntentResult> {
-    const found = this.participantOf(from, callId);
-    if ('code' in found) return found;
-    const { call, participant } = found;
-    if (statedReason !== undefined && !CLIENT_STATED_END_REASONS.includes(statedReason)) {
-      return fail(RCCallErrorCode.PARAM_ERROR, `reason ${statedReason} cannot be stated by a client`);
-    }
-    if (profile) participant.profile = profile;
-    const reason = statedReason ?? automaticReason(participant);
-    if (participant.isCaller && !call.hasAnswer()) this.push.hangupToUnreached(call, reason, push);
-    this.leave(call, participant, reason, from.deviceId);
-    return this.stored();
+    return this.intents.hangup(from, callId, statedReason, profile, push);
   }
 
   /** `descendAbility`: the call becomes audio-only for everyone (one way). */
   modifyMedia(from: ImConnection, callId: string, profile: UserProfile | undefined): IntentResult | Promise<IntentResult> {
-    const found = this.participantOf(from, callId);
-    if ('code' in found) return found;
-    const { call, participant } = found;
-    if (call.mediaType === RCCallMediaType.AUDIO) return ok;
-    if (profile) participant.profile = profile;
-    call.mediaType = RCCallMediaType.AUDIO;
-    this.fanout.toOthers(call, from.userId, {
-      type: 'call.media_modified',
-      callId,
-      userId: from.userId,
-      mediaType: call.mediaType,
-      user: participant.profile,
-    });
-    this.journal.record(call);
-    return this.stored();
+    return this.intents.modifyMedia(from, callId, profile);
   }
 
-  /**
-   * `call.resync` after a fresh event stream: which of the device's calls go on; for the others this
-   * device's end reason (from the live call, else from the stored record; unknown → NETWORK_ERROR).
-   */
-  async resync(from: ImConnection, callIds: string[]): Promise<IntentResult> {
-    const calls: CallResyncState[] = [];
-    for (const callId of new Set(callIds)) calls.push(await this.resyncState(from, callId));
-    return { ...ok, data: { calls } satisfies CallResyncReply };
-  }
-
-  private async resyncState(from: ImConnection, callId: string): Promise<CallResyncState> {
-    const call = this.calls.get(from.appKey, callId);
-    const participant = call?.participants.get(from.userId);
-    if (call && participant && call.state !== 'ended') {
-      const mine = participant.deviceId === from.deviceId || (participant.deviceId === undefined && participant.state === 'waiting');
-      if (participant.state !== 'left' && mine) return { callId, live: true };
-      const reason =
-        participant.state === 'left' ? (participant.endReason ?? RCCallEndReason.NETWORK_ERROR) : RCCallEndReason.ACCEPT_BY_OTHER_CLIENT;
-      return { callId, live: false, reason, beginTime: call.beginAt, endTime: participant.leftAt || this.now() };
-    }
-    await this.journal.durable().catch(() => undefined);
-    const record = await this.options.storage.calls.get(from.appKey, callId);
-    const own = record?.participants.find((p) => p.userId === from.userId);
-    if (record && own) return { callId, live: false, reason: own.endReason, beginTime: record.beginAt, endTime: own.leftAt };
-    return { callId, live: false, reason: RCCallEndReason.NETWORK_ERROR, beginTime: 0, endTime: this.now() };
+  /** `call.resync` after a fresh event stream: which of the device's calls go on, and how the others ended for it. */
+  resync(from: ImConnection, callIds: string[]): Promise<IntentResult> {
+    return this.continuity.resync(from, callIds);
   }
 
   /** `getJoinedUserInfo`: the media rooms the asking user's devices are in (a user may only ask about themself). */
   joinedInfo(from: ImConnection, userId: string): IntentResult {
-    return { ...ok, data: { rooms: userId === from.userId ? joinedRooms(this.calls, from.appKey, userId) : [] } };
-  }
-
-  /**
-   * The answer to an intent that changed a call: SUCCESS once the change is committed (acknowledged
-   * means stored, even across `kill -9`), STORAGE_UNAVAILABLE if the write failed.
-   */
-  private stored(): Promise<IntentResult> {
-    return this.journal.durable().then(
-      () => ok,
-      (error: unknown) => {
-        this.options.logger.error({ err: error }, 'call change not stored');
-        return fail(RCCallErrorCode.STORAGE_UNAVAILABLE, 'the call could not be stored');
-      },
-    );
+    return this.intents.joinedInfo(from, userId);
   }
 
   /** Whether the app's call service for the call's media is on (off → `rtc.join` refused, the call ends with 104). */
-  async serviceOpen(appKey: string, roomId: string): Promise<IntentResult | undefined> {
-    const call = this.calls.get(appKey, roomId);
-    const app = await this.options.storage.apps.get(appKey);
-    if (!call || !app) return undefined;
-    const open = call.mediaType === RCCallMediaType.AUDIO ? app.audioCallEnabled : app.videoCallEnabled;
-    return open ? undefined : fail(RCRTCCode.NOT_OPEN_VIDEO_AUDIO_SERVER, 'the audio/video call service is not enabled for this app');
+  serviceOpen(appKey: string, roomId: string): Promise<IntentResult | undefined> {
+    return this.intents.serviceOpen(appKey, roomId);
   }
 
-  /**
-   * `ownerId` blacklisted `blockedIds` (`/user/blacklist/add.json`): each of their invitations that rings
-   * in a call with a blocked user stops at once on every device with ADDED_TO_BLACKLIST (103); the
-   * others see 103 (a 1:1 call ends). Answered calls go on.
-   */
+  // What the server imposes (call-rules.ts).
+
+  /** `ownerId` blacklisted `blockedIds`: their invitations that ring in a call with a blocked user stop (103). */
   blacklistAdded(appKey: string, ownerId: string, blockedIds: string[]): void {
-    for (const [call, owner] of ringsStoppedByBlacklist(this.calls.callsOf(appKey, ownerId), ownerId, blockedIds)) {
-      this.leave(call, owner, RCCallEndReason.ADDED_TO_BLACKLIST, undefined, true);
-    }
+    this.rules.blacklistAdded(appKey, ownerId, blockedIds);
   }
 
   /** Banned users leave every call with KICKED_BY_SERVER (the others see REMOTE_KICKED_BY_SERVER). */
   usersBanned(appKey: string, userIds: string[]): void {
-    for (const userId of userIds) {
-      for (const call of this.calls.callsOf(appKey, userId)) {
-        const participant = call.participants.get(userId);
-        if (participant && participant.state !== 'left') this.leave(call, participant, RCCallEndReason.KICKED_BY_SERVER, undefined);
-      }
-    }
-  }
-
-  private groupCapacity(): number {
-    return this.media.groupCapacity(this.options.maxCallParticipants ?? 16);
-  }
-
-  /**
-   * The user answered or placed a call: every other call that rings for them stops with 21 (those
-   * other nodes own are asked to).
-   */
-  private stopRingingElsewhere(appKey: string, userId: string, exceptCallId: string, elsewhere: readonly UserCallEntry[] = []): void {
-    for (const call of this.calls.callsOf(appKey, userId, exceptCallId)) {
-      const participant = call.participants.get(userId);
-      if (participant?.state === 'waiting' && !participant.isCaller)
-        this.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
-    }
-    this.cluster?.stopRinging(
-      appKey,
-      userId,
-      elsewhere.filter((e) => e.callId !== exceptCallId),
-    );
+    this.rules.usersBanned(appKey, userIds);
   }
 
   /** Another node's rule for a call this node owns (cluster mode). */
   command(appKey: string, callId: string, command: CallCommand): void {
-    const call = this.calls.get(appKey, callId);
-    const participant = call?.participants.get(command.userId);
-    if (!call || call.hasEnded() || !participant) return;
-    if (command.op === 'stop_ringing' && participant.state === 'waiting' && !participant.isCaller) {
-      this.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
-    }
-  }
-
-  private participantOf(from: ImConnection, callId: string): { call: Call; participant: Participant } | IntentResult {
-    const call = this.calls.get(from.appKey, callId);
-    if (!call || call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
-    // A transient code: the SDK sends the intent again once this node knows whether it still owns the call.
-    if (!this.owns(call)) return fail(ErrorCode.TIMEOUT, 'the call is changing servers; try again');
-    const participant = call.participants.get(from.userId);
-    if (!participant || participant.state === 'left') return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
-    if (participant.deviceId !== undefined && participant.deviceId !== from.deviceId) {
-      return fail(RCCallErrorCode.NOT_IN_CALL, 'this device is not the one in the call');
-    }
-    return { call, participant };
-  }
-
-  /**
-   * A participant leaves with its own reason; `deviceId` is the device that asked (its other ringing
-   * devices get 102). The leaver's devices are told when the reason is imposed, or with `tellLeaver`.
-   */
-  private leave(call: Call, participant: Participant, reason: RCCallEndReason, deviceId: string | undefined, tellLeaver = false): void {
-    const now = this.now();
-    const wasRinging = participant.state === 'waiting' && !participant.isCaller;
-    clearTimeout(participant.ringTimer);
-    call.move(participant, 'leave');
-    participant.leftAt = now;
-    participant.endReason = reason;
-    this.calls.unlink(call, participant.userId);
-    this.cluster?.untrack(call, participant.userId);
-    this.media.participantLeft(call, participant);
-    if (deviceId !== undefined && wasRinging) {
-      this.fanout.toOtherDevices(call, participant.userId, deviceId, this.endedEvent(call, RCCallEndReason.HANGUP_BY_OTHER_CLIENT, now));
-    } else if (deviceId === undefined && (tellLeaver || IMPOSED_REASONS.includes(reason))) {
-      this.fanout.toParticipant(call, participant, this.endedEvent(call, reason, now));
-    }
-    this.fanout.toOthers(call, participant.userId, {
-      type: 'call.member_left',
-      callId: call.callId,
-      userId: participant.userId,
-      reason,
-      user: participant.profile,
-    });
-    const callerLeftUnanswered = participant.isCaller && !call.hasAnswer();
-    if (call.present().length < 2 || callerLeftUnanswered) this.end(call, toRemoteEndReason(reason));
-    else this.journal.record(call);
-  }
-
-  private end(call: Call, reasonForRemaining: RCCallEndReason): void {
-    const now = this.now();
-    for (const participant of call.present()) {
-      clearTimeout(participant.ringTimer);
-      call.move(participant, 'leave');
-      participant.leftAt = now;
-      participant.endReason = reasonForRemaining;
-      this.media.participantLeft(call, participant);
-      this.fanout.toParticipant(call, participant, this.endedEvent(call, reasonForRemaining, now));
-    }
-    call.apply('ended');
-    this.calls.remove(call);
-    for (const participant of call.participants.values()) this.cluster?.untrack(call, participant.userId);
-    const record = call.toRecord(now);
-    this.options.logger.debug({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
-    this.journal.finish(call, record, missedCalls(call, now));
-    // The lease goes once the end is stored (until then a takeover would find the call journaled).
-    const leases = this.cluster?.deps.leases;
-    if (leases)
-      void this.journal.durable().then(
-        () => leases.release(call.appKey, call.callId),
-        () => undefined,
-      );
-  }
-
-  private endedEvent(call: Call, reason: RCCallEndReason, now: number) {
-    return { type: 'call.ended' as const, callId: call.callId, reason, beginTime: call.beginAt, endTime: now };
-  }
-
-  private ringTimedOut(call: Call, participant: Participant): void {
-    if (call.state === 'ended' || participant.state !== 'waiting') return;
-    if (!this.owns(call)) {
-      // This node's lease is being checked (it was paused or cut off): fire once it is known to hold.
-      if (this.calls.get(call.appKey, call.callId) === call) this.armRingTimer(call, participant, OWNERSHIP_RECHECK_MS);
-      return;
-    }
-    this.push.send(call, participant.userId, 'hangup', {}, RCCallEndReason.NO_RESPONSE);
-    this.leave(call, participant, RCCallEndReason.NO_RESPONSE, undefined);
+    this.rules.command(appKey, callId, command);
   }
 
   /** The media server of these calls is gone: each ends with NETWORK_ERROR for everyone in it (records stored). */
   endForMediaFailure(rooms: { appKey: string; callId: string }[]): void {
-    for (const { appKey, callId } of rooms) {
-      const call = this.calls.get(appKey, callId);
-      if (call && !call.hasEnded()) this.end(call, RCCallEndReason.NETWORK_ERROR);
-    }
+    this.rules.endForMediaFailure(rooms);
   }
 
-  /** Graceful shutdown, step 1: refuse new calls (SERVER_DRAINING). */
-  drain(): void {
-    this.draining = true;
-  }
+  // Continuity and shutdown (call-continuity.ts).
 
-  isDraining(): boolean {
-    return this.draining;
-  }
-
-  /**
-   * Cluster mode's shutdown: every call stays journaled (written now) and is dropped here without a
-   * word, for another node to take over; nothing ends.
-   */
-  async handOver(): Promise<void> {
-    this.draining = true;
-    await this.journal.flushed();
-    this.forget(this.calls.all(), 'handed over: this node is shutting down');
-    this.presence.close();
+  /** A call restored from the journal (after a restart, or taken over from a dead node) goes on here. */
+  carryOn(call: Call): void {
+    this.continuity.carryOn(call);
   }
 
   /** Cluster mode, after Redis came back (maybe without its data): every local call is indexed again. */
   retrackAll(): void {
-    for (const call of this.calls.all()) for (const participant of call.present()) this.cluster?.track(call, participant);
+    this.continuity.retrackAll();
+  }
+
+  /** Graceful shutdown, step 1: refuse new calls (SERVER_DRAINING). */
+  drain(): void {
+    this.core.drain();
+  }
+
+  isDraining(): boolean {
+    return this.core.isDraining();
   }
 
   /** Calls still in flight. */
@@ -713,12 +251,20 @@ export class CallService {
   }
 
   /**
+   * Cluster mode's shutdown: every call stays journaled (written now) and is dropped here without a
+   * word, for another node to take over; nothing ends.
+   */
+  handOver(): Promise<void> {
+    return this.continuity.handOver();
+  }
+
+  /**
    * Graceful shutdown, step 2: end every call still in flight with NETWORK_ERROR (each device is told
    * before its socket closes; every record is stored), then stop the timers.
    */
   async close(): Promise<void> {
-    this.draining = true;
-    for (const call of this.calls.all()) this.end(call, RCCallEndReason.NETWORK_ERROR);
+    this.core.drain();
+    for (const call of this.calls.all()) this.core.end(call, RCCallEndReason.NETWORK_ERROR);
     this.presence.close();
     await this.journal.flushed();
   }

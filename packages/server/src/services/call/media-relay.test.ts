@@ -39,7 +39,7 @@ function answeredCall(conversationType: ConversationType): Call {
   return call;
 }
 
-/** What CallService.end does to the media room of a call. */
+/** What CallCore.end (call-core.ts) does to the media room of a call. */
 function endCall(relay: MediaRelay, call: Call): void {
   for (const participant of call.present()) {
     call.move(participant, 'leave');

@@ -18,7 +18,7 @@ import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import type { Call, Participant } from './call.js';
 import type { CallDirectory } from './call-directory.js';
-import type { IntentResult } from './call-service.js';
+import type { IntentResult } from './intent-result.js';
 
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
 /** Largest P2P mesh: beyond it a group call without an SFU cannot join media. */
