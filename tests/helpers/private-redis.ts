@@ -3,7 +3,7 @@
  * with nothing kept on disk, stopped and started again on the same port to play an outage.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { createServer } from 'node:net';
+import { freePort } from './free-port.js';
 
 export interface PrivateRedis {
   url: string;
@@ -12,18 +12,6 @@ export interface PrivateRedis {
   kill(): Promise<void>;
   /** Start it again on the same port (empty). */
   restart(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 async function launch(port: number): Promise<ChildProcess> {

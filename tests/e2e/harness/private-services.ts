@@ -12,9 +12,11 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from '../../helpers/free-port.js';
+
+export { freePort };
 
 const PG_BIN = '/usr/lib/postgresql/15/bin';
 const REDIS_SERVER = '/usr/bin/redis-server';
@@ -30,19 +32,6 @@ export interface PrivateServices {
   logs(): string;
   /** SIGTERM (SIGKILL after 3 s) both, then removes the temp folder. Idempotent. */
   stop(): Promise<void>;
-}
-
-/** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** Uid and gid of the `postgres` system user (initdb and postgres refuse to run as root). */

@@ -3,7 +3,8 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
 import type { Storage } from '../../ports/index.js';
-import { Call } from './call.js';
+import type { Call } from './call.js';
+import { groupCallFromAlice } from './call.test-support.js';
 import { CallJournal } from './call-journal.js';
 import { recoverInterruptedCalls } from './call-recovery.js';
 import { missedCalls } from './offline-records.js';
@@ -21,21 +22,7 @@ afterEach(async () => {
 
 /** alice calls bob (a device of his rang) and carol (no device connected) in group g1. */
 function groupCall(): Call {
-  const call = new Call({
-    appKey: 'app',
-    callId: 'c1',
-    conversationType: ConversationType.GROUP,
-    targetId: 'g1',
-    channelId: '',
-    mediaType: RCCallMediaType.AUDIO,
-    callerId: 'alice',
-    callerDeviceId: 'alice-d',
-    extra: '',
-    createdAt: 100,
-    callerProfile: undefined,
-    pushTitle: '',
-    pushContent: '',
-  });
+  const call = groupCallFromAlice();
   call.addInvitee('bob', 'alice', 0, true);
   call.addInvitee('carol', 'alice', 0, false);
   return call;

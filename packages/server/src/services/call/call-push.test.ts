@@ -1,9 +1,10 @@
-import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
+import { RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
 import type { NewOutboxRow, Storage } from '../../ports/index.js';
-import { Call } from './call.js';
+import type { Call } from './call.js';
+import { groupCallFromAlice } from './call.test-support.js';
 import { CallJournal } from './call-journal.js';
 import { CallPush } from './call-push.js';
 
@@ -13,21 +14,7 @@ const registry = { isOnline: (_appKey: string, userId: string) => online.has(use
 
 /** alice calls bob and carol (rings until 61 000) in group g1. */
 function groupCall(): Call {
-  const call = new Call({
-    appKey: 'app',
-    callId: 'c:1',
-    conversationType: ConversationType.GROUP,
-    targetId: 'g1',
-    channelId: '',
-    mediaType: RCCallMediaType.AUDIO,
-    callerId: 'alice',
-    callerDeviceId: 'alice-d',
-    extra: '',
-    createdAt: 1000,
-    callerProfile: undefined,
-    pushTitle: 'Call',
-    pushContent: 'from alice',
-  });
+  const call = groupCallFromAlice({ callId: 'c:1', createdAt: 1000, pushTitle: 'Call', pushContent: 'from alice' });
   call.addInvitee('bob', 'alice', 61_000, false);
   call.addInvitee('carol', 'alice', 61_000, false);
   return call;
