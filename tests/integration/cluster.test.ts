@@ -12,6 +12,7 @@ import type { Storage } from '../../packages/server/src/ports/index.js';
 import { placeAnsweredCall, reconnected, waitForCallRecord } from '../helpers/call-steps.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
+import { encodeForm, readReply, signingHeaders } from '../helpers/server-process.js';
 import { startTcpProxy } from '../helpers/tcp-proxy.js';
 
 const RING_TIMEOUT_MS = 8000;
@@ -198,5 +199,16 @@ describe('cluster: three nodes, one Postgres, one Redis', () => {
     } finally {
       await proxy.close();
     }
+  });
+
+  it('a signed server-API request replayed on another node is refused there too (nonces shared in Redis)', async () => {
+    const a = cluster.node('node-a');
+    const headers = { ...signingHeaders(a.appKey, a.appSecret), 'Content-Type': 'application/x-www-form-urlencoded' };
+    const body = encodeForm({ userId: 'replayed-user' });
+    const post = async (url: string) => readReply(await fetch(`${url}/user/getToken.json`, { method: 'POST', headers, body }));
+    expect((await post(a.url)).body.code).toBe(200);
+    const replayed = await post(cluster.node('node-b').url);
+    expect(replayed).toMatchObject({ status: 401, body: { code: 1004 } });
+    expect(replayed.body.errorMessage).toMatch(/Nonce already used/);
   });
 });

@@ -8,6 +8,7 @@ import { type ClientRequest, ErrorCode } from '@opencall/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type ClusterAdapters, openCluster } from './adapters/cluster/open-cluster.js';
+import { RedisNonceStore } from './adapters/cluster/redis/redis-nonce-store.js';
 import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
@@ -131,6 +132,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       windowS: config.apiSignatureWindowS,
       requireV2: config.apiRequireSignatureV2,
       legacyReusedV1: config.apiLegacyReusedSignatures,
+      // One node's memory is not enough in a cluster: a request replayed on another node must be refused too.
+      ...(cluster ? { nonces: new RedisNonceStore(cluster.redis) } : {}),
     },
     security,
   });
