@@ -211,4 +211,21 @@ describe('cluster: three nodes, one Postgres, one Redis', () => {
     expect(replayed).toMatchObject({ status: 401, body: { code: 1004 } });
     expect(replayed.body.errorMessage).toMatch(/Nonce already used/);
   });
+
+  it("a node restarted at once with the same OPENCALL_NODE_ID takes its previous process's calls over itself", async () => {
+    const first = await cluster.start('node-g');
+    const port = Number(new URL(first.url).port);
+    const caller = await device('ga', 'node-g');
+    const callee = await device('gb', 'node-b');
+    const { callId, callerSession } = await placeAnsweredCall(caller, callee);
+    await first.kill('SIGKILL');
+    await cluster.start('node-g', port); // back before its liveness key expired: it looks alive throughout
+    await reconnected(caller);
+    await new Promise((r) => setTimeout(r, 1000));
+    expect([...caller.closes, ...callee.closes].map((c) => c.summary.endReason)).toEqual([]);
+    expect((await ledger.activeCalls.get(first.appKey, callId))?.ownerEpoch).toBe(2);
+    await callerSession.hungup();
+    const [callerClose, calleeClose] = await Promise.all([caller.waitForClose(callId, 10_000), callee.waitForClose(callId, 10_000)]);
+    expect([callerClose.summary.endReason, calleeClose.summary.endReason]).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);
+  });
 });

@@ -231,6 +231,11 @@ export class CallService {
     this.continuity.carryOn(call);
   }
 
+  /** Whether this process runs the call (cluster takeover asks). */
+  hasCall(appKey: string, callId: string): boolean {
+    return this.calls.get(appKey, callId) !== undefined;
+  }
+
   /** Cluster mode, after Redis came back (maybe without its data): every local call is indexed again. */
   retrackAll(): void {
     this.continuity.retrackAll();

@@ -22,6 +22,8 @@ export interface TakeoverNode {
 export interface TakeoverTarget {
   /** Carry a taken-over call on (call service; a call whose SFU room died with its node is ended there). */
   carryOn(call: Call): void;
+  /** Whether this process already runs the call. */
+  hasCall(appKey: string, callId: string): boolean;
 }
 
 /** How often the journal is swept for orphaned calls. */
@@ -44,6 +46,23 @@ export class CallTakeover {
   start(): void {
     this.#timer = setInterval(() => void this.sweep(), SWEEP_PERIOD_MS);
     this.#timer.unref();
+    void this.adoptOwnLeftovers();
+  }
+
+  /**
+   * This node restarted with the same `OPENCALL_NODE_ID`: the calls its previous process owned look
+   * owned by a live node to everyone else, so this process takes them over itself, at once.
+   */
+  async adoptOwnLeftovers(): Promise<number> {
+    let taken = 0;
+    try {
+      for (const row of await this.storage.activeCalls.all()) {
+        if (row.ownerNode === this.node.nodeId && !this.target.hasCall(row.appKey, row.callId) && (await this.adoptRow(row))) taken += 1;
+      }
+    } catch (error) {
+      this.logger.warn({ err: error }, "cluster: calls of this node's previous process not taken over");
+    }
+    return taken;
   }
 
   stop(): void {
@@ -73,7 +92,9 @@ export class CallTakeover {
   async adopt(appKey: string, callId: string): Promise<boolean> {
     const row = await this.storage.activeCalls.get(appKey, callId);
     if (!row) return false;
-    if (row.ownerNode === this.node.nodeId) return this.leases.holds(appKey, callId);
+    if (this.target.hasCall(appKey, callId)) return this.leases.holds(appKey, callId);
+    // Owned by this node's id but not run here: left by this node's previous process.
+    if (row.ownerNode === this.node.nodeId) return this.adoptRow(row);
     if (row.ownerNode !== '' && (await this.node.confirmAlive(row.ownerNode))) return false;
     return this.adoptRow(row);
   }

@@ -51,8 +51,9 @@ export class IntentRouter {
     const device = new RemoteDevice(this.bus, { ...ref, attached: true });
     const callId = callIdOf(request) ?? (request.t === 'call.resync' ? request.callIds[0] : undefined);
     let reply: IntentReply;
-    if (callId !== undefined && !this.calls.calls.get(ref.appKey, callId)) {
-      // No longer ours (lost, or never): the device's node asks again and finds the new owner.
+    // Not run here: perhaps left by this node's previous process (same node id) — take it; else the
+    // device's node asks again and finds the new owner.
+    if (callId !== undefined && !this.calls.calls.get(ref.appKey, callId) && !(await this.takeover.adopt(ref.appKey, callId))) {
       reply = { code: ErrorCode.TIMEOUT, message: 'the call is changing servers; try again' };
     } else {
       reply = await Promise.resolve(this.guard(() => this.dispatch(device, request)));
@@ -72,8 +73,8 @@ export class IntentRouter {
   private async elsewhere(from: ImConnection, callId: string, request: ClientRequest): Promise<IntentResult> {
     const holder = await this.leases.holder(from.appKey, callId);
     if (holder && holder !== this.bus.nodeId) return this.forward(holder, from, request);
-    // No live owner: take the call over (if it is still journaled), then answer here.
-    if (!holder && !(await this.takeover.adopt(from.appKey, callId))) {
+    // No live owner (or this node's id, from a previous process): take the call over, then answer here.
+    if (!(await this.takeover.adopt(from.appKey, callId)) && !holder) {
       // Another node was faster: it holds the lease now.
       const winner = await this.leases.holder(from.appKey, callId);
       if (winner && winner !== this.bus.nodeId) return this.forward(winner, from, request);

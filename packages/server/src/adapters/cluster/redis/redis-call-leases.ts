@@ -18,15 +18,16 @@ const LEASE_SAFETY_TTL_MS = 24 * 3600_000;
 
 /**
  * KEYS[1] lease, ARGV[1] node key prefix, ARGV[2] new value, ARGV[3] expected epoch, ARGV[4] ttl,
- * ARGV[5] '1' if a missing lease may be taken. Sets the lease when it is held at the expected epoch by
- * a node whose liveness key is gone (or is missing, when allowed).
+ * ARGV[5] '1' if a missing lease may be taken, ARGV[6] this node's id. Sets the lease when it is held
+ * at the expected epoch by a node whose liveness key is gone, or by this node's id (an earlier process
+ * of this node, restarted with the same `OPENCALL_NODE_ID`), or is missing (when allowed).
  */
 const TAKE_OVER = `
 local current = redis.call('GET', KEYS[1])
 if current then
   local node, epoch = string.match(current, '^(.*):(%d+)$')
   if epoch ~= ARGV[3] then return 0 end
-  if redis.call('EXISTS', ARGV[1] .. node) == 1 then return 0 end
+  if node ~= ARGV[6] and redis.call('EXISTS', ARGV[1] .. node) == 1 then return 0 end
 elseif ARGV[5] ~= '1' then
   return 0
 end
@@ -77,6 +78,7 @@ export class RedisCallLeases implements CallLeases {
       String(previousEpoch),
       String(LEASE_SAFETY_TTL_MS),
       missingAllowed ? '1' : '0',
+      this.bus.nodeId,
     );
     if (won !== 1) return undefined;
     this.#held.set(`${appKey}\u0000${callId}`, { appKey, callId, epoch });
