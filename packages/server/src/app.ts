@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } 
 import type { Logger } from 'pino';
 import { type ClusterAdapters, openCluster } from './adapters/cluster/open-cluster.js';
 import { RedisNonceStore } from './adapters/cluster/redis/redis-nonce-store.js';
+import { MemoryNonceStore } from './adapters/nonce/memory-nonce-store.js';
 import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
@@ -133,7 +134,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       requireV2: config.apiRequireSignatureV2,
       legacyReusedV1: config.apiLegacyReusedSignatures,
       // One node's memory is not enough in a cluster: a request replayed on another node must be refused too.
-      ...(cluster ? { nonces: new RedisNonceStore(cluster.redis) } : {}),
+      ...(cluster ? { nonces: new RedisNonceStore(cluster.redis, new MemoryNonceStore(), logger) } : {}),
     },
     security,
   });
