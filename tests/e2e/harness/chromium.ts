@@ -57,6 +57,42 @@ export async function openUserPage(browser: Browser, url: string, label: string)
     if (consoleLines.length > 500) consoleLines.shift();
   });
   page.on('pageerror', (error) => consoleLines.push(`[${label}] pageerror: ${error.message}`));
+  page.on('requestfailed', (request) =>
+    consoleLines.push(`[${label}] requestfailed: ${request.url()} ${request.failure()?.errorText ?? ''}`),
+  );
+  page.on('response', (response) => {
+    if (response.status() >= 400) consoleLines.push(`[${label}] http ${response.status()}: ${response.url()}`);
+  });
   await page.goto(url, { waitUntil: 'load', timeout: 15_000 });
   return { context, page, consoleLines };
+}
+
+const sdkLoaded = () => {
+  const w = window as unknown as Record<string, unknown>;
+  return Boolean(w.RongIMLib && w.RCRTC && w.RCCall);
+};
+
+/**
+ * Makes sure the page's SDK globals are there before a test drives them. A bundle that did not load
+ * (seen once in CI: `RongIMLib` undefined on the first page of a run) is logged with the page's
+ * console, failed requests and HTTP errors, and the page is loaded once more; still missing → throws.
+ */
+export async function ensureSdkLoaded({ page, consoleLines }: UserPage): Promise<void> {
+  if (
+    await page.waitForFunction(sdkLoaded, null, { timeout: 5000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
+  console.warn(`[e2e] SDK globals missing after load; reloading once:\n${consoleLines.slice(-20).join('\n')}`);
+  await page.reload({ waitUntil: 'load', timeout: 15_000 });
+  if (
+    await page.waitForFunction(sdkLoaded, null, { timeout: 5000 }).then(
+      () => true,
+      () => false,
+    )
+  )
+    return;
+  throw new Error(`SDK globals not loaded:\n${consoleLines.slice(-20).join('\n')}`);
 }

@@ -6,7 +6,7 @@
  * `video[data-e2e-video="remote-<userId>"]` slots, so `SdkUser.waitFor` / `waitForRemoteFrames` work.
  */
 import type { ServerProcess } from '../../helpers/server-process.js';
-import type { UserPage } from './chromium.js';
+import { ensureSdkLoaded, type UserPage } from './chromium.js';
 import type { E2eEnv } from './e2e-env.js';
 import { SdkUser } from './sdk-user.js';
 
@@ -109,12 +109,14 @@ export async function openGroupUser(env: E2eEnv, userId: string, options: GroupU
  * `server`'s API); for worlds other than e2e-env's single server (e.g. cluster nodes).
  */
 export async function connectGroupUser(
-  { page, consoleLines }: UserPage,
+  userPage: UserPage,
   server: Pick<ServerProcess, 'appKey' | 'getToken' | 'logs'>,
   navigators: string[],
   userId: string,
   options: GroupUserOptions = {},
 ): Promise<SdkUser> {
+  const { page, consoleLines } = userPage;
+  await ensureSdkLoaded(userPage);
   await page.evaluate(installGroupDriver, LOW_VIDEO);
   const token = await server.getToken(userId);
   const { code } = await page.evaluate((o) => window.__group.connect(o), {

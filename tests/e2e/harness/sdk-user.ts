@@ -5,6 +5,7 @@
  */
 import type { Page } from 'playwright-core';
 import type { AgentLogEntry, AgentQuery, CallConstraintsJson, MediaControl, PeerPaths } from './agent-types.js';
+import { ensureSdkLoaded } from './chromium.js';
 import { firstFrameAt, waitForDecodedFrames } from './frames.js';
 
 /** `RCCallMediaType` values (reference D.3). */
@@ -28,6 +29,7 @@ export class SdkUser {
 
   /** Connects to `server`, or to `navigators` in that order when given (cluster nodes). */
   async connect(server: { url: string; appKey: string }, token: string, navigators: string[] = [server.url]): Promise<void> {
+    await ensureSdkLoaded({ context: this.page.context(), page: this.page, consoleLines: this.consoleLines });
     const result = await this.page.evaluate((o) => window.__e2e.connect(o), {
       appKey: server.appKey,
       token,
