@@ -4,6 +4,21 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+/** Matches the command line of a Chromium process (for the teardown's last resort). */
+export const CHROMIUM_PROCESS = /\/chromium$/;
+
+/** `promise`, or undefined once `ms` have passed (a bounded teardown step). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Exactly the flags known to work on these machines (fake camera 640×480 + tone, loopback ICE). */
 export const CHROMIUM_ARGS = [

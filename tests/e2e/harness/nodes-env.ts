@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { type ServerProcess, startServerProcess } from '../../helpers/server-process.js';
-import { launchChromium, openUserPage, type UserPage } from './chromium.js';
+import { CHROMIUM_PROCESS, launchChromium, openUserPage, type UserPage, within } from './chromium.js';
 import { SdkUser } from './sdk-user.js';
 import { killChildProcesses, startWatchdog, type Watchdog } from './watchdog.js';
 
@@ -49,20 +49,6 @@ export interface NodesEnv {
   openSdkUser(userId: string, nodeIds: string[]): Promise<SdkUser>;
   /** Disarms the watchdog and tears everything down (bounded); throws if the watchdog had fired. */
   close(): Promise<void>;
-}
-
-const CHROMIUM_PROCESS = /\/chromium$/;
-
-async function within<T>(promise: Promise<T>, ms: number): Promise<T | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 export async function startNodesEnv(options: NodesEnvOptions): Promise<NodesEnv> {
