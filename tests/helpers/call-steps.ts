@@ -80,12 +80,16 @@ export async function crashDuringCall(
   return { callId, restarted, closedDuringRestart, summaries: [closeA.summary, closeB.summary] };
 }
 
-/** The stored record of `callId`, polled (the server writes it just after the clients hear the end). */
-export async function waitForCallRecord(storage: Storage, appKey: string, callId: string): Promise<CallRecord> {
-  for (let i = 0; i < 50; i += 1) {
+/**
+ * The stored record of `callId`, polled (the server writes it just after the clients hear the end;
+ * a loaded CI machine — other suites busy on the same Postgres — can take seconds).
+ */
+export async function waitForCallRecord(storage: Storage, appKey: string, callId: string, timeoutMs = 10_000): Promise<CallRecord> {
+  const deadline = Date.now() + timeoutMs;
+  for (let i = 0; i < 1000 && Date.now() < deadline; i += 1) {
     const record = await storage.calls.get(appKey, callId);
     if (record) return record;
     await new Promise((r) => setTimeout(r, 50));
   }
-  throw new Error(`no record for ${callId} after 2.5 s`);
+  throw new Error(`no record for ${callId} after ${timeoutMs} ms`);
 }
