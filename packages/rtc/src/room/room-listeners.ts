@@ -28,7 +28,7 @@ export interface IRoomEventListener {
 }
 
 export interface IRCRTCReportListener {
-  /** About every 1.5 s, one report per media connection. */
+  /** Every `statsReportInterval` ms (default 1000): one report for the room, merging all its media connections. */
   onStateReport?(report: IRCRTCStateReport): void;
   onICEConnectionStateChange?(state: IceState, pcName?: string): void;
   /** Deprecated in RTCLib; called with the same values as `onICEConnectionStateChange`. */
