@@ -18,6 +18,7 @@ import {
   requestThroughPause,
   type ServerEvent,
 } from '@opencall/protocol';
+import { toCallErrorCode } from './call-error.js';
 import { newCallId } from './call-id.js';
 import { RCCallSession, type SessionHost } from './call-session.js';
 import { captureForCall } from './capture.js';
@@ -95,14 +96,17 @@ export class RCCallClient {
     }
   }
 
-  /** Start a 1:1 call. */
-  call(params: ICallParams<RCCallSession>): Promise<CallResult> {
+  /**
+   * Start a 1:1 call. Bad params reject the promise (CallLib's `call` is an async method whose
+   * argument check throws), they do not throw synchronously.
+   */
+  async call(params: ICallParams<RCCallSession>): Promise<CallResult> {
     assertCallParams(params, 'RCCallClient call', false);
     return this.place(ConversationType.PRIVATE, params, [params.targetId]);
   }
 
-  /** Start a group call (`targetId` is the group id). */
-  callInGroup(params: ICallInGroupParams<RCCallSession>): Promise<CallResult> {
+  /** Start a group call (`targetId` is the group id). Bad params reject the promise, as `call`. */
+  async callInGroup(params: ICallInGroupParams<RCCallSession>): Promise<CallResult> {
     assertCallParams(params, 'RCCallClient callInGroup', true);
     return this.place(ConversationType.GROUP, params, [...new Set(params.userIds)]);
   }
@@ -191,7 +195,7 @@ export class RCCallClient {
       this.sessions.delete(callId);
       for (const track of captured.tracks) track.destroy();
       if (crossing) this.announce(crossing.session, crossing.event, false);
-      return { code: result.code };
+      return { code: toCallErrorCode(result.code) };
     }
     if (crossing) this.announce(crossing.session, crossing.event, true);
     return { code: RCCallErrorCode.SUCCESS, session };
@@ -282,7 +286,15 @@ export class RCCallClient {
     if (!event.busy && !busyHere) {
       void this.context.request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) });
     }
-    this.options.onSession(session, event.extra);
+    try {
+      this.options.onSession(session, event.extra);
+    } catch (error) {
+      // CallLib lets the app's error escape its message handler; here it is logged and the session
+      // ends on this device, so no live session is left behind to block the next call.
+      this.context.logger.error('[RCCallClient] onSession threw', error);
+      void session.end(RCCallEndReason.HANGUP);
+      return;
+    }
     if (!session.hasListener()) {
       // CallLib throws here; the app's mistake surfaces as an uncaught error, the call still ends cleanly.
       void session.end(RCCallEndReason.HANGUP).then(() => {

@@ -4,6 +4,7 @@
  */
 import type { PluginContext } from '@opencall/imlib';
 import {
+  CallAcceptReply,
   type CallEvent,
   ConversationType,
   RCCallEndReason,
@@ -16,8 +17,9 @@ import {
   toRemoteEndReason,
   type UserProfile,
 } from '@opencall/protocol';
+import { toCallErrorCode } from './call-error.js';
 import { CALL_TRACK_TAG, captureForCall } from './capture.js';
-import type { CallLocalTrack, CallRtcClient, CallTrack } from './rtc-port.js';
+import type { CallLocalTrack, CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
 import { sessionTransition } from './session-machine.js';
 import { SessionMedia } from './session-media.js';
 import type { ICallConstraints, IEndSummary, IRCCallInitOptions, ISenderInfo, ISessionListener, IUserData, IUserProfile } from './types.js';
@@ -66,6 +68,7 @@ export class RCCallSession {
   private beginTimestamp = 0;
   private endReason: RCCallEndReason | null = null;
   private constraints: ICallConstraints | undefined;
+  private rtcSessionId: string | undefined;
 
   /** @internal */
   constructor(
@@ -92,10 +95,13 @@ export class RCCallSession {
   getSessionId(): string {
     return this.init.callId;
   }
+  /**
+   * The server-assigned RTC session id (the same for every participant; records and notices use it),
+   * known once the call connected. Throws before that, as CallLib does before its room exists.
+   */
   getRTCSessionId(): string {
-    const room = this.media?.getRoom();
-    if (!room) throw new Error('[RCCallSession getRTCSessionId] the RTC room is not joined yet');
-    return room.getSessionId();
+    if (!this.rtcSessionId) throw new Error('[RCCallSession getRTCSessionId] the call is not connected yet');
+    return this.rtcSessionId;
   }
   getTargetId(): string {
     return this.init.targetId;
@@ -118,10 +124,10 @@ export class RCCallSession {
   private isEnded(): boolean {
     return this.state === RCCallSessionState.END;
   }
-  /** `undefined` for users not (or no longer) in the call, as CallLib. */
-  getUserState(userId: string): RCCallUserState | undefined {
+  /** `RCCallUserState.NONE` (0) for users not (or no longer) in the call, as CallLib documents it. */
+  getUserState(userId: string): RCCallUserState {
     assertUserId(userId, 'RCCallSession getUserState');
-    return this.users.get(userId)?.state;
+    return this.users.get(userId)?.state ?? RCCallUserState.NONE;
   }
   getRemoteUsers(): IUserData[] {
     return [...this.users.entries()]
@@ -164,10 +170,12 @@ export class RCCallSession {
     if (result.code !== RCCallErrorCode.SUCCESS) {
       for (const track of tracks) track.destroy();
       if (!this.isEnded()) await this.end(RCCallEndReason.NETWORK_ERROR);
-      return { code: result.code };
+      return { code: toCallErrorCode(result.code) };
     }
     this.setUser(this.init.selfId, RCCallUserState.KEEPING);
     this.setUser(this.init.callerId, RCCallUserState.KEEPING);
+    const reply = CallAcceptReply.safeParse(result.data);
+    if (reply.success) this.rtcSessionId = reply.data.rtcSessionId;
     this.connected();
     const media = new SessionMedia(this.init.callId, this.mediaHost(), tracks);
     this.media = media;
@@ -193,7 +201,7 @@ export class RCCallSession {
     const { code } = await sent;
     // Already gone on the server (a retried hang-up, or the call ended meanwhile): hung up all the same.
     const gone = code === RCCallErrorCode.CALL_NOT_FOUND || code === RCCallErrorCode.NOT_IN_CALL;
-    return { code: code === RCCallErrorCode.SUCCESS || gone ? RCCallErrorCode.SUCCESS : code };
+    return { code: code === RCCallErrorCode.SUCCESS || gone ? RCCallErrorCode.SUCCESS : toCallErrorCode(code) };
   }
 
   async disableAudioTrack(): Promise<{ code: RCCallErrorCode }> {
@@ -224,7 +232,7 @@ export class RCCallSession {
       ...this.host.invitePush(this.mediaType, options),
       user: this.host.profile(),
     });
-    if (result.code !== RCCallErrorCode.SUCCESS) return { code: result.code };
+    if (result.code !== RCCallErrorCode.SUCCESS) return { code: toCallErrorCode(result.code) };
     for (const userId of fresh) this.setUser(userId, RCCallUserState.WAITING);
     return { code: RCCallErrorCode.SUCCESS };
   }
@@ -238,7 +246,7 @@ export class RCCallSession {
       mediaType: RCCallMediaType.AUDIO,
       user: this.host.profile(),
     });
-    if (result.code !== RCCallErrorCode.SUCCESS) return { code: result.code };
+    if (result.code !== RCCallErrorCode.SUCCESS) return { code: toCallErrorCode(result.code) };
     await this.downgradeLocally();
     return { code: RCCallErrorCode.SUCCESS };
   }
@@ -322,6 +330,7 @@ export class RCCallSession {
         this.emit('onRinging', this.sender(event.userId), this);
         break;
       case 'call.accepted':
+        if (event.rtcSessionId !== undefined) this.rtcSessionId ??= event.rtcSessionId;
         this.remoteAccepted(event.userId, event.user);
         break;
       case 'call.member_left':
@@ -335,10 +344,11 @@ export class RCCallSession {
       case 'call.members_invited':
         this.mergeProfile(event.inviterId, event.user);
         for (const userId of event.userIds) this.setUser(userId, RCCallUserState.WAITING);
+        for (const { userId, ...profile } of event.invitedUsers ?? []) this.mergeProfile(userId, profile);
         this.emit(
           'onMemberModify',
           this.sender(event.inviterId),
-          event.userIds.map((userId) => ({ userId })),
+          event.userIds.map((userId) => this.sender(userId)),
           this,
         );
         break;
@@ -447,7 +457,7 @@ export class RCCallSession {
         };
         this.emit(track.isAudioTrack() ? 'onAudioMuteChange' : 'onVideoMuteChange', muteUser, this);
       },
-      onReport: (report: unknown) => this.emit('onRTCStateReport', report, this),
+      onReport: (report: CallStateReport) => this.emit('onRTCStateReport', report, this),
       onIceState: (state: string) => this.emit('onICEConnectionStateChange', state, this),
       onPing: (result: string) => this.emit('onPing', result, this),
       onPublishFail: (code: number) => this.emit('onTrackPublishFail', code, this),

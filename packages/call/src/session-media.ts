@@ -4,7 +4,7 @@
  * Owned by one RCCallSession; `stop()` leaves the room and destroys the local tracks.
  */
 import { RCCallEndReason, RCCallMediaType, RCRTCCode } from '@opencall/protocol';
-import type { CallLocalTrack, CallRemoteTrack, CallRoom, CallRtcClient, CallTrack } from './rtc-port.js';
+import type { CallLocalTrack, CallRemoteTrack, CallRoom, CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
 
 export interface MediaHost {
   rtc: CallRtcClient;
@@ -14,7 +14,7 @@ export interface MediaHost {
   mediaType(): RCCallMediaType;
   onTrackReady(track: CallTrack): void;
   onMuteChange(track: CallTrack): void;
-  onReport(report: unknown): void;
+  onReport(report: CallStateReport): void;
   onIceState(state: string): void;
   onPing(result: string): void;
   onPublishFail(code: number): void;

@@ -10,7 +10,10 @@ import type {
   RCResolution,
   RTCJoinType,
 } from '@opencall/protocol';
-import type { CallRtcClient, CallTrack } from './rtc-port.js';
+import type { CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
+
+/** RTCLib's state report types, as CallLib's d.ts re-exports them. */
+export type { IRCCandidatePairStat, IRCRTCStateReport, IRCTrackStat } from '@opencall/rtc';
 
 /** Who sent a call signal, with the profile it registered (`registerUserInfo`). */
 export interface ISenderInfo {
@@ -87,7 +90,8 @@ export interface ISessionListener<S extends SessionRef = SessionRef> {
   onMediaModify(sender: ISenderInfo, mediaType: RCCallMediaType, session: S): void;
   onAudioMuteChange?(muteUser: IMuteUser, session: S): void;
   onVideoMuteChange?(muteUser: IMuteUser, session: S): void;
-  onRTCStateReport?(report: unknown, session: S): void;
+  /** Every `statsReportInterval` ms (RCRTC installer option): one report for the whole session. */
+  onRTCStateReport?(report: CallStateReport, session: S): void;
   onICEConnectionStateChange?(state: string, session: S): void;
   onPing?(result: string, session: S): void;
   onTrackPublishFail?(code: number, session: S): void;

@@ -76,6 +76,17 @@ export const CallModifyMediaRequest = z.object({
   user: z.optional(UserProfile),
 });
 
+/**
+ * The RTC session id of a call (CallLib `getRTCSessionId`): assigned by the server when the call
+ * connects, the same for every participant, made of the call id and the server time it connected
+ * (`beginAt` of the stored call record, `beginTime` of `call.ended`), so records and notices name it.
+ */
+export const rtcSessionIdOf = (callId: string, beginAt: number): string => `${callId}_${beginAt}`;
+
+/** `res.data` of a successful `call.accept`. */
+export const CallAcceptReply = z.object({ rtcSessionId: z.string().check(z.maxLength(128)) });
+export type CallAcceptReply = z.infer<typeof CallAcceptReply>;
+
 /** Rooms this user's devices are in (`getJoinedUserInfo`). Response data: `{ rooms: JoinedRoomInfo[] }`. */
 export const CallJoinedInfoRequest = z.object({ t: z.literal('call.joined_info'), rid, userId: UserId });
 export const JoinedRoomInfo = z.object({ deviceId: DeviceId, roomId: CallId, joinTime: Count });
@@ -162,6 +173,8 @@ export const CallAcceptedEvent = z.object({
   deviceId: DeviceId,
   mediaType: MediaType,
   user: z.optional(UserProfile),
+  /** The call's RTC session id (`rtcSessionIdOf`), set once it connected. */
+  rtcSessionId: z.optional(z.string().check(z.maxLength(128))),
 });
 export type CallAcceptedEvent = z.infer<typeof CallAcceptedEvent>;
 /** A user left the call; `reason` is the leaver's own reason (receivers map it with `toRemoteEndReason`). */
@@ -184,6 +197,18 @@ export const CallEndedEvent = z.object({
 });
 export type CallEndedEvent = z.infer<typeof CallEndedEvent>;
 
+/**
+ * An invited user as CallLib's `IInvitedUsers` (the fields of `ISenderInfo`): the profile the user
+ * registered, when it was in this call before, else `name` / `portraitUri` from the server's user record.
+ */
+export const InvitedUser = z.object({
+  userId: UserId,
+  name: z.optional(z.string().check(z.maxLength(64))),
+  portraitUri: z.optional(z.string().check(z.maxLength(1024))),
+  extra: z.optional(ShortText),
+});
+export type InvitedUser = z.infer<typeof InvitedUser>;
+
 /** Someone in the call invited more users (sent to those already in the call). */
 export const CallMembersInvitedEvent = z.object({
   type: z.literal('call.members_invited'),
@@ -191,6 +216,8 @@ export const CallMembersInvitedEvent = z.object({
   inviterId: UserId,
   userIds: z.array(UserId),
   user: z.optional(UserProfile),
+  /** `userIds` with what the server knows of each (same order). */
+  invitedUsers: z.optional(z.array(InvitedUser)),
 });
 /** Someone changed the call's media type (downgrade to audio). */
 export const CallMediaModifiedEvent = z.object({
