@@ -265,7 +265,7 @@ describe('profiles and getters', () => {
     const sa = placed.session!;
     const callId = sa.getSessionId();
     expect(sa.getUserState(b.userId)).toBe(RCCallUserState.WAITING);
-    expect(sa.getUserState('nobody')).toBeUndefined();
+    expect(sa.getUserState('nobody')).toBe(RCCallUserState.NONE);
     expect(() => sa.getUserState('')).toThrow();
     const sb = await sessionOf(b, callId);
     expect(sb.getRemoteUsers()).toEqual([
@@ -288,7 +288,7 @@ describe('profiles and getters', () => {
     await sb.hungup();
     const hungup = await a.waitFor('onHungup', (x) => x.sessionId === callId);
     expect(hungup.args[0]).toMatchObject({ userId: b.userId, name: 'Bob' });
-    expect(sa.getUserState(b.userId)).toBeUndefined();
+    expect(sa.getUserState(b.userId)).toBe(RCCallUserState.NONE);
     await a.waitForClose(callId);
     expect(sa.getState()).toBe(RCCallSessionState.END);
   });

@@ -20,8 +20,9 @@ import {
 } from '@opencall/protocol';
 import { toCallErrorCode } from './call-error.js';
 import { newCallId } from './call-id.js';
-import { RCCallSession, type SessionHost } from './call-session.js';
+import { type InvitePush, RCCallSession, type SessionHost } from './call-session.js';
 import { captureForCall } from './capture.js';
+import { type ResolvedPush, resolvePushConfig } from './push-config.js';
 import type { CallRtcClient } from './rtc-port.js';
 import type {
   ICallInGroupParams,
@@ -40,10 +41,10 @@ export class RCCallClient {
   private readonly sessions = new Map<string, RCCallSession>();
   private userProfile: IUserProfile | undefined;
   private readonly host: SessionHost;
-  private callPush: IPushConfig | undefined;
+  private callPush: ResolvedPush = {};
   /** A 1:1 call being placed, and an invitation from that same user that crossed it (glare). */
   private dialing: { targetId: string; crossing?: { session: RCCallSession; event: CallInvitedEvent } } | undefined;
-  private hangupPush: IPushConfig | undefined;
+  private hangupPush: ResolvedPush = {};
 
   /** @internal */
   constructor(
@@ -60,10 +61,7 @@ export class RCCallClient {
       },
       sessionClosed: (session, summary) => this.sessionClosed(session, summary),
       invitePush: (mediaType, params) => this.invitePush(mediaType, params),
-      hangupPush: () => ({
-        ...(this.hangupPush?.pushTitle === undefined ? {} : { pushTitle: this.hangupPush.pushTitle }),
-        ...(this.hangupPush?.pushContent === undefined ? {} : { pushContent: this.hangupPush.pushContent }),
-      }),
+      hangupPush: () => this.hangupPush,
     };
     context.onEvent((event) => this.onServerEvent(event));
     // Reported while the new socket is adopted, before it counts as connected: ask right after.
@@ -121,10 +119,15 @@ export class RCCallClient {
     };
   }
 
-  /** Push title/content for invites and hang-ups (stored; delivered by the server's push provider). */
+  /**
+   * The pushes of this client's signals: `callPushConfig` for its invites, `hungupPushConfig` for its
+   * hang-ups (as caller: also the notices its call's end causes, a no-answer included). Texts and the
+   * per-vendor fields reach the push provider. A bad field throws.
+   */
   setPushConfig(callPushConfig: IPushConfig, hungupPushConfig: IPushConfig): void {
-    this.callPush = callPushConfig;
-    this.hangupPush = hungupPushConfig;
+    const callPush = resolvePushConfig(callPushConfig, 'RCCallClient setPushConfig');
+    this.hangupPush = resolvePushConfig(hungupPushConfig, 'RCCallClient setPushConfig');
+    this.callPush = callPush;
   }
 
   private async place(conversationType: ConversationType, params: ICallParams<RCCallSession>, userIds: string[]): Promise<CallResult> {
@@ -176,6 +179,7 @@ export class RCCallClient {
       userIds,
       ...(params.extra === undefined ? {} : { extra: params.extra }),
       ...this.invitePush(captured.mediaType, params),
+      ...(Object.keys(this.hangupPush).length === 0 ? {} : { hangupPush: this.hangupPush }),
       ...(this.userProfile ? { user: this.userProfile } : {}),
     });
     const crossing = this.dialing?.crossing;
@@ -202,13 +206,11 @@ export class RCCallClient {
   }
 
   /** Per-call texts, else `setPushConfig`'s, else CallLib's default title for `lang`. */
-  private invitePush(
-    mediaType: RCCallMediaType,
-    params: { pushTitle?: string; pushContent?: string },
-  ): { pushTitle: string; pushContent?: string } {
-    const pushTitle = params.pushTitle ?? this.callPush?.pushTitle ?? defaultPushTitle(this.options.lang ?? RCCallLanguage.ZH, mediaType);
-    const pushContent = params.pushContent ?? this.callPush?.pushContent;
-    return { pushTitle, ...(pushContent === undefined ? {} : { pushContent }) };
+  private invitePush(mediaType: RCCallMediaType, params: { pushTitle?: string; pushContent?: string }): InvitePush {
+    const pushTitle = params.pushTitle ?? this.callPush.pushTitle ?? defaultPushTitle(this.options.lang ?? RCCallLanguage.ZH, mediaType);
+    const pushContent = params.pushContent ?? this.callPush.pushContent;
+    const { pushConfig } = this.callPush;
+    return { pushTitle, ...(pushContent === undefined ? {} : { pushContent }), ...(pushConfig === undefined ? {} : { pushConfig }) };
   }
 
   /** The media rooms the user's devices are in (CallLib 5.0.1 `getJoinedUserInfo`). */

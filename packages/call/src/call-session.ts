@@ -7,6 +7,7 @@ import {
   CallAcceptReply,
   type CallEvent,
   ConversationType,
+  type PushVendorConfig,
   RCCallEndReason,
   RCCallErrorCode,
   RCCallMediaType,
@@ -25,14 +26,21 @@ import { SessionMedia } from './session-media.js';
 import type { ICallConstraints, IEndSummary, IRCCallInitOptions, ISenderInfo, ISessionListener, IUserData, IUserProfile } from './types.js';
 import { assertConstraints, assertListener, assertUserId, assertUserIds } from './validate.js';
 
+/** The push fields of an invite signal. */
+export interface InvitePush {
+  pushTitle: string;
+  pushContent?: string;
+  pushConfig?: PushVendorConfig;
+}
+
 export interface SessionHost {
   context: PluginContext;
   rtc: CallRtcClient;
   options: IRCCallInitOptions<RCCallSession>;
   profile(): IUserProfile | undefined;
   /** Push texts for invites (per call or `setPushConfig`, else the default title per `lang`). */
-  invitePush(mediaType: RCCallMediaType, params: { pushTitle?: string; pushContent?: string }): { pushTitle: string; pushContent?: string };
-  hangupPush(): { pushTitle?: string; pushContent?: string };
+  invitePush(mediaType: RCCallMediaType, params: { pushTitle?: string; pushContent?: string }): InvitePush;
+  hangupPush(): { pushTitle?: string; pushContent?: string; pushConfig?: PushVendorConfig };
   hangUpOthers(except: RCCallSession): Promise<void>;
   sessionClosed(session: RCCallSession, summary: IEndSummary): void;
 }

@@ -2,6 +2,7 @@
 import type {
   ConversationType,
   LogLevel,
+  PushVendorConfig,
   RCCallEndReason,
   RCCallLanguage,
   RCCallMediaType,
@@ -118,10 +119,20 @@ export interface IRTCJoinedInfo {
   joinTime: number;
 }
 
+/**
+ * `setPushConfig`'s configs: the texts, and since CallLib 5.2.4 the per-platform / per-vendor fields
+ * (the engine's IM `IPushConfig` shape), which reach the push provider with the notice.
+ */
 export interface IPushConfig {
   pushTitle?: string;
   pushContent?: string;
-  [vendorField: string]: unknown;
+  pushData?: string;
+  templateId?: string;
+  disablePushTitle?: boolean;
+  forceShowDetailContent?: boolean;
+  iOSConfig?: PushVendorConfig['iOSConfig'];
+  androidConfig?: PushVendorConfig['androidConfig'];
+  harmonyOSConfig?: PushVendorConfig['harmonyOSConfig'];
 }
 
 export interface IRCCallInitOptions<S extends SessionRef = SessionRef> {

@@ -5,6 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { CallId, Count, DeviceId, GroupId, ShortText, UserId, UserProfile } from './primitives.js';
+import { PushVendorConfig } from './push-config.js';
 
 const rid = Count;
 const MediaType = z.literal([1, 2]);
@@ -26,6 +27,15 @@ export const CallInviteRequest = z.object({
   extra: z.optional(ShortText),
   pushTitle: z.optional(ShortText),
   pushContent: z.optional(ShortText),
+  /** The call push's per-platform / per-vendor fields (`setPushConfig`'s first argument). */
+  pushConfig: z.optional(PushVendorConfig),
+  /**
+   * The caller's hang-up push (`setPushConfig`'s second argument), kept with the call for the
+   * hang-up notices its end causes (cancel, no answer).
+   */
+  hangupPush: z.optional(
+    z.object({ pushTitle: z.optional(ShortText), pushContent: z.optional(ShortText), pushConfig: z.optional(PushVendorConfig) }),
+  ),
   user: z.optional(UserProfile),
 });
 export type CallInviteRequest = z.infer<typeof CallInviteRequest>;
@@ -50,9 +60,10 @@ export const CallHangupRequest = z.object({
   callId: CallId,
   reason: z.optional(EndReason),
   user: z.optional(UserProfile),
-  /** Push shown to callees who are offline (`setPushConfig`'s hang-up config). */
+  /** Push shown to those the hang-up reaches offline (`setPushConfig`'s hang-up config). */
   pushTitle: z.optional(ShortText),
   pushContent: z.optional(ShortText),
+  pushConfig: z.optional(PushVendorConfig),
 });
 
 /** Invite more users into a group call (`session.invite`). Users already in the call are ignored. */
@@ -64,6 +75,7 @@ export const CallInviteMembersRequest = z.object({
   extra: z.optional(ShortText),
   pushTitle: z.optional(ShortText),
   pushContent: z.optional(ShortText),
+  pushConfig: z.optional(PushVendorConfig),
   user: z.optional(UserProfile),
 });
 

@@ -8,6 +8,7 @@ export * from './codes/ws-close-code.js';
 export * from './enums.js';
 export * from './frames.js';
 export * from './primitives.js';
+export * from './push-config.js';
 export * from './push-notice.js';
 export * from './push-text.js';
 export * from './request-retry.js';

@@ -105,6 +105,8 @@ export class CallIntents {
       callerProfile: request.user,
       pushTitle: request.pushTitle ?? defaultPushTitle('zh', request.mediaType),
       pushContent: request.pushContent ?? '',
+      ...(request.pushConfig === undefined ? {} : { pushConfig: request.pushConfig }),
+      ...(request.hangupPush === undefined ? {} : { hangupPush: request.hangupPush }),
     });
     calls.add(call);
     calls.link(call, userId);
@@ -299,6 +301,9 @@ export class CallIntents {
     if (profile) participant.profile = profile;
     const reason = statedReason ?? automaticReason(participant);
     if (participant.isCaller && !call.hasAnswer()) this.ctx.push.hangupToUnreached(call, reason, push);
+    // A callee ending an unanswered 1:1 call: a caller with no device online hears of it by push (the callee's hang-up push).
+    else if (!call.hasAnswer() && call.init.conversationType === ConversationType.PRIVATE)
+      this.ctx.push.send(call, call.init.callerId, 'hangup', push, reason, participant.userId);
     this.core.leave(call, participant, reason, from.deviceId);
     return this.core.stored();
   }

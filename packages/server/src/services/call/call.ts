@@ -1,7 +1,8 @@
 /** One call in flight: its participants and the two state machines, with no I/O. */
-import type { ConversationType, RCCallEndReason, RCCallMediaType, UserProfile } from '@opencall/protocol';
+import type { ConversationType, PushVendorConfig, RCCallEndReason, RCCallMediaType, UserProfile } from '@opencall/protocol';
 import type { CallRecord } from '../../ports/index.js';
 import { type CallEventName, type CallState, callTransition } from './call-machine.js';
+import type { PushText } from './call-push.js';
 import { type ParticipantEvent, type ParticipantState, participantTransition } from './participant-machine.js';
 
 export interface Participant {
@@ -42,6 +43,10 @@ export interface CallInit {
   /** Push texts from the invite (for offline invitees). */
   pushTitle: string;
   pushContent: string;
+  /** The invite push's per-vendor fields (`setPushConfig`), absent when none. */
+  pushConfig?: PushVendorConfig | undefined;
+  /** The caller's hang-up push (`setPushConfig`), for the hang-up notices the call's end causes. */
+  hangupPush?: PushText | undefined;
 }
 
 export class Call {
