@@ -49,7 +49,8 @@ describe('group calls', () => {
     expect((await sb.invite([d.userId, c.userId])).code).toBe(RCCallErrorCode.SUCCESS);
     const modify = await a.waitFor('onMemberModify', (x) => x.sessionId === callId);
     expect(senderId(modify)).toBe(b.userId);
-    expect(modify.args[1]).toEqual([{ userId: d.userId }]);
+    // The invitee's profile comes from the server's user record (the test helper names users after their id).
+    expect(modify.args[1]).toEqual([{ userId: d.userId, name: d.userId }]);
     await c.waitFor('onMemberModify', (x) => x.sessionId === callId);
     expect(placed.session!.getUserState(d.userId)).toBe(RCCallUserState.WAITING);
     const sd = await sessionOf(d, callId);
