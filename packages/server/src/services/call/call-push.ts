@@ -29,7 +29,8 @@ export class CallPush {
   /**
    * Notify `userId` unless one of their devices is online (it gets the event instead). `text` is the
    * signal's own push; what it leaves out comes from the call (its invite push, or for hang-ups the
-   * caller's hang-up push given with the invite, then the invite's texts).
+   * caller sends or causes, the caller's hang-up push given with the invite), then the invite's texts.
+   * `senderId`: who the notice is from when not the user's inviter (a callee's rejection to the caller).
    */
   send(call: Call, userId: string, kind: 'call' | 'hangup', text: PushText, reason?: RCCallEndReason, senderId?: string): void {
     if (!this.outbox || this.registry.isOnline(call.appKey, userId)) return;
@@ -42,7 +43,8 @@ export class CallPush {
             callId: call.callId,
           }
         : { callId: call.callId, reason };
-    const fallback: PushText = kind === 'hangup' ? (call.init.hangupPush ?? {}) : { pushConfig: call.init.pushConfig };
+    const fromCaller = (senderId ?? call.init.callerId) === call.init.callerId;
+    const fallback: PushText = kind === 'call' ? { pushConfig: call.init.pushConfig } : fromCaller ? (call.init.hangupPush ?? {}) : {};
     const pushConfig = text.pushConfig ?? fallback.pushConfig;
     const notice: StoredPushNotice = {
       appKey: call.appKey,
