@@ -132,7 +132,7 @@ describe('call journal outbox', () => {
       userId: 'alice',
       inviterId: 'bob',
       title: 'Declined',
-      content: 'alice gave up',
+      content: 'from alice',
       pushConfig: { iOSConfig: { category: 'no' } },
     });
   });
