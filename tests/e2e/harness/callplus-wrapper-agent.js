@@ -43,8 +43,9 @@
       onHungup(sender, reason, session) {
         e2e.record('onHungup', { sender: sender.userId, reason, callId: sessionId(session) });
       },
-      onTrackReady(userId, mediaType, session) {
-        e2e.record('onTrackReady', { userId, mediaType, local: userId === selfId, callId: sessionId(session), argCount: arguments.length });
+      onTrackReady(...args) {
+        const [userId, mediaType, session] = args;
+        e2e.record('onTrackReady', { userId, mediaType, local: userId === selfId, callId: sessionId(session), argCount: args.length });
         play(userId, mediaType).catch((error) => e2e.record('playFailed', { userId, mediaType, error: String(error) }));
       },
       onMemberModify(sender, invitedUsers, session) {
