@@ -97,6 +97,31 @@ describe('CallLib → CallPlus wrapper', () => {
   });
 });
 
+describe('CallLib → CallPlus wrapper, busy', () => {
+  it("a busy invite ends on its own; the current call's media stays playable", async () => {
+    const kim: HeadlessClient = await users.user('kim');
+    const lee = await callPlusUser('lee', true);
+    const max: HeadlessClient = await users.user('max');
+
+    const placed = await kim.client.call({ targetId: lee.userId, mediaType: RCCallMediaType.AUDIO_VIDEO, listener: kim.listener() });
+    const callId = placed.session!.getSessionId();
+    const session = (await lee.waitFor('onSession')).args[0] as WrapperSession;
+    expect((await session.accept()).code).toBe(RCCallErrorCode.SUCCESS);
+    await lee.waitFor('onTrackReady', (c) => c.args[0] === kim.userId && c.args[1] === RCCallMediaType.AUDIO_VIDEO);
+    lee.callPlus.setVideoView([{ userId: kim.userId, videoElement: fakeVideo() }]);
+
+    const busy = await max.client.call({ targetId: lee.userId, mediaType: RCCallMediaType.AUDIO_VIDEO, listener: max.listener() });
+    const busyId = busy.session!.getSessionId();
+    const busyClose = await lee.waitFor('onSessionClose', (c) => (c.args[0] as WrapperSession).getSessionId() === busyId);
+    expect((busyClose.args[1] as { endReason: number }).endReason).toBe(RCCallEndReason.BUSY_LINE);
+    expect((await max.waitFor('onHungup')).args[1]).toBe(RCCallEndReason.REMOTE_BUSY_LINE);
+
+    expect((await lee.callPlus.playMedia(kim.userId, RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.SUCCESS);
+    expect(lee.callbacks.some((c) => c.name === 'onSessionClose' && (c.args[0] as WrapperSession).getSessionId() === callId)).toBe(false);
+    expect((await session.hungup()).code).toBe(RCCallErrorCode.SUCCESS);
+  });
+});
+
 describe('CallPlus wrapper → CallLib', () => {
   it('places the call with the wrapper, the CallLib side answers, both get media, the wrapper hangs up', async () => {
     const carol = await callPlusUser('carol', true);
@@ -203,6 +228,9 @@ describe('wrapper installer', () => {
     const jill = await callPlusUser('jill', true);
     const handlers = { onSession: () => undefined, onSessionClose: () => undefined };
     expect(() => jill.im.installPlugin(wrapperInstaller, { ...handlers, callPlusClient: {} as never })).toThrow(/callPlusClient/);
+    expect(() => jill.im.installPlugin(wrapperInstaller, { ...handlers, callPlusClient: jill.callPlus, joinType: 7 as never })).toThrow(
+      /joinType/,
+    );
     expect(() => jill.im.installPlugin(wrapperInstaller, { ...handlers, callPlusClient: jill.callPlus })).toThrow(/already installed/);
     await expect(jill.wrapper!.call({ targetId: 'x', listener: {} as never })).rejects.toThrow(/missing parameter/);
     await expect(jill.callPlus.startCall(['x'], RCCallPlusType.SINGLE, RCCallPlusMediaType.AUDIO)).rejects.toBeInstanceOf(

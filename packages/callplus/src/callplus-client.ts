@@ -7,7 +7,7 @@
  *   and from then on receives every session.
  * Either way, `setVideoView` + `playMedia` play the media the call reported.
  */
-import { type IEndSummary, type ISessionListener, RCCallClient, type RCCallSession } from '@opencall/call';
+import { type IEndSummary, type IRCCallInitOptions, type ISessionListener, RCCallClient, type RCCallSession } from '@opencall/call';
 import type { PluginContext } from '@opencall/imlib';
 import { RCCallErrorCode } from '@opencall/protocol';
 import { RCCallPlusSession } from './callplus-session.js';
@@ -16,7 +16,7 @@ import { callPlusMediaTypeOfTrack, isCallPlusMediaType, toCallLibMediaType, toCa
 import { type IRCCallPlusVideoView, MediaViews } from './media-views.js';
 import { OpenCallNotSupportedError, UNSUPPORTED_CALLPLUS_METHODS } from './not-supported.js';
 import type { IRCCallPlusEventListener, IRCCallPlusInitOptions, IRCCallPlusPushConfig } from './types.js';
-import { WRAPPER_PORT_METHOD, type WrapperHooks, type WrapperPort } from './wrapper-port.js';
+import { WRAPPER_CALL_OPTION_KEYS, WRAPPER_PORT_METHOD, type WrapperHooks, type WrapperPort } from './wrapper-port.js';
 
 type Code = { code: number };
 
@@ -24,6 +24,7 @@ const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v
 
 export class RCCallPlusClient {
   private readonly engine: RCCallClient;
+  private readonly engineOptions: IRCCallInitOptions<RCCallSession>;
   private readonly views: MediaViews;
   private listener: IRCCallPlusEventListener = {};
   private wrapper: WrapperHooks | undefined;
@@ -36,14 +37,16 @@ export class RCCallPlusClient {
     options: IRCCallPlusInitOptions,
   ) {
     this.views = new MediaViews(context.logger);
-    this.engine = new RCCallClient(context, {
+    // The engine reads its options when it needs them: a wrapper's CallLib options are applied to this object.
+    this.engineOptions = {
       rtcClient: options.rtcClient,
       onSession: (session, extra) => this.onEngineSession(session, extra),
       onSessionClose: (session, summary) => this.onEngineSessionClose(session, summary),
       ...(options.isAllowDemotionGetStream === undefined ? {} : { isAllowDemotionGetStream: options.isAllowDemotionGetStream }),
       ...(options.joinType === undefined ? {} : { joinType: options.joinType }),
       ...(options.lang === undefined ? {} : { lang: options.lang }),
-    });
+    };
+    this.engine = new RCCallClient(context, this.engineOptions);
     for (const name of UNSUPPORTED_CALLPLUS_METHODS) {
       Object.defineProperty(this, name, {
         value: () => {
@@ -60,7 +63,13 @@ export class RCCallPlusClient {
     this.wrapper = hooks;
     return {
       engine: this.engine,
-      rememberTrack: (track) => this.views.remember(track),
+      rememberTrack: (track, callId) => this.views.remember(track, callId),
+      settlePendingTracks: (callId) => (callId === undefined ? this.views.forgetCall(undefined) : this.views.adoptPending(callId)),
+      applyCallOptions: (options) => {
+        for (const key of WRAPPER_CALL_OPTION_KEYS) {
+          if (options[key] !== undefined) Object.assign(this.engineOptions, { [key]: options[key] });
+        }
+      },
       logger: this.context.logger,
     };
   }
@@ -110,7 +119,11 @@ export class RCCallPlusClient {
       ...(typeof pushConfig?.pushTitle === 'string' ? { pushTitle: pushConfig.pushTitle } : {}),
       ...(typeof pushConfig?.pushContent === 'string' ? { pushContent: pushConfig.pushContent } : {}),
     });
-    if (result.code !== RCCallErrorCode.SUCCESS || !result.session) return { code: toCallPlusCode(result.code) };
+    if (result.code !== RCCallErrorCode.SUCCESS || !result.session) {
+      this.views.forgetCall(undefined);
+      return { code: toCallPlusCode(result.code) };
+    }
+    this.views.adoptPending(result.session.getSessionId());
     this.track(result.session);
     return { code: RCCallPlusCode.SUCCESS, callId: result.session.getSessionId() };
   }
@@ -147,7 +160,7 @@ export class RCCallPlusClient {
   }
 
   private onEngineSessionClose(session: RCCallSession, summary?: IEndSummary): void {
-    this.views.forgetTracks();
+    this.views.forgetCall(session.getSessionId());
     if (this.wrapper) {
       this.wrapper.onSessionClose(session, summary);
       return;
@@ -180,8 +193,8 @@ export class RCCallPlusClient {
         const plus = this.sessions.get(session.getSessionId())?.plus;
         if (plus && session.getCallerId() === this.context.getCurrentId()) this.connected(plus);
       },
-      onTrackReady: (track) => {
-        this.views.remember(track);
+      onTrackReady: (track, session) => {
+        this.views.remember(track, session?.getSessionId());
         this.emit('onUserMediaAvailable', track.getUserId(), callPlusMediaTypeOfTrack(track.isAudioTrack() ? 'audio' : 'video'));
       },
     };

@@ -40,7 +40,7 @@ describe('setVideoView / removeVideoView', () => {
   it('a malformed entry binds nothing of its list', async () => {
     const { views: v } = views();
     const track = fakeTrack('alice', 'video');
-    v.remember(track);
+    v.remember(track, 'c1');
     expect(v.setVideoView([{ userId: 'alice', videoElement: element('a') }, { userId: '' }]).code).toBe(RCCallPlusCode.PARAM_ERROR);
     expect((await v.play('alice', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.PLAY_MEDIA_FAILED);
   });
@@ -51,7 +51,7 @@ describe('setVideoView / removeVideoView', () => {
     v.setVideoView([{ userId: 'bob', videoElement: el }]);
     expect(v.removeVideoView(['bob'])).toEqual({ code: RCCallPlusCode.SUCCESS });
     expect(el.srcObject).toBeNull();
-    v.remember(fakeTrack('bob', 'video'));
+    v.remember(fakeTrack('bob', 'video'), 'c1');
     expect((await v.play('bob', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.PLAY_MEDIA_FAILED);
     expect(v.removeVideoView('bob')).toEqual({ code: RCCallPlusCode.PARAM_ERROR });
   });
@@ -64,8 +64,8 @@ describe('playMedia', () => {
     const video = fakeTrack('bob', 'video');
     const audio = fakeTrack('bob', 'audio');
     v.setVideoView([{ userId: 'bob', videoElement: view }]);
-    v.remember(video);
-    v.remember(audio);
+    v.remember(video, 'c1');
+    v.remember(audio, 'c1');
     expect(await v.play('bob', RCCallPlusMediaType.VIDEO)).toEqual({ code: RCCallPlusCode.SUCCESS });
     expect(video.played).toEqual([view]);
     expect(audio.played).toEqual([]);
@@ -80,8 +80,8 @@ describe('playMedia', () => {
     const { views: v } = views();
     const mic = fakeTrack('me', 'audio', true);
     const cam = fakeTrack('me', 'video', true);
-    v.remember(mic);
-    v.remember(cam);
+    v.remember(mic, 'c1');
+    v.remember(cam, 'c1');
     v.setVideoView([{ userId: 'me', videoElement: element('me') }]);
     expect(await v.play('me', RCCallPlusMediaType.AUDIO_VIDEO)).toEqual({ code: RCCallPlusCode.SUCCESS });
     expect(mic.played).toEqual([]);
@@ -93,8 +93,8 @@ describe('playMedia', () => {
     const first = fakeTrack('bob', 'video');
     const second = fakeTrack('bob', 'video');
     v.setVideoView([{ userId: 'bob', videoElement: element('bob') }]);
-    v.remember(first);
-    v.remember(second);
+    v.remember(first, 'c1');
+    v.remember(second, 'c1');
     await v.play('bob', RCCallPlusMediaType.VIDEO);
     expect(first.played).toEqual([]);
     expect(second.played).toHaveLength(1);
@@ -105,7 +105,7 @@ describe('playMedia', () => {
     expect((await v.play('', RCCallPlusMediaType.AUDIO)).code).toBe(RCCallPlusCode.USER_ID_INVALID);
     expect((await v.play('bob', 7)).code).toBe(RCCallPlusCode.MEDIATYPE_INVALID);
     expect((await v.play('bob', RCCallPlusMediaType.AUDIO)).code).toBe(RCCallPlusCode.MEDIA_RESOURCE_INVALIED);
-    v.remember(fakeTrack('bob', 'video'));
+    v.remember(fakeTrack('bob', 'video'), 'c1');
     expect((await v.play('bob', RCCallPlusMediaType.AUDIO)).code).toBe(RCCallPlusCode.MEDIA_RESOURCE_INVALIED);
     expect((await v.play('bob', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.PLAY_MEDIA_FAILED);
     expect(warnings.some((w) => w.includes('setVideoView first'))).toBe(true);
@@ -113,18 +113,39 @@ describe('playMedia', () => {
 
   it('reports a failed play as PLAY_MEDIA_FAILED', async () => {
     const { views: v } = views();
-    v.remember(fakeTrack('bob', 'audio', false, RCRTCCode.TRACK_PLAY_ERROR));
+    v.remember(fakeTrack('bob', 'audio', false, RCRTCCode.TRACK_PLAY_ERROR), 'c1');
     expect((await v.play('bob', RCCallPlusMediaType.AUDIO)).code).toBe(RCCallPlusCode.PLAY_MEDIA_FAILED);
   });
 
   it('forgets the tracks of an ended call but keeps the views', async () => {
     const { views: v } = views();
     v.setVideoView([{ userId: 'bob', videoElement: element('bob') }]);
-    v.remember(fakeTrack('bob', 'video'));
-    v.forgetTracks();
+    v.remember(fakeTrack('bob', 'video'), 'c1');
+    v.forgetCall('c1');
     expect((await v.play('bob', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.MEDIA_RESOURCE_INVALIED);
-    const next = fakeTrack('bob', 'video');
-    v.remember(next);
+    v.remember(fakeTrack('bob', 'video'), 'c2');
     expect((await v.play('bob', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.SUCCESS);
+  });
+
+  it('keeps the current call playable when another call (a busy invite) ends', async () => {
+    const { views: v } = views();
+    v.setVideoView([{ userId: 'bob', videoElement: element('bob') }]);
+    v.remember(fakeTrack('bob', 'video'), 'current');
+    v.forgetCall('busy-invite');
+    expect((await v.play('bob', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.SUCCESS);
+  });
+
+  it("gives the caller's own tracks (reported before call() resolved) to the call, or drops them when placing failed", async () => {
+    const { views: v } = views();
+    v.setVideoView([{ userId: 'me', videoElement: element('me') }]);
+    v.remember(fakeTrack('me', 'video', true), undefined);
+    v.adoptPending('c9');
+    v.forgetCall(undefined);
+    expect((await v.play('me', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.SUCCESS);
+    v.forgetCall('c9');
+    expect((await v.play('me', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.MEDIA_RESOURCE_INVALIED);
+    v.remember(fakeTrack('me', 'video', true), undefined);
+    v.forgetCall(undefined);
+    expect((await v.play('me', RCCallPlusMediaType.VIDEO)).code).toBe(RCCallPlusCode.MEDIA_RESOURCE_INVALIED);
   });
 });

@@ -29,9 +29,15 @@ export interface ViewLogger {
 const isNonEmptyString = (v: unknown): v is string => typeof v === 'string' && v.length > 0;
 const isElement = (v: unknown): v is HTMLVideoElement => typeof v === 'object' && v !== null;
 
+/** A reported track and the call it belongs to (none yet for the caller's own tracks while `call()` runs). */
+interface OwnedTrack {
+  track: PlayableTrack;
+  callId: string | undefined;
+}
+
 export class MediaViews {
   private readonly views = new Map<string, HTMLVideoElement>();
-  private readonly tracks = new Map<string, Partial<Record<MediaKind, PlayableTrack>>>();
+  private readonly tracks = new Map<string, Partial<Record<MediaKind, OwnedTrack>>>();
 
   constructor(private readonly logger: ViewLogger) {}
 
@@ -63,16 +69,31 @@ export class MediaViews {
     return { code: RCCallPlusCode.SUCCESS };
   }
 
-  /** A track the call reported ready: the newest one of its user and kind is the one played. */
-  remember(track: PlayableTrack): void {
+  /** A track call `callId` reported ready: the newest one of its user and kind is the one played. */
+  remember(track: PlayableTrack, callId: string | undefined): void {
     const userId = track.getUserId();
     const kind: MediaKind = track.isAudioTrack() ? 'audio' : 'video';
-    this.tracks.set(userId, { ...this.tracks.get(userId), [kind]: track });
+    this.tracks.set(userId, { ...this.tracks.get(userId), [kind]: { track, callId } });
   }
 
-  /** The call ended: its tracks are gone (the views stay, as the app set them). */
-  forgetTracks(): void {
-    this.tracks.clear();
+  /** The call being placed got its id: the tracks reported without one are its own. */
+  adoptPending(callId: string): void {
+    for (const owned of this.owned()) if (owned.callId === undefined) owned.callId = callId;
+  }
+
+  /**
+   * Call `callId` ended (or, with `undefined`, placing a call failed): its tracks are gone. Tracks of
+   * other calls stay (a busy invite closes while the current call goes on), and so do the views.
+   */
+  forgetCall(callId: string | undefined): void {
+    for (const [userId, byKind] of this.tracks) {
+      for (const kind of ['audio', 'video'] as const) if (byKind[kind]?.callId === callId) delete byKind[kind];
+      if (!byKind.audio && !byKind.video) this.tracks.delete(userId);
+    }
+  }
+
+  private owned(): OwnedTrack[] {
+    return [...this.tracks.values()].flatMap((byKind) => [byKind.audio, byKind.video].filter((o): o is OwnedTrack => o !== undefined));
   }
 
   /** Plays `userId`'s media of `mediaType`: video into the user's view, remote audio on its own element. */
@@ -83,7 +104,7 @@ export class MediaViews {
     const owned = this.tracks.get(userId) ?? {};
     if (kinds.every((kind) => owned[kind] === undefined)) return { code: RCCallPlusCode.MEDIA_RESOURCE_INVALIED };
     for (const kind of kinds) {
-      const track = owned[kind];
+      const track = owned[kind]?.track;
       if (!track) continue;
       const code = await this.playOne(userId, kind, track);
       if (code !== RCCallPlusCode.SUCCESS) return { code };

@@ -33,7 +33,7 @@ function setup(overrides: Partial<IWrapperSessionListener<Wrapped>> = {}) {
     ...overrides,
   };
   const wrapped = new Map<EngineSession, Wrapped>();
-  const remembered: PlayableTrack[] = [];
+  const remembered: [PlayableTrack, string | undefined][] = [];
   const errors: unknown[][] = [];
   const listener = bridgeListener(app, {
     wrap: (s) => {
@@ -44,7 +44,7 @@ function setup(overrides: Partial<IWrapperSessionListener<Wrapped>> = {}) {
       }
       return w;
     },
-    rememberTrack: (t) => remembered.push(t),
+    rememberTrack: (t, callId) => remembered.push([t, callId]),
     logger: { error: (...args) => errors.push(args) },
   });
   return { listener, calls, remembered, errors, wrapped };
@@ -58,7 +58,10 @@ describe('wrapper listener bridge', () => {
     const audio = track('bob', 'audio');
     listener.onTrackReady(video as never, s);
     listener.onTrackReady(audio as never, s);
-    expect(remembered).toEqual([video, audio]);
+    expect(remembered).toEqual([
+      [video, 'c1'],
+      [audio, 'c1'],
+    ]);
     expect(calls).toEqual([
       { name: 'onTrackReady', args: ['bob', RCCallMediaType.AUDIO_VIDEO, wrapped.get(s)] },
       { name: 'onTrackReady', args: ['bob', RCCallMediaType.AUDIO, wrapped.get(s)] },
@@ -66,9 +69,11 @@ describe('wrapper listener bridge', () => {
   });
 
   it("passes no session for the caller's own tracks reported before call() resolves", () => {
-    const { listener, calls } = setup();
-    listener.onTrackReady(track('me', 'audio') as never);
+    const { listener, calls, remembered } = setup();
+    const mine = track('me', 'audio');
+    listener.onTrackReady(mine as never);
     expect(calls).toEqual([{ name: 'onTrackReady', args: ['me', RCCallMediaType.AUDIO, undefined] }]);
+    expect(remembered).toEqual([[mine, undefined]]);
   });
 
   it('hands the same wrapper session to every callback of one engine session', () => {

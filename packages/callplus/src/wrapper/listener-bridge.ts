@@ -11,7 +11,7 @@ import type { IWrapperSessionListener } from './types.js';
 export interface BridgeDeps<W> {
   /** The wrapper session of an engine session (one per engine session). */
   wrap(session: EngineSession): W;
-  rememberTrack(track: PlayableTrack): void;
+  rememberTrack(track: PlayableTrack, callId: string | undefined): void;
   logger: { error(...args: unknown[]): void };
 }
 
@@ -35,7 +35,7 @@ export function bridgeListener<W extends { getSessionId(): string }>(
     onMemberModify: (sender, invited, s) => call('onMemberModify', sender, invited, deps.wrap(s)),
     onMediaModify: (sender, mediaType, s) => call('onMediaModify', sender, mediaType, deps.wrap(s)),
     onTrackReady: (track, s) => {
-      deps.rememberTrack(track);
+      deps.rememberTrack(track, s?.getSessionId());
       const mediaType = wrapperMediaTypeOfTrack(track.isAudioTrack() ? 'audio' : 'video');
       call('onTrackReady', track.getUserId(), mediaType, s === undefined ? undefined : deps.wrap(s));
     },

@@ -2,6 +2,7 @@
 import type { ICallConstraints, IEndSummary, IInvitedUsers, IMuteUser, IPushConfig, ISenderInfo, SessionRef } from '@opencall/call';
 import type { RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import type { RCCallPlusClient } from '../callplus-client.js';
+import type { WrapperCallOptions } from '../wrapper-port.js';
 
 export interface IWrapperSessionListener<S extends SessionRef = SessionRef> {
   onRinging(sender: ISenderInfo, session: S): void;
@@ -25,8 +26,11 @@ export interface IWrapperSessionListener<S extends SessionRef = SessionRef> {
   onTrackSubscribeFail?(code: number, session: S): void;
 }
 
-/** `installPlugin(CallPlusWrapper.installer, options)`. */
-export interface IRCCallPlusWrapperInitOptions<S extends SessionRef = SessionRef> {
+/**
+ * `installPlugin(CallPlusWrapper.installer, options)`. CallLib's engine options (`isOffCameraWhenVideoDisable`,
+ * `joinType`, retries, `lang`, `onOfflineRecord`, …) are accepted and configure the shared call engine.
+ */
+export interface IRCCallPlusWrapperInitOptions<S extends SessionRef = SessionRef> extends WrapperCallOptions {
   callPlusClient: RCCallPlusClient;
   onSession: (session: S, extra?: string) => void;
   onSessionClose: (session: S, summaryInfo?: IEndSummary) => void;

@@ -1,4 +1,5 @@
 /** Argument checks of the wrapper: bad arguments throw, with CallLib-style messages. */
+import { RCCallLanguage, RTCJoinType } from '@opencall/protocol';
 import { hasWrapperPort } from '../wrapper-port.js';
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
@@ -12,6 +13,15 @@ export function wrapperOptionsProblem(options: unknown): string | undefined {
     return "'callPlusClient' is required: installPlugin(CallPlus.installer, { rtcClient }) (load CallPlus.js before CallPlusWrapper.js)";
   if (typeof options.onSession !== 'function') return "'onSession' is required and must be a function";
   if (typeof options.onSessionClose !== 'function') return "'onSessionClose' is required and must be a function";
+  // CallLib's installer options still configure the call engine (see WRAPPER_CALL_OPTION_KEYS).
+  for (const key of ['isAllowSubscribeRetry', 'isAllowPublishRetry', 'isOffCameraWhenVideoDisable', 'isAllowDemotionGetStream']) {
+    if (options[key] !== undefined && typeof options[key] !== 'boolean') return `'${key}' must be a boolean`;
+  }
+  if (options.joinType !== undefined && !Object.values(RTCJoinType).includes(options.joinType as RTCJoinType))
+    return "'joinType' must be an RTCJoinType";
+  if (options.lang !== undefined && !Object.values(RCCallLanguage).includes(options.lang as RCCallLanguage))
+    return "'lang' must be an RCCallLanguage";
+  if (options.onOfflineRecord !== undefined && typeof options.onOfflineRecord !== 'function') return "'onOfflineRecord' must be a function";
   return undefined;
 }
 

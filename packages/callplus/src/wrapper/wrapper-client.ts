@@ -22,7 +22,7 @@ export class RCCallClient {
   constructor(options: IRCCallPlusWrapperInitOptions<RCCallSession>) {
     this.host = {
       wrap: (session) => this.wrap(session),
-      rememberTrack: (track) => this.port.rememberTrack(track),
+      rememberTrack: (track, callId) => this.port.rememberTrack(track, callId),
       logger: { error: (...args) => this.port.logger.error(...args) },
     };
     const provider = options.callPlusClient as unknown as WrapperPortProvider;
@@ -30,20 +30,21 @@ export class RCCallClient {
       onSession: (session, extra) => options.onSession(this.wrap(session), extra),
       onSessionClose: (session, summary?: IEndSummary) => options.onSessionClose(this.wrap(session), summary),
     });
+    this.port.applyCallOptions(options);
   }
 
   /** Start a 1:1 call, as CallLib's `call`. */
   async call(params: IWrapperCallParams<RCCallSession>): Promise<CallResult> {
     assertWrapperListener(params?.listener, 'RCCallClient call');
     const result = await this.port.engine.call({ ...params, listener: bridgeListener(params.listener, this.host) });
-    return result.session ? { code: result.code, session: this.wrap(result.session) } : { code: result.code };
+    return this.placed(result);
   }
 
   /** Start a group call, as CallLib's `callInGroup`. */
   async callInGroup(params: IWrapperCallInGroupParams<RCCallSession>): Promise<CallResult> {
     assertWrapperListener(params?.listener, 'RCCallClient callInGroup');
     const result = await this.port.engine.callInGroup({ ...params, listener: bridgeListener(params.listener, this.host) });
-    return result.session ? { code: result.code, session: this.wrap(result.session) } : { code: result.code };
+    return this.placed(result);
   }
 
   /** Deprecated in the wrapper (seed: no user info is registered or passed through): does nothing. */
@@ -57,6 +58,12 @@ export class RCCallClient {
 
   getJoinedUserInfo(userId: string): Promise<{ code: RCCallErrorCode; data?: IRTCJoinedInfo[] }> {
     return this.port.engine.getJoinedUserInfo(userId);
+  }
+
+  /** The caller's own tracks were reported before the call had an id: they now belong to it (or are dropped). */
+  private placed(result: { code: RCCallErrorCode; session?: EngineSession }): CallResult {
+    this.port.settlePendingTracks(result.session?.getSessionId());
+    return result.session ? { code: result.code, session: this.wrap(result.session) } : { code: result.code };
   }
 
   private wrap(session: EngineSession): RCCallSession {

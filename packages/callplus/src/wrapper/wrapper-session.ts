@@ -13,7 +13,7 @@ type Code = Promise<{ code: RCCallErrorCode }>;
 
 export interface WrapperSessionHost {
   wrap(session: EngineSession): RCCallSession;
-  rememberTrack(track: PlayableTrack): void;
+  rememberTrack(track: PlayableTrack, callId: string | undefined): void;
   logger: { error(...args: unknown[]): void };
 }
 
