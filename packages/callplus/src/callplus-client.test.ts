@@ -2,6 +2,7 @@ import type { PluginContext } from '@opencall/imlib';
 import { RTCJoinType } from '@opencall/protocol';
 import { describe, expect, it } from 'vitest';
 import { RCCallPlusClient } from './callplus-client.js';
+import { callPlusOptionsProblem } from './installer.js';
 import { OpenCallNotSupportedError, UNSUPPORTED_CALLPLUS_METHODS } from './not-supported.js';
 import { WRAPPER_PORT_METHOD, type WrapperHooks } from './wrapper-port.js';
 
@@ -50,5 +51,22 @@ describe('RCCallPlusClient', () => {
     expect(method).toBeTypeOf('function');
     expect(() => method?.()).toThrow(OpenCallNotSupportedError);
     expect(() => method?.()).toThrow(name);
+  });
+});
+
+describe('CallPlus installer options', () => {
+  it.each([
+    [undefined, /options must be an object/],
+    [{}, /rtcClient/],
+    [{ rtcClient: {}, joinType: 9 }, /joinType/],
+    [{ rtcClient: {}, lang: 'fr' }, /lang/],
+    [{ rtcClient: {}, isAllowDemotionGetStream: 'yes' }, /isAllowDemotionGetStream/],
+    [{ rtcClient: {}, logStdout: 1 }, /logStdout/],
+  ])('%j is refused with a message naming the field', (options, message) => {
+    expect(callPlusOptionsProblem(options)).toMatch(message);
+  });
+
+  it('accepts the documented form', () => {
+    expect(callPlusOptionsProblem({ rtcClient: {}, logOutputLevel: 4 })).toBeUndefined();
   });
 });

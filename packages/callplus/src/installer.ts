@@ -1,5 +1,6 @@
 /** `CallPlus.installer`: the IMLib plugin that creates the `RCCallPlusClient`. */
 import type { PluginContext, PluginInstaller, PluginRuntime } from '@opencall/imlib';
+import { RCCallLanguage, RTCJoinType } from '@opencall/protocol';
 import { RCCallPlusClient } from './callplus-client.js';
 import type { IRCCallPlusInitOptions } from './types.js';
 
@@ -8,8 +9,14 @@ export const VERSION = '2.1.6-opencall.0';
 /** Why the installer options are invalid, or undefined when they are fine. */
 export function callPlusOptionsProblem(options: unknown): string | undefined {
   if (typeof options !== 'object' || options === null) return 'options must be an object';
-  const { rtcClient } = options as Record<string, unknown>;
-  if (typeof rtcClient !== 'object' || rtcClient === null) return "'rtcClient' is required (installPlugin(RCRTC.installer, {}))";
+  const o = options as Record<string, unknown>;
+  if (typeof o.rtcClient !== 'object' || o.rtcClient === null) return "'rtcClient' is required (installPlugin(RCRTC.installer, {}))";
+  if (o.isAllowDemotionGetStream !== undefined && typeof o.isAllowDemotionGetStream !== 'boolean')
+    return "'isAllowDemotionGetStream' must be a boolean";
+  if (o.joinType !== undefined && !Object.values(RTCJoinType).includes(o.joinType as RTCJoinType))
+    return "'joinType' must be an RTCJoinType";
+  if (o.lang !== undefined && !Object.values(RCCallLanguage).includes(o.lang as RCCallLanguage)) return "'lang' must be an RCCallLanguage";
+  if (o.logStdout !== undefined && typeof o.logStdout !== 'function') return "'logStdout' must be a function";
   return undefined;
 }
 
