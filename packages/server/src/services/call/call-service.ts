@@ -236,6 +236,11 @@ export class CallService {
     return this.calls.get(appKey, callId) !== undefined;
   }
 
+  /** The call ended in this process lately: its journal row may outlive it by a moment, never take it back. */
+  endedHere(appKey: string, callId: string): boolean {
+    return this.calls.endedRecently(appKey, callId);
+  }
+
   /** Cluster mode, after Redis came back (maybe without its data): every local call is indexed again. */
   retrackAll(): void {
     this.continuity.retrackAll();

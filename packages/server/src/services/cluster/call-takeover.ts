@@ -24,6 +24,8 @@ export interface TakeoverTarget {
   carryOn(call: Call): void;
   /** Whether this process already runs the call. */
   hasCall(appKey: string, callId: string): boolean;
+  /** Whether the call ended in this process lately (its row can still be in the journal for a moment). */
+  endedHere(appKey: string, callId: string): boolean;
 }
 
 /** How often the journal is swept for orphaned calls. */
@@ -100,6 +102,9 @@ export class CallTakeover {
   }
 
   adoptRow(row: ActiveCallSnapshot): Promise<boolean> {
+    // A request that arrives just after the hang-up would bring the call back to life (and bump its
+    // fencing epoch, so the ended call's record could no longer be written).
+    if (this.target.endedHere(row.appKey, row.callId)) return Promise.resolve(false);
     const key = `${row.appKey}\u0000${row.callId}`;
     let running = this.#inFlight.get(key);
     if (!running) {
