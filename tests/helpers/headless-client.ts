@@ -44,6 +44,8 @@ export interface HeadlessOptions {
   rtcOptions?: Record<string, unknown>;
   /** Runs first in `onSession` (before the listener is registered); what it throws escapes `onSession`. */
   beforeOnSession?: (session: RCCallSession) => void;
+  /** Runs last in `onSession` (after the listener is registered and the session recorded). */
+  afterOnSession?: (session: RCCallSession) => void;
   /** Record `onRTCStateReport` too (off by default: it comes every second). */
   recordStateReports?: boolean;
 }
@@ -93,6 +95,7 @@ export async function connectHeadless(
       session.registerSessionListener(listener());
       sessions.push(session);
       callbacks.push({ name: 'onSession', sessionId: session.getSessionId(), args: [session] });
+      options.afterOnSession?.(session);
     },
     onSessionClose(session: RCCallSession, summary?: IEndSummary) {
       closes.push({ session, summary: summary! });

@@ -70,9 +70,11 @@ async function serverSaw(part: string, message: string): Promise<void> {
 const isLocal = (x: { args: unknown[] }) => (x.args[0] as { isLocalTrack(): boolean }).isLocalTrack();
 
 describe('arguments and getters', () => {
-  it('call() / callInGroup() with bad params reject their promise (CallLib’s async methods), never throw synchronously', async () => {
+  it('call() / callInGroup(): no params object throws at once, bad fields reject the promise (as CallLib’s bundle)', async () => {
     const a = await user('pa');
-    const bad: unknown[] = [undefined, { targetId: '', listener: a.listener() }, { targetId: 'x', mediaType: 3, listener: a.listener() }];
+    expect(() => a.client.call(undefined as never)).toThrow(TypeError);
+    expect(() => a.client.callInGroup(null as never)).toThrow(TypeError);
+    const bad: unknown[] = ['text', { targetId: '', listener: a.listener() }, { targetId: 'x', mediaType: 3, listener: a.listener() }];
     for (const params of bad) {
       let returned: unknown;
       expect(() => {
@@ -237,6 +239,23 @@ describe('sessions', () => {
     const second = await b.client.call({ targetId: c.userId, listener: b.listener() });
     expect(second.code).toBe(RCCallErrorCode.SUCCESS);
     await second.session!.hungup();
+  });
+
+  it('an onSession that throws after registering its listener: logged, and the session goes on (as CallLib)', async () => {
+    const b = await special('tl', {
+      afterOnSession: () => {
+        throw new Error('app bug after registering');
+      },
+    });
+    const a = await user('tk');
+    const placed = await a.client.call({ targetId: b.userId, listener: a.listener() });
+    const callId = placed.session!.getSessionId();
+    const sb = await sessionOf(b, callId);
+    expect(sb.getState()).toBe(RCCallSessionState.WAITING);
+    expect((await sb.accept()).code).toBe(RCCallErrorCode.SUCCESS);
+    await a.waitFor('onAccept', (x) => x.sessionId === callId);
+    await placed.session!.hungup();
+    await b.waitForClose(callId);
   });
 
   it('onRTCStateReport: one report per session per interval, merging every media connection of a mesh', async () => {

@@ -95,16 +95,26 @@ export class RCCallClient {
   }
 
   /**
-   * Start a 1:1 call. Bad params reject the promise (CallLib's `call` is an async method whose
-   * argument check throws), they do not throw synchronously.
+   * Start a 1:1 call. As CallLib's (its params are destructured before its async body runs): no
+   * params object throws a TypeError at once; bad fields reject the returned promise.
    */
-  async call(params: ICallParams<RCCallSession>): Promise<CallResult> {
+  call(params: ICallParams<RCCallSession>): Promise<CallResult> {
+    assertParamsObject(params, 'call');
+    return this.checkedCall(params);
+  }
+
+  private async checkedCall(params: ICallParams<RCCallSession>): Promise<CallResult> {
     assertCallParams(params, 'RCCallClient call', false);
     return this.place(ConversationType.PRIVATE, params, [params.targetId]);
   }
 
-  /** Start a group call (`targetId` is the group id). Bad params reject the promise, as `call`. */
-  async callInGroup(params: ICallInGroupParams<RCCallSession>): Promise<CallResult> {
+  /** Start a group call (`targetId` is the group id). Bad params: as `call`. */
+  callInGroup(params: ICallInGroupParams<RCCallSession>): Promise<CallResult> {
+    assertParamsObject(params, 'callInGroup');
+    return this.checkedCallInGroup(params);
+  }
+
+  private async checkedCallInGroup(params: ICallInGroupParams<RCCallSession>): Promise<CallResult> {
     assertCallParams(params, 'RCCallClient callInGroup', true);
     return this.place(ConversationType.GROUP, params, [...new Set(params.userIds)]);
   }
@@ -288,20 +298,25 @@ export class RCCallClient {
     if (!event.busy && !busyHere) {
       void this.context.request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) });
     }
+    let threw = false;
     try {
       this.options.onSession(session, event.extra);
     } catch (error) {
-      // CallLib lets the app's error escape its message handler; here it is logged and the session
-      // ends on this device, so no live session is left behind to block the next call.
-      this.context.logger.error('[RCCallClient] onSession threw', error);
-      void session.end(RCCallEndReason.HANGUP);
-      return;
+      // As CallLib: the app's error is caught and logged; what follows depends on the listener.
+      threw = true;
+      this.context.logger.error('[RCCallClient _options.onSession] onSession exception', error);
     }
     if (!session.hasListener()) {
+      // No listener (the app threw before registering it, or never did): the session ends on this
+      // device, so none is left live to refuse the next call (CallLib would keep it ringing).
+      const ended = session.end(RCCallEndReason.HANGUP);
+      const mistake = '[RCCallSession  _options.onSession] session Must Have Listener';
+      if (threw) this.context.logger.error(mistake);
       // CallLib throws here; the app's mistake surfaces as an uncaught error, the call still ends cleanly.
-      void session.end(RCCallEndReason.HANGUP).then(() => {
-        throw new Error('[RCCallSession  _options.onSession] session Must Have Listener');
-      });
+      else
+        void ended.then(() => {
+          throw new Error(mistake);
+        });
       return;
     }
     if (event.busy || busyHere) {
@@ -318,4 +333,9 @@ export class RCCallClient {
       this.context.logger.error('[RCCallClient] onSessionClose threw', error);
     }
   }
+}
+
+/** CallLib destructures `call` / `callInGroup` params before its async body: without an object that throws at once. */
+function assertParamsObject(params: unknown, method: 'call' | 'callInGroup'): void {
+  if (params === undefined || params === null) throw new TypeError(`[RCCallClient ${method}] params must be an object`);
 }
