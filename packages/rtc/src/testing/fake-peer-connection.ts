@@ -311,15 +311,18 @@ export class FakePeerConnection {
     if (this.signalingState === 'stable') this.#fireNegotiationNeeded();
   }
 
-  /** Queued as a task and coalesced, as browsers do; dropped if no longer needed or not stable by then. */
+  /**
+   * Queued as a task (not a microtask: the answer being set must reach its sender first) and
+   * coalesced, as browsers do; dropped if no longer needed or not stable by then.
+   */
   #fireNegotiationNeeded(): void {
     if (this.#negotiationQueued) return;
     this.#negotiationQueued = true;
-    queueMicrotask(() => {
+    setTimeout(() => {
       this.#negotiationQueued = false;
       if (this.signalingState !== 'stable' || !this.#needsNegotiation) return;
       this.onnegotiationneeded?.();
-    });
+    }, 0);
   }
 }
 
