@@ -117,12 +117,7 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
         this.emit('peerLeft', event.userId);
         return;
       case 'rtc.signal':
-        if (event.signal.kind !== 'track_state') return;
-        if (
-          this.#states.remoteStateArrived(event.signal.trackId, event.signal.muted, this.#findRemote(event.signal.trackId) !== undefined)
-        ) {
-          this.emit('remoteTrackState', event.signal.trackId, event.signal.muted);
-        }
+        if (event.signal.kind === 'track_state') this.#onTrackState(event.signal.trackId, event.signal.muted);
         return;
       case 'sfu.feed':
         if (event.userId !== self) void this.#subscribeTo(event.userId);
@@ -380,6 +375,12 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
     for (const candidate of pending) void connection.addRemoteCandidate(candidate);
   }
 
+  #onTrackState(trackId: string, muted: boolean): void {
+    if (this.#states.remoteStateArrived(trackId, muted, this.#findRemote(trackId) !== undefined)) {
+      this.emit('remoteTrackState', trackId, muted);
+    }
+  }
+
   #findRemote(trackId: string): RemoteTrackInfo | undefined {
     for (const s of this.#subscriptions.values()) {
       const info = s.tracks.get(trackId);
@@ -388,7 +389,9 @@ export class SfuTransport extends EventEmitter<MediaTransportEvents> implements 
     return undefined;
   }
 
+  /** A track state to `toUserId`, on that user's channel (ordered, retried while the IM link is down). */
   async #sendState(toUserId: string, trackId: string, muted: boolean): Promise<void> {
+    if (this.#left) return;
     const signal: RtcSignal = { kind: 'track_state', trackId, muted };
     let channel = this.#peerSignals.get(toUserId);
     if (!channel) {
