@@ -79,6 +79,8 @@ export class FakePeerConnection {
   readonly remoteCandidates: (RTCIceCandidateInit | null)[] = [];
   /** How often `restartIce` was called. */
   restartIceCalls = 0;
+  /** How often `getStats` was called (health sampling, reports). */
+  getStatsCalls = 0;
   /** Extra `getStats` entries a test adds (by id). */
   readonly extraStats = new Map<string, Record<string, unknown>>();
   /** The scripted network of this connection. */
@@ -203,6 +205,7 @@ export class FakePeerConnection {
   }
 
   async getStats(): Promise<Map<string, Record<string, unknown>>> {
+    this.getStatsCalls += 1;
     const stats = new Map<string, Record<string, unknown>>();
     for (const [kind, packetsReceived] of this.script.inboundPackets) {
       stats.set(`inbound-${kind}`, { id: `inbound-${kind}`, type: 'inbound-rtp', kind, timestamp: Date.now(), packetsReceived });
