@@ -79,6 +79,8 @@ describe('MediaRelay teardown', () => {
       trickle: async () => {},
       leave: async () => {},
       destroy,
+      state: () => undefined,
+      release: () => {},
       on: () => () => {},
       off: () => {},
     };
@@ -86,6 +88,7 @@ describe('MediaRelay teardown', () => {
       mode: 'remote',
       available: () => true,
       openRoom: () => new Promise<SfuRoom>((resolve) => (opened = resolve)),
+      resumeRoom: () => Promise.reject(new Error('not here')),
       close: async () => {},
       on: () => () => {},
       off: () => {},
