@@ -73,6 +73,7 @@ export class JanusSfu extends TypedEmitter<SfuEvents> implements Sfu {
       const url = instance.url!;
       try {
         const client = await JanusClient.connect(url, this.#clientOptions(instance));
+        this.#logger.info({ url, callId: ref.callId }, 'connected to janus');
         const resumeUrl = this.mode === 'remote' ? url : undefined;
         const room = await JanusRoom.create(ref, client, { ...options, resumeUrl }, (event, error) =>
           this.#logger.warn({ err: error, event }, 'room listener threw'),
