@@ -118,6 +118,25 @@ describe.skipIf(!haveJanus)('a Janus room changes hands between server processes
     console.log(`[integration-timing] ${JSON.stringify({ label: 'janus room claimed by another process', claimMs: Math.round(claimMs) })}`);
   });
 
+  it('a frozen node (its connection still open) loses the room to the claim: the new owner drives it, the old one lets go harmlessly', async () => {
+    const ref: SfuRoomRef = { appKey: 'app', callId: 'call-frozen' };
+    const nodeA = sfuOn(janus);
+    const lostOnA = vi.fn();
+    nodeA.on('sfuLost', lostOnA);
+    const room = await nodeA.openRoom(ref, { maxPublishers: 16 });
+    await room.publish('alice', OFFER);
+    const stored = room.state()!;
+    const roomId = stored.data.roomId as number;
+
+    const taken = await sfuOn(janus).resumeRoom(ref, stored);
+    // The old owner wakes up fenced and drops the call: it releases the room, nothing is destroyed.
+    room.release();
+    expect(lostOnA).not.toHaveBeenCalled();
+    expect(await taken.publish('bob', OFFER)).toMatch(/^v=0/);
+    expect(await participantsOf(janus, roomId)).toEqual(['alice', 'bob']);
+    await taken.destroy();
+  });
+
   it('refuses a bad stored state, a Janus this node is not configured for, and a session Janus dropped (no reclaim_session_timeout)', async () => {
     const ref: SfuRoomRef = { appKey: 'app', callId: 'call-refusals' };
     const room = await sfuOn(noReclaim).openRoom(ref, { maxPublishers: 16 });
