@@ -14,6 +14,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { JanusClient } from '../../packages/server/src/adapters/sfu/janus/janus-client.js';
 import { newJanusSecret, writeJanusConfig } from '../../packages/server/src/adapters/sfu/janus/janus-config.js';
 import { freePort } from './free-port.js';
 
@@ -90,4 +91,43 @@ export async function startJanusServer(options: JanusServerOptions = {}): Promis
     await new Promise((r) => setTimeout(r, 50));
   }
   return { url, apiSecret, urlWithSecret: `${url}?apisecret=${apiSecret}`, logs: () => output, stop };
+}
+
+/** A minimal browser-like audio offer with no candidates (signaling-only tests: nothing is gathered or sent anywhere). */
+export const SIGNALING_ONLY_OFFER = [
+  'v=0',
+  'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
+  's=-',
+  't=0 0',
+  'a=group:BUNDLE 0',
+  'a=msid-semantic: WMS stream',
+  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
+  'c=IN IP4 0.0.0.0',
+  'a=rtcp:9 IN IP4 0.0.0.0',
+  'a=ice-ufrag:abcd',
+  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
+  'a=ice-options:trickle',
+  'a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08',
+  'a=setup:actpass',
+  'a=mid:0',
+  'a=sendonly',
+  'a=msid:stream track',
+  'a=rtcp-mux',
+  'a=rtpmap:111 opus/48000/2',
+  'a=fmtp:111 minptime=10;useinbandfec=1',
+  'a=ssrc:1001 cname:opencall',
+  '',
+].join('\r\n');
+
+/** The displays (user ids) in a VideoRoom, asked on a session of its own: a third party's view of the room. */
+export async function videoRoomParticipants(server: Pick<JanusServer, 'url' | 'apiSecret'>, roomId: number): Promise<string[]> {
+  const client = await JanusClient.connect(server.url, { apiSecret: server.apiSecret });
+  try {
+    const handle = await client.attach('janus.plugin.videoroom');
+    const reply = await client.message(handle, { request: 'listparticipants', room: roomId });
+    const list = (reply.plugindata?.data.participants ?? []) as { display?: string }[];
+    return list.map((p) => p.display ?? '').sort();
+  } finally {
+    client.close();
+  }
 }

@@ -9,36 +9,12 @@
  */
 import { existsSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { JanusClient } from '../../packages/server/src/adapters/sfu/janus/janus-client.js';
 import { BadRoomStateError } from '../../packages/server/src/adapters/sfu/janus/janus-room-state.js';
 import { JanusSfu } from '../../packages/server/src/adapters/sfu/janus/janus-sfu.js';
 import type { SfuRoomRef } from '../../packages/server/src/adapters/sfu/sfu-port.js';
-import { JANUS_BINARY, type JanusServer, startJanusServer } from '../helpers/janus-server.js';
+import { JANUS_BINARY, type JanusServer, SIGNALING_ONLY_OFFER, startJanusServer, videoRoomParticipants } from '../helpers/janus-server.js';
 
-const OFFER = [
-  'v=0',
-  'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'a=group:BUNDLE 0',
-  'a=msid-semantic: WMS stream',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-  'c=IN IP4 0.0.0.0',
-  'a=rtcp:9 IN IP4 0.0.0.0',
-  'a=ice-ufrag:abcd',
-  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
-  'a=ice-options:trickle',
-  'a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08',
-  'a=setup:actpass',
-  'a=mid:0',
-  'a=sendonly',
-  'a=msid:stream track',
-  'a=rtcp-mux',
-  'a=rtpmap:111 opus/48000/2',
-  'a=fmtp:111 minptime=10;useinbandfec=1',
-  'a=ssrc:1001 cname:opencall',
-  '',
-].join('\r\n');
+const OFFER = SIGNALING_ONLY_OFFER;
 
 const quiet = { info: () => {}, warn: () => {} };
 const haveJanus = existsSync(JANUS_BINARY);
@@ -52,18 +28,7 @@ function sfuOn(server: JanusServer): JanusSfu {
   return sfu;
 }
 
-/** The displays in a VideoRoom, asked on a session of its own (a third party's view of the room). */
-async function participantsOf(server: JanusServer, roomId: number): Promise<string[]> {
-  const client = await JanusClient.connect(server.url, { apiSecret: server.apiSecret });
-  try {
-    const handle = await client.attach('janus.plugin.videoroom');
-    const reply = await client.message(handle, { request: 'listparticipants', room: roomId });
-    const list = (reply.plugindata?.data.participants ?? []) as { display?: string }[];
-    return list.map((p) => p.display ?? '').sort();
-  } finally {
-    client.close();
-  }
-}
+const participantsOf = videoRoomParticipants;
 
 beforeAll(async () => {
   if (!haveJanus) return;
