@@ -139,7 +139,9 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
       const reply = await client.message(room.#adminHandle, { request: 'exists', room: room.janusRoomId });
       if (reply.plugindata?.data.exists !== true) throw new JanusError(426, `VideoRoom ${room.janusRoomId} is gone`);
     } catch (error) {
-      room.release();
+      // No room to drive (or no answer): the session is of no use to anyone, end it.
+      room.#ending = 'destroyed';
+      client.close();
       throw error;
     }
     return room;
