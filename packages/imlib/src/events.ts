@@ -1,4 +1,5 @@
 /** IMLib 5 `Events` and the listener registry behind `addEventListener` and friends. */
+import { EventEmitter } from '@opencall/engine';
 import type { ErrorCode } from '@opencall/protocol';
 import type { PluginLogger } from './plugin-context.js';
 
@@ -30,53 +31,35 @@ export interface EventArgs {
 
 export type EventListener<E extends Events> = (...args: EventArgs[E]) => void;
 
-interface Registration {
-  listener: (...args: never[]) => void;
-  target: unknown;
-  once: boolean;
-}
-
-/** IMLib's listener registry: listeners bound to an optional `target`, one-shot listeners, safe emit. */
+/**
+ * IMLib's listener registry: the engine's `EventEmitter` (listeners bound to an optional `target`,
+ * one-shot listeners, safe emit) typed with IMLib's events, reporting throwing listeners to the logger.
+ */
 export class EventRegistry {
-  private readonly byType = new Map<string, Registration[]>();
+  private readonly emitter: EventEmitter<Events>;
 
-  constructor(private readonly logger: Pick<PluginLogger, 'error'>) {}
+  constructor(logger: Pick<PluginLogger, 'error'>) {
+    this.emitter = new EventEmitter<Events>((type, err) => logger.error(`listener of ${type} threw`, err));
+  }
 
   add<E extends Events>(type: E, listener: EventListener<E>, target?: unknown, once = false): void {
-    if (typeof listener !== 'function') return;
-    const list = this.byType.get(type) ?? [];
-    list.push({ listener: listener as (...args: never[]) => void, target, once });
-    this.byType.set(type, list);
+    if (once) this.emitter.once(type, listener, target);
+    else this.emitter.on(type, listener, target);
   }
 
   remove<E extends Events>(type: E, listener: EventListener<E>, target?: unknown): void {
-    const list = this.byType.get(type);
-    if (list === undefined) return;
-    const index = list.findIndex((r) => r.listener === listener && (target === undefined || r.target === target));
-    if (index >= 0) list.splice(index, 1);
+    this.emitter.off(type, listener, target);
   }
 
   removeAll(type: Events): void {
-    this.byType.delete(type);
+    this.emitter.removeAll(type);
   }
 
   clear(): void {
-    this.byType.clear();
+    this.emitter.clear();
   }
 
   emit<E extends Events>(type: E, ...args: EventArgs[E]): void {
-    const list = this.byType.get(type);
-    if (list === undefined) return;
-    for (const registration of [...list]) {
-      if (registration.once) {
-        const index = list.indexOf(registration);
-        if (index >= 0) list.splice(index, 1);
-      }
-      try {
-        (registration.listener as (...a: EventArgs[E]) => void).apply(registration.target, args);
-      } catch (err) {
-        this.logger.error(`listener of ${type} threw`, err);
-      }
-    }
+    this.emitter.emit(type, ...args);
   }
 }

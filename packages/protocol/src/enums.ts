@@ -100,13 +100,15 @@ export enum RCMediaType {
   AUDIO_VIDEO = 2,
 }
 
-/** Engine `LogLevel` (deprecated). */
+/** Engine `LogLevel` (deprecated; `LOG` is an alias of `DEBUG`, as in RongCloud's engine). */
 export enum LogLevel {
+  LOG = 0,
   DEBUG = 0,
   INFO = 1,
   WARN = 2,
   ERROR = 3,
   FATAL = 4,
+  STATISTICS = 6,
   NONE = 1000,
 }
 
