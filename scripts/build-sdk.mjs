@@ -31,7 +31,13 @@ const rongIMLibExtraGlobals =
  * RCEngine.js is optional for pages (RongIMLib.js creates `RCEngine` too) and outside the size budget.
  */
 const bundles = [
-  { globalName: 'RongIMLib', entry: 'packages/imlib/src/index.ts', file: 'RongIMLib.js', shareProtocol: false, footer: rongIMLibExtraGlobals },
+  {
+    globalName: 'RongIMLib',
+    entry: 'packages/imlib/src/index.ts',
+    file: 'RongIMLib.js',
+    shareProtocol: false,
+    footer: rongIMLibExtraGlobals,
+  },
   { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js', shareProtocol: true, footer: '' },
   { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js', shareProtocol: true, footer: '' },
   { globalName: 'RCEngine', entry: 'packages/engine/src/index.ts', file: 'RCEngine.js', shareProtocol: false, footer: '' },
