@@ -1,0 +1,149 @@
+#!/usr/bin/env node
+/**
+ * Builds the publishable npm packages of the SDK and packs them into tarballs:
+ * ESM (`dist/index.js`) + CJS (`dist/index.cjs`) bundles of each package's `src/index.ts` (other
+ * packages stay imports), `.d.ts` from `tsc` declaration emit, and a package.json with an `exports`
+ * map, `sideEffects: false`, version and license. Consumers need no TypeScript sources.
+ *
+ *   node scripts/pack-sdk.mjs [--out <dir>]     (default dist/npm; tarballs land in <dir>/)
+ *
+ * Apps keep their RongCloud imports with npm aliases, e.g.
+ * `"@rongcloud/plugin-call": "npm:@opencall/call@<version>"` (README: Migrating from RongCloud).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const outFlag = process.argv.indexOf('--out');
+const outDir = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : resolve(root, 'dist/npm');
+// Staged inside the repo so the emitted `.d.ts` resolve third-party types (zod) from its node_modules.
+const stageDir = join(root, '.tmp', `pack-sdk-stage-${process.pid}`);
+
+/**
+ * The publishable SDK packages, in dependency order (a package's `.d.ts` are emitted against those of
+ * the packages before it). `description` goes into the published package.json.
+ */
+const SDK_PACKAGES = [
+  { dir: 'packages/protocol', description: 'OpenCall wire protocol: enums, codes and frame schemas shared by the SDK packages' },
+  { dir: 'packages/engine', description: 'Drop-in for @rongcloud/engine: RongCloud engine enums, EventEmitter and type checks' },
+  { dir: 'packages/imlib', description: 'Drop-in for @rongcloud/imlib-next (IMLib 5, with IMLib 4.x / 2.x adapters) on an OpenCall server' },
+  { dir: 'packages/rtc', description: 'Drop-in for @rongcloud/plugin-rtc (RTCLib 5) on an OpenCall server' },
+  { dir: 'packages/call', description: 'Drop-in for @rongcloud/plugin-call (CallLib Web 5.x) on an OpenCall server' },
+];
+
+const LICENSE = 'Apache-2.0';
+const readManifest = (dir) => JSON.parse(readFileSync(join(root, dir, 'package.json'), 'utf8'));
+const sdkNames = new Map(SDK_PACKAGES.map((p) => [readManifest(p.dir).name, p.dir]));
+
+/** Runtime dependencies of a package: its declared ones, with SDK packages pinned to their version. */
+function dependenciesOf(manifest) {
+  const deps = {};
+  for (const [name, range] of Object.entries(manifest.dependencies ?? {})) {
+    deps[name] = sdkNames.has(name) ? readManifest(sdkNames.get(name)).version : range;
+  }
+  return deps;
+}
+
+/** The package.json consumers see: built files only, ESM and CJS through `exports`. */
+function publishedManifest(manifest, description) {
+  return {
+    name: manifest.name,
+    version: manifest.version,
+    description,
+    license: LICENSE,
+    type: 'module',
+    main: './dist/index.cjs',
+    module: './dist/index.js',
+    types: './dist/types/index.d.ts',
+    exports: {
+      '.': {
+        types: './dist/types/index.d.ts',
+        import: './dist/index.js',
+        require: './dist/index.cjs',
+      },
+      './package.json': './package.json',
+    },
+    sideEffects: false,
+    files: ['dist'],
+    dependencies: dependenciesOf(manifest),
+  };
+}
+
+async function bundle(dir, target) {
+  const common = {
+    absWorkingDir: root,
+    entryPoints: [join(root, dir, 'src/index.ts')],
+    bundle: true,
+    packages: 'external',
+    platform: 'neutral',
+    target: 'es2020',
+    sourcemap: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  };
+  await build({ ...common, format: 'esm', outfile: join(target, 'dist/index.js') });
+  await build({ ...common, format: 'cjs', outfile: join(target, 'dist/index.cjs') });
+}
+
+/** `.d.ts` for the files `src/index.ts` reaches; other SDK packages resolve to their emitted `.d.ts`. */
+function emitDeclarations(dir, target) {
+  const paths = {};
+  for (const [name, otherDir] of sdkNames) {
+    if (otherDir !== dir) paths[name] = [join(stageDir, relative('packages', otherDir), 'dist/types/index.d.ts')];
+  }
+  const tsconfig = join(target, 'tsconfig.declarations.json');
+  writeFileSync(
+    tsconfig,
+    JSON.stringify({
+      extends: join(root, 'tsconfig.base.json'),
+      compilerOptions: {
+        declaration: true,
+        emitDeclarationOnly: true,
+        noEmit: false,
+        rootDir: join(root, dir, 'src'),
+        outDir: join(target, 'dist/types'),
+        paths,
+        // Browser packages: their declarations must not need Node's types.
+        types: [],
+      },
+      files: [join(root, dir, 'src/index.ts')],
+    }),
+  );
+  try {
+    execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { cwd: root, stdio: 'pipe' });
+  } catch (error) {
+    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
+    throw new Error(`pack-sdk: declaration emit for ${dir} failed:\n${output}`);
+  } finally {
+    rmSync(tsconfig, { force: true });
+  }
+}
+
+const started = performance.now();
+rmSync(outDir, { recursive: true, force: true });
+mkdirSync(stageDir, { recursive: true });
+mkdirSync(outDir, { recursive: true });
+
+const packed = [];
+for (const { dir, description } of SDK_PACKAGES) {
+  const manifest = readManifest(dir);
+  const target = join(stageDir, relative('packages', dir));
+  mkdirSync(target, { recursive: true });
+  await bundle(dir, target);
+  emitDeclarations(dir, target);
+  writeFileSync(join(target, 'package.json'), `${JSON.stringify(publishedManifest(manifest, description), null, 2)}\n`);
+  writeFileSync(
+    join(target, 'README.md'),
+    `# ${manifest.name}\n\n${description}.\n\nPart of OpenCall; see the project README, section "Migrating from RongCloud".\n`,
+  );
+  const file = execFileSync('npm', ['pack', '--pack-destination', outDir, '--loglevel=error'], { cwd: target, encoding: 'utf8' }).trim();
+  packed.push({ name: manifest.name, file: join(outDir, file.split('\n').pop()) });
+}
+rmSync(stageDir, { recursive: true, force: true });
+
+for (const p of packed) console.log(`${p.name.padEnd(20)} ${relative(root, p.file)}`);
+console.log(`packed ${packed.length} packages into ${relative(root, outDir) || outDir}/ in ${Math.round(performance.now() - started)} ms`);
+if (readdirSync(outDir).filter((f) => f.endsWith('.tgz')).length !== SDK_PACKAGES.length) process.exit(1);
