@@ -11,7 +11,7 @@
  * `"@rongcloud/plugin-call": "npm:@opencall/call@<version>"` (README: Migrating from RongCloud).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
@@ -22,14 +22,14 @@ const outDir = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[o
 // Staged inside the repo so the emitted `.d.ts` resolve third-party types (zod) from its node_modules.
 const stageDir = join(root, '.tmp', `pack-sdk-stage-${process.pid}`);
 
-/**
- * The publishable SDK packages, in dependency order (a package's `.d.ts` are emitted against those of
- * the packages before it). `description` goes into the published package.json.
- */
+/** The publishable SDK packages; `description` goes into the published package.json. */
 const SDK_PACKAGES = [
   { dir: 'packages/protocol', description: 'OpenCall wire protocol: enums, codes and frame schemas shared by the SDK packages' },
   { dir: 'packages/engine', description: 'Drop-in for @rongcloud/engine: RongCloud engine enums, EventEmitter and type checks' },
-  { dir: 'packages/imlib', description: 'Drop-in for @rongcloud/imlib-next (IMLib 5, with IMLib 4.x / 2.x adapters) on an OpenCall server' },
+  {
+    dir: 'packages/imlib',
+    description: 'Drop-in for @rongcloud/imlib-next (IMLib 5, with IMLib 4.x / 2.x adapters) on an OpenCall server',
+  },
   { dir: 'packages/rtc', description: 'Drop-in for @rongcloud/plugin-rtc (RTCLib 5) on an OpenCall server' },
   { dir: 'packages/call', description: 'Drop-in for @rongcloud/plugin-call (CallLib Web 5.x) on an OpenCall server' },
 ];
@@ -88,13 +88,13 @@ async function bundle(dir, target) {
   await build({ ...common, format: 'cjs', outfile: join(target, 'dist/index.cjs') });
 }
 
-/** `.d.ts` for the files `src/index.ts` reaches; other SDK packages resolve to their emitted `.d.ts`. */
-function emitDeclarations(dir, target) {
-  const paths = {};
-  for (const [name, otherDir] of sdkNames) {
-    if (otherDir !== dir) paths[name] = [join(stageDir, relative('packages', otherDir), 'dist/types/index.d.ts')];
-  }
-  const tsconfig = join(target, 'tsconfig.declarations.json');
+/**
+ * `.d.ts` for every file the packages' `src/index.ts` reach, in one `tsc` run (imports of other SDK
+ * packages keep their `@opencall/*` specifiers), copied into each staged package's `dist/types`.
+ */
+function emitDeclarations() {
+  const typesDir = join(stageDir, 'types');
+  const tsconfig = join(stageDir, 'tsconfig.declarations.json');
   writeFileSync(
     tsconfig,
     JSON.stringify({
@@ -103,22 +103,21 @@ function emitDeclarations(dir, target) {
         declaration: true,
         emitDeclarationOnly: true,
         noEmit: false,
-        rootDir: join(root, dir, 'src'),
-        outDir: join(target, 'dist/types'),
-        paths,
+        rootDir: join(root, 'packages'),
+        outDir: typesDir,
         // Browser packages: their declarations must not need Node's types.
         types: [],
       },
-      files: [join(root, dir, 'src/index.ts')],
+      files: SDK_PACKAGES.map((p) => join(root, p.dir, 'src/index.ts')),
     }),
   );
   try {
     execFileSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', tsconfig], { cwd: root, stdio: 'pipe' });
   } catch (error) {
-    const output = `${error.stdout ?? ''}${error.stderr ?? ''}`;
-    throw new Error(`pack-sdk: declaration emit for ${dir} failed:\n${output}`);
-  } finally {
-    rmSync(tsconfig, { force: true });
+    throw new Error(`pack-sdk: declaration emit failed:\n${error.stdout ?? ''}${error.stderr ?? ''}`);
+  }
+  for (const { dir } of SDK_PACKAGES) {
+    cpSync(join(typesDir, relative('packages', dir), 'src'), join(stageDir, relative('packages', dir), 'dist/types'), { recursive: true });
   }
 }
 
@@ -127,13 +126,13 @@ rmSync(outDir, { recursive: true, force: true });
 mkdirSync(stageDir, { recursive: true });
 mkdirSync(outDir, { recursive: true });
 
+emitDeclarations();
 const packed = [];
 for (const { dir, description } of SDK_PACKAGES) {
   const manifest = readManifest(dir);
   const target = join(stageDir, relative('packages', dir));
   mkdirSync(target, { recursive: true });
   await bundle(dir, target);
-  emitDeclarations(dir, target);
   writeFileSync(join(target, 'package.json'), `${JSON.stringify(publishedManifest(manifest, description), null, 2)}\n`);
   writeFileSync(
     join(target, 'README.md'),

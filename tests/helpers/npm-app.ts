@@ -41,7 +41,9 @@ function run(command: string, args: string[], cwd: string, timeoutMs: number): s
 function thirdPartyDependencies(tarballs: Map<string, string>): Set<string> {
   const names = new Set<string>();
   for (const file of tarballs.values()) {
-    const manifest = JSON.parse(run('tar', ['-xzOf', file, 'package/package.json'], ROOT, 10_000)) as { dependencies?: Record<string, string> };
+    const manifest = JSON.parse(run('tar', ['-xzOf', file, 'package/package.json'], ROOT, 10_000)) as {
+      dependencies?: Record<string, string>;
+    };
     for (const name of Object.keys(manifest.dependencies ?? {})) if (!name.startsWith('@opencall/')) names.add(name);
   }
   return names;
@@ -60,7 +62,12 @@ export function packAndInstall(base: string): NpmApp {
   for (const [name, file] of tarballs) dependencies[name] = `file:${file}`;
   // Third-party dependencies (zod) come from the workspace's own node_modules, packed: no network.
   for (const name of thirdPartyDependencies(tarballs)) {
-    const packed = run('npm', ['pack', '--ignore-scripts', '--pack-destination', tarballDir, '--loglevel=error'], resolve(ROOT, 'node_modules', name), 60_000);
+    const packed = run(
+      'npm',
+      ['pack', '--ignore-scripts', '--pack-destination', tarballDir, '--loglevel=error'],
+      resolve(ROOT, 'node_modules', name),
+      60_000,
+    );
     dependencies[name] = `file:${join(tarballDir, packed.trim().split('\n').pop() ?? '')}`;
   }
   for (const [alias, name] of Object.entries(RONGCLOUD_ALIASES)) {

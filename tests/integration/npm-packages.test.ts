@@ -40,7 +40,9 @@ describe('the SDK npm packages, installed under the @rongcloud/* names', () => {
       });
       expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
       expect(manifest.private).toBeUndefined();
-      const files = execFileSync('find', [join(app.dir, 'node_modules', alias), '-name', '*.ts', '-not', '-name', '*.d.ts'], { encoding: 'utf8' });
+      const files = execFileSync('find', [join(app.dir, 'node_modules', alias), '-name', '*.ts', '-not', '-name', '*.d.ts'], {
+        encoding: 'utf8',
+      });
       expect(files.trim(), `${alias} ships TypeScript sources`).toBe('');
     }
   });
@@ -68,7 +70,11 @@ describe('the SDK npm packages, installed under the @rongcloud/* names', () => {
       '  rtcClient: typeof RCRTCClient, call: typeof callInstaller.setup, callClient: typeof RCCallClient, success: RCCallErrorCode.SUCCESS,',
       '  statistics: engine.LogLevel.STATISTICS, cjsSuccess: cjs.RCCallErrorCode.SUCCESS }));',
     ].join('\n');
-    const output = execFileSync(process.execPath, ['--input-type=module', '-e', probe], { cwd: app.dir, encoding: 'utf8', timeout: 30_000 });
+    const output = execFileSync(process.execPath, ['--input-type=module', '-e', probe], {
+      cwd: app.dir,
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(JSON.parse(output)).toEqual({
       init: 'function',
       installPlugin: 'function',
