@@ -26,16 +26,29 @@ interface LogEntry {
 }
 type AppVar = 'npmApp' | 'legacyApp';
 
-/** Opens a page at `server.url + path`, where `files` (path → absolute file) are served by a route. */
+/** Console lines of each fixture page, for failure messages. */
+const consoleOf = new WeakMap<Page, string[]>();
+const consoleTail = (page: Page): string => (consoleOf.get(page) ?? []).slice(-20).join('\n');
+
+/**
+ * Opens the fixture page `path` (a key of `files`: URL path → absolute file) at the server's origin.
+ * The document is written into a page the server really served (`/healthz`): Chromium's local
+ * network access checks block loopback WebSockets from documents that a route fulfilled. Its
+ * `<script src>` (relative to `path`) are served from `files` by a route.
+ */
 async function openFixturePage(env: E2eEnv, label: string, path: string, files: Record<string, string>): Promise<Page> {
-  const { page } = await env.openPage(label, '/healthz');
+  const { page, consoleLines } = await env.openPage(label, '/healthz');
+  consoleOf.set(page, consoleLines);
   await page.route(`${env.server.url}/fixtures/**`, async (route) => {
     const file = files[new URL(route.request().url()).pathname];
     if (file === undefined) return route.fulfill({ status: 404, body: 'no such fixture' });
-    const contentType = file.endsWith('.html') ? 'text/html; charset=utf-8' : 'application/javascript; charset=utf-8';
-    return route.fulfill({ status: 200, contentType, body: readFileSync(file) });
+    return route.fulfill({ status: 200, contentType: 'application/javascript; charset=utf-8', body: readFileSync(file) });
   });
-  await page.goto(`${env.server.url}${path}`, { waitUntil: 'load', timeout: 15_000 });
+  const document = files[path];
+  if (document === undefined) throw new Error(`no fixture for ${path}`);
+  const base = path.slice(0, path.lastIndexOf('/') + 1);
+  const html = readFileSync(document, 'utf8').replace('<head>', `<head><base href="${base}" />`);
+  await page.setContent(html, { waitUntil: 'load', timeout: 15_000 });
   return page;
 }
 
@@ -55,7 +68,12 @@ async function waitForLog(
     await page.waitForFunction(find, [app, name, fields] as const, { timeout: timeoutMs, polling: 100 });
   } catch (error) {
     const log = await page.evaluate((v) => (window as unknown as Record<AppVar, { log: LogEntry[] } | undefined>)[v]?.log ?? [], app);
-    throw new Error(`no ${name} ${JSON.stringify(fields)} in ${app} within ${timeoutMs} ms; log: ${JSON.stringify(log)}`, { cause: error });
+    throw new Error(
+      `no ${name} ${JSON.stringify(fields)} in ${app} within ${timeoutMs} ms; log: ${JSON.stringify(log)}\n${consoleTail(page)}`,
+      {
+        cause: error,
+      },
+    );
   }
   const entry = await page.evaluate(find, [app, name, fields] as const);
   if (entry === null) throw new Error(`${name} vanished from the ${app} log`);
@@ -88,7 +106,12 @@ describe('drop-in pages: npm bundle, IMLib 4.x and 2.x pages, RongCloud CDN name
     expect(await page.evaluate(() => window.npmApp.engineEnums())).toEqual({ logLevelWarn: 2, statistics: 6, kicked: 6, success: 0 });
     const tagUser = await env.openSdkUser('tag-b');
     const token = await env.server.getToken('npm-a');
-    expect(await page.evaluate(([k, t, n]) => window.npmApp.start(k, t, [n]), [env.server.appKey, token, env.server.url] as const)).toBe(0);
+    const connectCode = await page.evaluate(([k, t, n]) => window.npmApp.start(k, t, [n]), [
+      env.server.appKey,
+      token,
+      env.server.url,
+    ] as const);
+    expect(connectCode, consoleTail(page)).toBe(0);
 
     expect(await page.evaluate(() => window.npmApp.call('tag-b'))).toBe(SUCCESS);
     const incoming = await tagUser.waitFor({ name: 'onSession' });
@@ -132,10 +155,15 @@ describe('drop-in pages: npm bundle, IMLib 4.x and 2.x pages, RongCloud CDN name
       env.server
         .getToken(userId)
         .then((token) =>
-          page.evaluate(([k, t]) => (window as unknown as { startApp(a: string, b: string): Promise<string> }).startApp(k, t), [
-            env.server.appKey,
-            token,
-          ] as const),
+          page
+            .evaluate(
+              ([k, t]) =>
+                (window as unknown as { startApp(a: string, b: string): Promise<string> })
+                  .startApp(k, t)
+                  .catch((e: unknown) => JSON.stringify(e)),
+              [env.server.appKey, token] as const,
+            )
+            .catch((error: unknown) => `${String(error)}\n${consoleTail(page)}`),
         );
     expect(await start(v4, 'v4-a')).toBe('v4-a');
     expect(await start(v2, 'v2-b')).toBe('v2-b');
