@@ -17,6 +17,26 @@ export enum Events {
   MESSAGES = 'MESSAGES',
   /** Offline messages have been pulled after a connect. */
   PULL_OFFLINE_MESSAGE_FINISHED = 'PULL_OFFLINE_MESSAGE_FINISHED',
+  // IMLib 5 events about IM features OpenCall does not carry (messages, conversations, chatrooms,
+  // ultra groups): listeners can be added and removed, and never fire.
+  READ_RECEIPT_RECEIVED = 'READ_RECEIPT_RECEIVED',
+  MESSAGE_RECEIPT_REQUEST = 'MESSAGE_RECEIPT_REQUEST',
+  MESSAGE_RECEIPT_RESPONSE = 'MESSAGE_RECEIPT_RESPONSE',
+  CONVERSATION = 'CONVERSATION',
+  CHATROOM = 'CHATROOM',
+  EXPANSION = 'EXPANSION',
+  TAG = 'TAG',
+  CONVERSATION_TAG = 'CONVERSATION_TAG',
+  TYPING_STATUS = 'TYPING_STATUS',
+  MESSAGE_BLOCKED = 'MESSAGE_BLOCKED',
+  ULTRA_GROUP_ENABLE = 'ULTRA_GROUP_ENABLE',
+  OPERATE_STATUS = 'OPERATE_STATUS',
+  ULTRA_GROUP_MESSAGE_EXPANSION_UPDATED = 'ULTRA_GROUP_MESSAGE_EXPANSION_UPDATED',
+  ULTRA_GROUP_MESSAGE_MODIFIED = 'ULTRA_GROUP_MESSAGE_MODIFIED',
+  ULTRA_GROUP_MESSAGE_RECALLED = 'ULTRA_GROUP_MESSAGE_RECALLED',
+  ULTRA_GROUP_CHANNEL_TYPE_CHANGE = 'ULTRA_GROUP_CHANNEL_TYPE_CHANGE',
+  ULTRA_GROUP_CHANNEL_DELETE = 'ULTRA_GROUP_CHANNEL_DELETE',
+  ULTRA_GROUP_CHANNEL_USER_KICKED = 'ULTRA_GROUP_CHANNEL_USER_KICKED',
 }
 
 /** Listener argument lists per event. */
@@ -27,6 +47,24 @@ export interface EventArgs {
   [Events.SUSPEND]: [code: ErrorCode | number];
   [Events.MESSAGES]: [event: { messages: unknown[] }];
   [Events.PULL_OFFLINE_MESSAGE_FINISHED]: [];
+  [Events.READ_RECEIPT_RECEIVED]: [event: unknown];
+  [Events.MESSAGE_RECEIPT_REQUEST]: [event: unknown];
+  [Events.MESSAGE_RECEIPT_RESPONSE]: [event: unknown];
+  [Events.CONVERSATION]: [event: unknown];
+  [Events.CHATROOM]: [event: unknown];
+  [Events.EXPANSION]: [event: unknown];
+  [Events.TAG]: [event: unknown];
+  [Events.CONVERSATION_TAG]: [event: unknown];
+  [Events.TYPING_STATUS]: [event: unknown];
+  [Events.MESSAGE_BLOCKED]: [event: unknown];
+  [Events.ULTRA_GROUP_ENABLE]: [event: unknown];
+  [Events.OPERATE_STATUS]: [event: unknown];
+  [Events.ULTRA_GROUP_MESSAGE_EXPANSION_UPDATED]: [event: unknown];
+  [Events.ULTRA_GROUP_MESSAGE_MODIFIED]: [event: unknown];
+  [Events.ULTRA_GROUP_MESSAGE_RECALLED]: [event: unknown];
+  [Events.ULTRA_GROUP_CHANNEL_TYPE_CHANGE]: [event: unknown];
+  [Events.ULTRA_GROUP_CHANNEL_DELETE]: [event: unknown];
+  [Events.ULTRA_GROUP_CHANNEL_USER_KICKED]: [event: unknown];
 }
 
 export type EventListener<E extends Events> = (...args: EventArgs[E]) => void;
