@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
  * Builds the publishable npm packages of the SDK and packs them into tarballs:
- * ESM (`dist/index.js`) + CJS (`dist/index.cjs`) bundles of each package's `src/index.ts` (other
- * packages stay imports), `.d.ts` from `tsc` declaration emit, and a package.json with an `exports`
+ * ESM (`dist/esm/`, one file per module) + CJS (`dist/index.cjs`, bundled) builds of each package's
+ * `src/index.ts` (other packages stay imports), `.d.ts` from `tsc` declaration emit, and a package.json with an `exports`
  * map, `sideEffects: false`, version and license. Consumers need no TypeScript sources.
  *
  *   node scripts/pack-sdk.mjs [--out <dir>]     (default dist/npm; tarballs land in <dir>/)
@@ -56,12 +56,12 @@ function publishedManifest(manifest, description) {
     license: LICENSE,
     type: 'module',
     main: './dist/index.cjs',
-    module: './dist/index.js',
+    module: './dist/esm/index.js',
     types: './dist/types/index.d.ts',
     exports: {
       '.': {
         types: './dist/types/index.d.ts',
-        import: './dist/index.js',
+        import: './dist/esm/index.js',
         require: './dist/index.cjs',
       },
       './package.json': './package.json',
@@ -72,20 +72,31 @@ function publishedManifest(manifest, description) {
   };
 }
 
+/**
+ * CJS: one bundled `dist/index.cjs`. ESM: one `dist/esm/*.js` per source module that `src/index.ts`
+ * reaches (found from the CJS build), so that with `sideEffects: false` an app's bundler drops every
+ * module it does not use (e.g. importing an enum does not pull in the zod frame schemas).
+ */
 async function bundle(dir, target) {
-  const common = {
-    absWorkingDir: root,
+  const common = { absWorkingDir: root, platform: 'neutral', target: 'es2020', sourcemap: true, legalComments: 'none', logLevel: 'silent' };
+  const cjs = await build({
+    ...common,
     entryPoints: [join(root, dir, 'src/index.ts')],
     bundle: true,
     packages: 'external',
-    platform: 'neutral',
-    target: 'es2020',
-    sourcemap: true,
-    legalComments: 'none',
-    logLevel: 'silent',
-  };
-  await build({ ...common, format: 'esm', outfile: join(target, 'dist/index.js') });
-  await build({ ...common, format: 'cjs', outfile: join(target, 'dist/index.cjs') });
+    format: 'cjs',
+    outfile: join(target, 'dist/index.cjs'),
+    metafile: true,
+  });
+  const modules = Object.keys(cjs.metafile.inputs).filter((input) => input.startsWith(`${dir}/src/`));
+  await build({
+    ...common,
+    entryPoints: modules.map((m) => join(root, m)),
+    bundle: false,
+    format: 'esm',
+    outbase: join(root, dir, 'src'),
+    outdir: join(target, 'dist/esm'),
+  });
 }
 
 /**

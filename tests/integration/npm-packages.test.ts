@@ -2,13 +2,14 @@
  * Issue 12 item 3: the SDK as npm packages under RongCloud's names. Packs the tarballs, installs them
  * as `@rongcloud/engine`, `@rongcloud/imlib-next`, `@rongcloud/plugin-rtc`, `@rongcloud/plugin-call`
  * into a temp app (`npm install --offline`, no network), type-checks the seed's TypeScript samples
- * and the e2e call page in strict mode, bundles the page with esbuild, and loads each package through
- * both its ESM and its CJS entry. The bundled page's call runs in tests/e2e/npm-packages.e2e.test.ts.
+ * and the e2e call page in strict mode, bundles the page with esbuild, checks that bundlers tree-shake
+ * the packages, and loads them through both their ESM and CJS entries. The bundled page's call runs in tests/e2e/npm-packages.e2e.test.ts.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { build } from 'esbuild';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bundlePage, type NpmApp, packAndInstall, RONGCLOUD_ALIASES, typeCheck } from '../helpers/npm-app.js';
 
@@ -36,7 +37,7 @@ describe('the SDK npm packages, installed under the @rongcloud/* names', () => {
         name,
         license: 'Apache-2.0',
         sideEffects: false,
-        exports: { '.': { types: './dist/types/index.d.ts', import: './dist/index.js', require: './dist/index.cjs' } },
+        exports: { '.': { types: './dist/types/index.d.ts', import: './dist/esm/index.js', require: './dist/index.cjs' } },
       });
       expect(manifest.version).toMatch(/^\d+\.\d+\.\d+/);
       expect(manifest.private).toBeUndefined();
@@ -56,6 +57,25 @@ describe('the SDK npm packages, installed under the @rongcloud/* names', () => {
     const code = readFileSync(page, 'utf8');
     expect(code).toContain('window.npmApp');
     expect(code).not.toMatch(/\brequire\(["']@(rongcloud|opencall)\//);
+  });
+
+  it('tree-shakes: an app importing one enum bundles a few hundred bytes, not the SDK', async () => {
+    const entry = join(app.dir, 'one-enum.ts');
+    writeFileSync(
+      entry,
+      "import { RCCallErrorCode } from '@rongcloud/plugin-call';\nimport { LogLevel } from '@rongcloud/engine';\nconsole.log(RCCallErrorCode.SUCCESS, LogLevel.WARN);\n",
+    );
+    const result = await build({
+      absWorkingDir: app.dir,
+      entryPoints: [entry],
+      bundle: true,
+      minify: true,
+      format: 'esm',
+      write: false,
+      logLevel: 'silent',
+    });
+    const bytes = result.outputFiles[0]?.contents.length ?? Number.POSITIVE_INFINITY;
+    expect(bytes, 'minified bytes of a bundle using two enums').toBeLessThan(4096);
   });
 
   it('the seed import forms resolve at run time through both ESM and CJS entries', () => {
