@@ -103,6 +103,7 @@ export enum RCMediaType {
 /** Engine `LogLevel` (deprecated; `LOG` is an alias of `DEBUG`, as in RongCloud's engine). */
 export enum LogLevel {
   LOG = 0,
+  // biome-ignore lint/suspicious/noDuplicateEnumValues: RongCloud's enum gives this value two names.
   DEBUG = 0,
   INFO = 1,
   WARN = 2,

@@ -97,6 +97,7 @@ export enum ErrorCode {
   NOVOIP = 24014,
   INTERNALERRROR = 24015,
   VOIPCLOSE = 24016,
+  // biome-ignore lint/suspicious/noDuplicateEnumValues: RongCloud's enum gives this value two names.
   CLOSE_BEFORE_OPEN = 51001,
   ALREADY_IN_USE = 51002,
   INVALID_CHANNEL_NAME = 51003,
