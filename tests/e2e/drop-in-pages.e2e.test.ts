@@ -86,11 +86,12 @@ describe('drop-in pages: npm bundle, IMLib 4.x and 2.x pages, RongCloud CDN name
   let npmAppDir: string;
 
   beforeAll(async () => {
+    // The server and Chromium start first: packing loads the CPU, and their startups are bounded.
+    env = await startE2eEnv({ label: 'drop-in-pages', budgetMs: 240_000 });
     npmBase = mkdtempSync(join(tmpdir(), 'opencall-npm-e2e-'));
     const app = packAndInstall(npmBase);
     await bundlePage(app);
     npmAppDir = app.dir;
-    env = await startE2eEnv({ label: 'drop-in-pages', budgetMs: 180_000 });
   }, 240_000);
 
   afterAll(async () => {
