@@ -15,6 +15,9 @@ describe('sdkFileFor', () => {
     ['RCEngine-5.38.0.prod.js', 'RCEngine.js'],
     ['RCRTC.min.js', 'RCRTC.js'],
     ['RongIMLib-5.9.5.prod.js.map', 'RongIMLib.js.map'],
+    ['CallPlus-2.1.6.prod.js', 'CallPlus.js'],
+    ['CallPlusWrapper-2.1.6.prod.js', 'CallPlusWrapper.js'],
+    ['CallPlusWrapper.js', 'CallPlusWrapper.js'],
   ])('%s → %s', (requested, file) => {
     expect(sdkFileFor(requested)).toBe(file);
   });
@@ -28,6 +31,7 @@ describe('sdkFileFor', () => {
     'RongIMLibX.js',
     'rongimlib.js',
     'RCRTC-5.7.2.prod.js.mapx',
+    'CallPlusX-2.1.6.js',
   ])('refuses %s', (requested) => {
     expect(sdkFileFor(requested)).toBeUndefined();
   });
