@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 /**
- * Builds the browser SDK bundles into dist/sdk/ (IIFE globals `RongIMLib`, `RCRTC`, `RCCall`, and for
- * CallPlus pages `CallPlus`, `CallPlusWrapper`), exactly the files the server serves under /sdk/. Runs before every `npm start`, so it stays fast.
+ * Builds the browser SDK bundles into dist/sdk/ (IIFE globals `RongIMLib`, `RCRTC`, `RCCall`, `RCEngine`,
+ * and for CallPlus pages `CallPlus`, `CallPlusWrapper`), exactly the files the server serves under /sdk/.
+ * Runs before every `npm start`, so it stays fast.
  *
  *   node scripts/build-sdk.mjs
  */
@@ -16,14 +17,39 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const outFlag = process.argv.indexOf('--out');
 const outDir = outFlag > 0 && process.argv[outFlag + 1] ? resolve(process.argv[outFlag + 1]) : resolve(root, 'dist/sdk');
 
-/** One entry per bundle: the global it defines, the package entry and the output file name. */
+/**
+ * The globals RongCloud's IMLib 2.x / 4.x / 5.x bundles create besides `RongIMLib`: `RCEngine` (the
+ * engine's enums and EventEmitter) and, for IMLib 2.x pages, the bare `RongIMClient`.
+ */
+const rongIMLibExtraGlobals =
+  'globalThis.RCEngine = RongIMLib.__opencall.engine;\n' +
+  "if (typeof globalThis.RongIMClient === 'undefined') globalThis.RongIMClient = RongIMLib.RongIMClient;";
+
+/**
+ * One entry per bundle: the global it defines, the package entry, the output file name, whether it
+ * reads the protocol module from RongIMLib.js, and code run after the bundle (extra globals).
+ * RCEngine.js is optional for pages (RongIMLib.js creates `RCEngine` too) and outside the size budget.
+ */
 const bundles = [
-  { globalName: 'RongIMLib', entry: 'packages/imlib/src/index.ts', file: 'RongIMLib.js', shareProtocol: false },
-  { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js', shareProtocol: true },
-  { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js', shareProtocol: true },
+  {
+    globalName: 'RongIMLib',
+    entry: 'packages/imlib/src/index.ts',
+    file: 'RongIMLib.js',
+    shareProtocol: false,
+    footer: rongIMLibExtraGlobals,
+  },
+  { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js', shareProtocol: true, footer: '' },
+  { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js', shareProtocol: true, footer: '' },
   // CallPlus pages load RongIMLib.js, RCRTC.js, CallPlus.js and CallPlusWrapper.js (the last two instead of RCCall.js).
-  { globalName: 'CallPlus', entry: 'packages/callplus/src/index.ts', file: 'CallPlus.js', shareProtocol: true },
-  { globalName: 'CallPlusWrapper', entry: 'packages/callplus/src/wrapper/index.ts', file: 'CallPlusWrapper.js', shareProtocol: true },
+  { globalName: 'CallPlus', entry: 'packages/callplus/src/index.ts', file: 'CallPlus.js', shareProtocol: true, footer: '' },
+  {
+    globalName: 'CallPlusWrapper',
+    entry: 'packages/callplus/src/wrapper/index.ts',
+    file: 'CallPlusWrapper.js',
+    shareProtocol: true,
+    footer: '',
+  },
+  { globalName: 'RCEngine', entry: 'packages/engine/src/index.ts', file: 'RCEngine.js', shareProtocol: false, footer: '' },
 ];
 
 /**
@@ -71,6 +97,7 @@ try {
         legalComments: 'none',
         logLevel: 'silent',
         plugins: b.shareProtocol ? [sharedFromRongIMLib] : [],
+        footer: b.footer ? { js: b.footer } : undefined,
       });
       const code = readFileSync(outfile);
       return { file: b.file, globalName: b.globalName, raw: code.length, gzip: gzipSync(code, { level: 9 }).length };

@@ -7,6 +7,7 @@
  *   which the SDK build exposes as the global `RongIMLib`.
  */
 
+import * as engine from '@opencall/engine';
 import * as protocol from '@opencall/protocol';
 import { createRongIMClient, type RongIMClientStatic } from './compat/imlib-v2.js';
 import { IMClient, initV4 } from './compat/imlib-v4.js';
@@ -111,6 +112,7 @@ export const RongIMLibV4 = {
 
 /**
  * Internal: the protocol module (enums, codes, frame schemas) for the RCRTC.js and RCCall.js bundles,
- * which read it from here instead of carrying their own copies. Not part of the IMLib API.
+ * which read it from here instead of carrying their own copies, and the engine module that the
+ * RongIMLib.js bundle also exposes as the `RCEngine` global. Not part of the IMLib API.
  */
-export const __opencall = { protocol } as const;
+export const __opencall = { protocol, engine } as const;

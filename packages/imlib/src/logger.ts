@@ -11,7 +11,7 @@ export interface LoggerOptions {
   stdout?: LogStdout;
 }
 
-/** `LogL` from the deprecated `LogLevel` (DEBUG 0 … ERROR 3, FATAL 4, NONE 1000). */
+/** `LogL` from the deprecated `LogLevel` (DEBUG 0 … ERROR 3, FATAL 4; STATISTICS 6 and NONE 1000 log only fatal errors). */
 export function logLFromLegacyLevel(level: LogLevel): LogL {
   switch (level) {
     case LogLevel.DEBUG:
@@ -23,6 +23,7 @@ export function logLFromLegacyLevel(level: LogLevel): LogL {
     case LogLevel.ERROR:
       return LogL.ERROR;
     case LogLevel.FATAL:
+    case LogLevel.STATISTICS:
     case LogLevel.NONE:
       return LogL.FATAL;
   }

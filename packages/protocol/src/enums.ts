@@ -100,13 +100,16 @@ export enum RCMediaType {
   AUDIO_VIDEO = 2,
 }
 
-/** Engine `LogLevel` (deprecated). */
+/** Engine `LogLevel` (deprecated; `LOG` is an alias of `DEBUG`, as in RongCloud's engine). */
 export enum LogLevel {
+  LOG = 0,
+  // biome-ignore lint/suspicious/noDuplicateEnumValues: RongCloud's enum gives this value two names.
   DEBUG = 0,
   INFO = 1,
   WARN = 2,
   ERROR = 3,
   FATAL = 4,
+  STATISTICS = 6,
   NONE = 1000,
 }
 

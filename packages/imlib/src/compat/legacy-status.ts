@@ -2,19 +2,12 @@
  * Connection status as the IMLib 2.x / 4.x APIs report it (`RongIMLib.ConnectionStatus`), derived
  * from the 5.x core's events, and the bookkeeping to unsubscribe them together.
  */
+import { ConnectionStatus } from '@opencall/engine';
 import { ErrorCode } from '@opencall/protocol';
 import { Events } from '../events.js';
 import type { RongIMLibClient } from '../rong-imlib.js';
 
-/** IMLib 2.x / 4.x `ConnectionStatus` (the values OpenCall can produce). */
-export enum ConnectionStatus {
-  CONNECTED = 0,
-  CONNECTING = 1,
-  DISCONNECTED = 2,
-  /** The connection dropped; reconnecting. */
-  NETWORK_UNAVAILABLE = 3,
-  KICKED_OFFLINE_BY_OTHER_CLIENT = 6,
-}
+export { ConnectionStatus };
 
 /** Legacy status for a core `DISCONNECT` with `code`. */
 export function disconnectStatus(code: number): ConnectionStatus {

@@ -4,9 +4,9 @@
  * for a call with no live owner takes it over on the spot. A takeover is two compare-and-sets: the
  * Redis lease (only if the holder's liveness key is gone) and the call's row in Postgres (the fencing
  * epoch + 1). The winner rebuilds the call from its snapshot and carries it on: ring timers re-armed
- * at their journaled deadlines, the reconnect grace for devices that were on the dead node. A call
- * whose media went through an SFU room is ended instead (NETWORK_ERROR, in `carryOn`): the room died
- * with its node.
+ * at their journaled deadlines, the reconnect grace for devices that were on the dead node, and the
+ * claim of its SFU room when that room outlives its node (a shared remote Janus). A call whose room
+ * died with its node (its local Janus), or cannot be claimed, is ended (NETWORK_ERROR, in `carryOn`).
  */
 import type { Logger } from 'pino';
 import type { ActiveCallSnapshot, CallLeases, Storage } from '../../ports/index.js';
@@ -20,7 +20,7 @@ export interface TakeoverNode {
 }
 
 export interface TakeoverTarget {
-  /** Carry a taken-over call on (call service; a call whose SFU room died with its node is ended there). */
+  /** Carry a taken-over call on (call service: its SFU room is claimed there, or the call ended if the room is gone). */
   carryOn(call: Call): void;
   /** Whether this process already runs the call. */
   hasCall(appKey: string, callId: string): boolean;

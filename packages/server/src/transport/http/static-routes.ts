@@ -12,6 +12,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod/mini';
 import type { Storage, TokenService } from '../../ports/index.js';
 import { refuseUnlessLocal } from './loopback-guard.js';
+import { sdkFileFor } from './sdk-file-names.js';
 
 export interface StaticRoutesDeps {
   /** Folder with the built IIFE bundles (`npm run build`). */
@@ -25,8 +26,7 @@ export interface StaticRoutesDeps {
   tokens: TokenService;
 }
 
-/** The bundles served under `/sdk/`, each also with its `.map`. */
-export const SDK_BUNDLES = ['RongIMLib.js', 'RCRTC.js', 'RCCall.js', 'CallPlus.js', 'CallPlusWrapper.js'] as const;
+export { SDK_BUNDLES } from './sdk-file-names.js';
 
 const DevTokenQuery = z.object({ userId: UserId, name: z.optional(z.string().check(z.maxLength(64))) });
 
@@ -51,11 +51,14 @@ async function sendSdkFile(reply: FastifyReply, sdkDir: string, file: string): P
 export async function registerStaticRoutes(app: FastifyInstance, deps: StaticRoutesDeps): Promise<void> {
   app.get('/healthz', async () => ({ ok: true }));
 
-  for (const bundle of SDK_BUNDLES) {
-    for (const file of [bundle, `${bundle}.map`]) {
-      app.get(`/sdk/${file}`, (_request, reply) => sendSdkFile(reply, deps.sdkDir, file));
+  // Every name of every bundle (see sdk-file-names.ts), e.g. /sdk/RCRTC-5.7.2.prod.js → RCRTC.js.
+  app.get<{ Params: { file: string } }>('/sdk/:file', (request, reply) => {
+    const file = sdkFileFor(request.params.file);
+    if (file === undefined) {
+      return sendError(reply, ServerApiCode.NOT_FOUND, `No SDK bundle is named /sdk/${request.params.file}`);
     }
-  }
+    return sendSdkFile(reply, deps.sdkDir, file);
+  });
 
   if (deps.devTokenEnabled) {
     app.get('/dev/token', { onRequest: refuseUnlessLocal }, async (request, reply) => {
