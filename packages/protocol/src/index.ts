@@ -15,3 +15,5 @@ export * from './rtc-frames.js';
 export * from './server-api.js';
 export * from './sfu-frames.js';
 export * from './version.js';
+export * from './kernel/safe-emitter.js';
+export * from './kernel/state-machine.js';
