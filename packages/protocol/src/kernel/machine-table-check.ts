@@ -36,8 +36,10 @@ export function machineMismatches<S extends PropertyKey, E extends string, Edge>
       }
       if (edge === undefined) {
         if (thrown === undefined) mismatches.push(`${name} should be illegal but leads to ${JSON.stringify(actual)}`);
-        else if (!(thrown instanceof IllegalTransitionError)) mismatches.push(`${name} threw ${String(thrown)}, not IllegalTransitionError`);
-        else if (!thrown.message.includes(`${machine.label(from)} → ? (${event})`)) mismatches.push(`${name} error says "${thrown.message}"`);
+        else if (!(thrown instanceof IllegalTransitionError))
+          mismatches.push(`${name} threw ${String(thrown)}, not IllegalTransitionError`);
+        else if (!thrown.message.includes(`${machine.label(from)} → ? (${event})`))
+          mismatches.push(`${name} error says "${thrown.message}"`);
         else if (machine.can(from, event)) mismatches.push(`${name} can() says legal`);
       } else if (thrown !== undefined) {
         mismatches.push(`${name} should lead to ${JSON.stringify(edge)} but is illegal`);

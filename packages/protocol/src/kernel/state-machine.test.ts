@@ -45,7 +45,11 @@ describe('defineMachine', () => {
       OFF = 0,
       ON = 1,
     }
-    const light = defineMachine<Light, 'toggle'>('light', { [Light.OFF]: { toggle: Light.ON }, [Light.ON]: {} }, { label: (s) => Light[s] });
+    const light = defineMachine<Light, 'toggle'>(
+      'light',
+      { [Light.OFF]: { toggle: Light.ON }, [Light.ON]: {} },
+      { label: (s) => Light[s] },
+    );
     expect(() => light.next(Light.ON, 'toggle')).toThrow('light: illegal transition ON → ? (toggle)');
   });
 
@@ -93,7 +97,13 @@ describe('machineMismatches', () => {
 describe('mermaidDiagram', () => {
   it('draws one line per legal edge in table order', () => {
     expect(mermaidDiagram(door, STATES)).toBe(
-      ['stateDiagram-v2', '  open --> closed: close', '  closed --> open: open', '  closed --> locked: lock', '  locked --> closed: unlock'].join('\n'),
+      [
+        'stateDiagram-v2',
+        '  open --> closed: close',
+        '  closed --> open: open',
+        '  closed --> locked: lock',
+        '  locked --> closed: unlock',
+      ].join('\n'),
     );
   });
 });
