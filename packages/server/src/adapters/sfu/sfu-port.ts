@@ -6,7 +6,7 @@
  * instance behind a room dies, the `Sfu` emits `sfuLost` with the refs of every room it held
  * (those rooms are gone, their calls must end with NETWORK_ERROR) and the rooms emit `closed`.
  */
-import type { TypedEmitter } from './typed-emitter.js';
+import type { SafeEmitter } from '@opencall/protocol';
 
 /** Identifies a room: one per call. */
 export interface SfuRoomRef {
@@ -32,7 +32,7 @@ export type SfuRoomEvents = {
   closed: [];
 };
 
-export interface SfuRoom extends Pick<TypedEmitter<SfuRoomEvents>, 'on' | 'off'> {
+export interface SfuRoom extends Pick<SafeEmitter<SfuRoomEvents>, 'on' | 'off'> {
   readonly ref: SfuRoomRef;
   /** Users whose feed is up. */
   feeds(): string[];
@@ -60,7 +60,7 @@ export interface RoomOptions {
   maxPublishers: number;
 }
 
-export interface Sfu extends Pick<TypedEmitter<SfuEvents>, 'on' | 'off'> {
+export interface Sfu extends Pick<SafeEmitter<SfuEvents>, 'on' | 'off'> {
   /** `off`: no SFU; `local`: a supervised local Janus; `remote`: configured Janus URLs. */
   readonly mode: 'off' | 'local' | 'remote';
   /** Whether a room can be opened now. */

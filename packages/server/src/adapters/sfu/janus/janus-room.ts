@@ -7,8 +7,8 @@
  * Close cascade: `destroy()` (or the session's death) → every handle is gone → `closed`.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { type ListenerErrorHandler, SafeEmitter } from '@opencall/protocol';
 import type { RoomOptions, SfuCandidate, SfuRoom, SfuRoomEvents, SfuRoomRef } from '../sfu-port.js';
-import { TypedEmitter } from '../typed-emitter.js';
 import { type JanusClient, JanusError, type JanusMessage } from './janus-client.js';
 
 const VIDEOROOM = 'janus.plugin.videoroom';
@@ -29,7 +29,7 @@ interface HandleOwner {
   feedUserId: string | undefined;
 }
 
-export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
+export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
   readonly janusRoomId = randomInt(1, 2 ** 47);
   readonly #secret = randomBytes(18).toString('base64url');
   readonly #client: JanusClient;
@@ -44,7 +44,7 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
   private constructor(
     readonly ref: SfuRoomRef,
     client: JanusClient,
-    onListenerError: (event: string, error: unknown) => void,
+    onListenerError: ListenerErrorHandler | undefined,
   ) {
     super(onListenerError);
     this.#client = client;
@@ -61,7 +61,7 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     ref: SfuRoomRef,
     client: JanusClient,
     options: RoomOptions,
-    onListenerError: (event: string, error: unknown) => void = () => {},
+    onListenerError?: ListenerErrorHandler,
   ): Promise<JanusRoom> {
     const room = new JanusRoom(ref, client, onListenerError);
     try {
@@ -210,7 +210,7 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     this.#closed = true;
     this.#unlisten();
     this.emit('closed');
-    this.removeAllListeners();
+    this.clear();
   }
 
   #onHandleEvent(handleId: number, message: JanusMessage): void {

@@ -5,8 +5,8 @@
  * the fewest participants (then rooms). When an instance's connection closes, every room on it is
  * lost: `sfuLost` names them.
  */
+import { SafeEmitter } from '@opencall/protocol';
 import type { RoomOptions, Sfu, SfuEvents, SfuRoom, SfuRoomRef } from '../sfu-port.js';
-import { TypedEmitter } from '../typed-emitter.js';
 import { JanusClient } from './janus-client.js';
 import type { JanusEndpoint } from './janus-endpoint.js';
 import { JanusRoom } from './janus-room.js';
@@ -24,7 +24,7 @@ export interface JanusSfuLogger {
   warn(obj: object, msg: string): void;
 }
 
-export class JanusSfu extends TypedEmitter<SfuEvents> implements Sfu {
+export class JanusSfu extends SafeEmitter<SfuEvents> implements Sfu {
   readonly #instances: Instance[];
   readonly #logger: JanusSfuLogger;
   #closed = false;
