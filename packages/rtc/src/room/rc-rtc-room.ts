@@ -11,7 +11,7 @@ import type { MediaTrackLike } from '../media/media-track-like.js';
 import { RCLocalTrack } from '../tracks/local-tracks.js';
 import { RCRemoteAudioTrack, type RCRemoteTrack, RCRemoteVideoTrack } from '../tracks/remote-tracks.js';
 import type { IceState, LocalTrackHandle, MediaTransport, RemoteTrackInfo } from '../transport/media-transport.js';
-import { callSafely } from '../util/emitter.js';
+import { callSafely } from '../util/call-safely.js';
 import type { IRCRTCReportListener, IRoomEventListener } from './room-listeners.js';
 
 export const STATE_REPORT_INTERVAL_MS = 1500;

@@ -4,9 +4,8 @@
  * Every other call is forwarded to the chosen transport; its events are re-emitted.
  */
 import type { PluginContext } from '@opencall/imlib';
-import { RCRTCCode, type RtcEvent, RtcJoinResult, type SfuEvent } from '@opencall/protocol';
+import { RCRTCCode, type RtcEvent, RtcJoinResult, SafeEmitter, type SfuEvent } from '@opencall/protocol';
 import type { IRCRTCStateReport } from '../../types.js';
-import { EventEmitter } from '../../util/emitter.js';
 import type {
   LocalTrackHandle,
   MediaTransport,
@@ -38,7 +37,7 @@ const EVENTS: (keyof MediaTransportEvents)[] = [
   'connectionLost',
 ];
 
-export class ModeSelectingTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
+export class ModeSelectingTransport extends SafeEmitter<MediaTransportEvents> implements MediaTransport {
   readonly #context: PluginContext;
   readonly #deps: TransportDeps;
   readonly #options: ModeSelectingOptions;

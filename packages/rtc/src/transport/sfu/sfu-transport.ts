@@ -11,11 +11,10 @@
  */
 
 import type { PluginContext } from '@opencall/imlib';
-import { RCRTCCode, type RtcEvent, type ServerEvent, type SfuEvent } from '@opencall/protocol';
+import { RCRTCCode, type RtcEvent, SafeEmitter, type ServerEvent, type SfuEvent } from '@opencall/protocol';
 import { RCTag, type TrackKind, trackIdOf } from '../../ids.js';
 import type { RtcLogger } from '../../logger.js';
 import type { IRCRTCStateReport } from '../../types.js';
-import { EventEmitter } from '../../util/emitter.js';
 import type {
   LocalTrackHandle,
   MediaTransport,
@@ -51,7 +50,7 @@ const PUBLISHER = 'publisher';
  */
 const SFU_RECOVERY_POLICY: LinkRecoveryPolicy = { restartWindowMs: 4000, maxRestarts: 2, relinkWindowMs: 8000, maxRelinks: 3 };
 
-export class SfuTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
+export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements MediaTransport {
   readonly #o: SfuTransportOptions;
   readonly #peers: Set<string>;
   /** Published tracks: their sender on the publisher connection and their send cap (kbps). */
