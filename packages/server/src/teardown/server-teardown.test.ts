@@ -20,7 +20,7 @@ function recordingParts(options: { cluster: boolean; failing?: string }) {
       : undefined,
     pushOutbox: { stop: async () => act('push.stop') },
     registry: { closeAll: () => act('devices.close') },
-    ws: { close: () => act('websocket.close') },
+    ws: { close: async () => act('websocket.close') },
     media: { stop: async () => act('media.stop') },
     http: { close: async () => act('http.close') },
     storage: { close: async () => act('storage.close') },

@@ -9,8 +9,9 @@
  *   are handed over instead (kept journaled; this node's liveness key goes so others take them at once),
  *   then the node stops its sweep and leaves the bus, and the Redis connections close.
  * - The push worker next: deliveries in flight finish (bounded) while storage is still open.
- * - Devices (closed with OC_SERVER_SHUTDOWN, expiry timers cleared), then the WebSocket endpoint:
- *   no device can reach a service after this.
+ * - Devices (closed with OC_SERVER_SHUTDOWN, expiry timers cleared), then the WebSocket endpoint,
+ *   which waits (bounded) for every close handshake, so the `call.ended` and `bye` frames just sent
+ *   reach the devices before any socket is cut; no device can reach a service after this.
  * - The SFU after the sockets: no device can ask it for anything any more; in local mode this also
  *   stops the Janus process the server supervises.
  * - HTTP, then storage last: nothing reads or writes the database once requests are gone.
@@ -23,7 +24,7 @@ export interface TeardownParts {
   cluster?: { node: { stop(): void }; adapters: { close(): Promise<void> } } | undefined;
   pushOutbox?: { stop(): Promise<void> } | undefined;
   registry: { closeAll(): void };
-  ws: { close(): void };
+  ws: { close(): Promise<void> };
   media: { stop(): Promise<void> };
   http: { close(): Promise<unknown> };
   storage: { close(): Promise<void> };
