@@ -1,4 +1,4 @@
-/** CallLib's public interfaces (reference/calllib-api.md C and E). */
+/** CallLib's public interfaces (CallLib Web 5.x, same names and shapes). */
 import type {
   ConversationType,
   LogLevel,
