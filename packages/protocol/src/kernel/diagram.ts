@@ -4,13 +4,18 @@
  */
 import type { Machine } from './state-machine.js';
 
-export function mermaidDiagram<S extends PropertyKey, E extends string, Edge>(machine: Machine<S, E, Edge>, states: readonly S[]): string {
+export function mermaidDiagram<S extends PropertyKey, E extends string, Edge>(
+  machine: Machine<S, E, Edge>,
+  states: readonly S[],
+  /** An edge's label (default: its event). */
+  label: (event: E, edge: Edge) => string = (event) => event,
+): string {
   const id = (state: S) => machine.label(state).replace(/[^A-Za-z0-9_]/g, '_');
   const lines = ['stateDiagram-v2'];
   for (const from of states) {
     const row = machine.table[from] as Readonly<Partial<Record<E, Edge>>>;
     for (const [event, edge] of Object.entries(row) as [E, Edge][]) {
-      lines.push(`  ${id(from)} --> ${id(machine.targetOf(edge))}: ${event}`);
+      lines.push(`  ${id(from)} --> ${id(machine.targetOf(edge))}: ${label(event, edge)}`);
     }
   }
   return lines.join('\n');
