@@ -7,7 +7,11 @@ import type { IRCRTCStateReport } from '../types.js';
 
 /** What a room tells the app (`room.registerRoomEventListener`); every callback is called safely (exceptions are logged). */
 export interface IRoomEventListener {
-  /** Removed from the room. `byServer` false: the connection broke. */
+  /**
+   * Removed from the room (RTCLib: `byServer` false means the connection broke). OpenCall never removes
+   * a user from a room and reports a broken media connection with `onRTCPeerConnectionCloseByException`,
+   * so RCRTC does not call it today.
+   */
   onKickOff?(byServer: boolean, state?: RCKickReason): void;
   /** Kept for RTCLib compatibility: OpenCall carries no room messages, so it is never called. */
   onMessageReceive?(name: string, content: unknown, senderUserId: string, messageUId: string): void;
