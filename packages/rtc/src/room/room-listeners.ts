@@ -8,9 +8,9 @@ import type { IRCRTCStateReport } from '../types.js';
 /** What a room tells the app (`room.registerRoomEventListener`); every callback is called safely (exceptions are logged). */
 export interface IRoomEventListener {
   /**
-   * Removed from the room (RTCLib: `byServer` false means the connection broke). OpenCall never removes
-   * a user from a room and reports a broken media connection with `onRTCPeerConnectionCloseByException`,
-   * so RCRTC does not call it today.
+   * Removed from the room (RTCLib: `byServer` false means the connection broke). RCRTC does not call it
+   * today: no server event removes a user from a media room (a ban ends the call with
+   * `KICKED_BY_SERVER` instead) and a broken media connection is `onRTCPeerConnectionCloseByException`.
    */
   onKickOff?(byServer: boolean, state?: RCKickReason): void;
   /** Kept for RTCLib compatibility: OpenCall carries no room messages, so it is never called. */
