@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * Builds the three browser SDK bundles into dist/sdk/ (IIFE globals `RongIMLib`, `RCRTC`, `RCCall`),
- * exactly the files the server serves under /sdk/. Runs before every `npm start`, so it stays fast.
+ * Builds the browser SDK bundles into dist/sdk/ (IIFE globals `RongIMLib`, `RCRTC`, `RCCall`, and for
+ * CallPlus pages `CallPlus`, `CallPlusWrapper`), exactly the files the server serves under /sdk/. Runs before every `npm start`, so it stays fast.
  *
  *   node scripts/build-sdk.mjs
  */
@@ -21,11 +21,14 @@ const bundles = [
   { globalName: 'RongIMLib', entry: 'packages/imlib/src/index.ts', file: 'RongIMLib.js', shareProtocol: false },
   { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js', shareProtocol: true },
   { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js', shareProtocol: true },
+  // CallPlus pages load RongIMLib.js, RCRTC.js, CallPlus.js and CallPlusWrapper.js (the last two instead of RCCall.js).
+  { globalName: 'CallPlus', entry: 'packages/callplus/src/index.ts', file: 'CallPlus.js', shareProtocol: true },
+  { globalName: 'CallPlusWrapper', entry: 'packages/callplus/src/wrapper/index.ts', file: 'CallPlusWrapper.js', shareProtocol: true },
 ];
 
 /**
- * RCRTC and RCCall use the protocol module (enums, codes, schemas) that RongIMLib.js already carries:
- * instead of a second and third copy they read RongIMLib's (`RongIMLib.__opencall.protocol`), so the
+ * RCRTC, RCCall, CallPlus and CallPlusWrapper use the protocol module (enums, codes, schemas) that
+ * RongIMLib.js already carries: instead of more copies they read RongIMLib's (`RongIMLib.__opencall.protocol`), so the
  * page must load RongIMLib.js first — as with RongCloud's own bundles.
  */
 const sharedFromRongIMLib = {
@@ -35,7 +38,7 @@ const sharedFromRongIMLib = {
     pluginBuild.onLoad({ filter: /.*/, namespace: 'rongimlib-shared' }, () => ({
       contents:
         "var shared = typeof RongIMLib !== 'undefined' && RongIMLib.__opencall;\n" +
-        "if (!shared) throw new Error('OpenCall: load RongIMLib.js before RCRTC.js and RCCall.js');\n" +
+        "if (!shared) throw new Error('OpenCall: load RongIMLib.js before RCRTC.js, RCCall.js, CallPlus.js and CallPlusWrapper.js');\n" +
         'module.exports = shared.protocol;',
       loader: 'js',
     }));

@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -71,7 +71,17 @@ function readVitestCounts(file) {
     const brokenFiles = (report.testResults ?? []).filter(
       (file) => file.status === 'failed' && !(file.assertionResults ?? []).some((test) => test.status === 'failed'),
     ).length;
+    const failures = [];
+    for (const testFile of report.testResults ?? []) {
+      const where = relative(root, testFile.name ?? '');
+      const failedTests = (testFile.assertionResults ?? []).filter((test) => test.status === 'failed');
+      if (testFile.status === 'failed' && failedTests.length === 0)
+        failures.push({ where, title: '(file failed outside any test)', message: testFile.message ?? '' });
+      for (const test of failedTests)
+        failures.push({ where, title: test.fullName ?? test.title, message: (test.failureMessages ?? []).join('\n') });
+    }
     return {
+      failures,
       passed: report.numPassedTests ?? 0,
       failed: (report.numFailedTests ?? 0) + brokenFiles,
       skipped: report.numPendingTests ?? 0,
@@ -130,6 +140,17 @@ for (const r of results) {
     failed += 1;
   }
   console.log(`${r.code === 0 ? 'PASS' : 'FAIL'}  ${r.name.padEnd(20)} ${r.seconds.toFixed(1).padStart(6)} s${detail}`);
+}
+// CI shows only the tail of the output: name every failed test here, with the first lines of its error.
+for (const r of results) {
+  for (const failure of r.counts?.failures ?? []) {
+    console.log(`\nFAILED ${r.name}: ${failure.where} > ${failure.title}`);
+    const lines = failure.message
+      .split('\n')
+      .filter((line) => line.trim() !== '')
+      .slice(0, 6);
+    for (const line of lines) console.log(`    ${line.slice(0, 300)}`);
+  }
 }
 console.log(`${passed} passed, ${failed} failed`);
 process.exit(results.every((r) => r.code === 0) ? 0 : 1);

@@ -231,7 +231,7 @@ describe('HTTP timeouts and the upgrade path', () => {
       expect(ms).toBeLessThan(HEADERS_TIMEOUT_MS + 1500);
     }
     expect(keepAliveIdle).toBeLessThan(KEEP_ALIVE_MS + 2000);
-  }, 30_000);
+  }, 60_000);
 
   it('upgrades only the IM path: a WebSocket to any other path is dropped', async () => {
     for (const path of ['/', '/healthz', '/wsx', '/ws/extra']) {

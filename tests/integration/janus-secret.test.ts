@@ -112,7 +112,7 @@ beforeAll(async () => {
     await new Promise((r) => setTimeout(r, 100));
   }
   if (!janusUrl) throw new Error(`janus did not come up:\n${server.logs().slice(-3000)}`);
-}, 30_000);
+}, 60_000);
 
 afterAll(async () => {
   for (const ws of sockets) ws.terminate();

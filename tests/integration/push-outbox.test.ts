@@ -132,7 +132,7 @@ describe('push outbox', () => {
     expect(notices[1]!.at - notices[0]!.at).toBeGreaterThanOrEqual(900);
     expect(notices[2]!.at - notices[1]!.at).toBeGreaterThanOrEqual(4500);
     await server.stop();
-  }, 30_000);
+  }, 60_000);
 
   it('a receiver that is down (connection refused) gets the notice at the retry once it is up', async () => {
     // A free port with nothing listening on it yet.
@@ -166,7 +166,7 @@ describe('push outbox', () => {
       await server.stop();
       lateReceiver.close();
     }
-  }, 30_000);
+  }, 60_000);
 
   it('kill -9 while the receiver holds the delivery open: after a restart on the same data dir the notice arrives, same id', async () => {
     const first = await start();

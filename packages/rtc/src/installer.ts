@@ -7,7 +7,7 @@ import { BrowserMediaCapture, type MediaCapture } from './media/media-capture.js
 import { resolveRtcOptions } from './options.js';
 import { FakeTransport } from './transport/fake/fake-transport.js';
 import type { TransportFactory } from './transport/media-transport.js';
-import { ModeSelectingTransport } from './transport/sfu/mode-selecting-transport.js';
+import { ModeSelectingTransport } from './transport/mode-selecting-transport.js';
 import type { IRCRTCInitOptions } from './types.js';
 
 export const RTC_VERSION = '5.4.1-opencall';
@@ -63,7 +63,7 @@ function build(
       const transportFactory: TransportFactory =
         kind === 'fake'
           ? (deps) => new FakeTransport(deps)
-          : (deps) => new ModeSelectingTransport(context, deps, { iceTransportPolicy, ...injected });
+          : (deps) => new ModeSelectingTransport(deps, { iceTransportPolicy, ...injected });
       const capture = overrides.capture ?? (kind === 'fake' ? new FakeMediaCapture() : new BrowserMediaCapture());
       return new RCRTCClient(context, resolved, { transportFactory, capture, logger });
     },

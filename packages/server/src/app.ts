@@ -75,6 +75,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);
+  // Before the calls: a restored call whose room is on a remote Janus claims it at once.
+  const media = createSfu(config, logger);
   const calls = new CallService({
     storage,
     registry,
@@ -86,13 +88,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     outbox: pushOutbox,
     recovered,
     restored,
+    sfu: media.sfu,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
   const clusterNode = cluster ? startClusterNode(cluster, storage, registry, calls, logger) : undefined;
   pushOutbox?.start();
 
-  const media = createSfu(config, logger);
-  calls.media.useSfu(media.sfu, logger);
   media.sfu.on('sfuLost', (rooms) => calls.endForMediaFailure(rooms));
 
   const http = Fastify({

@@ -64,6 +64,10 @@ function installGroupDriver(low: typeof LOW_VIDEO): void {
     async connect({ appKey, token, navigators, rtcOptions }: { appKey: string; token: string; navigators: string[]; rtcOptions: object }) {
       const { RongIMLib, RCRTC, RCCall } = w;
       RongIMLib.init({ appkey: appKey, navigators });
+      // IMLib connection events as `{ name: 'im', event }` (a reconnect to another node shows as CONNECTED).
+      for (const event of ['CONNECTING', 'CONNECTED', 'SUSPEND', 'DISCONNECT']) {
+        if (RongIMLib.Events?.[event]) RongIMLib.addEventListener(RongIMLib.Events[event], () => record('im', { event }));
+      }
       const rtcClient = RongIMLib.installPlugin(RCRTC.installer, { mediaServer: location.origin, ...rtcOptions });
       client = RongIMLib.installPlugin(RCCall.installer, {
         rtcClient,

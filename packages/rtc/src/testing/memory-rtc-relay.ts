@@ -3,11 +3,16 @@
  * server's rules: `rtc.join` answers the peers already in the room and tells them
  * `rtc.peer_joined`; `rtc.signal` reaches the target's joined device; `rtc.leave` tells the
  * others `rtc.peer_left`. Events are delivered asynchronously, in order. No I/O.
+ *
+ * `mode: 'sfu'` answers `rtc.join` with `{mode:'sfu'}` and plays the SFU (see `MemorySfu`). A
+ * context's `linkDown` makes its requests fail as IMLib's do while the IM link is down
+ * (`RC_NET_CHANNEL_INVALID`, nothing reaches the server).
  */
 import type { PluginContext, RequestBody, RequestResult } from '@opencall/imlib';
-import { RCCallErrorCode, RCConnectionStatus, type RtcPeer, type ServerEvent } from '@opencall/protocol';
+import { ErrorCode, RCCallErrorCode, RCConnectionStatus, type RtcPeer, type ServerEvent } from '@opencall/protocol';
+import { MemorySfu } from './memory-sfu.js';
 
-interface Member {
+export interface Member {
   userId: string;
   deviceId: string;
   deliver(event: ServerEvent): void;
@@ -17,14 +22,21 @@ const silentLogger = { debug() {}, info() {}, warn() {}, error() {} };
 
 export class MemoryRtcRelay {
   readonly #rooms = new Map<string, Map<string, Member>>();
-  /** Every request seen, for assertions. */
+  /** Every request that reached the relay, for assertions. */
   readonly requests: Array<{ userId: string; body: RequestBody }> = [];
+  /** Every request refused because its sender's link was down. */
+  readonly refused: Array<{ userId: string; body: RequestBody }> = [];
+
+  /** The SFU of `mode: 'sfu'`. */
+  readonly sfu: MemorySfu | undefined;
 
   /** `lateJoinEventsMs`: deliver `rtc.peer_joined` this much later, so signals overtake it. */
-  constructor(private readonly options: { lateJoinEventsMs?: number } = {}) {}
+  constructor(private readonly options: { lateJoinEventsMs?: number; mode?: 'p2p' | 'sfu' } = {}) {
+    this.sfu = options.mode === 'sfu' ? new MemorySfu((roomId) => [...(this.#rooms.get(roomId)?.values() ?? [])]) : undefined;
+  }
 
-  /** A plugin context for `userId`; `status` can be flipped by tests. */
-  createContext(userId: string, deviceId = `${userId}-device`): PluginContext & { status: RCConnectionStatus } {
+  /** A plugin context for `userId`; `status` can be flipped by tests, `linkDown` fails its requests. */
+  createContext(userId: string, deviceId = `${userId}-device`): PluginContext & { status: RCConnectionStatus; linkDown: boolean } {
     const listeners = new Set<(event: ServerEvent) => void>();
     let queue = Promise.resolve();
     const member: Member = {
@@ -40,6 +52,7 @@ export class MemoryRtcRelay {
     };
     const context = {
       status: RCConnectionStatus.CONNECTED,
+      linkDown: false,
       getCurrentId: () => userId,
       getDeviceId: () => deviceId,
       getServerTime: () => Date.now(),
@@ -48,8 +61,12 @@ export class MemoryRtcRelay {
       getCurrentServer: () => undefined,
       getConnectionStatus: () => context.status,
       request: async (body: RequestBody): Promise<RequestResult> => {
-        this.requests.push({ userId, body });
         await new Promise((resolve) => setTimeout(resolve, 0));
+        if (context.linkDown) {
+          this.refused.push({ userId, body });
+          return { code: ErrorCode.RC_NET_CHANNEL_INVALID };
+        }
+        this.requests.push({ userId, body });
         return this.#handle(member, body);
       },
       onEvent: (listener: (event: ServerEvent) => void) => {
@@ -81,11 +98,13 @@ export class MemoryRtcRelay {
           else setTimeout(() => other.deliver(event), late);
         }
         room.set(member.userId, member);
-        return ok({ peers });
+        if (this.sfu) this.sfu.joined(body.roomId, member);
+        return ok({ peers, ...(this.sfu ? { mode: 'sfu' } : {}) });
       }
       case 'rtc.leave': {
         const room = this.#rooms.get(body.roomId);
         if (!room?.delete(member.userId)) return ok();
+        this.sfu?.left(body.roomId, member);
         for (const other of room.values()) other.deliver({ type: 'rtc.peer_left', roomId: body.roomId, userId: member.userId });
         return ok();
       }
@@ -102,6 +121,12 @@ export class MemoryRtcRelay {
         });
         return ok();
       }
+      case 'sfu.publish':
+      case 'sfu.subscribe':
+      case 'sfu.start':
+      case 'sfu.trickle':
+        if (!this.sfu || !this.#rooms.get(body.roomId)?.has(member.userId)) return { code: RCCallErrorCode.NOT_IN_CALL };
+        return this.sfu.handle(member, body);
       default:
         return { code: RCCallErrorCode.INVALID_CALL_STATE };
     }

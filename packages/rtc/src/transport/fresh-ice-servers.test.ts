@@ -9,7 +9,7 @@ import { type IceServer, RCConnectionStatus, RCRTCCode, type RtcEvent, type Serv
 import { describe, expect, it } from 'vitest';
 import { fakePeerConnections } from '../testing/fake-peer-connection.js';
 import { P2PTransport } from './p2p/p2p-transport.js';
-import type { RoomSignalingPort } from './room-signaling.js';
+import { createRoomSignaling, type RoomSignalingPort } from './room-signaling.js';
 import { SfuTransport } from './sfu/sfu-transport.js';
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
@@ -41,9 +41,13 @@ function signalingPort(ice: ReturnType<typeof iceSource>, peers: string[]) {
     selfDeviceId: () => 'alice-d',
     iceServers: ice.get,
     onIceServersChange: ice.on,
-    join: async () => ({ code: RCRTCCode.SUCCESS, peers: peers.map((userId) => ({ userId, deviceId: `${userId}-d` })) }),
+    join: async () => ({ code: RCRTCCode.SUCCESS, peers: peers.map((userId) => ({ userId, deviceId: `${userId}-d` })), mode: 'p2p' }),
     leave: async () => ({ code: RCRTCCode.SUCCESS }),
     signal: async () => ({ code: RCRTCCode.SUCCESS }),
+    sfuPublish: async () => ({ code: RCRTCCode.SIGNAL_ERROR }),
+    sfuSubscribe: async () => ({ code: RCRTCCode.SIGNAL_ERROR }),
+    sfuStart: async () => ({ code: RCRTCCode.SIGNAL_ERROR }),
+    sfuTrickle: async () => ({ code: RCRTCCode.SUCCESS }),
     onRoomEvent: (_roomId, listener) => {
       roomListeners.add(listener);
       return () => roomListeners.delete(listener);
@@ -110,7 +114,7 @@ describe('SFU connections get fresh ICE servers', () => {
     const ice = iceSource();
     const pcs = fakePeerConnections();
     const transport = new SfuTransport({
-      context: sfuContext(ice),
+      signaling: createRoomSignaling(sfuContext(ice)),
       logger: silent,
       roomId: 'room',
       peers: ['bob'],

@@ -1,10 +1,10 @@
 /**
  * What the P2P and fake transports share: a room on our server, one peer per remote user with its
- * own ordered signal queue, the local published/muted book, owner mute states (also those that arrive
- * before their track), and the room events. Subclasses make and release peers and handle the
- * `description` / `candidate` signals.
+ * own ordered, retried signal channel, the published tracks, the room's owner mute states
+ * (`TrackStateBook`, shared with the SFU transport), and the room events. Subclasses make and release
+ * peers and handle the `description` / `candidate` / `relink` signals.
  */
-import { RCRTCCode, type RtcEvent, type RtcSignal, SafeEmitter } from '@opencall/protocol';
+import { RCRTCCode, type RtcSignal, SafeEmitter } from '@opencall/protocol';
 import type { RtcLogger } from '../logger.js';
 import type {
   LocalTrackHandle,
@@ -15,11 +15,12 @@ import type {
   TransportJoinResult,
   TransportPublishResult,
 } from './media-transport.js';
-import type { RoomSignalingPort } from './room-signaling.js';
-import { SignalQueue } from './signal-queue.js';
+import { PeerSignalChannel } from './peer-signal-channel.js';
+import type { RoomMediaEvent, RoomSignalingPort } from './room-signaling.js';
+import { TrackStateBook } from './track-state-book.js';
 
 export interface RoomPeer {
-  queue: SignalQueue;
+  signals: PeerSignalChannel;
   /** Remote tracks of this user by track id. */
   tracks: Map<string, RemoteTrackInfo>;
   /** Whether the server announced this user (join result or peer_joined), or only a signal did. */
@@ -31,12 +32,8 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends SafeEmitter<
   protected readonly logger: RtcLogger;
   protected readonly peers = new Map<string, P>();
   protected readonly published = new Map<string, LocalTrackHandle>();
-  /** Published tracks currently muted by this side. */
-  protected readonly muted = new Set<string>();
-  /** Remote tracks currently muted by their owners. */
-  protected readonly remoteMuted = new Set<string>();
-  /** Owner-muted states received before the track itself. */
-  readonly #pendingStates = new Map<string, boolean>();
+  /** Owner mute states, ours and the remote users'. */
+  protected readonly states = new TrackStateBook();
   protected roomId: string | undefined;
   #unsubscribe: (() => void) | undefined;
   #left = false;
@@ -49,8 +46,8 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends SafeEmitter<
   }
 
   /** A peer for `userId`; `initiator`: this side joined after it and makes the first offer. */
-  protected abstract createPeer(userId: string, queue: SignalQueue, initiator: boolean, announced: boolean): P;
-  /** The peer leaves the room (its queue is already closed). */
+  protected abstract createPeer(userId: string, signals: PeerSignalChannel, initiator: boolean, announced: boolean): P;
+  /** The peer leaves the room (its signal channel is already closed). */
   protected abstract releasePeer(userId: string, peer: P): void;
   /** A `description` or `candidate` signal from `fromUserId`. */
   protected abstract onMediaSignal(fromUserId: string, signal: Exclude<RtcSignal, { kind: 'track_state' }>): void;
@@ -92,22 +89,14 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends SafeEmitter<
   }
 
   async setTrackMuted(trackId: string, muted: boolean): Promise<void> {
-    if (muted) this.muted.add(trackId);
-    else this.muted.delete(trackId);
-    await Promise.all([...this.peers.values()].map((peer) => peer.queue.send({ kind: 'track_state', trackId, muted })));
-  }
-
-  /** The owner-muted state a new remote track starts with (one that arrived before it, else `fallback`). */
-  protected takePendingState(trackId: string, fallback: boolean): boolean {
-    const muted = this.#pendingStates.get(trackId) ?? fallback;
-    this.#pendingStates.delete(trackId);
-    return muted;
+    this.states.setLocalMuted(trackId, muted);
+    await Promise.all([...this.peers.values()].map((peer) => peer.signals.send({ kind: 'track_state', trackId, muted })));
   }
 
   protected ensurePeer(userId: string, initiator: boolean, announced: boolean): P {
     const existing = this.peers.get(userId);
     if (existing) return existing;
-    const peer = this.createPeer(userId, new SignalQueue(this.signaling, this.roomId!, userId, this.logger), initiator, announced);
+    const peer = this.createPeer(userId, new PeerSignalChannel(this.signaling, this.roomId!, userId, this.logger), initiator, announced);
     this.peers.set(userId, peer);
     return peer;
   }
@@ -116,13 +105,13 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends SafeEmitter<
     const peer = this.peers.get(userId);
     if (!peer) return;
     this.peers.delete(userId);
-    peer.queue.close();
+    peer.signals.close();
     this.releasePeer(userId, peer);
     for (const info of peer.tracks.values()) this.emit('remoteTrackUnpublished', info);
     if (announce) this.emit('peerLeft', userId);
   }
 
-  #onRoomEvent(event: RtcEvent): void {
+  #onRoomEvent(event: RoomMediaEvent): void {
     if (this.#left) return;
     switch (event.type) {
       case 'rtc.peer_joined':
@@ -136,6 +125,8 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends SafeEmitter<
         // A signal may overtake the peer_joined event: the peer is created here and kept.
         else this.onMediaSignal(event.fromUserId, event.signal);
         return;
+      default:
+        return; // `sfu.*`: not a peer-to-peer room
     }
   }
 
@@ -148,9 +139,7 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends SafeEmitter<
   }
 
   #onTrackState(fromUserId: string, trackId: string, muted: boolean): void {
-    if (muted) this.remoteMuted.add(trackId);
-    else this.remoteMuted.delete(trackId);
-    if (this.peers.get(fromUserId)?.tracks.has(trackId)) this.emit('remoteTrackState', trackId, muted);
-    else this.#pendingStates.set(trackId, muted);
+    const known = this.peers.get(fromUserId)?.tracks.has(trackId) ?? false;
+    if (this.states.remoteStateArrived(trackId, muted, known)) this.emit('remoteTrackState', trackId, muted);
   }
 }

@@ -1,22 +1,55 @@
 /**
- * The RTC signaling port: `rtc.join` / `rtc.leave` / `rtc.signal` requests and the room's
- * `rtc.*` events, over IMLib's plugin context. Transports depend on this, not on the context.
+ * The RTC signaling port: every request a media transport makes to the server (`rtc.join` /
+ * `rtc.leave` / `rtc.signal`, and the SFU's `sfu.publish` / `sfu.subscribe` / `sfu.start` /
+ * `sfu.trickle`) and the room's `rtc.*` / `sfu.*` events, over IMLib's plugin context. Transports
+ * depend on this, never on the context; they send through a `SignalQueue` (ordered, retried while the
+ * IM link is down). Replies are checked against the protocol's schemas here and come back typed.
+ *
+ * Mode selection lives here: the join answer says whether the room runs peer to peer or through the
+ * SFU (`RoomJoinResult.mode`), and `ModeSelectingTransport` picks the transport from it.
  */
 import type { PluginContext } from '@opencall/imlib';
 import {
   type IceServer,
   RCCallErrorCode,
+  RCRTCCode,
   type RtcEvent,
   RtcJoinResult,
   type RtcPeer,
   type RtcSignal,
   requestThroughPause,
+  type ServerEvent,
+  SfuDescriptionResult,
+  type SfuEvent,
 } from '@opencall/protocol';
 
 export interface SignalingResult {
   /** `RCCallErrorCode.SUCCESS` (10000) or the server's / IMLib's error code. */
   code: number;
 }
+
+/** How the room carries media: `p2p` (one connection per remote user) or `sfu` (through the server). */
+export type RoomMode = 'p2p' | 'sfu';
+
+export interface RoomJoinResult extends SignalingResult {
+  peers: RtcPeer[];
+  mode: RoomMode;
+}
+
+/** An SDP from the SFU (`sfu.publish`: its answer; `sfu.subscribe`: its offer), present on success. */
+export interface SfuDescriptionReply extends SignalingResult {
+  sdp?: string | undefined;
+}
+
+/** A candidate as carried by `sfu.trickle`. */
+export interface IceCandidate {
+  candidate: string;
+  sdpMid?: string | null | undefined;
+  sdpMLineIndex?: number | null | undefined;
+}
+
+/** The room events transports handle. */
+export type RoomMediaEvent = RtcEvent | SfuEvent;
 
 export interface RoomSignalingPort {
   selfUserId(): string;
@@ -25,16 +58,36 @@ export interface RoomSignalingPort {
   iceServers(): IceServer[];
   /** Fresh ICE servers (new TURN credentials) for live connections. Returns an unsubscribe function. */
   onIceServersChange(listener: (iceServers: IceServer[]) => void): () => void;
-  join(roomId: string): Promise<SignalingResult & { peers: RtcPeer[] }>;
+  join(roomId: string): Promise<RoomJoinResult>;
   leave(roomId: string): Promise<SignalingResult>;
   signal(roomId: string, toUserId: string, signal: RtcSignal): Promise<SignalingResult>;
-  /** The `rtc.*` events of one room. Returns an unsubscribe function. */
-  onRoomEvent(roomId: string, listener: (event: RtcEvent) => void): () => void;
+  /** Our publisher offer; `fresh`: from a new connection (recovery). Replies the SFU's answer. */
+  sfuPublish(roomId: string, offerSdp: string, fresh: boolean): Promise<SfuDescriptionReply>;
+  /** Replies the SFU's offer for `feedUserId`'s media. */
+  sfuSubscribe(roomId: string, feedUserId: string): Promise<SfuDescriptionReply>;
+  sfuStart(roomId: string, feedUserId: string, answerSdp: string): Promise<SignalingResult>;
+  /** A local candidate of the publisher (`feedUserId` undefined) or of a subscription; `null`: gathering done. */
+  sfuTrickle(roomId: string, feedUserId: string | undefined, candidate: IceCandidate | null): Promise<SignalingResult>;
+  /** The `rtc.*` and `sfu.*` events of one room, in order. Returns an unsubscribe function. */
+  onRoomEvent(roomId: string, listener: (event: RoomMediaEvent) => void): () => void;
 }
 
-const RTC_EVENT_TYPES = new Set(['rtc.peer_joined', 'rtc.peer_left', 'rtc.signal']);
+/** Whether a server event belongs to the media of room `roomId`. */
+export function isRoomMediaEvent(event: ServerEvent, roomId: string): event is RoomMediaEvent {
+  return (event.type.startsWith('rtc.') || event.type.startsWith('sfu.')) && (event as { roomId?: string }).roomId === roomId;
+}
 
 export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
+  const describe = async (body: Parameters<PluginContext['request']>[0]): Promise<SfuDescriptionReply> => {
+    const res = await context.request(body);
+    if (res.code !== RCCallErrorCode.SUCCESS) return { code: res.code };
+    const parsed = SfuDescriptionResult.safeParse(res.data);
+    if (!parsed.success || parsed.data.description.sdp === undefined) {
+      context.logger.warn(`[RCRTC] ${body.t}: the server answered without a description`);
+      return { code: RCRTCCode.SIGNAL_ERROR };
+    }
+    return { code: res.code, sdp: parsed.data.description.sdp };
+  };
   return {
     selfUserId: () => context.getCurrentId(),
     selfDeviceId: () => context.getDeviceId(),
@@ -43,9 +96,10 @@ export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
     async join(roomId) {
       // A join during a signaling pause (server restart, failover) waits for the link to come back.
       const res = await requestThroughPause(context, { t: 'rtc.join', roomId });
-      if (res.code !== RCCallErrorCode.SUCCESS) return { code: res.code, peers: [] };
+      if (res.code !== RCCallErrorCode.SUCCESS) return { code: res.code, peers: [], mode: 'p2p' };
       const parsed = RtcJoinResult.safeParse(res.data ?? { peers: [] });
-      return { code: res.code, peers: parsed.success ? parsed.data.peers : [] };
+      const result = parsed.success ? parsed.data : { peers: [] };
+      return { code: res.code, peers: result.peers, mode: result.mode ?? 'p2p' };
     },
     async leave(roomId) {
       const res = await context.request({ t: 'rtc.leave', roomId });
@@ -55,11 +109,20 @@ export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
       const res = await context.request({ t: 'rtc.signal', roomId, toUserId, signal });
       return { code: res.code };
     },
+    sfuPublish: (roomId, offerSdp, fresh) =>
+      describe({ t: 'sfu.publish', roomId, description: { type: 'offer', sdp: offerSdp }, ...(fresh ? { fresh: true } : {}) }),
+    sfuSubscribe: (roomId, feedUserId) => describe({ t: 'sfu.subscribe', roomId, feedUserId }),
+    async sfuStart(roomId, feedUserId, answerSdp) {
+      const res = await context.request({ t: 'sfu.start', roomId, feedUserId, description: { type: 'answer', sdp: answerSdp } });
+      return { code: res.code };
+    },
+    async sfuTrickle(roomId, feedUserId, candidate) {
+      const res = await context.request({ t: 'sfu.trickle', roomId, ...(feedUserId === undefined ? {} : { feedUserId }), candidate });
+      return { code: res.code };
+    },
     onRoomEvent(roomId, listener) {
       return context.onEvent((event) => {
-        if (!RTC_EVENT_TYPES.has(event.type)) return;
-        const rtcEvent = event as RtcEvent;
-        if (rtcEvent.roomId === roomId) listener(rtcEvent);
+        if (isRoomMediaEvent(event, roomId)) listener(event);
       });
     },
   };

@@ -9,7 +9,7 @@ import { FakeMediaTrack } from '../../media/fake-media.js';
 import type { IRCRTCStateReport, IRCTrackStat } from '../../types.js';
 import type { LocalTrackHandle, RemoteTrackInfo, TransportPublishResult } from '../media-transport.js';
 import { PeerRoomTransport, type RoomPeer } from '../peer-room-transport.js';
-import type { SignalQueue } from '../signal-queue.js';
+import type { PeerSignalChannel } from '../peer-signal-channel.js';
 import { decodeFakeSdp, encodeFakeSdp, type FakeTrackEntry } from './fake-sdp.js';
 
 interface FakePeer extends RoomPeer {
@@ -20,8 +20,7 @@ export class FakeTransport extends PeerRoomTransport<FakePeer> {
   async publish(tracks: LocalTrackHandle[]): Promise<TransportPublishResult> {
     for (const handle of tracks) {
       this.published.set(handle.trackId, handle);
-      if (handle.muted) this.muted.add(handle.trackId);
-      else this.muted.delete(handle.trackId);
+      this.states.setLocalMuted(handle.trackId, handle.muted);
     }
     await this.#announceToAll();
     return { code: RCRTCCode.SUCCESS, failed: [] };
@@ -30,7 +29,7 @@ export class FakeTransport extends PeerRoomTransport<FakePeer> {
   async unpublish(trackIds: string[]): Promise<{ code: number }> {
     for (const trackId of trackIds) {
       this.published.delete(trackId);
-      this.muted.delete(trackId);
+      this.states.forgetLocal(trackId);
     }
     await this.#announceToAll();
     return { code: RCRTCCode.SUCCESS };
@@ -94,7 +93,7 @@ export class FakeTransport extends PeerRoomTransport<FakePeer> {
         tag: entry.tag,
         kind: entry.kind,
         trackId,
-        muted: this.takePendingState(trackId, entry.muted),
+        muted: this.states.takePending(trackId, entry.muted),
       };
       peer.tracks.set(trackId, info);
       this.emit('remoteTrackPublished', info);
@@ -103,19 +102,24 @@ export class FakeTransport extends PeerRoomTransport<FakePeer> {
   }
 
   #localList(): FakeTrackEntry[] {
-    return [...this.published.values()].map((h) => ({ tag: h.tag, kind: h.kind, trackId: h.trackId, muted: this.muted.has(h.trackId) }));
+    return [...this.published.values()].map((h) => ({
+      tag: h.tag,
+      kind: h.kind,
+      trackId: h.trackId,
+      muted: this.states.isLocalMuted(h.trackId),
+    }));
   }
 
   #announce(peer: FakePeer, type: 'offer' | 'answer'): Promise<void> {
-    return peer.queue.send({ kind: 'description', description: { type, sdp: encodeFakeSdp(this.#localList()) } });
+    return peer.signals.send({ kind: 'description', description: { type, sdp: encodeFakeSdp(this.#localList()) } });
   }
 
   async #announceToAll(): Promise<void> {
     await Promise.all([...this.peers.values()].map((peer) => this.#announce(peer, 'offer')));
   }
 
-  protected createPeer(_userId: string, queue: SignalQueue, initiator: boolean, announced: boolean): FakePeer {
-    const peer: FakePeer = { queue, tracks: new Map(), connected: false, announced };
+  protected createPeer(_userId: string, signals: PeerSignalChannel, initiator: boolean, announced: boolean): FakePeer {
+    const peer: FakePeer = { signals, tracks: new Map(), connected: false, announced };
     if (initiator) void this.#announce(peer, 'offer');
     return peer;
   }

@@ -13,8 +13,8 @@ import { type IceServer, RCRTCCode, type RtcSignal } from '@opencall/protocol';
 import type { IRCRTCStateReport } from '../../types.js';
 import type { LocalTrackHandle, RemoteTrackInfo, TransportDeps, TransportJoinResult, TransportPublishResult } from '../media-transport.js';
 import { PeerRoomTransport, type RoomPeer } from '../peer-room-transport.js';
+import type { PeerSignalChannel } from '../peer-signal-channel.js';
 import { LinkRecovery, type LinkRecoveryPolicy } from '../recovery/link-recovery.js';
-import type { SignalQueue } from '../signal-queue.js';
 import { PeerLink } from './peer-link.js';
 
 /** How long the polite side waits for the impolite side's relink before relinking itself. */
@@ -72,7 +72,7 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
         this.published.set(handle.trackId, handle);
         for (const peer of this.peers.values()) peer.link.addLocalTrack(handle);
         if (handle.muted) await this.setTrackMuted(handle.trackId, true);
-        else this.muted.delete(handle.trackId);
+        else this.states.setLocalMuted(handle.trackId, false);
       } catch (error) {
         this.logger.warn(`publish ${handle.trackId} failed`, error);
         failed.push(handle.trackId);
@@ -84,7 +84,7 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
   async unpublish(trackIds: string[]): Promise<{ code: number }> {
     for (const trackId of trackIds) {
       this.published.delete(trackId);
-      this.muted.delete(trackId);
+      this.states.forgetLocal(trackId);
       this.#maxKbps.delete(trackId);
       for (const peer of this.peers.values()) peer.link.removeLocalTrack(trackId);
     }
@@ -128,8 +128,8 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
     if ((signal.generation ?? 0) === peer.link.generation) void peer.link.handleSignal(signal);
   }
 
-  protected createPeer(userId: string, queue: SignalQueue, initiator: boolean, announced: boolean): Peer {
-    const peer = { queue, tracks: new Map(), announced } as Omit<Peer, 'link' | 'recovery'> as Peer;
+  protected createPeer(userId: string, signals: PeerSignalChannel, initiator: boolean, announced: boolean): Peer {
+    const peer = { signals, tracks: new Map(), announced } as Omit<Peer, 'link' | 'recovery'> as Peer;
     peer.recovery = new LinkRecovery(
       {
         restartIce: () => peer.link.restartIce(),
@@ -159,7 +159,7 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
   /** Our relink: the remote is told first, then the new connection offers. */
   #relink(userId: string, peer: Peer): void {
     const generation = peer.link.generation + 1;
-    void peer.queue.send({ kind: 'relink', generation });
+    void peer.signals.send({ kind: 'relink', generation });
     this.#replaceLink(userId, peer, generation, true);
   }
 
@@ -176,9 +176,9 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
       remoteUserId: userId,
       initiator,
       generation,
-      expectsMedia: () => [...peer.tracks.keys()].some((trackId) => !this.remoteMuted.has(trackId)),
+      expectsMedia: () => [...peer.tracks.keys()].some((trackId) => !this.states.isRemoteMuted(trackId)),
       iceServers: this.signaling.iceServers() as RTCIceServer[],
-      send: (signal) => void peer.queue.send(signal),
+      send: (signal) => void peer.signals.send(signal),
       logger: this.logger,
       createPeerConnection: this.#options.createPeerConnection,
       createMediaStream: this.#options.createMediaStream,
@@ -193,7 +193,7 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
     link.on('remoteTrack', (tag, kind, track) => {
       const trackId = `${userId}_${tag}_${kind}`;
       if (!peer.tracks.has(trackId)) {
-        const info: RemoteTrackInfo = { userId, tag, kind, trackId, muted: this.takePendingState(trackId, false) };
+        const info: RemoteTrackInfo = { userId, tag, kind, trackId, muted: this.states.takePending(trackId, false) };
         peer.tracks.set(trackId, info);
         this.emit('remoteTrackPublished', info);
       }
@@ -209,8 +209,8 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
     link.start();
     for (const handle of this.published.values()) {
       link.addLocalTrack(handle);
-      if (generation === 0 && this.muted.has(handle.trackId)) {
-        void peer.queue.send({ kind: 'track_state', trackId: handle.trackId, muted: true });
+      if (generation === 0 && this.states.isLocalMuted(handle.trackId)) {
+        void peer.signals.send({ kind: 'track_state', trackId: handle.trackId, muted: true });
       }
     }
     return link;

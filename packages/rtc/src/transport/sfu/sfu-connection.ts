@@ -1,6 +1,6 @@
 /**
  * One RTCPeerConnection to the SFU: the publisher (we offer) or one subscription (the SFU offers).
- * Local candidates go to the server as `sfu.trickle`; remote candidates that arrive before the
+ * Local candidates go to the server as `sfu.trickle`, on the connection's own request queue; remote candidates that arrive before the
  * remote description are held until it is set.
  */
 import type { RtcLogger } from '../../logger.js';
@@ -8,21 +8,18 @@ import type { IRCRTCStateReport } from '../../types.js';
 import { applyIceServers } from '../ice-servers.js';
 import type { IceState } from '../media-transport.js';
 import { ConnectionHealth, type ConnectionHealthEvents } from '../recovery/connection-health.js';
+import type { IceCandidate } from '../room-signaling.js';
+import type { SignalQueue } from '../signal-queue.js';
 import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
-
-/** A candidate as carried by `sfu.trickle`. */
-export interface IceCandidate {
-  candidate: string;
-  sdpMid?: string | null | undefined;
-  sdpMLineIndex?: number | null | undefined;
-}
 
 export interface SfuConnectionOptions {
   /** `publisher` or the feed owner's user id. */
   name: string;
   config: RTCConfiguration;
   createPeerConnection: (config: RTCConfiguration) => RTCPeerConnection;
-  /** Sends a local candidate (`null` = gathering complete). */
+  /** This connection's requests to the server, in order (closed with the connection). */
+  queue: SignalQueue;
+  /** Sends a local candidate (`null` = gathering complete) on `queue`. */
   sendCandidate: (candidate: IceCandidate | null) => void;
   onIceState: (state: IceState) => void;
   /** Whether media should be arriving on this connection (subscriptions to unmuted tracks). */
@@ -35,6 +32,8 @@ export interface SfuConnectionOptions {
 export class SfuConnection {
   readonly pc: RTCPeerConnection;
   readonly name: string;
+  /** This connection's requests to the server (`sfu.*`), in order, retried while the IM link is down. */
+  readonly queue: SignalQueue;
   /** MediaStreamTrack id → RTCLib track id of received tracks. */
   readonly remoteNames = new Map<string, string>();
   readonly #pendingRemote: (RTCIceCandidateInit | null)[] = [];
@@ -47,6 +46,7 @@ export class SfuConnection {
   constructor(options: SfuConnectionOptions) {
     this.#options = options;
     this.name = options.name;
+    this.queue = options.queue;
     this.pc = options.createPeerConnection(options.config);
     this.pc.onicecandidate = (event) => {
       const c = event.candidate;
@@ -116,6 +116,7 @@ export class SfuConnection {
   }
 
   close(): void {
+    this.queue.close();
     this.#health.stop();
     this.pc.onicecandidate = null;
     this.pc.oniceconnectionstatechange = null;

@@ -1,7 +1,9 @@
 /**
  * Media through the server's SFU (group calls): one publisher PeerConnection carrying every local
- * track, one subscriber PeerConnection per remote feed. All signaling goes to our server as `sfu.*`
- * requests (browsers never talk to Janus). Track states still travel as `rtc.signal` to each peer.
+ * track, one subscriber PeerConnection per remote feed. All signaling goes through the signaling port
+ * (`sfu.*` requests; browsers never talk to Janus), on the same retrying queues as P2P: one per
+ * connection (publish, subscribe, start and trickle in order) and one per remote user for track
+ * states (`rtc.signal`) — so nothing is lost to an IM link blip.
  *
  * A remote user's tracks are announced when their media arrives on the subscription, as in P2P.
  *
@@ -10,8 +12,7 @@
  * made anew (new SFU handle, same remote tracks). Bounded; then the connection is reported lost.
  */
 
-import type { PluginContext } from '@opencall/imlib';
-import { RCRTCCode, type RtcEvent, SafeEmitter, type ServerEvent, type SfuEvent } from '@opencall/protocol';
+import { RCRTCCode, type RtcSignal, SafeEmitter } from '@opencall/protocol';
 import { RCTag, type TrackKind, trackIdOf } from '../../ids.js';
 import type { RtcLogger } from '../../logger.js';
 import type { IRCRTCStateReport } from '../../types.js';
@@ -23,18 +24,26 @@ import type {
   TransportJoinResult,
   TransportPublishResult,
 } from '../media-transport.js';
+import { PeerSignalChannel } from '../peer-signal-channel.js';
 import { LinkRecovery, type LinkRecoveryPolicy } from '../recovery/link-recovery.js';
+import type { IceCandidate, RoomMediaEvent, RoomSignalingPort } from '../room-signaling.js';
 import { applyMaxBitrate, refreshKeyFrame } from '../sender-bitrate.js';
+import { DEFAULT_SIGNAL_RETRY, SignalQueue, type SignalRetryPolicy } from '../signal-queue.js';
+import { TrackStateBook } from '../track-state-book.js';
 import { SfuConnection } from './sfu-connection.js';
 
 export interface SfuTransportOptions {
-  context: PluginContext;
+  signaling: RoomSignalingPort;
   logger: RtcLogger;
   roomId: string;
   /** Users already in the room (from `rtc.join`). */
   peers: string[];
   iceTransportPolicy?: RTCIceTransportPolicy | undefined;
   createPeerConnection?: (config: RTCConfiguration) => RTCPeerConnection;
+  /** Recovery timing and bounds (default `SFU_RECOVERY_POLICY`). */
+  recoveryPolicy?: LinkRecoveryPolicy | undefined;
+  /** How long requests wait for the IM link (default `DEFAULT_SIGNAL_RETRY`). */
+  signalRetry?: SignalRetryPolicy | undefined;
 }
 
 interface Subscription {
@@ -48,7 +57,7 @@ const PUBLISHER = 'publisher';
  * Slower than P2P's: it only starts after ICE was `disconnected` for 4 s, and the SFU's address never
  * changes, so patience pays — a new publisher connection makes every subscriber start over.
  */
-const SFU_RECOVERY_POLICY: LinkRecoveryPolicy = { restartWindowMs: 4000, maxRestarts: 2, relinkWindowMs: 8000, maxRelinks: 3 };
+export const SFU_RECOVERY_POLICY: LinkRecoveryPolicy = { restartWindowMs: 4000, maxRestarts: 2, relinkWindowMs: 8000, maxRelinks: 3 };
 
 export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements MediaTransport {
   readonly #o: SfuTransportOptions;
@@ -57,11 +66,13 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
   readonly #published = new Map<string, { handle: LocalTrackHandle; sender: RTCRtpSender; maxKbps?: number | undefined }>();
   /** Recovery of each connection, by connection name (`publisher` or the feed owner's user id). */
   readonly #recoveries = new Map<string, LinkRecovery>();
-  /** Remote tracks currently muted by their owners. */
-  readonly #remoteMuted = new Set<string>();
+  /** Owner mute states, ours and the remote users'. */
+  readonly #states = new TrackStateBook();
   readonly #subscriptions = new Map<string, Subscription>();
-  readonly #pendingCandidates = new Map<string, SfuEvent[]>();
-  readonly #pendingStates = new Map<string, boolean>();
+  /** SFU candidates for a connection not made yet, by connection name. */
+  readonly #pendingCandidates = new Map<string, (IceCandidate | null)[]>();
+  /** Track states to each remote user, in order and retried. */
+  readonly #peerSignals = new Map<string, PeerSignalChannel>();
   #publisher: SfuConnection | undefined;
   /** Publisher negotiations, one at a time. */
   #negotiation: Promise<unknown> = Promise.resolve();
@@ -74,7 +85,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     this.#o = options;
     this.#peers = new Set(options.peers);
     // Fresh TURN credentials go to every live connection; new ones read them in `#config()`.
-    this.#offIceServers = options.context.onIceServersChange((iceServers) => {
+    this.#offIceServers = options.signaling.onIceServersChange((iceServers) => {
       for (const connection of this.#connections()) connection.setIceServers(iceServers as RTCIceServer[]);
     });
   }
@@ -85,29 +96,27 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
   }
 
   /** Room events (`rtc.*`, `sfu.*`) of this room, in order. */
-  handleEvent(event: RtcEvent | SfuEvent): void {
+  handleEvent(event: RoomMediaEvent): void {
     if (this.#left) return;
-    const self = this.#o.context.getCurrentId();
+    const self = this.#o.signaling.selfUserId();
     switch (event.type) {
       case 'rtc.peer_joined':
         if (event.userId === self) return;
         this.#peers.add(event.userId);
         this.emit('peerJoined', event.userId);
         for (const [trackId] of this.#published) {
-          if (this.#mutedTracks.has(trackId)) void this.#sendState(event.userId, trackId, true);
+          if (this.#states.isLocalMuted(trackId)) void this.#sendState(event.userId, trackId, true);
         }
         return;
       case 'rtc.peer_left':
         this.#peers.delete(event.userId);
+        this.#peerSignals.get(event.userId)?.close();
+        this.#peerSignals.delete(event.userId);
         this.#dropSubscription(event.userId);
         this.emit('peerLeft', event.userId);
         return;
       case 'rtc.signal':
-        if (event.signal.kind !== 'track_state') return;
-        if (event.signal.muted) this.#remoteMuted.add(event.signal.trackId);
-        else this.#remoteMuted.delete(event.signal.trackId);
-        if (this.#findRemote(event.signal.trackId)) this.emit('remoteTrackState', event.signal.trackId, event.signal.muted);
-        else this.#pendingStates.set(event.signal.trackId, event.signal.muted);
+        if (event.signal.kind === 'track_state') this.#onTrackState(event.signal.trackId, event.signal.muted);
         return;
       case 'sfu.feed':
         if (event.userId !== self) void this.#subscribeTo(event.userId);
@@ -119,7 +128,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
         const name = event.feedUserId ?? PUBLISHER;
         const connection = name === PUBLISHER ? this.#publisher : this.#subscriptions.get(name)?.connection;
         if (connection) void connection.addRemoteCandidate(event.candidate);
-        else this.#pendingCandidates.set(name, [...(this.#pendingCandidates.get(name) ?? []), event]);
+        else this.#pendingCandidates.set(name, [...(this.#pendingCandidates.get(name) ?? []), event.candidate]);
         return;
       }
     }
@@ -133,7 +142,9 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     this.#recoveries.clear();
     this.#publisher?.close();
     for (const userId of [...this.#subscriptions.keys()]) this.#dropSubscription(userId);
-    await this.#o.context.request({ t: 'rtc.leave', roomId: this.#o.roomId });
+    for (const channel of this.#peerSignals.values()) channel.close();
+    this.#peerSignals.clear();
+    await this.#o.signaling.leave(this.#o.roomId);
   }
 
   async publish(tracks: LocalTrackHandle[]): Promise<TransportPublishResult> {
@@ -146,7 +157,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
       }
       const transceiver = publisher.pc.addTransceiver(handle.track as MediaStreamTrack, { direction: 'sendonly' });
       this.#published.set(handle.trackId, { handle, sender: transceiver.sender });
-      if (handle.muted) this.#mutedTracks.add(handle.trackId);
+      if (handle.muted) this.#states.setLocalMuted(handle.trackId, true);
     }
     const ok = await this.#renegotiate();
     if (!ok) return { code: RCRTCCode.SOME_TRACKS_PUBLISH_FAILED, failed: tracks.map((t) => t.trackId) };
@@ -160,7 +171,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
       const entry = this.#published.get(trackId);
       if (!entry || !publisher) continue;
       this.#published.delete(trackId);
-      this.#mutedTracks.delete(trackId);
+      this.#states.forgetLocal(trackId);
       publisher.pc.removeTrack(entry.sender);
     }
     if (publisher) await this.#renegotiate();
@@ -176,11 +187,8 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     return { code: RCRTCCode.SUCCESS };
   }
 
-  readonly #mutedTracks = new Set<string>();
-
   async setTrackMuted(trackId: string, muted: boolean): Promise<void> {
-    if (muted) this.#mutedTracks.add(trackId);
-    else this.#mutedTracks.delete(trackId);
+    this.#states.setLocalMuted(trackId, muted);
     await Promise.all([...this.#peers].map((userId) => this.#sendState(userId, trackId, muted)));
   }
 
@@ -206,30 +214,27 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
 
   #config(): RTCConfiguration {
     return {
-      iceServers: this.#o.context.getIceServers() as RTCIceServer[],
+      iceServers: this.#o.signaling.iceServers() as RTCIceServer[],
       ...(this.#o.iceTransportPolicy ? { iceTransportPolicy: this.#o.iceTransportPolicy } : {}),
     };
   }
 
   #connection(name: string): SfuConnection {
     const feedUserId = name === PUBLISHER ? undefined : name;
+    const signaling = this.#o.signaling;
+    const roomId = this.#o.roomId;
+    const queue = new SignalQueue(this.#o.logger, `SFU ${name}`, this.#o.signalRetry ?? DEFAULT_SIGNAL_RETRY);
     return new SfuConnection({
       name,
       config: this.#config(),
       createPeerConnection: this.#o.createPeerConnection ?? ((config) => new RTCPeerConnection(config)),
       logger: this.#o.logger,
-      sendCandidate: (candidate) => {
-        void this.#o.context.request({
-          t: 'sfu.trickle',
-          roomId: this.#o.roomId,
-          ...(feedUserId === undefined ? {} : { feedUserId }),
-          candidate,
-        });
-      },
+      queue,
+      sendCandidate: (candidate) => void queue.run('trickle', () => signaling.sfuTrickle(roomId, feedUserId, candidate)),
       onIceState: (state) => this.emit('iceStateChange', state, name),
       expectsMedia: () =>
         feedUserId !== undefined &&
-        [...(this.#subscriptions.get(feedUserId)?.tracks.keys() ?? [])].some((trackId) => !this.#remoteMuted.has(trackId)),
+        [...(this.#subscriptions.get(feedUserId)?.tracks.keys() ?? [])].some((trackId) => !this.#states.isRemoteMuted(trackId)),
       health: {
         trouble: (reason) => this.#recovery(name).trouble(reason),
         healthy: () => this.#recoveries.get(name)?.healthy(),
@@ -257,7 +262,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
         isHealthy: () => current()?.isHealthy() ?? false,
         log: (message) => this.#o.logger.warn(`SFU ${name}: ${message}`),
       },
-      SFU_RECOVERY_POLICY,
+      this.#o.recoveryPolicy ?? SFU_RECOVERY_POLICY,
     );
     this.#recoveries.set(name, recovery);
     return recovery;
@@ -293,18 +298,12 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
       if (!publisher || this.#left) return false;
       const offer = await publisher.pc.createOffer(options.iceRestart ? { iceRestart: true } : {});
       await publisher.pc.setLocalDescription(offer);
-      const res = await this.#o.context.request({
-        t: 'sfu.publish',
-        roomId: this.#o.roomId,
-        description: { type: 'offer', sdp: publisher.pc.localDescription?.sdp ?? offer.sdp ?? '' },
-        ...(options.fresh ? { fresh: true } : {}),
-      });
-      const sdp = sdpOf(res);
-      if (sdp === undefined) {
-        this.#o.logger.warn('SFU publish', res.code);
-        return false;
-      }
-      await publisher.setRemote({ type: 'answer', sdp });
+      const offerSdp = publisher.pc.localDescription?.sdp ?? offer.sdp ?? '';
+      const res = await publisher.queue.run('publish', () =>
+        this.#o.signaling.sfuPublish(this.#o.roomId, offerSdp, options.fresh === true),
+      );
+      if (res?.sdp === undefined || this.#publisher !== publisher) return false;
+      await publisher.setRemote({ type: 'answer', sdp: res.sdp });
       publisher.releaseLocalCandidates();
       return true;
     };
@@ -326,22 +325,19 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     const subscription: Subscription = { connection, tracks: again && previous ? previous.tracks : new Map() };
     this.#subscriptions.set(userId, subscription);
     connection.pc.ontrack = (event) => this.#onRemoteTrack(userId, subscription, event.track);
+    const { signaling, roomId } = this.#o;
     try {
-      const res = await this.#o.context.request({ t: 'sfu.subscribe', roomId: this.#o.roomId, feedUserId: userId });
-      const sdp = sdpOf(res);
-      if (sdp === undefined) throw new Error(`subscribe ${res.code}`);
+      const res = await connection.queue.run('subscribe', () => signaling.sfuSubscribe(roomId, userId));
       if (this.#subscriptions.get(userId) !== subscription) return;
+      if (res?.sdp === undefined) throw new Error(`subscribe ${res?.code}`);
       this.#flushCandidates(userId, connection);
-      await connection.setRemote({ type: 'offer', sdp });
+      await connection.setRemote({ type: 'offer', sdp: res.sdp });
       const answer = await connection.pc.createAnswer();
       await connection.pc.setLocalDescription(answer);
-      const started = await this.#o.context.request({
-        t: 'sfu.start',
-        roomId: this.#o.roomId,
-        feedUserId: userId,
-        description: { type: 'answer', sdp: connection.pc.localDescription?.sdp ?? answer.sdp ?? '' },
-      });
-      if (started.code !== RCRTCCode.SUCCESS) throw new Error(`start ${started.code}`);
+      const answerSdp = connection.pc.localDescription?.sdp ?? answer.sdp ?? '';
+      const started = await connection.queue.run('start', () => signaling.sfuStart(roomId, userId, answerSdp));
+      if (this.#subscriptions.get(userId) !== subscription) return;
+      if (started?.code !== RCRTCCode.SUCCESS) throw new Error(`start ${started?.code}`);
       connection.releaseLocalCandidates();
     } catch (error) {
       this.#o.logger.warn('SFU subscribe', userId, error);
@@ -354,8 +350,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     const trackId = trackIdOf(userId, RCTag.DEFAULT, kind);
     subscription.connection.remoteNames.set(track.id, trackId);
     if (!subscription.tracks.has(trackId)) {
-      const muted = this.#pendingStates.get(trackId) ?? false;
-      this.#pendingStates.delete(trackId);
+      const muted = this.#states.takePending(trackId, false);
       const info: RemoteTrackInfo = { userId, tag: RCTag.DEFAULT, kind, trackId, muted };
       subscription.tracks.set(trackId, info);
       this.emit('remoteTrackPublished', info);
@@ -376,7 +371,13 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
   #flushCandidates(name: string, connection: SfuConnection): void {
     const pending = this.#pendingCandidates.get(name) ?? [];
     this.#pendingCandidates.delete(name);
-    for (const event of pending) if (event.type === 'sfu.trickle') void connection.addRemoteCandidate(event.candidate);
+    for (const candidate of pending) void connection.addRemoteCandidate(candidate);
+  }
+
+  #onTrackState(trackId: string, muted: boolean): void {
+    if (this.#states.remoteStateArrived(trackId, muted, this.#findRemote(trackId) !== undefined)) {
+      this.emit('remoteTrackState', trackId, muted);
+    }
   }
 
   #findRemote(trackId: string): RemoteTrackInfo | undefined {
@@ -387,18 +388,21 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     return undefined;
   }
 
+  /** A track state to `toUserId`, on that user's channel (ordered, retried while the IM link is down). */
   async #sendState(toUserId: string, trackId: string, muted: boolean): Promise<void> {
-    await this.#o.context.request({ t: 'rtc.signal', roomId: this.#o.roomId, toUserId, signal: { kind: 'track_state', trackId, muted } });
+    if (this.#left) return;
+    const signal: RtcSignal = { kind: 'track_state', trackId, muted };
+    let channel = this.#peerSignals.get(toUserId);
+    if (!channel) {
+      channel = new PeerSignalChannel(
+        this.#o.signaling,
+        this.#o.roomId,
+        toUserId,
+        this.#o.logger,
+        this.#o.signalRetry ?? DEFAULT_SIGNAL_RETRY,
+      );
+      this.#peerSignals.set(toUserId, channel);
+    }
+    await channel.send(signal);
   }
-}
-
-/** The SDP of a successful `sfu.publish` / `sfu.subscribe` answer (`SfuDescriptionResult`). */
-function sdpOf(res: { code: number; data?: unknown }): string | undefined {
-  const sdp = (res.data as { description?: { sdp?: unknown } } | undefined)?.description?.sdp;
-  return res.code === RCRTCCode.SUCCESS && typeof sdp === 'string' ? sdp : undefined;
-}
-
-/** Whether a server event belongs to the room's media. */
-export function isRoomMediaEvent(event: ServerEvent, roomId: string): event is RtcEvent | SfuEvent {
-  return (event.type.startsWith('rtc.') || event.type.startsWith('sfu.')) && (event as { roomId?: string }).roomId === roomId;
 }

@@ -1,10 +1,14 @@
 /**
  * The SFU port: what the call media relay needs from a selective forwarding unit. Browsers never
- * talk to the SFU; the server relays SDP and trickle candidates (docs/architecture.md, "Media").
+ * talk to the SFU; the server relays SDP and trickle candidates (DESIGN.md §3).
  *
  * Ownership: the `Sfu` owns its rooms. `SfuRoom.destroy()` is the room's close; when the SFU
  * instance behind a room dies, the `Sfu` emits `sfuLost` with the refs of every room it held
  * (those rooms are gone, their calls must end with NETWORK_ERROR) and the rooms emit `closed`.
+ *
+ * Hand-over (cluster mode): a room whose SFU outlives this process has a `state()` (stored with the
+ * call); another process `resumeRoom`s it from that state and drives it on — the media never stops.
+ * `release()` lets go of a room here without destroying it.
  */
 import type { SafeEmitter } from '@opencall/protocol';
 
@@ -28,9 +32,20 @@ export type SfuRoomEvents = {
   feedGone: [userId: string];
   /** A candidate from the SFU for `userId`'s publisher connection (`feedUserId` undefined) or its subscription to `feedUserId`. */
   trickle: [userId: string, feedUserId: string | undefined, candidate: SfuCandidate | null];
-  /** The room is gone (destroyed or its SFU died). */
+  /** The room's state changed (connections added or dropped): store `state()` again. */
+  changed: [];
+  /** The room is gone from this process (destroyed, released, or its SFU died). */
   closed: [];
 };
+
+/**
+ * What another process needs to take a room over: JSON-safe, stored with the call. `sfu` names the
+ * adapter; `data` is the adapter's own (validated by it when resuming, like any input).
+ */
+export interface SfuRoomState {
+  sfu: string;
+  data: Record<string, unknown>;
+}
 
 export interface SfuRoom extends Pick<SafeEmitter<SfuRoomEvents>, 'on' | 'off'> {
   readonly ref: SfuRoomRef;
@@ -48,6 +63,10 @@ export interface SfuRoom extends Pick<SafeEmitter<SfuRoomEvents>, 'on' | 'off'> 
   leave(userId: string): Promise<void>;
   /** Destroys the room on the SFU. Idempotent. */
   destroy(): Promise<void>;
+  /** How another process takes this room over; undefined when the room cannot outlive this process (a local SFU). */
+  state(): SfuRoomState | undefined;
+  /** Lets go of the room here without destroying it (its new owner drives it). Idempotent. */
+  release(): void;
 }
 
 export type SfuEvents = {
@@ -66,6 +85,8 @@ export interface Sfu extends Pick<SafeEmitter<SfuEvents>, 'on' | 'off'> {
   /** Whether a room can be opened now. */
   available(): boolean;
   openRoom(ref: SfuRoomRef, options: RoomOptions): Promise<SfuRoom>;
+  /** Takes over a room another process drove (from its `state()`); rejects if the SFU no longer has it. */
+  resumeRoom(ref: SfuRoomRef, state: SfuRoomState): Promise<SfuRoom>;
   close(): Promise<void>;
 }
 
@@ -76,6 +97,9 @@ export class NoSfu implements Sfu {
     return false;
   }
   openRoom(): Promise<SfuRoom> {
+    return Promise.reject(new Error('no SFU configured'));
+  }
+  resumeRoom(): Promise<SfuRoom> {
     return Promise.reject(new Error('no SFU configured'));
   }
   on(): () => void {

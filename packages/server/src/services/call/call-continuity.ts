@@ -9,7 +9,7 @@ import { type CallResyncReply, type CallResyncState, RCCallEndReason } from '@op
 import type { ImConnection } from '../im/im-connection.js';
 import type { Call } from './call.js';
 import type { CallContext, CallCore } from './call-core.js';
-import { usedProcessSfuRoom } from './call-recovery.js';
+import { heldSfuRoom, usedProcessSfuRoom } from './call-recovery.js';
 import type { DevicePresence } from './device-presence.js';
 import { type IntentResult, ok } from './intent-result.js';
 
@@ -24,8 +24,9 @@ export class CallContinuity {
   /**
    * A call restored from the journal (after a restart, or taken over from a dead node) goes on: ring
    * timers re-armed at their deadlines (overdue ones fire now), and every chosen device gets the
-   * reconnect grace to come back. A call whose media went through an SFU room ends with
-   * NETWORK_ERROR instead: the room was driven by the process that is gone.
+   * reconnect grace to come back. A call whose SFU room outlived its node (remote Janus) takes the room
+   * over (its media never stopped); it ends with NETWORK_ERROR if the room cannot be had. A call whose
+   * room died with its node (a local Janus) ends with NETWORK_ERROR at once.
    */
   carryOn(call: Call): void {
     const { calls, cluster } = this.ctx;
@@ -37,6 +38,7 @@ export class CallContinuity {
       return;
     }
     this.ctx.media.restoreP2pRoom(call);
+    if (heldSfuRoom(call)) this.takeOverSfuRoom(call);
     const now = this.ctx.now();
     for (const participant of call.present()) {
       calls.link(call, participant.userId);
@@ -45,6 +47,19 @@ export class CallContinuity {
         this.core.armRingTimer(call, participant, participant.ringDeadline - now);
       if (participant.deviceId !== undefined) this.presence.awaitReturn(call, participant.userId, participant.deviceId);
     }
+  }
+
+  /** Claims the call's SFU room; if the SFU no longer has it, the call cannot keep its media and ends. */
+  private takeOverSfuRoom(call: Call): void {
+    const startedAt = this.ctx.now();
+    void this.ctx.media.resumeSfuRoom(call).then((resumed) => {
+      if (resumed) {
+        this.ctx.logger.info({ callId: call.callId, claimMs: this.ctx.now() - startedAt }, 'SFU room taken over: the call goes on');
+        return;
+      }
+      if (call.state === 'ended' || this.ctx.calls.get(call.appKey, call.callId) !== call) return;
+      this.core.end(call, RCCallEndReason.NETWORK_ERROR);
+    });
   }
 
   /**

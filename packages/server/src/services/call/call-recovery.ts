@@ -2,8 +2,8 @@
  * Start-up after a crash (`kill -9`) or a restart: every call the journal holds is either carried on
  * or closed.
  * - Carried on (restored): its last change is recent (within `restoreWithinMs`) and its media never went
- *   through a server-held room (1:1 and mesh calls are P2P between the browsers; an SFU room died
- *   with the process that drove it). The call service re-arms its ring timers and gives each chosen
+ *   through a room that died with the process (1:1 and mesh calls are P2P between the browsers; a
+ *   room on a remote Janus outlives it and is taken over, `call.sfuRoom`). The call service re-arms its ring timers and gives each chosen
  *   device the reconnect grace to come back.
  * - Closed: NETWORK_ERROR for whoever was still in it, its record, and an offline record for each
  *   invitee it never reached (one transaction per call); participants' devices are told on connect.
@@ -37,9 +37,14 @@ export interface RecoveryOptions {
   restoreWithinMs: number;
 }
 
-/** The call's media went through an SFU room held by the process that drove it (gone with that process). */
+/** The call's media went through an SFU room that died with the process that drove it (no hand-over state: a local Janus). */
 export function usedProcessSfuRoom(call: Call): boolean {
-  return call.roomMode === 'sfu' && call.present().some((p) => p.inRoom);
+  return call.roomMode === 'sfu' && call.sfuRoom === undefined && call.present().some((p) => p.inRoom);
+}
+
+/** The call's media goes through an SFU room that outlives its node: the next owner takes it over. */
+export function heldSfuRoom(call: Call): boolean {
+  return call.roomMode === 'sfu' && call.sfuRoom !== undefined && call.present().some((p) => p.inRoom);
 }
 
 function restorable(call: Call, updatedAt: number, now: number, options: RecoveryOptions): boolean {

@@ -18,6 +18,7 @@
  */
 import { RCCallEndReason, type RCCallMediaType, type UserProfile } from '@opencall/protocol';
 import type { Logger } from 'pino';
+import type { Sfu } from '../../adapters/sfu/sfu-port.js';
 import type { CallCommand, Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
@@ -60,6 +61,8 @@ export interface CallServiceOptions {
   recovered?: RecoveredCall[];
   /** Calls a previous process left in flight that go on here (from their journal snapshots). */
   restored?: Call[];
+  /** The SFU for group calls, set before `restored` calls go on (they may claim their SFU rooms). */
+  sfu?: Sfu;
   /** Cluster mode: this node's id, call leases, the user call index and the node bus. */
   cluster?: ClusterCallsDeps;
   now?: () => number;
@@ -95,6 +98,7 @@ export class CallService {
       ),
     );
     const media = new MediaRelay(calls, registry, (call) => journal.record(call));
+    if (options.sfu) media.useSfu(options.sfu, logger);
     this.media = media;
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
     const offline = new OfflineRecords(storage, logger, now, () => journal.flushed());
@@ -234,6 +238,11 @@ export class CallService {
   /** Whether this process runs the call (cluster takeover asks). */
   hasCall(appKey: string, callId: string): boolean {
     return this.calls.get(appKey, callId) !== undefined;
+  }
+
+  /** The call ended in this process lately: its journal row may outlive it by a moment, never take it back. */
+  endedHere(appKey: string, callId: string): boolean {
+    return this.calls.endedRecently(appKey, callId);
   }
 
   /** Cluster mode, after Redis came back (maybe without its data): every local call is indexed again. */

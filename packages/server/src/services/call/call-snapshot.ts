@@ -1,9 +1,10 @@
 /**
  * A call in flight as the journal stores it (JSON, versioned), and the call rebuilt from it. The
  * snapshot holds everything a restarted process needs to carry the call on: the participants'
- * states, chosen devices, ring deadlines and media-room membership.
+ * states, chosen devices, ring deadlines, media-room membership and the SFU room's hand-over state.
  */
 import type { UserProfile } from '@opencall/protocol';
+import type { SfuRoomState } from '../../adapters/sfu/sfu-port.js';
 import { Call, type CallInit, type Participant } from './call.js';
 
 interface ParticipantSnapshot {
@@ -31,6 +32,8 @@ export interface CallSnapshot {
   beginAt: number;
   /** The media room's mode once fixed (absent before the first join, or in old snapshots). */
   roomMode?: Call['roomMode'];
+  /** The SFU room's hand-over state (session and handle ids), when its SFU outlives the node. */
+  sfuRoom?: SfuRoomState;
   participants: ParticipantSnapshot[];
 }
 
@@ -42,6 +45,7 @@ export function snapshotOf(call: Call): string {
     mediaType: call.mediaType,
     beginAt: call.beginAt,
     ...(call.roomMode === undefined ? {} : { roomMode: call.roomMode }),
+    ...(call.sfuRoom === undefined ? {} : { sfuRoom: call.sfuRoom }),
     participants: [...call.participants.values()].map((p) => ({
       userId: p.userId,
       isCaller: p.isCaller,
@@ -69,6 +73,7 @@ export function callFromSnapshot(json: string): { call: Call; snapshot: CallSnap
   call.mediaType = snapshot.mediaType;
   call.beginAt = snapshot.beginAt;
   call.roomMode = snapshot.roomMode;
+  call.sfuRoom = snapshot.sfuRoom;
   if (snapshot.participants.some((p) => p.state === 'keeping')) call.apply('accepted');
   call.participants.clear();
   for (const p of snapshot.participants) {

@@ -1,5 +1,6 @@
 /** One call in flight: its participants and the two state machines, with no I/O. */
 import type { ConversationType, RCCallEndReason, RCCallMediaType, UserProfile } from '@opencall/protocol';
+import type { SfuRoomState } from '../../adapters/sfu/sfu-port.js';
 import type { CallRecord } from '../../ports/index.js';
 import { CALL_MACHINE, type CallEventName, type CallState } from './call-machine.js';
 import { PARTICIPANT_MACHINE, type ParticipantEvent, type ParticipantState } from './participant-machine.js';
@@ -52,6 +53,8 @@ export class Call {
   ownerEpoch = 1;
   /** How the media room carries media, fixed at its first join (the media relay sets it). */
   roomMode: 'p2p' | 'sfu' | undefined = undefined;
+  /** How another node takes the call's SFU room over (journaled; undefined: the room dies with its node). */
+  sfuRoom: SfuRoomState | undefined = undefined;
   readonly participants = new Map<string, Participant>();
 
   constructor(readonly init: CallInit) {

@@ -79,6 +79,8 @@ describe('MediaRelay teardown', () => {
       trickle: async () => {},
       leave: async () => {},
       destroy,
+      state: () => undefined,
+      release: () => {},
       on: () => () => {},
       off: () => {},
     };
@@ -86,6 +88,7 @@ describe('MediaRelay teardown', () => {
       mode: 'remote',
       available: () => true,
       openRoom: () => new Promise<SfuRoom>((resolve) => (opened = resolve)),
+      resumeRoom: () => Promise.reject(new Error('not here')),
       close: async () => {},
       on: () => () => {},
       off: () => {},
@@ -101,5 +104,90 @@ describe('MediaRelay teardown', () => {
     expect((await joining).code).toBe(RCCallErrorCode.NOT_IN_CALL);
     expect(destroy).toHaveBeenCalledTimes(1);
     expect(relay.heldRoomCount()).toBe(0);
+  });
+});
+
+describe('MediaRelay: an SFU room taken over from another node', () => {
+  const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+
+  function carriedOnSfuCall(): Call {
+    const call = answeredCall(ConversationType.GROUP);
+    call.roomMode = 'sfu';
+    call.sfuRoom = { sfu: 'janus', data: { stored: 1 } };
+    for (const participant of call.present()) participant.inRoom = true;
+    return call;
+  }
+
+  function fakeSfu(resumeRoom: Sfu['resumeRoom']): Sfu {
+    return {
+      mode: 'remote',
+      available: () => true,
+      openRoom: () => Promise.reject(new Error('not here')),
+      resumeRoom,
+      close: async () => {},
+      on: () => () => {},
+      off: () => {},
+    };
+  }
+
+  it('claims the stored room; a request arriving meanwhile waits for the claim and reaches the claimed room; its changes are journaled', async () => {
+    let claimed: (room: SfuRoom) => void = () => {};
+    const publish = vi.fn(async () => SDP);
+    const onChange: (() => void)[] = [];
+    const room: SfuRoom = {
+      ref: { appKey: APP_KEY, callId: 'call-3' },
+      feeds: () => [],
+      publish,
+      subscribe: async () => '',
+      start: async () => {},
+      trickle: async () => {},
+      leave: async () => {},
+      destroy: async () => {},
+      state: () => ({ sfu: 'janus', data: { stored: 2 } }),
+      release: () => {},
+      on: (event: string, listener: () => void) => {
+        if (event === 'changed') onChange.push(listener);
+        return () => {};
+      },
+      off: () => {},
+    } as SfuRoom;
+    const resumeRoom = vi.fn(() => new Promise<SfuRoom>((resolve) => (claimed = resolve)));
+    const directory = new CallDirectory();
+    const journaled = vi.fn();
+    const relay = new MediaRelay(directory, new ConnectionRegistry(pino({ level: 'silent' })), journaled);
+    relay.useSfu(fakeSfu(resumeRoom));
+    const call = carriedOnSfuCall();
+    directory.add(call);
+
+    const resumed = relay.resumeSfuRoom(call);
+    expect(resumeRoom).toHaveBeenCalledWith({ appKey: APP_KEY, callId: call.callId }, { sfu: 'janus', data: { stored: 1 } });
+    const publishing = relay.sfuRequest(connectionOf('b', 'b-dev'), {
+      t: 'sfu.publish',
+      rid: 1,
+      roomId: call.callId,
+      description: { type: 'offer', sdp: SDP },
+    });
+    claimed(room);
+    expect(await resumed).toBe(true);
+    expect((await publishing).code).toBe(RCCallErrorCode.SUCCESS);
+    expect(publish).toHaveBeenCalledWith('b', SDP, false);
+    expect(call.sfuRoom, 'the claimed room state is journaled').toEqual({ sfu: 'janus', data: { stored: 2 } });
+    expect(journaled).toHaveBeenCalledWith(call);
+    journaled.mockClear();
+    for (const listener of onChange) listener();
+    expect(journaled).toHaveBeenCalledOnce();
+    expect(relay.heldRoomCount()).toBe(1);
+  });
+
+  it('a room the SFU no longer has: false, nothing held, requests refused', async () => {
+    const directory = new CallDirectory();
+    const relay = new MediaRelay(directory, new ConnectionRegistry(pino({ level: 'silent' })));
+    relay.useSfu(fakeSfu(() => Promise.reject(new Error('Janus error 458: No such session'))));
+    const call = carriedOnSfuCall();
+    directory.add(call);
+    expect(await relay.resumeSfuRoom(call)).toBe(false);
+    expect(relay.heldRoomCount()).toBe(0);
+    const reply = await relay.sfuRequest(connectionOf('b', 'b-dev'), { t: 'sfu.subscribe', rid: 2, roomId: call.callId, feedUserId: 'a' });
+    expect(reply.code).toBe(RCCallErrorCode.INVALID_CALL_STATE);
   });
 });

@@ -10,6 +10,10 @@
  * Teardown: the room (its mode, and its SFU room if any) goes when the last participant leaves the
  * room or the call (`participantLeft`; a call may end while its first join still opens the SFU
  * room), or by `endRoom(call)`.
+ *
+ * Hand-over: an SFU room that outlives this node (remote Janus) keeps its state on the call
+ * (`call.sfuRoom`, journaled at every change); the node that takes the call over `resumeSfuRoom`s it
+ * and relays on — browsers keep their connections to the SFU. `forgetRoom` lets go without destroying.
  */
 import { ConversationType, ErrorCode, RCCallErrorCode, type RtcSignal, type ServerEvent, type SfuRequest } from '@opencall/protocol';
 import type { Logger } from 'pino';
@@ -155,7 +159,8 @@ export class MediaRelay {
     if ('code' in found) return found;
     const { call, participant } = found;
     if (!participant.inRoom) return { code: RCCallErrorCode.NOT_IN_CALL, message: 'join the room first' };
-    const room = this.#sfuRooms.get(key(call))?.room;
+    // A room being taken over from another node is awaited: the request goes through once it is claimed.
+    const room = await this.#sfuRooms.get(key(call))?.opening;
     if (!room) return { code: RCCallErrorCode.INVALID_CALL_STATE, message: 'this room does not use the SFU' };
     const problem = sfuRequestProblem(request);
     if (problem) return { code: ErrorCode.OC_INVALID_FIELD, message: problem };
@@ -221,16 +226,19 @@ export class MediaRelay {
     return new Set([...this.#modes.keys(), ...this.#sfuRooms.keys()]).size;
   }
 
-  /** The call moved to another node: forget its room here without touching the SFU room (its new owner drives it). */
+  /** The call moved to another node: forget its room here without destroying the SFU room (its new owner drives it). */
   forgetRoom(call: Call): void {
+    const state = this.#sfuRooms.get(key(call));
     this.#modes.delete(key(call));
     this.#sfuRooms.delete(key(call));
+    void state?.opening.then((room) => room?.release());
   }
 
   /** The call ended: destroy its SFU room (idempotent; also done when the last participant leaves). */
   endRoom(call: Call): void {
     const k = key(call);
     this.#modes.delete(k);
+    call.sfuRoom = undefined;
     const state = this.#sfuRooms.get(k);
     if (!state) return;
     this.#sfuRooms.delete(k);
@@ -240,6 +248,42 @@ export class MediaRelay {
   /** A call restored after a restart keeps the P2P room it had (its devices' connections never needed us). */
   restoreP2pRoom(call: Call): void {
     if (call.roomMode === 'p2p') this.#modes.set(key(call), 'p2p');
+  }
+
+  /**
+   * A call carried on from another node or process whose media goes through an SFU room that outlived
+   * it (`call.sfuRoom`): claim the room and relay on. Requests for the room wait for the claim.
+   * Resolves false when it cannot be had (the SFU lost it, or is not one of ours): the call's media is gone.
+   */
+  async resumeSfuRoom(call: Call): Promise<boolean> {
+    const stored = call.sfuRoom;
+    if (call.roomMode !== 'sfu' || stored === undefined) return false;
+    const k = key(call);
+    this.#modes.set(k, 'sfu');
+    const state: SfuRoomState = { call, room: undefined, opening: Promise.resolve(undefined) };
+    state.opening = this.#sfu.resumeRoom({ appKey: call.appKey, callId: call.callId }, stored).then(
+      (room) => {
+        if (this.#sfuRooms.get(k) !== state) {
+          // The call ended (destroy the room) or moved on again (let go) while the claim ran.
+          if (call.state === 'ended') void room.destroy();
+          else room.release();
+          return undefined;
+        }
+        state.room = room;
+        this.wireRoom(call, room);
+        return room;
+      },
+      (error: unknown) => {
+        this.#logger?.warn({ err: error, callId: call.callId }, 'the SFU room could not be taken over');
+        if (this.#sfuRooms.get(k) === state) {
+          this.#sfuRooms.delete(k);
+          this.#modes.delete(k);
+        }
+        return undefined;
+      },
+    );
+    this.#sfuRooms.set(k, state);
+    return (await state.opening) !== undefined;
   }
 
   /** The room's mode, fixed at its first join: SFU for group calls when one is available. */
@@ -280,6 +324,14 @@ export class MediaRelay {
 
   private wireRoom(call: Call, room: SfuRoom): void {
     const roomId = call.callId;
+    const journal = () => {
+      const state = room.state();
+      if (state === undefined || call.state === 'ended' || this.#sfuRooms.get(key(call))?.room !== room) return;
+      call.sfuRoom = state;
+      this.roomChanged(call);
+    };
+    room.on('changed', journal);
+    journal();
     const inRoomExcept = (userId: string) => call.present().filter((p) => p.inRoom && p.userId !== userId);
     room.on('feed', (userId) => {
       for (const p of inRoomExcept(userId)) this.send(call, p, { type: 'sfu.feed', roomId, userId });

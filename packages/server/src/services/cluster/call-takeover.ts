@@ -4,9 +4,9 @@
  * for a call with no live owner takes it over on the spot. A takeover is two compare-and-sets: the
  * Redis lease (only if the holder's liveness key is gone) and the call's row in Postgres (the fencing
  * epoch + 1). The winner rebuilds the call from its snapshot and carries it on: ring timers re-armed
- * at their journaled deadlines, the reconnect grace for devices that were on the dead node. A call
- * whose media went through an SFU room is ended instead (NETWORK_ERROR, in `carryOn`): the room died
- * with its node.
+ * at their journaled deadlines, the reconnect grace for devices that were on the dead node, and the
+ * claim of its SFU room when that room outlives its node (a shared remote Janus). A call whose room
+ * died with its node (its local Janus), or cannot be claimed, is ended (NETWORK_ERROR, in `carryOn`).
  */
 import type { Logger } from 'pino';
 import type { ActiveCallSnapshot, CallLeases, Storage } from '../../ports/index.js';
@@ -20,10 +20,12 @@ export interface TakeoverNode {
 }
 
 export interface TakeoverTarget {
-  /** Carry a taken-over call on (call service; a call whose SFU room died with its node is ended there). */
+  /** Carry a taken-over call on (call service: its SFU room is claimed there, or the call ended if the room is gone). */
   carryOn(call: Call): void;
   /** Whether this process already runs the call. */
   hasCall(appKey: string, callId: string): boolean;
+  /** Whether the call ended in this process lately (its row can still be in the journal for a moment). */
+  endedHere(appKey: string, callId: string): boolean;
 }
 
 /** How often the journal is swept for orphaned calls. */
@@ -100,6 +102,9 @@ export class CallTakeover {
   }
 
   adoptRow(row: ActiveCallSnapshot): Promise<boolean> {
+    // A request that arrives just after the hang-up would bring the call back to life (and bump its
+    // fencing epoch, so the ended call's record could no longer be written).
+    if (this.target.endedHere(row.appKey, row.callId)) return Promise.resolve(false);
     const key = `${row.appKey}\u0000${row.callId}`;
     let running = this.#inFlight.get(key);
     if (!running) {

@@ -16,6 +16,9 @@ import type { CallTakeover } from './call-takeover.js';
 
 /** How long a forwarded request waits for its owner's answer (then TIMEOUT: the SDK sends it again; a dead owner is found out within the liveness TTL). */
 const FORWARD_TIMEOUT_MS = 1500;
+/** How long a call's owner, once looked up, is trusted without asking Redis again (while that node is alive). */
+const OWNER_CACHE_MS = 5000;
+const OWNER_CACHE_MAX = 50_000;
 
 export type Dispatch = (from: ImConnection, request: ClientRequest) => IntentResult | Promise<IntentResult>;
 
@@ -28,6 +31,12 @@ function callIdOf(request: ClientRequest): string | undefined {
 
 export class IntentRouter {
   readonly #pending = new Map<string, { resolve: (reply: IntentReply) => void; timer: NodeJS.Timeout }>();
+  /**
+   * Owners of calls this node forwarded to lately: the lease lookup is one Redis round trip on every
+   * forwarded request otherwise. Dropped when the owner stops answering for the call (it died, or
+   * handed the call over): the next request looks the owner up again.
+   */
+  readonly #owners = new Map<string, { nodeId: string; at: number }>();
 
   constructor(
     private readonly calls: CallService,
@@ -53,7 +62,12 @@ export class IntentRouter {
     let reply: IntentReply;
     // Not run here: perhaps left by this node's previous process (same node id) — take it; else the
     // device's node asks again and finds the new owner.
-    if (callId !== undefined && !this.calls.calls.get(ref.appKey, callId) && !(await this.takeover.adopt(ref.appKey, callId))) {
+    if (
+      callId !== undefined &&
+      !this.calls.calls.get(ref.appKey, callId) &&
+      !this.calls.endedHere(ref.appKey, callId) &&
+      !(await this.takeover.adopt(ref.appKey, callId))
+    ) {
       reply = { code: ErrorCode.TIMEOUT, message: 'the call is changing servers; try again' };
     } else {
       reply = await Promise.resolve(this.guard(() => this.dispatch(device, request)));
@@ -71,18 +85,22 @@ export class IntentRouter {
   }
 
   private async elsewhere(from: ImConnection, callId: string, request: ClientRequest): Promise<IntentResult> {
+    const key = `${from.appKey}\u0000${callId}`;
+    const known = this.#owners.get(key);
+    if (known && Date.now() - known.at < OWNER_CACHE_MS && this.bus.isAlive(known.nodeId))
+      return this.forward(known.nodeId, from, request, key);
     const holder = await this.leases.holder(from.appKey, callId);
-    if (holder && holder !== this.bus.nodeId) return this.forward(holder, from, request);
+    if (holder && holder !== this.bus.nodeId) return this.forward(holder, from, request, key);
     // No live owner (or this node's id, from a previous process): take the call over, then answer here.
     if (!(await this.takeover.adopt(from.appKey, callId)) && !holder) {
       // Another node was faster: it holds the lease now.
       const winner = await this.leases.holder(from.appKey, callId);
-      if (winner && winner !== this.bus.nodeId) return this.forward(winner, from, request);
+      if (winner && winner !== this.bus.nodeId) return this.forward(winner, from, request, key);
     }
     return this.dispatch(from, request);
   }
 
-  private forward(nodeId: string, from: ImConnection, request: ClientRequest): Promise<IntentResult> {
+  private forward(nodeId: string, from: ImConnection, request: ClientRequest, ownerKey: string): Promise<IntentResult> {
     const id = randomUUID();
     const ref: DeviceRef = {
       appKey: from.appKey,
@@ -91,7 +109,9 @@ export class IntentRouter {
       nodeId: this.bus.nodeId,
       tokenIssuedAt: from.tokenIssuedAt,
     };
-    return new Promise((resolve) => {
+    if (this.#owners.size >= OWNER_CACHE_MAX) this.#owners.clear();
+    if (!this.#owners.has(ownerKey)) this.#owners.set(ownerKey, { nodeId, at: Date.now() });
+    const reply = new Promise<IntentResult>((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         resolve({ code: ErrorCode.TIMEOUT, message: 'the call owner did not answer in time' });
@@ -99,6 +119,11 @@ export class IntentRouter {
       timer.unref();
       this.#pending.set(id, { resolve, timer });
       this.bus.send(nodeId, { t: 'intent', id, from: ref, request });
+    });
+    return reply.then((result) => {
+      // The owner did not answer, or no longer runs the call: ask Redis who does next time.
+      if (result.code === ErrorCode.TIMEOUT) this.#owners.delete(ownerKey);
+      return result;
     });
   }
 

@@ -64,6 +64,8 @@ export interface RemoteChange {
 export class RemoteDevices {
   /** appKey\0userId → deviceId → device */
   readonly #byUser = new Map<string, Map<string, RemoteDevice>>();
+  /** nodeId → how many known devices it hosts (kept with every change: `nodes()` runs every sweep). */
+  readonly #countByNode = new Map<string, number>();
 
   constructor(private readonly bus: NodeBus) {}
 
@@ -84,6 +86,7 @@ export class RemoteDevices {
       // Only the node that hosts it may say it is gone (it may have moved on to another node).
       if (!known || known.location.nodeId !== location.nodeId) return undefined;
       devices!.delete(location.deviceId);
+      this.#count(known.location.nodeId, -1);
       if (devices!.size === 0) this.#byUser.delete(key);
       return { device: known, kind: 'gone', fresh: false };
     }
@@ -93,6 +96,8 @@ export class RemoteDevices {
     }
     const wasAttached = known?.attached === true && known.location.nodeId === location.nodeId;
     const device = known ?? new RemoteDevice(this.bus, location);
+    if (known) this.#count(known.location.nodeId, -1);
+    this.#count(location.nodeId, +1);
     device.location = location;
     devices.set(location.deviceId, device);
     if (location.attached && (!wasAttached || fresh)) return { device, kind: 'attached', fresh };
@@ -104,8 +109,11 @@ export class RemoteDevices {
   forget(appKey: string, userId: string, deviceId: string): void {
     const key = RemoteDevices.key(appKey, userId);
     const devices = this.#byUser.get(key);
-    devices?.delete(deviceId);
-    if (devices?.size === 0) this.#byUser.delete(key);
+    const device = devices?.get(deviceId);
+    if (!devices || !device) return;
+    devices.delete(deviceId);
+    this.#count(device.location.nodeId, -1);
+    if (devices.size === 0) this.#byUser.delete(key);
   }
 
   /** The full list of a node's devices: returns the changes against what was known of it. */
@@ -116,6 +124,7 @@ export class RemoteDevices {
       for (const [deviceId, device] of devices) {
         if (device.location.nodeId !== nodeId || listed.has(`${key}\u0000${deviceId}`)) continue;
         devices.delete(deviceId);
+        this.#count(nodeId, -1);
         changes.push({ device, kind: 'gone', fresh: false });
       }
       if (devices.size === 0) this.#byUser.delete(key);
@@ -134,6 +143,7 @@ export class RemoteDevices {
       for (const [deviceId, device] of devices) {
         if (device.location.nodeId !== nodeId) continue;
         devices.delete(deviceId);
+        this.#count(nodeId, -1);
         dropped.push(device);
       }
       if (devices.size === 0) this.#byUser.delete(key);
@@ -143,8 +153,12 @@ export class RemoteDevices {
 
   /** Nodes that host at least one known device. */
   nodes(): Set<string> {
-    const nodes = new Set<string>();
-    for (const devices of this.#byUser.values()) for (const device of devices.values()) nodes.add(device.location.nodeId);
-    return nodes;
+    return new Set(this.#countByNode.keys());
+  }
+
+  #count(nodeId: string, delta: number): void {
+    const count = (this.#countByNode.get(nodeId) ?? 0) + delta;
+    if (count > 0) this.#countByNode.set(nodeId, count);
+    else this.#countByNode.delete(nodeId);
   }
 }

@@ -26,7 +26,7 @@ export interface StaticRoutesDeps {
 }
 
 /** The bundles served under `/sdk/`, each also with its `.map`. */
-export const SDK_BUNDLES = ['RongIMLib.js', 'RCRTC.js', 'RCCall.js'] as const;
+export const SDK_BUNDLES = ['RongIMLib.js', 'RCRTC.js', 'RCCall.js', 'CallPlus.js', 'CallPlusWrapper.js'] as const;
 
 const DevTokenQuery = z.object({ userId: UserId, name: z.optional(z.string().check(z.maxLength(64))) });
 

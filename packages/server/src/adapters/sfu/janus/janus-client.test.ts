@@ -28,6 +28,10 @@ function fakeJanus(onMessage?: (request: Record<string, unknown>, reply: (m: obj
           return reply({ janus: 'success', data: { id: 111 } });
         case 'attach':
           return reply({ janus: 'success', session_id: 111, data: { id: 222 } });
+        case 'claim':
+          return request.session_id === 111
+            ? reply({ janus: 'success', session_id: 111 })
+            : reply({ janus: 'error', session_id: request.session_id, error: { code: 458, reason: 'No such session' } });
         case 'keepalive':
         case 'trickle':
           return reply({ janus: 'ack', session_id: 111 });
@@ -141,5 +145,34 @@ describe('JanusClient', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(fake.seen.filter((m) => m.janus === 'keepalive').length).toBeGreaterThanOrEqual(2);
     client.close();
+  });
+
+  it('claims an existing session on a new connection (keepalives for it follow), and refuses one Janus does not have (458)', async () => {
+    fake = fakeJanus();
+    await new Promise((r) => fake!.server.once('listening', r));
+    const client = await JanusClient.claim(fake.url(), 111, { keepaliveMs: 20 });
+    expect(client.sessionId).toBe(111);
+    expect(await client.attach('janus.plugin.videoroom')).toBe(222);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(fake.seen.find((m) => m.janus === 'claim')).toMatchObject({ session_id: 111 });
+    expect(fake.seen.filter((m) => m.janus === 'keepalive').every((m) => m.session_id === 111)).toBe(true);
+    expect(
+      fake.seen.some((m) => m.janus === 'create'),
+      'no new session',
+    ).toBe(false);
+    client.release();
+    await expect(JanusClient.claim(fake.url(), 999)).rejects.toMatchObject({ code: 458 });
+  });
+
+  it('release() closes the connection without destroying the session (another process claims it)', async () => {
+    fake = fakeJanus();
+    await new Promise((r) => fake!.server.once('listening', r));
+    const client = await JanusClient.connect(fake.url());
+    const closed = new Promise<void>((resolve) => client.on('closed', () => resolve()));
+    client.release();
+    await closed;
+    await new Promise((r) => setTimeout(r, 20));
+    expect(client.isOpen).toBe(false);
+    expect(fake.seen.some((m) => m.janus === 'destroy')).toBe(false);
   });
 });

@@ -4,6 +4,10 @@
  * acked first and answered later by an `event` (or `success`) with the same transaction; everything
  * else that names a handle (`sender`) is a handle event. With an API secret, every request carries
  * it as `apisecret` (Janus refuses requests without it: error 403).
+ *
+ * A session outlives its connection when Janus has `reclaim_session_timeout` set: `claim` opens a new
+ * connection onto an existing session (its handles, PeerConnections and rooms untouched), and
+ * `release()` closes a connection without destroying its session (another process claims it).
  */
 import { randomBytes } from 'node:crypto';
 import { type ListenerErrorHandler, SafeEmitter } from '@opencall/protocol';
@@ -81,12 +85,7 @@ export class JanusClient extends SafeEmitter<JanusClientEvents> {
 
   /** Opens the WebSocket and creates a session. Rejects if either fails in time. */
   static async connect(url: string, options: JanusClientOptions = {}): Promise<JanusClient> {
-    const ws = new WebSocket(url, 'janus-protocol', { handshakeTimeout: options.timeoutMs ?? 10_000 });
-    await new Promise<void>((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('error', (error) => reject(error));
-    });
-    const client = new JanusClient(ws, options);
+    const client = await JanusClient.#open(url, options);
     try {
       const created = await client.#send({ janus: 'create' });
       client.#sessionId = created.data?.id ?? 0;
@@ -94,12 +93,43 @@ export class JanusClient extends SafeEmitter<JanusClientEvents> {
       client.close();
       throw error;
     }
-    const keepaliveMs = Math.min(options.keepaliveMs ?? 20_000, 25_000);
-    client.#keepalive = setInterval(() => {
-      client.#send({ janus: 'keepalive', session_id: client.#sessionId }, true).catch(() => {});
-    }, keepaliveMs);
-    client.#keepalive.unref();
+    client.#keepAlive(options);
     return client;
+  }
+
+  /**
+   * Opens the WebSocket and claims the existing session `sessionId` (left by a connection that closed,
+   * within Janus's `reclaim_session_timeout`): its events come here from now on. Rejects if Janus no
+   * longer has it (error 458) or either step fails in time; the new connection is then closed.
+   */
+  static async claim(url: string, sessionId: number, options: JanusClientOptions = {}): Promise<JanusClient> {
+    const client = await JanusClient.#open(url, options);
+    try {
+      await client.#send({ janus: 'claim', session_id: sessionId });
+      client.#sessionId = sessionId;
+    } catch (error) {
+      client.release();
+      throw error;
+    }
+    client.#keepAlive(options);
+    return client;
+  }
+
+  static async #open(url: string, options: JanusClientOptions): Promise<JanusClient> {
+    const ws = new WebSocket(url, 'janus-protocol', { handshakeTimeout: options.timeoutMs ?? 10_000 });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', (error) => reject(error));
+    });
+    return new JanusClient(ws, options);
+  }
+
+  #keepAlive(options: JanusClientOptions): void {
+    const keepaliveMs = Math.min(options.keepaliveMs ?? 20_000, 25_000);
+    this.#keepalive = setInterval(() => {
+      this.#send({ janus: 'keepalive', session_id: this.#sessionId }, true).catch(() => {});
+    }, keepaliveMs);
+    this.#keepalive.unref();
   }
 
   get sessionId(): number {
@@ -164,6 +194,12 @@ export class JanusClient extends SafeEmitter<JanusClientEvents> {
     if (this.#sessionId && this.#ws.readyState === WebSocket.OPEN) {
       this.#ws.send(JSON.stringify({ janus: 'destroy', session_id: this.#sessionId, transaction: transactionId(), ...this.#secret }));
     }
+    this.release();
+  }
+
+  /** Closes the socket and leaves the session to Janus: kept `reclaim_session_timeout` for a `claim`, else destroyed. */
+  release(): void {
+    if (this.#closed) return;
     this.#ws.close();
     this.#onClose();
   }

@@ -25,6 +25,11 @@ export interface JanusConfigOptions {
   libDir?: string;
   /** Janus log level 0–7 (default 3: warnings). */
   debugLevel?: number;
+  /**
+   * `reclaim_session_timeout` (s): how long a session whose connection died is kept for a `claim`,
+   * media flowing (unset: destroyed at once). A Janus shared by cluster nodes needs it (README).
+   */
+  reclaimSessionTimeoutS?: number | undefined;
 }
 
 export const DEBIAN_JANUS_LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
@@ -79,6 +84,7 @@ export function renderJanusConfig(dir: string, options: JanusConfigOptions): Rec
     `\tloggers_folder = ${quoted(`${lib}/loggers`)}`,
     `\tdebug_level = ${options.debugLevel ?? 3}`,
     '\tsession_timeout = 60',
+    ...(options.reclaimSessionTimeoutS === undefined ? [] : [`\treclaim_session_timeout = ${Math.trunc(options.reclaimSessionTimeoutS)}`]),
     `\tapi_secret = "${options.apiSecret}"`,
     `\tadmin_secret = "${options.adminSecret}"`,
     '\ttoken_auth = false',

@@ -5,7 +5,9 @@ import { JanusRoom } from './janus-room.js';
 /** The part of a JanusClient a room uses; `create` of the room fails with 427 (room exists). */
 function refusingClient() {
   const detach = vi.fn(async (_handleId: number) => {});
+  const close = vi.fn();
   const client = {
+    close,
     on: () => () => {},
     attach: async () => 42,
     message: async () => {
@@ -13,13 +15,14 @@ function refusingClient() {
     },
     detach,
   };
-  return { client: client as unknown as JanusClient, detach };
+  return { client: client as unknown as JanusClient, detach, close };
 }
 
 describe('JanusRoom.create', () => {
-  it('detaches its admin handle when Janus refuses the room', async () => {
-    const { client, detach } = refusingClient();
+  it('detaches its admin handle and closes its own session when Janus refuses the room', async () => {
+    const { client, detach, close } = refusingClient();
     await expect(JanusRoom.create({ appKey: 'k', callId: 'c' }, client, { maxPublishers: 16 })).rejects.toThrow(/427/);
     expect(detach).toHaveBeenCalledWith(42);
+    expect(close).toHaveBeenCalledOnce();
   });
 });

@@ -1,15 +1,21 @@
 /**
- * One VideoRoom per call on one Janus session. Per participant: a publisher handle (join + publish)
- * and one subscriber handle per other publisher. A feed is offered to others only after its
- * publisher's PeerConnection is up (`webrtcup`), which avoids `428 No such feed`; when a subscriber's
- * PeerConnection comes up, the publisher is asked for a keyframe.
+ * One VideoRoom per call, on a Janus session of its own (its own connection). Per participant: a
+ * publisher handle (join + publish) and one subscriber handle per other publisher. A feed is offered
+ * to others only after its publisher's PeerConnection is up (`webrtcup`), which avoids `428 No such
+ * feed`; when a subscriber's PeerConnection comes up, the publisher is asked for a keyframe.
  *
- * Close cascade: `destroy()` (or the session's death) → every handle is gone → `closed`.
+ * Hand-over: a room on a Janus that outlives this process (remote mode) has a `state()` — the
+ * session, room and handle ids — and another process `resume`s it: it claims the session
+ * (`reclaim_session_timeout` keeps it after this connection dies) and drives the same handles.
+ *
+ * Close cascade: `destroy()` (or the session's death) → every handle is gone → `closed`;
+ * `release()` → this connection closes, the session stays for its next owner → `closed`.
  */
 import { randomBytes, randomInt } from 'node:crypto';
 import { type ListenerErrorHandler, SafeEmitter } from '@opencall/protocol';
-import type { RoomOptions, SfuCandidate, SfuRoom, SfuRoomEvents, SfuRoomRef } from '../sfu-port.js';
+import type { RoomOptions, SfuCandidate, SfuRoom, SfuRoomEvents, SfuRoomRef, SfuRoomState } from '../sfu-port.js';
 import { type JanusClient, JanusError, type JanusMessage } from './janus-client.js';
+import { type JanusRoomState, parseJanusRoomState } from './janus-room-state.js';
 
 const VIDEOROOM = 'janus.plugin.videoroom';
 /** Per-publisher bitrate cap: enough for 640×480 at 30 fps. */
@@ -29,10 +35,15 @@ interface HandleOwner {
   feedUserId: string | undefined;
 }
 
+/** How a room left this process: `lost` = its connection died under it (the calls in it must end). */
+export type RoomEnd = 'destroyed' | 'released' | 'lost';
+
 export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
-  readonly janusRoomId = randomInt(1, 2 ** 47);
-  readonly #secret = randomBytes(18).toString('base64url');
+  readonly janusRoomId: number;
+  readonly #secret: string;
   readonly #client: JanusClient;
+  /** The Janus URL a new owner claims the session on; undefined: the room dies with this process (local Janus). */
+  readonly #resumeUrl: string | undefined;
   #adminHandle = 0;
   readonly #publishers = new Map<string, Publisher>();
   /** Subscriber handle per `userId` → `feedUserId`. */
@@ -40,14 +51,19 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
   readonly #owners = new Map<number, HandleOwner>();
   readonly #unlisten: () => void;
   #closed = false;
+  #ending: RoomEnd | undefined;
 
   private constructor(
     readonly ref: SfuRoomRef,
     client: JanusClient,
+    ids: { roomId: number; secret: string; resumeUrl: string | undefined },
     onListenerError: ListenerErrorHandler | undefined,
   ) {
     super(onListenerError);
     this.#client = client;
+    this.janusRoomId = ids.roomId;
+    this.#secret = ids.secret;
+    this.#resumeUrl = ids.resumeUrl;
     const offEvent = client.on('handleEvent', (handleId, message) => this.#onHandleEvent(handleId, message));
     const offClosed = client.on('closed', () => this.#markClosed());
     this.#unlisten = () => {
@@ -56,14 +72,18 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     };
   }
 
-  /** Creates the VideoRoom (with a secret, a real bitrate and a publishers limit). */
+  /**
+   * Creates the VideoRoom (with a secret, a real bitrate and a publishers limit) on `client`'s session,
+   * which the room owns from now on. `resumeUrl`: where another process can claim it (remote Janus).
+   */
   static async create(
     ref: SfuRoomRef,
     client: JanusClient,
-    options: RoomOptions,
+    options: RoomOptions & { resumeUrl?: string | undefined },
     onListenerError?: ListenerErrorHandler,
   ): Promise<JanusRoom> {
-    const room = new JanusRoom(ref, client, onListenerError);
+    const ids = { roomId: randomInt(1, 2 ** 47), secret: randomBytes(18).toString('base64url'), resumeUrl: options.resumeUrl };
+    const room = new JanusRoom(ref, client, ids, onListenerError);
     try {
       room.#adminHandle = await client.attach(VIDEOROOM);
       await client.message(room.#adminHandle, {
@@ -83,10 +103,91 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     } catch (error) {
       // A handle lives as long as the Janus session (the server's, kept alive): detach it.
       if (room.#adminHandle) await client.detach(room.#adminHandle).catch(() => {});
-      room.#markClosed();
+      room.#ending = 'destroyed';
+      client.close();
       throw error;
     }
     return room;
+  }
+
+  /**
+   * Takes the room over from its stored `state` on `client`, a connection that has just claimed the
+   * room's session: checks that the VideoRoom still exists, then drives the same handles.
+   */
+  static async resume(
+    ref: SfuRoomRef,
+    client: JanusClient,
+    state: JanusRoomState,
+    onListenerError?: ListenerErrorHandler,
+  ): Promise<JanusRoom> {
+    const room = new JanusRoom(ref, client, { roomId: state.roomId, secret: state.secret, resumeUrl: state.url }, onListenerError);
+    room.#adminHandle = state.adminHandle;
+    for (const p of state.publishers) {
+      room.#publishers.set(p.userId, { handleId: p.handleId, feedId: p.feedId, published: p.published, up: p.up });
+      room.#owners.set(p.handleId, { userId: p.userId, feedUserId: undefined });
+    }
+    for (const s of state.subscribers) {
+      let mine = room.#subscribers.get(s.userId);
+      if (!mine) {
+        mine = new Map();
+        room.#subscribers.set(s.userId, mine);
+      }
+      mine.set(s.feedUserId, s.handleId);
+      room.#owners.set(s.handleId, { userId: s.userId, feedUserId: s.feedUserId });
+    }
+    try {
+      const reply = await client.message(room.#adminHandle, { request: 'exists', room: room.janusRoomId });
+      if (reply.plugindata?.data.exists !== true) throw new JanusError(426, `VideoRoom ${room.janusRoomId} is gone`);
+    } catch (error) {
+      // No room to drive (or no answer): the session is of no use to anyone, end it.
+      room.#ending = 'destroyed';
+      client.close();
+      throw error;
+    }
+    return room;
+  }
+
+  /** Parses a stored state (bad input → a clear error, never a half-resumed room). */
+  static parseState(state: SfuRoomState): JanusRoomState {
+    return parseJanusRoomState(state);
+  }
+
+  /** How the room left this process (undefined while it is here). */
+  get ended(): RoomEnd | undefined {
+    return this.#closed ? (this.#ending ?? 'lost') : undefined;
+  }
+
+  state(): SfuRoomState | undefined {
+    if (this.#resumeUrl === undefined || this.#closed) return undefined;
+    const data: JanusRoomState = {
+      url: this.#resumeUrl,
+      sessionId: this.#client.sessionId,
+      roomId: this.janusRoomId,
+      secret: this.#secret,
+      adminHandle: this.#adminHandle,
+      publishers: [...this.#publishers].map(([userId, p]) => ({
+        userId,
+        handleId: p.handleId,
+        ...(p.feedId === undefined ? {} : { feedId: p.feedId }),
+        published: p.published,
+        up: p.up,
+      })),
+      subscribers: [...this.#subscribers].flatMap(([userId, mine]) =>
+        [...mine].map(([feedUserId, handleId]) => ({ userId, feedUserId, handleId })),
+      ),
+    };
+    return { sfu: 'janus', data: { ...data } };
+  }
+
+  release(): void {
+    if (this.#closed) return;
+    this.#ending ??= 'released';
+    this.#client.release();
+  }
+
+  /** The Janus behind the room is gone (local mode: the supervisor saw it die). */
+  lose(): void {
+    this.#client.release();
   }
 
   get participantCount(): number {
@@ -119,6 +220,7 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     const reply = await this.#client.message(publisher.handleId, { request }, { type: 'offer', sdp: offerSdp });
     if (reply.jsep?.type !== 'answer') throw new JanusError(0, `${request} returned no answer`);
     publisher.published = true;
+    this.emit('changed');
     return reply.jsep.sdp;
   }
 
@@ -143,6 +245,7 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
       streams: [{ feed: feed.feedId }],
     });
     if (reply.jsep?.type !== 'offer') throw new JanusError(0, 'subscriber join returned no offer');
+    this.emit('changed');
     return reply.jsep.sdp;
   }
 
@@ -181,10 +284,12 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
       }
     }
     await Promise.all(handles.map((h) => this.#dropHandle(h)));
+    if (handles.length > 0) this.emit('changed');
   }
 
   async destroy(): Promise<void> {
     if (this.#closed) return;
+    this.#ending ??= 'destroyed';
     try {
       await this.#client.message(this.#adminHandle, { request: 'destroy', room: this.janusRoomId, secret: this.#secret });
       await this.#client.detach(this.#adminHandle);
@@ -193,6 +298,7 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     }
     const handles = [...this.#owners.keys()];
     await Promise.all(handles.map((h) => this.#dropHandle(h)));
+    this.#client.close();
     this.#markClosed();
   }
 
@@ -241,6 +347,7 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     const publisher = this.#publishers.get(userId);
     if (!publisher || publisher.up) return;
     publisher.up = true;
+    this.emit('changed');
     this.emit('feed', userId);
   }
 
@@ -249,6 +356,7 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     if (!publisher?.up) return;
     publisher.up = false;
     publisher.published = false;
+    this.emit('changed');
     this.emit('feedGone', userId);
   }
 

@@ -1,11 +1,11 @@
 /**
- * The browser transport: joins the room on the server and, from the join answer's `mode`, runs the
- * room over the SFU (`SfuTransport`) or peer to peer (`P2PTransport`, 1:1 calls and small meshes).
- * Every other call is forwarded to the chosen transport; its events are re-emitted.
+ * The browser transport: joins the room through the signaling port and, from the join answer's
+ * `mode`, runs the room over the SFU (`SfuTransport`) or peer to peer (`P2PTransport`, 1:1 calls and
+ * small meshes). Room events that arrive before the SFU transport exists are held for it. Every
+ * other call is forwarded to the chosen transport; its events are re-emitted.
  */
-import type { PluginContext } from '@opencall/imlib';
-import { RCRTCCode, type RtcEvent, RtcJoinResult, SafeEmitter, type SfuEvent } from '@opencall/protocol';
-import type { IRCRTCStateReport } from '../../types.js';
+import { RCRTCCode, SafeEmitter } from '@opencall/protocol';
+import type { IRCRTCStateReport } from '../types.js';
 import type {
   LocalTrackHandle,
   MediaTransport,
@@ -13,10 +13,10 @@ import type {
   TransportDeps,
   TransportJoinResult,
   TransportPublishResult,
-} from '../media-transport.js';
-import { P2PTransport } from '../p2p/p2p-transport.js';
-import type { RoomSignalingPort } from '../room-signaling.js';
-import { isRoomMediaEvent, SfuTransport } from './sfu-transport.js';
+} from './media-transport.js';
+import { P2PTransport } from './p2p/p2p-transport.js';
+import type { RoomMediaEvent, RoomSignalingPort } from './room-signaling.js';
+import { SfuTransport } from './sfu/sfu-transport.js';
 
 export interface ModeSelectingOptions {
   /** Force relay-only ICE (tests of TURN). */
@@ -38,39 +38,35 @@ const EVENTS: (keyof MediaTransportEvents)[] = [
 ];
 
 export class ModeSelectingTransport extends SafeEmitter<MediaTransportEvents> implements MediaTransport {
-  readonly #context: PluginContext;
   readonly #deps: TransportDeps;
   readonly #options: ModeSelectingOptions;
   #inner: MediaTransport | undefined;
   #unsubscribe: (() => void) | undefined;
 
-  constructor(context: PluginContext, deps: TransportDeps, options: ModeSelectingOptions = {}) {
+  constructor(deps: TransportDeps, options: ModeSelectingOptions = {}) {
     super();
     this.setListenerErrorHandler((event, error) => deps.logger.error(`transport listener of ${event} threw`, error));
-    this.#context = context;
     this.#deps = deps;
     this.#options = options;
   }
 
   async join(roomId: string): Promise<TransportJoinResult> {
-    const buffered: (RtcEvent | SfuEvent)[] = [];
+    const { signaling } = this.#deps;
+    const buffered: RoomMediaEvent[] = [];
     let sfu: SfuTransport | undefined;
-    this.#unsubscribe = this.#context.onEvent((event) => {
-      if (!isRoomMediaEvent(event, roomId)) return;
+    this.#unsubscribe = signaling.onRoomEvent(roomId, (event) => {
       if (sfu) sfu.handleEvent(event);
       else buffered.push(event);
     });
-    const res = await this.#context.request({ t: 'rtc.join', roomId });
-    const parsed = RtcJoinResult.safeParse(res.data ?? { peers: [] });
-    const result = parsed.success ? parsed.data : { peers: [] };
-    if (res.code !== RCRTCCode.SUCCESS || result.mode !== 'sfu') {
+    const result = await signaling.join(roomId);
+    if (result.code !== RCRTCCode.SUCCESS || result.mode !== 'sfu') {
       this.#unsubscribe();
       this.#unsubscribe = undefined;
-      if (res.code !== RCRTCCode.SUCCESS) return { code: res.code, userIds: [] };
-      const signaling: RoomSignalingPort = {
-        ...this.#deps.signaling,
+      if (result.code !== RCRTCCode.SUCCESS) return { code: result.code, userIds: [] };
+      const joined: RoomSignalingPort = {
+        ...signaling,
         // Already joined: hand the answer to the P2P transport instead of joining twice.
-        join: async () => ({ code: res.code, peers: result.peers }),
+        join: async () => result,
       };
       const createPeerConnection =
         this.#options.createPeerConnection ??
@@ -78,15 +74,15 @@ export class ModeSelectingTransport extends SafeEmitter<MediaTransportEvents> im
           ? (config: RTCConfiguration) => new RTCPeerConnection({ ...config, iceTransportPolicy: this.#options.iceTransportPolicy })
           : undefined);
       const p2p = new P2PTransport(
-        { ...this.#deps, signaling },
+        { ...this.#deps, signaling: joined },
         { ...(createPeerConnection ? { createPeerConnection } : {}), createMediaStream: this.#options.createMediaStream },
       );
       this.#adopt(p2p);
       return p2p.join(roomId);
     }
-    const self = this.#context.getCurrentId();
+    const self = signaling.selfUserId();
     sfu = new SfuTransport({
-      context: this.#context,
+      signaling,
       logger: this.#deps.logger,
       roomId,
       peers: [...new Set(result.peers.map((p) => p.userId).filter((id) => id !== self))],
