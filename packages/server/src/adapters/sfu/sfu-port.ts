@@ -1,6 +1,6 @@
 /**
  * The SFU port: what the call media relay needs from a selective forwarding unit. Browsers never
- * talk to the SFU; the server relays SDP and trickle candidates (DESIGN.md §3).
+ * talk to the SFU; the server relays SDP and trickle candidates (docs/architecture.md, "Media").
  *
  * Ownership: the `Sfu` owns its rooms. `SfuRoom.destroy()` is the room's close; when the SFU
  * instance behind a room dies, the `Sfu` emits `sfuLost` with the refs of every room it held
