@@ -21,7 +21,7 @@ import {
 import { toCallErrorCode } from './call-error.js';
 import { CALL_TRACK_TAG, captureForCall } from './capture.js';
 import type { CallLocalTrack, CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
-import { sessionTransition } from './session-machine.js';
+import { SESSION_MACHINE } from './session-machine.js';
 import { SessionMedia } from './session-media.js';
 import type { ICallConstraints, IEndSummary, IRCCallInitOptions, ISenderInfo, ISessionListener, IUserData, IUserProfile } from './types.js';
 import { assertConstraints, assertListener, assertUserId, assertUserIds } from './validate.js';
@@ -385,13 +385,13 @@ export class RCCallSession {
 
   private connected(): void {
     if (this.beginTimestamp === 0) this.beginTimestamp = Date.now();
-    this.state = sessionTransition(this.state, 'connected');
+    this.state = SESSION_MACHINE.next(this.state, 'connected');
   }
 
   /** @internal End the session with this client's own reason: leave media, then `onSessionClose`. */
   async end(reason: RCCallEndReason): Promise<void> {
     if (this.state === RCCallSessionState.END) return;
-    this.state = sessionTransition(this.state, 'end');
+    this.state = SESSION_MACHINE.next(this.state, 'end');
     this.endReason = reason;
     const endTimestamp = Date.now();
     for (const entry of this.users.values()) entry.state = RCCallUserState.NONE;

@@ -1,7 +1,7 @@
 /**
  * Call intents (client → server requests) and call events (server → client), 1:1 and group.
  * The server owns the call: clients send intents, the server validates them and fans out events
- * to every device of every participant (DESIGN.md §2).
+ * to every device of every participant (docs/architecture.md, "The server owns the call").
  */
 import * as z from 'zod/mini';
 import { CallId, Count, DeviceId, GroupId, ShortText, UserId, UserProfile } from './primitives.js';

@@ -7,6 +7,8 @@ export * from './codes/server-api-code.js';
 export * from './codes/ws-close-code.js';
 export * from './enums.js';
 export * from './frames.js';
+export * from './kernel/safe-emitter.js';
+export * from './kernel/state-machine.js';
 export * from './primitives.js';
 export * from './push-config.js';
 export * from './push-notice.js';

@@ -1,4 +1,4 @@
-/** Public RTCLib 5 shapes (reference/calllib-api.md E.7, E.9–E.11, F.2). */
+/** Public RTCLib 5 shapes (as RongCloud's RTCLib Web 5.x declares them). */
 import type { LogLevel, RCFrameRate, RCResolution } from '@opencall/protocol';
 
 /** Options of `installPlugin(RCRTC.installer, options)`. */

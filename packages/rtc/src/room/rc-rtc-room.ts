@@ -12,7 +12,7 @@ import { RCLocalTrack } from '../tracks/local-tracks.js';
 import { RCRemoteAudioTrack, type RCRemoteTrack, RCRemoteVideoTrack } from '../tracks/remote-tracks.js';
 import type { IceState, LocalTrackHandle, MediaTransport, RemoteTrackInfo } from '../transport/media-transport.js';
 import { mergeStateReports } from '../transport/stats/merge-state-reports.js';
-import { callSafely } from '../util/emitter.js';
+import { callSafely } from '../util/call-safely.js';
 import type { IRCRTCReportListener, IRoomEventListener } from './room-listeners.js';
 
 export interface RoomDeps {
