@@ -78,8 +78,9 @@ export class RCCallClient {
    * end with NETWORK_ERROR.
    */
   private async resync(live: RCCallSession[]): Promise<void> {
-    const result = await requestThroughPause(this.context, { t: 'call.resync', callIds: live.map((s) => s.getSessionId()).slice(0, 8) });
-    const states = result.code === RCCallErrorCode.SUCCESS ? ((result.data as CallResyncReply | undefined)?.calls ?? []) : [];
+    const callIds = live.map((s) => s.getSessionId()).slice(0, 8);
+    const result = await requestThroughPause(() => this.context.request({ t: 'call.resync', callIds }));
+    const states = result.code === RCCallErrorCode.SUCCESS ? (result.data?.calls ?? []) : [];
     for (const session of live) {
       if (session.getState() === RCCallSessionState.END) continue;
       const state = states.find((s) => s.callId === session.getSessionId());
@@ -179,24 +180,26 @@ export class RCCallClient {
     this.sessions.set(callId, session);
     this.dialing = conversationType === ConversationType.PRIVATE ? { targetId: params.targetId } : undefined;
     // Placing a call during a signaling pause waits for the link (the server answers a repeated invite once).
-    const result = await requestThroughPause(this.context, {
-      t: 'call.invite',
-      callId,
-      conversationType: conversationType as 1 | 3,
-      targetId: params.targetId,
-      channelId: params.channelId ?? '',
-      mediaType: captured.mediaType,
-      userIds,
-      ...(params.extra === undefined ? {} : { extra: params.extra }),
-      ...this.invitePush(captured.mediaType, params),
-      ...(Object.keys(this.hangupPush).length === 0 ? {} : { hangupPush: this.hangupPush }),
-      ...(this.userProfile ? { user: this.userProfile } : {}),
-    });
+    const result = await requestThroughPause(() =>
+      this.context.request({
+        t: 'call.invite',
+        callId,
+        conversationType: conversationType as 1 | 3,
+        targetId: params.targetId,
+        channelId: params.channelId ?? '',
+        mediaType: captured.mediaType,
+        userIds,
+        ...(params.extra === undefined ? {} : { extra: params.extra }),
+        ...this.invitePush(captured.mediaType, params),
+        ...(Object.keys(this.hangupPush).length === 0 ? {} : { hangupPush: this.hangupPush }),
+        ...(this.userProfile ? { user: this.userProfile } : {}),
+      }),
+    );
     const crossing = this.dialing?.crossing;
     this.dialing = undefined;
     if (result.code === RCCallErrorCode.GLARE_ANSWER_INSTEAD) {
       this.sessions.delete(callId);
-      const target = crossing?.session ?? this.sessions.get((result.data as { callId?: string } | undefined)?.callId ?? '');
+      const target = crossing?.session ?? this.sessions.get(result.data?.callId ?? '');
       if (!target) {
         for (const track of captured.tracks) track.destroy();
         return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
@@ -228,7 +231,7 @@ export class RCCallClient {
     assertUserId(userId, 'RCCallClient getJoinedUserInfo');
     const result = await this.context.request({ t: 'call.joined_info', userId });
     if (result.code !== RCCallErrorCode.SUCCESS) return { code: RCCallErrorCode.QUERY_JOINED_USER_INFO_ERROR };
-    const rooms = (result.data as { rooms?: IRTCJoinedInfo[] } | undefined)?.rooms ?? [];
+    const rooms = result.data?.rooms ?? [];
     return { code: RCCallErrorCode.SUCCESS, data: rooms };
   }
 

@@ -4,7 +4,6 @@
  */
 import type { PluginContext } from '@opencall/imlib';
 import {
-  CallAcceptReply,
   type CallEvent,
   ConversationType,
   type PushVendorConfig,
@@ -171,8 +170,7 @@ export class RCCallSession {
     }
     // An answer given during a signaling pause gets through once the link is back (answering is idempotent).
     const result = await requestThroughPause(
-      this.host.context,
-      { t: 'call.accept', callId: this.init.callId, mediaType, user: this.host.profile() },
+      () => this.host.context.request({ t: 'call.accept', callId: this.init.callId, mediaType, user: this.host.profile() }),
       { cancelled: () => this.isEnded() },
     );
     if (result.code !== RCCallErrorCode.SUCCESS) {
@@ -182,8 +180,7 @@ export class RCCallSession {
     }
     this.setUser(this.init.selfId, RCCallUserState.KEEPING);
     this.setUser(this.init.callerId, RCCallUserState.KEEPING);
-    const reply = CallAcceptReply.safeParse(result.data);
-    if (reply.success) this.rtcSessionId = reply.data.rtcSessionId;
+    if (result.data) this.rtcSessionId = result.data.rtcSessionId;
     this.connected();
     const media = new SessionMedia(this.init.callId, this.mediaHost(), tracks);
     this.media = media;
@@ -410,13 +407,15 @@ export class RCCallSession {
   }
 
   private sendHangup(reason: RCCallEndReason | undefined) {
-    return requestThroughPause(this.host.context, {
-      t: 'call.hangup',
-      callId: this.init.callId,
-      ...(reason === undefined ? {} : { reason }),
-      user: this.host.profile(),
-      ...this.host.hangupPush(),
-    });
+    return requestThroughPause(() =>
+      this.host.context.request({
+        t: 'call.hangup',
+        callId: this.init.callId,
+        ...(reason === undefined ? {} : { reason }),
+        user: this.host.profile(),
+        ...this.host.hangupPush(),
+      }),
+    );
   }
 
   private setUser(userId: string, state: RCCallUserState): void {

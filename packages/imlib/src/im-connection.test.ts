@@ -85,16 +85,21 @@ describe('ImConnection', () => {
       onRequest: (request) => {
         if (request.t === 'call.hangup') return undefined;
         if (request.t === 'call.ringing') return { code: 53203, message: 'nope' };
-        return { code: 10000, data: { echo: request.t } };
+        if (request.t === 'call.accept') return { code: 10000, data: { echo: request.t } };
+        return { code: 10000, data: { peers: [{ userId: 'bob', deviceId: 'd2' }] } };
       },
     });
     await connection.connect('token-alice');
-    const [ok, refused, silent] = await Promise.all([
+    const [ok, misfit, refused, silent] = await Promise.all([
       connection.request({ t: 'rtc.join', roomId: 'room1' }),
+      connection.request({ t: 'call.accept', callId: 'call1' }),
       connection.request({ t: 'call.ringing', callId: 'call1' }),
       connection.request({ t: 'call.hangup', callId: 'call1' }, 100),
     ]);
-    expect(ok).toEqual({ code: 10000, data: { echo: 'rtc.join' } });
+    expect(ok).toEqual({ code: 10000, data: { peers: [{ userId: 'bob', deviceId: 'd2' }] } });
+    expect(ok.data?.peers[0]?.userId).toBe('bob');
+    // Data that does not fit the reply map's schema for the request is dropped; the code stays.
+    expect(misfit).toEqual({ code: 10000 });
     expect(refused).toMatchObject({ code: 53203, message: 'nope' });
     expect(silent.code).toBe(ErrorCode.TIMEOUT);
   });

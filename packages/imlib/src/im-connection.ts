@@ -11,6 +11,7 @@
 import {
   type ClientFrame,
   type ClientRequest,
+  checkReply,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_RING_TIMEOUT_MS,
   ErrorCode,
@@ -20,6 +21,7 @@ import {
   type RCConnectionStatus,
   SafeEmitter,
   type ServerEvent,
+  type UncheckedReply,
   type WelcomeFrame,
 } from '@opencall/protocol';
 import { type BackoffOptions, reconnectDelayMs } from './backoff.js';
@@ -193,14 +195,19 @@ export class ImConnection {
    * Send a request; never rejects. Not connected → RC_NET_CHANNEL_INVALID; no answer within
    * `timeoutMs` → TIMEOUT; the socket drops first → RC_NET_CHANNEL_INVALID.
    */
-  request(body: RequestBody, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<RequestResult> {
+  request<B extends RequestBody>(body: B, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<RequestResult<B['t']>> {
     const socket = this.socket;
     if (this.current !== 'connected' || socket === undefined || socket.readyState !== WS_OPEN) {
       return Promise.resolve({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'not connected' });
     }
     const { rid, result } = this.pending.open(timeoutMs, body.t);
     this.send(socket, { ...body, rid } as ClientRequest);
-    return result;
+    // The reply's data is checked against the protocol's reply map: callers get typed data or none.
+    return result.then((unchecked) => {
+      const { reply, problem } = checkReply(body.t, unchecked);
+      if (problem !== undefined) this.options.logger.warn(`dropped the data of a reply: ${problem}`);
+      return reply;
+    });
   }
 
   /** One round at most: each server once, starting at the one that answered last; a fatal refusal ends it. */
@@ -350,7 +357,7 @@ export class ImConnection {
     }, 0);
   }
 
-  private settleRequest(rid: number, result: RequestResult): void {
+  private settleRequest(rid: number, result: UncheckedReply): void {
     if (!this.pending.settle(rid, result)) this.options.logger.debug(`answer to unknown or expired request ${rid}`);
   }
 

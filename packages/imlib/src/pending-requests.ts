@@ -1,9 +1,8 @@
 /** Requests waiting for their `res`, keyed by `rid`; each settles exactly once (answer, timeout or drop). */
-import { ErrorCode } from '@opencall/protocol';
-import type { RequestResult } from './plugin-context.js';
+import { ErrorCode, type UncheckedReply } from '@opencall/protocol';
 
 interface Entry {
-  resolve(result: RequestResult): void;
+  resolve(result: UncheckedReply): void;
   timer: ReturnType<typeof setTimeout>;
 }
 
@@ -12,10 +11,10 @@ export class PendingRequests {
   private lastRid = 0;
 
   /** Allocate the next `rid` and a promise that resolves with its answer, or TIMEOUT after `timeoutMs`. */
-  open(timeoutMs: number, what: string): { rid: number; result: Promise<RequestResult> } {
+  open(timeoutMs: number, what: string): { rid: number; result: Promise<UncheckedReply> } {
     this.lastRid += 1;
     const rid = this.lastRid;
-    const result = new Promise<RequestResult>((resolve) => {
+    const result = new Promise<UncheckedReply>((resolve) => {
       const timer = setTimeout(() => {
         this.entries.delete(rid);
         resolve({ code: ErrorCode.TIMEOUT, message: `no answer to ${what} within ${timeoutMs} ms` });
@@ -30,7 +29,7 @@ export class PendingRequests {
   }
 
   /** Resolve request `rid`; false when it is unknown or already settled. */
-  settle(rid: number, result: RequestResult): boolean {
+  settle(rid: number, result: UncheckedReply): boolean {
     const entry = this.entries.get(rid);
     if (entry === undefined) return false;
     this.entries.delete(rid);
@@ -40,7 +39,7 @@ export class PendingRequests {
   }
 
   /** Resolve every open request with `result` (the socket is gone). */
-  settleAll(result: RequestResult): void {
+  settleAll(result: UncheckedReply): void {
     const entries = [...this.entries.values()];
     this.entries.clear();
     for (const entry of entries) {

@@ -2,17 +2,16 @@
  * What IMLib gives the plugins installed on it (RCRTC, RCCall): the narrow port through which they
  * reach the server. Plugins never touch the WebSocket.
  */
-import type { ClientRequest, IceServer, RCConnectionStatus, ServerEvent } from '@opencall/protocol';
+import type { ClientRequest, ClientRequestType, IceServer, RCConnectionStatus, Reply, ServerEvent } from '@opencall/protocol';
 
 /** A request without its `rid` (IMLib numbers requests). */
 export type RequestBody<R extends ClientRequest = ClientRequest> = R extends unknown ? Omit<R, 'rid'> : never;
 
-/** The server's answer to a request: `code` 10000 (success) or a catalogued error code. */
-export interface RequestResult {
-  code: number;
-  message?: string;
-  data?: unknown;
-}
+/**
+ * The server's answer to a request of type `T`: `code` 10000 (success) or a catalogued error code;
+ * `data` typed by the protocol's reply map (`REPLY_DATA`) and checked against it on arrival.
+ */
+export type RequestResult<T extends ClientRequestType = ClientRequestType> = Reply<T>;
 
 export interface PluginLogger {
   debug(...args: unknown[]): void;
@@ -43,8 +42,9 @@ export interface PluginContext {
   /**
    * Send a request. Never rejects: when not connected it resolves with
    * `ErrorCode.RC_NET_CHANNEL_INVALID`, after `timeoutMs` (default 10 s) with `ErrorCode.TIMEOUT`.
+   * The reply's `data` is the type the protocol names for `body.t`.
    */
-  request(body: RequestBody, timeoutMs?: number): Promise<RequestResult>;
+  request<B extends RequestBody>(body: B, timeoutMs?: number): Promise<RequestResult<B['t']>>;
   /** Every server event, in order, once. Returns an unsubscribe function. */
   onEvent(listener: (event: ServerEvent) => void): () => void;
   /**

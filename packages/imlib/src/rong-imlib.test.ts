@@ -110,7 +110,7 @@ describe('RongIMLib facade', () => {
   });
 
   it('installs plugins whose verify accepts the runtime and gives them a working context', async () => {
-    const { im, server } = await setup({ onRequest: (r) => ({ code: 10000, data: r.t }) });
+    const { im, server } = await setup({ onRequest: () => ({ code: 10000, data: { peers: [] } }) });
     const context = im.installPlugin(probePlugin, { tag: 'x' });
     expect(context).not.toBeNull();
     expect(im.installPlugin({ ...probePlugin, verify: () => false }, { tag: 'x' })).toBeNull();
@@ -141,7 +141,7 @@ describe('RongIMLib facade', () => {
     expect(ctx.getIceServers()).toHaveLength(1);
     expect(ctx.getRingTimeoutMs()).toBe(60_000);
     expect(ctx.getConnectionStatus()).toBe(RCConnectionStatus.CONNECTED);
-    expect(await ctx.request({ t: 'rtc.join', roomId: 'r1' })).toEqual({ code: 10000, data: 'rtc.join' });
+    expect(await ctx.request({ t: 'rtc.join', roomId: 'r1' })).toEqual({ code: 10000, data: { peers: [] } });
     server.connections[0]!.sendEvent({ type: 'rtc.peer_joined', roomId: 'r1', userId: 'bob', deviceId: 'd2' });
     await waitUntil(() => events.length === 1, 2_000, 'event');
     expect(events[0]).toMatchObject({ type: 'rtc.peer_joined', userId: 'bob' });

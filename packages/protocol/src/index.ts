@@ -13,6 +13,7 @@ export * from './primitives.js';
 export * from './push-config.js';
 export * from './push-notice.js';
 export * from './push-text.js';
+export * from './replies.js';
 export * from './request-retry.js';
 export * from './rtc-frames.js';
 export * from './server-api.js';

@@ -6,11 +6,6 @@
  */
 import { ErrorCode } from './codes/im-error-code.js';
 
-/** The part of IMLib's plugin context this needs: send one request, never reject. */
-export interface RequestSender<Body, Result extends { code: number }> {
-  request(body: Body): Promise<Result>;
-}
-
 /** IM codes that mean "the link is down right now", worth another try. */
 export const TRANSIENT_REQUEST_CODES: ReadonlySet<number> = new Set<number>([
   ErrorCode.RC_NET_CHANNEL_INVALID,
@@ -28,18 +23,20 @@ export interface RetryOptions {
   cancelled?: () => boolean;
 }
 
-/** Sends `body`, again while the link is down (bounded); resolves with the last answer. */
-export async function requestThroughPause<Body, Result extends { code: number }>(
-  context: RequestSender<Body, Result>,
-  body: Body,
+/**
+ * Sends a request with `send` (one try, never rejects), again while the link is down (bounded);
+ * resolves with the last answer, typed as `send` types it.
+ */
+export async function requestThroughPause<Result extends { code: number }>(
+  send: () => Promise<Result>,
   options: RetryOptions = {},
 ): Promise<Result> {
   const attempts = options.attempts ?? 30;
   const delayMs = options.delayMs ?? 500;
-  let result = await context.request(body);
+  let result = await send();
   for (let attempt = 1; attempt < attempts && TRANSIENT_REQUEST_CODES.has(result.code) && !options.cancelled?.(); attempt++) {
     await new Promise((resolve) => setTimeout(resolve, delayMs));
-    result = await context.request(body);
+    result = await send();
   }
   return result;
 }

@@ -4,14 +4,16 @@
  * media room runs on RCRTC's fake transport over the WebRTC test kit's memory relay (shared by every
  * user of one relay). No I/O, no root.
  */
-import type { PluginContext, RequestBody, RequestResult } from '@opencall/imlib';
+import type { PluginContext, RequestBody } from '@opencall/imlib';
 import {
   type CallInvitedEvent,
   ConversationType,
+  checkReply,
   RCCallErrorCode,
   RCCallMediaType,
   rtcSessionIdOf,
   type ServerEvent,
+  type UncheckedReply,
 } from '@opencall/protocol';
 import { createRTCInstaller } from '@opencall/rtc';
 import { MemoryRtcRelay } from '@opencall/rtc/testing';
@@ -26,7 +28,7 @@ export interface CallTestBed {
   /** `call.*` requests sent, in order. */
   requests: CallRequest[];
   /** How the "server" answers a `call.*` request (may wait). */
-  answer: (request: CallRequest) => RequestResult | Promise<RequestResult>;
+  answer: (request: CallRequest) => UncheckedReply | Promise<UncheckedReply>;
   /** Delivers a server event to the client, as IMLib does. */
   emit(event: ServerEvent): void;
   /** Sessions reported by `onSession` (each gets a recording listener: `logs`), and closed with their summary. */
@@ -57,7 +59,8 @@ export function callTestBed(userId: string, relay = new MemoryRtcRelay()): CallT
     async request(body) {
       if (body.t.startsWith('rtc.')) return media.request(body);
       bed.requests.push(body as CallRequest);
-      return bed.answer(body as CallRequest);
+      // Checked against the protocol's reply map, as IMLib checks what the server answers.
+      return checkReply(body.t, await bed.answer(body as CallRequest)).reply;
     },
     onEvent(listener) {
       listeners.add(listener);

@@ -9,7 +9,15 @@
  * (`RC_NET_CHANNEL_INVALID`, nothing reaches the server).
  */
 import type { PluginContext, RequestBody, RequestResult } from '@opencall/imlib';
-import { ErrorCode, RCCallErrorCode, RCConnectionStatus, type RtcPeer, type ServerEvent } from '@opencall/protocol';
+import {
+  checkReply,
+  ErrorCode,
+  RCCallErrorCode,
+  RCConnectionStatus,
+  type RtcPeer,
+  type ServerEvent,
+  type UncheckedReply,
+} from '@opencall/protocol';
 import { MemorySfu } from './memory-sfu.js';
 
 export interface Member {
@@ -60,14 +68,15 @@ export class MemoryRtcRelay {
       getRingTimeoutMs: () => 60_000,
       getCurrentServer: () => undefined,
       getConnectionStatus: () => context.status,
-      request: async (body: RequestBody): Promise<RequestResult> => {
+      request: async <B extends RequestBody>(body: B): Promise<RequestResult<B['t']>> => {
         await new Promise((resolve) => setTimeout(resolve, 0));
         if (context.linkDown) {
           this.refused.push({ userId, body });
           return { code: ErrorCode.RC_NET_CHANNEL_INVALID };
         }
         this.requests.push({ userId, body });
-        return this.#handle(member, body);
+        // Checked against the protocol's reply map, as IMLib checks what the server answers.
+        return checkReply(body.t, this.#handle(member, body)).reply;
       },
       onEvent: (listener: (event: ServerEvent) => void) => {
         listeners.add(listener);
@@ -81,8 +90,8 @@ export class MemoryRtcRelay {
     return context;
   }
 
-  #handle(member: Member, body: RequestBody): RequestResult {
-    const ok = (data?: unknown): RequestResult => ({ code: RCCallErrorCode.SUCCESS, data });
+  #handle(member: Member, body: RequestBody): UncheckedReply {
+    const ok = (data?: unknown): UncheckedReply => ({ code: RCCallErrorCode.SUCCESS, data });
     switch (body.t) {
       case 'rtc.join': {
         const room = this.#rooms.get(body.roomId) ?? new Map<string, Member>();

@@ -5,8 +5,8 @@
  * answers an offer carrying the feed's tracks (msid lines, as the WebRTC test kit's connections read
  * them); `sfu.start` and `sfu.trickle` are acknowledged and recorded.
  */
-import type { RequestBody, RequestResult } from '@opencall/imlib';
-import { RCCallErrorCode, type ServerEvent } from '@opencall/protocol';
+import type { RequestBody } from '@opencall/imlib';
+import { RCCallErrorCode, type ServerEvent, type UncheckedReply } from '@opencall/protocol';
 import { readFakeSdp, writeFakeSdp } from './fake-sdp-media.js';
 import type { Member } from './memory-rtc-relay.js';
 
@@ -38,7 +38,7 @@ export class MemorySfu {
       this.#announce(roomId, member.userId, { type: 'sfu.feed_gone', roomId, userId: member.userId });
   }
 
-  handle(member: Member, body: SfuBody): RequestResult {
+  handle(member: Member, body: SfuBody): UncheckedReply {
     switch (body.t) {
       case 'sfu.publish': {
         const offer = readFakeSdp(body.description.sdp ?? '');
@@ -76,7 +76,7 @@ export class MemorySfu {
     }
   }
 
-  #description(type: 'offer' | 'answer', sections: Parameters<typeof writeFakeSdp>[0]['sections']): RequestResult {
+  #description(type: 'offer' | 'answer', sections: Parameters<typeof writeFakeSdp>[0]['sections']): UncheckedReply {
     this.#version += 1;
     return { code: RCCallErrorCode.SUCCESS, data: { description: { type, sdp: writeFakeSdp({ ufrag: 'sfu', sections }, this.#version) } } };
   }

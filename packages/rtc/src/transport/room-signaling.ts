@@ -8,18 +8,16 @@
  * Mode selection lives here: the join answer says whether the room runs peer to peer or through the
  * SFU (`RoomJoinResult.mode`), and `ModeSelectingTransport` picks the transport from it.
  */
-import type { PluginContext } from '@opencall/imlib';
+import type { PluginContext, RequestBody } from '@opencall/imlib';
 import {
   type IceServer,
   RCCallErrorCode,
   RCRTCCode,
   type RtcEvent,
-  RtcJoinResult,
   type RtcPeer,
   type RtcSignal,
   requestThroughPause,
   type ServerEvent,
-  SfuDescriptionResult,
   type SfuEvent,
 } from '@opencall/protocol';
 
@@ -78,15 +76,15 @@ export function isRoomMediaEvent(event: ServerEvent, roomId: string): event is R
 }
 
 export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
-  const describe = async (body: Parameters<PluginContext['request']>[0]): Promise<SfuDescriptionReply> => {
+  const describe = async (body: Extract<RequestBody, { t: 'sfu.publish' | 'sfu.subscribe' }>): Promise<SfuDescriptionReply> => {
     const res = await context.request(body);
     if (res.code !== RCCallErrorCode.SUCCESS) return { code: res.code };
-    const parsed = SfuDescriptionResult.safeParse(res.data);
-    if (!parsed.success || parsed.data.description.sdp === undefined) {
+    const sdp = res.data?.description.sdp;
+    if (sdp === undefined) {
       context.logger.warn(`[RCRTC] ${body.t}: the server answered without a description`);
       return { code: RCRTCCode.SIGNAL_ERROR };
     }
-    return { code: res.code, sdp: parsed.data.description.sdp };
+    return { code: res.code, sdp };
   };
   return {
     selfUserId: () => context.getCurrentId(),
@@ -95,11 +93,9 @@ export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
     onIceServersChange: (listener) => context.onIceServersChange(listener),
     async join(roomId) {
       // A join during a signaling pause (server restart, failover) waits for the link to come back.
-      const res = await requestThroughPause(context, { t: 'rtc.join', roomId });
+      const res = await requestThroughPause(() => context.request({ t: 'rtc.join', roomId }));
       if (res.code !== RCCallErrorCode.SUCCESS) return { code: res.code, peers: [], mode: 'p2p' };
-      const parsed = RtcJoinResult.safeParse(res.data ?? { peers: [] });
-      const result = parsed.success ? parsed.data : { peers: [] };
-      return { code: res.code, peers: result.peers, mode: result.mode ?? 'p2p' };
+      return { code: res.code, peers: res.data?.peers ?? [], mode: res.data?.mode ?? 'p2p' };
     },
     async leave(roomId) {
       const res = await context.request({ t: 'rtc.leave', roomId });

@@ -39,7 +39,7 @@ export class SignalQueue {
   run<R extends SignalingResult>(what: string, request: () => Promise<R>): Promise<R | undefined> {
     const result = this.#tail.then(async (): Promise<R | undefined> => {
       if (this.#closed) return undefined;
-      const answer = await requestThroughPause({ request }, undefined, {
+      const answer = await requestThroughPause(request, {
         attempts: this.policy.attempts,
         delayMs: this.policy.delayMs,
         cancelled: () => this.#closed,
