@@ -1,7 +1,9 @@
 /** CallLib's public interfaces (CallLib Web 5.x, same names and shapes). */
 import type {
   ConversationType,
+  JoinedRoomInfo,
   LogLevel,
+  OfflineCallRecord,
   PushVendorConfig,
   RCCallEndReason,
   RCCallLanguage,
@@ -122,25 +124,11 @@ export interface ISessionListener<S extends SessionRef = SessionRef> {
   onTrackSubscribeFail?(code: number, session: S): void;
 }
 
-export interface IOfflineRecord {
-  channelId: string;
-  conversationType: ConversationType;
-  targetId: string;
-  callId: string;
-  inviterId: string;
-  mediaType: RCCallMediaType;
-  endReason: RCCallEndReason;
-  beginTimestamp: number;
-  endTimestamp: number;
-  duration: number;
-}
+/** A call the user missed while offline (`onOfflineRecord`): the protocol's record, defined once. */
+export type IOfflineRecord = OfflineCallRecord;
 
-/** A media room one of the user's devices is in (engine `IRTCJoinedInfo`). */
-export interface IRTCJoinedInfo {
-  deviceId: string;
-  roomId: string;
-  joinTime: number;
-}
+/** A media room one of the user's devices is in (engine `IRTCJoinedInfo`): the protocol's `JoinedRoomInfo`. */
+export type IRTCJoinedInfo = JoinedRoomInfo;
 
 /**
  * `setPushConfig`'s configs: the texts, and since CallLib 5.2.4 the per-platform / per-vendor fields

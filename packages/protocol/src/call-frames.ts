@@ -4,6 +4,8 @@
  * to every device of every participant (docs/architecture.md, "The server owns the call").
  */
 import * as z from 'zod/mini';
+import type { RCCallEndReason } from './codes/end-reason.js';
+import type { ConversationType, RCCallMediaType } from './enums.js';
 import { CallId, Count, DeviceId, GroupId, ShortText, UserId, UserProfile } from './primitives.js';
 import { PushVendorConfig } from './push-config.js';
 
@@ -101,6 +103,7 @@ export type CallAcceptReply = z.infer<typeof CallAcceptReply>;
 
 /** Rooms this user's devices are in (`getJoinedUserInfo`). Response data: `{ rooms: JoinedRoomInfo[] }`. */
 export const CallJoinedInfoRequest = z.object({ t: z.literal('call.joined_info'), rid, userId: UserId });
+/** A media room one of the user's devices is in, since `joinTime` (ms): the SDKs' `IRTCJoinedInfo`. */
 export const JoinedRoomInfo = z.object({ deviceId: DeviceId, roomId: CallId, joinTime: Count });
 export type JoinedRoomInfo = z.infer<typeof JoinedRoomInfo>;
 
@@ -239,10 +242,12 @@ export const CallMediaModifiedEvent = z.object({
   mediaType: MediaType,
   user: z.optional(UserProfile),
 });
-/** A call this user missed while offline (CallLib `IOfflineRecord`), delivered on connect. */
-export const CallOfflineRecordEvent = z.object({
-  type: z.literal('call.offline_record'),
-  ...callEventBase,
+/**
+ * A call this user missed while no device of theirs was connected (CallLib `IOfflineRecord`): what
+ * the server stores, what `call.offline_record` carries and what `onOfflineRecord` hands the app.
+ */
+export const OfflineCallRecordFields = z.object({
+  callId: CallId,
   conversationType: ConversationTypeOfCall,
   targetId: z.string(),
   channelId: z.string(),
@@ -253,6 +258,15 @@ export const CallOfflineRecordEvent = z.object({
   endTimestamp: Count,
   duration: Count,
 });
+/** `OfflineCallRecordFields` with CallLib's enums for the coded fields (the SDK's `IOfflineRecord`). */
+export type OfflineCallRecord = Omit<z.infer<typeof OfflineCallRecordFields>, 'conversationType' | 'mediaType' | 'endReason'> & {
+  conversationType: ConversationType;
+  mediaType: RCCallMediaType;
+  endReason: RCCallEndReason;
+};
+
+/** A missed call (`OfflineCallRecordFields`), delivered on connect. */
+export const CallOfflineRecordEvent = z.object({ type: z.literal('call.offline_record'), ...OfflineCallRecordFields.shape });
 export type CallOfflineRecordEvent = z.infer<typeof CallOfflineRecordEvent>;
 
 export const CALL_EVENTS = [

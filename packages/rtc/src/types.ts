@@ -1,5 +1,5 @@
 /** Public RTCLib 5 shapes (as RongCloud's RTCLib Web 5.x declares them). */
-import type { LogLevel, RCFrameRate, RCResolution } from '@opencall/protocol';
+import type { JoinedRoomInfo, LogLevel, RCFrameRate, RCResolution } from '@opencall/protocol';
 
 /** Options of `installPlugin(RCRTC.installer, options)`. */
 export interface IRCRTCInitOptions {
@@ -87,9 +87,5 @@ export interface IRCRTCStateReport {
   receivers: IRCTrackStat[];
 }
 
-/** `getJoinedRoomInfo()` items. */
-export interface IRTCJoinedInfo {
-  deviceId: string;
-  roomId: string;
-  joinTime: number;
-}
+/** `getJoinedRoomInfo()` items: the protocol's `JoinedRoomInfo`, defined once. */
+export type IRTCJoinedInfo = JoinedRoomInfo;

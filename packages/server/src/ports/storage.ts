@@ -2,7 +2,7 @@
  * The narrow interfaces between the server's services and its adapters. The embedded default
  * implements them with SQLite (Kysely + better-sqlite3); the scale-out build with Postgres + Redis.
  */
-import type { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
+import type { ConversationType, OfflineCallRecord, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 
 export interface AppRecord {
   appKey: string;
@@ -113,19 +113,8 @@ export interface BanStore {
   bannedUntil(appKey: string, userId: string, now: number): Promise<number | undefined>;
 }
 
-/** A call a user missed while none of their devices was connected (CallLib `IOfflineRecord`). */
-export interface OfflineCallRecord {
-  callId: string;
-  conversationType: ConversationType;
-  targetId: string;
-  channelId: string;
-  inviterId: string;
-  mediaType: RCCallMediaType;
-  endReason: RCCallEndReason;
-  beginTimestamp: number;
-  endTimestamp: number;
-  duration: number;
-}
+/** A call a user missed while none of their devices was connected: the protocol's record, defined once. */
+export type { OfflineCallRecord };
 
 /**
  * Offline records waiting until a device of their user has acked them (the delivery rule lives in
