@@ -6,7 +6,6 @@ import type { PluginContext } from '@opencall/imlib';
 import {
   type CallEvent,
   type CallInvitedEvent,
-  type CallResyncReply,
   ConversationType,
   defaultPushTitle,
   RCCallEndReason,
