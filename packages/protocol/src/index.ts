@@ -9,6 +9,7 @@ export * from './enums.js';
 export * from './frames.js';
 export * from './kernel/safe-emitter.js';
 export * from './kernel/state-machine.js';
+export * from './media-checks.js';
 export * from './primitives.js';
 export * from './push-config.js';
 export * from './push-notice.js';

@@ -17,8 +17,10 @@ import {
   type RtcPeer,
   type RtcSignal,
   requestThroughPause,
+  roomEventProblem,
   type ServerEvent,
   type SfuEvent,
+  sdpProblem,
 } from '@opencall/protocol';
 
 export interface SignalingResult {
@@ -80,8 +82,9 @@ export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
     const res = await context.request(body);
     if (res.code !== RCCallErrorCode.SUCCESS) return { code: res.code };
     const sdp = res.data?.description.sdp;
-    if (sdp === undefined) {
-      context.logger.warn(`[RCRTC] ${body.t}: the server answered without a description`);
+    const problem = sdp === undefined ? 'no description' : sdpProblem(sdp);
+    if (problem !== undefined) {
+      context.logger.warn(`[RCRTC] ${body.t}: the server's answer is unusable: ${problem}`);
       return { code: RCRTCCode.SIGNAL_ERROR };
     }
     return { code: res.code, sdp };
@@ -118,7 +121,11 @@ export function createRoomSignaling(context: PluginContext): RoomSignalingPort {
     },
     onRoomEvent(roomId, listener) {
       return context.onEvent((event) => {
-        if (isRoomMediaEvent(event, roomId)) listener(event);
+        if (!isRoomMediaEvent(event, roomId)) return;
+        // SDP and candidates are checked as the server checks them, before they reach a connection.
+        const problem = roomEventProblem(event);
+        if (problem === undefined) listener(event);
+        else context.logger.warn(`[RCRTC] dropped ${event.type} in room ${roomId}: ${problem}`);
       });
     },
   };

@@ -15,7 +15,16 @@
  * (`call.sfuRoom`, journaled at every change); the node that takes the call over `resumeSfuRoom`s it
  * and relays on — browsers keep their connections to the SFU. `forgetRoom` lets go without destroying.
  */
-import { ConversationType, ErrorCode, RCCallErrorCode, type RtcSignal, type ServerEvent, type SfuRequest } from '@opencall/protocol';
+import {
+  ConversationType,
+  ErrorCode,
+  RCCallErrorCode,
+  type RtcSignal,
+  type ServerEvent,
+  type SfuRequest,
+  sfuRequestProblem,
+  signalProblem,
+} from '@opencall/protocol';
 import type { Logger } from 'pino';
 import { NoSfu, type Sfu, type SfuRoom } from '../../adapters/sfu/sfu-port.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
@@ -29,41 +38,6 @@ const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
 export const MAX_MESH = 4;
 /** Publishers limit of an SFU room (CallLib group calls hold 16 people). */
 export const MAX_SFU_PUBLISHERS = 16;
-
-const SDP_LINE = /^[a-z]=[^\0]*$/;
-const CANDIDATE =
-  /^candidate:\S{1,32} \d{1,5} (udp|tcp|UDP|TCP) \d{1,10} [0-9A-Fa-f.:]+(\.local)? \d{1,5} typ (host|srflx|prflx|relay)( .*)?$/;
-
-/** Why an SDP must not be forwarded (undefined = looks like SDP). */
-export function sdpProblem(sdp: string | undefined): string | undefined {
-  if (!sdp?.startsWith('v=0')) return 'description.sdp must start with v=0';
-  const lines = sdp.split(/\r?\n/);
-  if (lines.at(-1) === '') lines.pop();
-  const bad = lines.findIndex((line) => !SDP_LINE.test(line));
-  return bad >= 0 ? `description.sdp line ${bad + 1} is not an SDP line` : undefined;
-}
-
-/** Why a candidate must not be forwarded (undefined = well formed). */
-export function candidateProblem(candidate: string): string | undefined {
-  return CANDIDATE.test(candidate) ? undefined : 'candidate is not an ICE candidate line';
-}
-
-/** Refuse SDP that is not SDP before it reaches anyone. */
-export function signalProblem(signal: RtcSignal): string | undefined {
-  if (signal.kind === 'description' && signal.description.type !== 'rollback') {
-    const sdp = signal.description.sdp ?? '';
-    if (!sdp.startsWith('v=0')) return 'description.sdp must start with v=0';
-  }
-  if (
-    signal.kind === 'candidate' &&
-    signal.candidate &&
-    signal.candidate.candidate !== '' &&
-    !signal.candidate.candidate.startsWith('candidate:')
-  ) {
-    return 'candidate must start with candidate:';
-  }
-  return undefined;
-}
 
 interface SfuRoomState {
   call: Call;
@@ -366,19 +340,4 @@ export class MediaRelay {
 
 function key(call: Call): string {
   return `${call.appKey}\u0000${call.callId}`;
-}
-
-function sfuRequestProblem(request: SfuRequest): string | undefined {
-  switch (request.t) {
-    case 'sfu.publish':
-      if (request.description.type !== 'offer') return 'sfu.publish carries an offer';
-      return sdpProblem(request.description.sdp);
-    case 'sfu.start':
-      if (request.description.type !== 'answer') return 'sfu.start carries an answer';
-      return sdpProblem(request.description.sdp);
-    case 'sfu.trickle':
-      return request.candidate && request.candidate.candidate !== '' ? candidateProblem(request.candidate.candidate) : undefined;
-    case 'sfu.subscribe':
-      return undefined;
-  }
 }
