@@ -2,7 +2,7 @@ import { ConversationType, RCCallMediaType } from '@opencall/protocol';
 import { describe, expect, it } from 'vitest';
 import { Call } from './call.js';
 import { heldSfuRoom, usedProcessSfuRoom } from './call-recovery.js';
-import { callFromSnapshot, snapshotOf } from './call-snapshot.js';
+import { CallSnapshotError, callFromSnapshot, parseCallSnapshot, snapshotOf } from './call-snapshot.js';
 
 function groupCallInSfuRoom(): Call {
   const call = new Call({
@@ -44,5 +44,80 @@ describe('call snapshot: the SFU room hand-over state', () => {
     const { call: back } = callFromSnapshot(JSON.stringify(old));
     expect(back.sfuRoom).toBeUndefined();
     expect(usedProcessSfuRoom(back)).toBe(true);
+  });
+});
+
+/** A group call with every optional field set: pushes, a profile, an ended participant. */
+function fullCall(): Call {
+  const call = groupCallInSfuRoom();
+  call.init.pushConfig = { templateId: 't1', disablePushTitle: true };
+  call.init.hangupPush = { pushTitle: 'bye', pushContent: 'gone', pushConfig: { pushData: 'x' } };
+  call.beginAt = 1234;
+  const bob = call.addInvitee('bob', 'a', 99_000, false);
+  bob.profile = { name: 'Bob', portraitUri: 'https://p/b.png' };
+  bob.rang = true;
+  const carol = call.addInvitee('carol', 'a', 0, true);
+  call.move(carol, 'leave');
+  carol.endReason = 2;
+  carol.leftAt = 50;
+  return call;
+}
+
+function throwsSnapshotError(json: string): CallSnapshotError {
+  try {
+    parseCallSnapshot(json);
+  } catch (error) {
+    if (error instanceof CallSnapshotError) return error;
+    throw error;
+  }
+  throw new Error('no error');
+}
+
+describe('call snapshot: read through a versioned schema', () => {
+  it('a snapshot reads back to the same snapshot (every field kept)', () => {
+    const json = snapshotOf(fullCall());
+    expect(JSON.parse(json).v).toBe(1);
+    const { call, snapshot } = callFromSnapshot(json);
+    expect(snapshot).toEqual(JSON.parse(json));
+    expect(snapshotOf(call)).toBe(json);
+    expect(call.participants.get('bob')?.profile).toEqual({ name: 'Bob', portraitUri: 'https://p/b.png' });
+    expect(call.participants.get('carol')?.state).toBe('left');
+  });
+
+  it('a v1 snapshot from before the optional fields existed still reads, with their defaults', () => {
+    const old = JSON.parse(snapshotOf(fullCall()));
+    for (const p of old.participants) {
+      delete p.reached;
+      delete p.ringDeadline;
+      delete p.rang;
+      delete p.inRoom;
+    }
+    delete old.roomMode;
+    const { call } = callFromSnapshot(JSON.stringify(old));
+    expect(call.roomMode).toBeUndefined();
+    expect(call.participants.get('bob')).toMatchObject({ reached: true, ringDeadline: 0, rang: false, inRoom: false });
+    expect(call.caller()).toMatchObject({ rang: true, inRoom: false });
+  });
+
+  it('an unknown or missing version is a clear error, not a crash', () => {
+    const future = { ...JSON.parse(snapshotOf(fullCall())), v: 2 };
+    expect(throwsSnapshotError(JSON.stringify(future))).toMatchObject({
+      reason: 'unknown_version',
+      message: expect.stringMatching(/version 2 .*reads 1/),
+    });
+    const { v: _v, ...unversioned } = future;
+    expect(throwsSnapshotError(JSON.stringify(unversioned)).reason).toBe('unknown_version');
+    expect(throwsSnapshotError('[]').reason).toBe('unknown_version');
+  });
+
+  it('a damaged snapshot is a clear error naming the field', () => {
+    expect(throwsSnapshotError('{"v":1,').reason).toBe('malformed');
+    const damaged = JSON.parse(snapshotOf(fullCall()));
+    damaged.participants[1].state = 'dancing';
+    expect(throwsSnapshotError(JSON.stringify(damaged))).toMatchObject({
+      reason: 'malformed',
+      message: 'call snapshot v1: participants.1.state: invalid_value',
+    });
+    expect(() => callFromSnapshot(JSON.stringify({ v: 1 }))).toThrow(CallSnapshotError);
   });
 });

@@ -47,3 +47,34 @@ describe('call takeover', () => {
     expect(leaseRequests).toEqual([row.callId]);
   });
 });
+
+describe('call takeover of a snapshot this server cannot read', () => {
+  it('drops the row at its epoch and lets the lease go, without throwing', async () => {
+    const future: ActiveCallSnapshot = { ...row, snapshot: JSON.stringify({ v: 99 }), ownerNode: 'dead-node' };
+    const removed: unknown[][] = [];
+    const released: string[] = [];
+    const carried: string[] = [];
+    const storage = {
+      activeCalls: {
+        get: async () => future,
+        claim: async () => ({ ...future, ownerNode: NODE, ownerEpoch: future.ownerEpoch + 1 }),
+        remove: async (...args: unknown[]) => {
+          removed.push(args);
+          return true;
+        },
+      },
+    } as unknown as Storage;
+    const leases = {
+      takeOver: async () => ({}),
+      holds: () => false,
+      release: (_appKey: string, callId: string) => released.push(callId),
+    } as unknown as CallLeases;
+    const target: TakeoverTarget = { carryOn: (call) => carried.push(call.callId), hasCall: () => false, endedHere: () => false };
+    const node = { nodeId: NODE, aliveNodes: () => [NODE], confirmAlive: async () => false };
+    const takeover = new CallTakeover(storage, node, leases, target, pino({ level: 'silent' }));
+    expect(await takeover.adopt(future.appKey, future.callId)).toBe(false);
+    expect(removed).toEqual([[future.appKey, future.callId, future.ownerEpoch + 1]]);
+    expect(released).toEqual([future.callId]);
+    expect(carried).toEqual([]);
+  });
+});

@@ -11,7 +11,7 @@
 import type { Logger } from 'pino';
 import type { ActiveCallSnapshot, CallLeases, Storage } from '../../ports/index.js';
 import type { Call } from '../call/call.js';
-import { callFromSnapshot } from '../call/call-snapshot.js';
+import { CallSnapshotError, callFromSnapshot } from '../call/call-snapshot.js';
 
 export interface TakeoverNode {
   readonly nodeId: string;
@@ -123,7 +123,17 @@ export class CallTakeover {
       this.leases.release(appKey, callId);
       return false;
     }
-    const { call } = callFromSnapshot(claimed.snapshot);
+    let call: Call;
+    try {
+      ({ call } = callFromSnapshot(claimed.snapshot));
+    } catch (error) {
+      if (!(error instanceof CallSnapshotError)) throw error;
+      // A snapshot this server cannot read (a newer version, or damaged): dropped, as start-up recovery does.
+      this.logger.error({ err: error, callId, reason: error.reason }, 'cluster: could not take over a call');
+      await this.storage.activeCalls.remove(appKey, callId, claimed.ownerEpoch);
+      this.leases.release(appKey, callId);
+      return false;
+    }
     call.ownerEpoch = claimed.ownerEpoch;
     this.target.carryOn(call);
     this.logger.warn({ callId, from: row.ownerNode || '(embedded)', epoch: claimed.ownerEpoch }, 'cluster: took over a call');
