@@ -72,7 +72,7 @@ export class CallCore {
    * The answer to an intent that changed a call: SUCCESS once the change is committed (acknowledged
    * means stored, even across `kill -9`), STORAGE_UNAVAILABLE if the write failed.
    */
-  stored(data?: unknown): Promise<IntentResult> {
+  stored(data?: IntentResult['data']): Promise<IntentResult> {
     return this.ctx.journal.durable().then(
       () => (data === undefined ? ok : { ...ok, data }),
       (error: unknown) => {

@@ -6,7 +6,7 @@
  * the node that holds the device's stream).
  */
 import { randomUUID } from 'node:crypto';
-import { type CallResyncReply, type CallResyncState, type ClientRequest, ErrorCode, RCCallErrorCode } from '@opencall/protocol';
+import { type CallResyncReply, type CallResyncState, type ClientRequest, checkReply, ErrorCode, RCCallErrorCode } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import type { CallLeases, DeviceRef, IntentReply, NodeBus } from '../../ports/index.js';
 import type { CallService, IntentResult } from '../call/call-service.js';
@@ -111,7 +111,7 @@ export class IntentRouter {
     };
     if (this.#owners.size >= OWNER_CACHE_MAX) this.#owners.clear();
     if (!this.#owners.has(ownerKey)) this.#owners.set(ownerKey, { nodeId, at: Date.now() });
-    const reply = new Promise<IntentResult>((resolve) => {
+    const reply = new Promise<IntentReply>((resolve) => {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         resolve({ code: ErrorCode.TIMEOUT, message: 'the call owner did not answer in time' });
@@ -120,9 +120,12 @@ export class IntentRouter {
       this.#pending.set(id, { resolve, timer });
       this.bus.send(nodeId, { t: 'intent', id, from: ref, request });
     });
-    return reply.then((result) => {
+    return reply.then((unchecked) => {
       // The owner did not answer, or no longer runs the call: ask Redis who does next time.
-      if (result.code === ErrorCode.TIMEOUT) this.#owners.delete(ownerKey);
+      if (unchecked.code === ErrorCode.TIMEOUT) this.#owners.delete(ownerKey);
+      // Another node's answer crosses a boundary: its data is checked against the protocol's reply map.
+      const { reply: result, problem } = checkReply(request.t, unchecked);
+      if (problem !== undefined) this.logger.warn({ nodeId, problem }, 'cluster: dropped the data of a forwarded reply');
       return result;
     });
   }
@@ -135,7 +138,7 @@ export class IntentRouter {
       const result = this.calls.calls.get(from.appKey, callId)
         ? await this.dispatch(from, single)
         : await this.guard(() => this.elsewhere(from, callId, single));
-      const state = (result.data as CallResyncReply | undefined)?.calls?.[0];
+      const state = result.data !== undefined && 'calls' in result.data ? result.data.calls[0] : undefined;
       // An owner that cannot answer now: say nothing about the call (the SDK keeps it and asks again later).
       calls.push(state ?? { callId, live: true });
     }
