@@ -12,12 +12,14 @@ export const SessionDescription = z.object({
   type: z.enum(['offer', 'answer', 'pranswer', 'rollback']),
   sdp: z.optional(z.string().check(z.maxLength(48 * 1024))),
 });
+export type SessionDescription = z.infer<typeof SessionDescription>;
 export const IceCandidate = z.object({
   candidate: z.string().check(z.maxLength(1024)),
   sdpMid: z.optional(z.nullable(z.string().check(z.maxLength(64)))),
   sdpMLineIndex: z.optional(z.nullable(Count)),
   usernameFragment: z.optional(z.nullable(z.string().check(z.maxLength(256)))),
 });
+export type IceCandidate = z.infer<typeof IceCandidate>;
 
 /**
  * Which RTCPeerConnection between two users a P2P signal belongs to: 0 (or absent) for the first,

@@ -10,10 +10,12 @@
  */
 import type { PluginContext, RequestBody } from '@opencall/imlib';
 import {
+  type IceCandidate,
   type IceServer,
   RCCallErrorCode,
   RCRTCCode,
   type RtcEvent,
+  type RtcJoinResult,
   type RtcPeer,
   type RtcSignal,
   requestThroughPause,
@@ -29,7 +31,7 @@ export interface SignalingResult {
 }
 
 /** How the room carries media: `p2p` (one connection per remote user) or `sfu` (through the server). */
-export type RoomMode = 'p2p' | 'sfu';
+export type RoomMode = NonNullable<RtcJoinResult['mode']>;
 
 export interface RoomJoinResult extends SignalingResult {
   peers: RtcPeer[];
@@ -41,12 +43,8 @@ export interface SfuDescriptionReply extends SignalingResult {
   sdp?: string | undefined;
 }
 
-/** A candidate as carried by `sfu.trickle`. */
-export interface IceCandidate {
-  candidate: string;
-  sdpMid?: string | null | undefined;
-  sdpMLineIndex?: number | null | undefined;
-}
+/** A candidate as carried by `sfu.trickle` (the protocol's type). */
+export type { IceCandidate };
 
 /** The room events transports handle. */
 export type RoomMediaEvent = RtcEvent | SfuEvent;
