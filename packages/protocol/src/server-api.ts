@@ -123,3 +123,23 @@ export interface AppServiceReply extends ServerApiOk {
   audio: 0 | 1;
   video: 0 | 1;
 }
+
+/** `/user/info.json`. */
+export const UserInfoBody = z.object({ userId: UserId });
+export type UserInfoBody = z.infer<typeof UserInfoBody>;
+export interface UserInfoReply extends ServerApiOk {
+  userName: string;
+  userPortrait: string;
+  /** `YYYY-MM-DD HH:MM:SS`, UTC. */
+  createTime: string;
+}
+/** `/user/refresh.json`: update the push display name and/or portrait of a registered user. */
+export const UserRefreshBody = GetTokenBody;
+export type UserRefreshBody = GetTokenBody;
+/** `/user/checkOnline.json`. */
+export const CheckOnlineBody = z.object({ userId: UserId });
+export type CheckOnlineBody = z.infer<typeof CheckOnlineBody>;
+export interface CheckOnlineReply extends ServerApiOk {
+  /** A string, as RongCloud sends it: "1" online (a device connected on any node), "0" offline. */
+  status: '0' | '1';
+}

@@ -129,6 +129,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       calls.blacklistAdded(appKey, ownerId, blockedIds);
       cluster?.bus.broadcast({ t: 'blacklist_added', appKey, ownerId, blockedIds });
     },
+    // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
+    isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
     apiRatePerSec: config.apiRatePerSec,
     signature: {
       windowS: config.apiSignatureWindowS,

@@ -22,6 +22,8 @@ export interface ServerApiDeps {
   onUsersBanned: UsersBannedListener;
   /** Called after `/user/blacklist/add.json` has stored the entries, so a call ringing the owner from a blocked user stops. */
   onBlacklistAdded?: BlacklistAddedListener;
+  /** Whether a device of the user is connected on any node (`/user/checkOnline.json`; absent: the route is not served). */
+  isOnline?: (appKey: string, userId: string) => boolean;
   /** Sustained requests per second per App Key (getToken: twice this); default 100. */
   apiRatePerSec?: number;
   /** Wall clock (ms) for ban times; default `Date.now`. */
