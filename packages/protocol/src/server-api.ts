@@ -143,3 +143,43 @@ export interface CheckOnlineReply extends ServerApiOk {
   /** A string, as RongCloud sends it: "1" online (a device connected on any node), "0" offline. */
   status: '0' | '1';
 }
+
+/** `/user/group/query.json`: `page` 0/absent = no paging (the first 5000); `size` default 50. */
+export const UserGroupQueryBody = z.object({
+  userId: UserId,
+  page: z.optional(intField(0, 1_000_000)),
+  size: z.optional(intField(1, 5000)),
+});
+export type UserGroupQueryBody = z.infer<typeof UserGroupQueryBody>;
+export interface UserGroupQueryReply extends ServerApiOk {
+  groups: { id: string; name: string }[];
+}
+/** A group name as the group endpoints take it. */
+export const GroupName = z.string().check(z.maxLength(128));
+/** `/group/refresh.json`. */
+export const GroupRefreshBody = z.object({ groupId: GroupId, groupName: GroupName });
+export type GroupRefreshBody = z.infer<typeof GroupRefreshBody>;
+/** `/group/sync.json`: `userId`, plus one `group[<groupId>]=<groupName>` key per group (see `groupSyncEntries`). */
+export const GroupSyncBody = z.object({ userId: UserId });
+export type GroupSyncBody = z.infer<typeof GroupSyncBody>;
+/** At most this many `group[…]` keys in one `/group/sync.json`. */
+export const GROUP_SYNC_MAX = 5000;
+const GROUP_SYNC_KEY = /^group\[(.*)\]$/s;
+
+/**
+ * The `group[<groupId>]=<groupName>` entries of a decoded `/group/sync.json` body, validated.
+ * Returns the first bad key instead when one has a bad id, a repeated or too long name, or there are too many.
+ */
+export function groupSyncEntries(
+  body: Record<string, unknown>,
+): { ok: true; groups: { id: string; name: string }[] } | { ok: false; field: string } {
+  const groups: { id: string; name: string }[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    const id = GROUP_SYNC_KEY.exec(key)?.[1];
+    if (id === undefined) continue;
+    if (!z.safeParse(GroupId, id).success || !z.safeParse(GroupName, value).success) return { ok: false, field: key };
+    if (groups.length === GROUP_SYNC_MAX) return { ok: false, field: 'group' };
+    groups.push({ id, name: value as string });
+  }
+  return { ok: true, groups };
+}

@@ -82,6 +82,15 @@ export interface GroupStore {
   dismiss(appKey: string, groupId: string): Promise<void>;
   members(appKey: string, groupId: string): Promise<string[]>;
   isMember(appKey: string, groupId: string, userId: string): Promise<boolean>;
+  /** Set the group's (push display) name; false when the group does not exist (nothing changed). */
+  rename(appKey: string, groupId: string, name: string): Promise<boolean>;
+  /** The user's groups, ordered by group id; `page` counts from 1. */
+  groupsOf(appKey: string, userId: string, options: { page: number; size: number }): Promise<{ id: string; name: string }[]>;
+  /**
+   * Make `groups` the user's whole group set, in one transaction: joins the listed groups (creating
+   * them, and setting their names), leaves every other one. An empty list leaves all.
+   */
+  syncUserGroups(appKey: string, userId: string, groups: readonly { id: string; name: string }[]): Promise<void>;
 }
 
 export interface CallRecordStore {

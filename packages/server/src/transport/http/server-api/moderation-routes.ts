@@ -22,7 +22,6 @@ const UNPAGED_BAN_LIMIT = 1000;
 const DEFAULT_BAN_PAGE_SIZE = 50;
 const BLACKLIST_SPELLINGS = ['blacklist', 'blocklist'] as const;
 
-
 export function registerModerationRoutes(scope: FastifyInstance, deps: ServerApiDeps): void {
   const { blacklists, bans } = deps.storage;
   const now = deps.now ?? Date.now;

@@ -10,8 +10,8 @@ import {
   UserRefreshBody,
 } from '@opencall/protocol';
 import type { FastifyInstance } from 'fastify';
-import { requestApp, type ServerApiDeps } from './server-api-deps.js';
 import { formatUtcDateTime } from './format-time.js';
+import { requestApp, type ServerApiDeps } from './server-api-deps.js';
 import { ServerApiFailure, sendOk } from './server-api-failure.js';
 import { validateBody } from './validate-body.js';
 
