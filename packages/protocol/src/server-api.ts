@@ -4,7 +4,7 @@
  * string; `repeated()` accepts both.
  */
 import * as z from 'zod/mini';
-import { GroupId, UserId } from './primitives.js';
+import { CallId, GroupId, UserId } from './primitives.js';
 
 /** A form field that may be repeated (`userId=a&userId=b`): always an array after parsing. */
 export function repeated(item: z.ZodMiniString<string>, max: number) {
@@ -183,3 +183,52 @@ export function groupSyncEntries(
   }
   return { ok: true, groups };
 }
+
+// RTC (reference/server-api.md §4): JSON bodies. An RTC room id is a call id.
+
+/** `/rtc/room/query.json`: `roomId` in the body (or the `Room-Id` header). */
+export const RtcRoomQueryBody = z.object({ roomId: CallId });
+export type RtcRoomQueryBody = z.infer<typeof RtcRoomQueryBody>;
+/** One published track of a room member. */
+export interface RtcPublishedUri {
+  /** 0 audio, 1 video. */
+  mediaType: 0 | 1;
+  /** The stream id (`<userId>_<tag>`). */
+  msid: string;
+  /** OpenCall has no media URIs: the track id (`<msid>_audio|video`). */
+  uri: string;
+  tag: string;
+}
+export interface RtcRoomMember {
+  userId: string;
+  /** Server ms. */
+  joinTime: number;
+  data: { uris: RtcPublishedUri[] };
+}
+export interface RtcRoomQueryReply extends ServerApiOk {
+  roomId: string;
+  sessionId: string;
+  /** Server ms. */
+  createTime: number;
+  members: RtcRoomMember[];
+}
+/** `/rtc/user/kick.json`. */
+export const RtcKickBody = z.object({ userId: UserId, roomId: CallId });
+export type RtcKickBody = z.infer<typeof RtcKickBody>;
+/** `/rtc/user/block.json`: ban from every room for `minute` minutes (1…43200). */
+export const RtcBlockBody = z.object({ userId: UserId, minute: intField(1, 43_200) });
+export type RtcBlockBody = z.infer<typeof RtcBlockBody>;
+/** `/rtc/user/unblock.json`. */
+export const RtcUnblockBody = z.object({ userId: UserId });
+export type RtcUnblockBody = z.infer<typeof RtcUnblockBody>;
+/** The `{room_id}` of `/v2/rtc/rooms/{room_id}…`. */
+export const RtcRoomPathId = CallId;
+/** `POST /v2/rtc/rooms/{room_id}/block-users` (snake_case, as RongCloud documents it). */
+export const RtcRoomBlockBody = z.object({
+  user_ids: z.array(UserId).check(z.minLength(1), z.maxLength(20)),
+  minute: intField(1, 43_200),
+});
+export type RtcRoomBlockBody = z.infer<typeof RtcRoomBlockBody>;
+/** `DELETE /v2/rtc/rooms/{room_id}/block-users`. */
+export const RtcRoomUnblockBody = z.object({ user_ids: z.array(UserId).check(z.minLength(1), z.maxLength(20)) });
+export type RtcRoomUnblockBody = z.infer<typeof RtcRoomUnblockBody>;

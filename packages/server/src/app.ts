@@ -131,6 +131,22 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
     isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
+    // Rooms: read here (or from the journal when another node runs the call); changes also go to every node.
+    rtc: {
+      room: (appKey, roomId) => calls.rooms.view(appKey, roomId),
+      kick: (appKey, roomId, userIds) => {
+        calls.rooms.kick(appKey, roomId, userIds);
+        cluster?.bus.broadcast({ t: 'rtc_kick', appKey, roomId, userIds });
+      },
+      destroy: (appKey, roomId) => {
+        calls.rooms.destroy(appKey, roomId);
+        cluster?.bus.broadcast({ t: 'rtc_destroy', appKey, roomId });
+      },
+      kickEverywhere: (appKey, userIds) => {
+        calls.usersBanned(appKey, userIds);
+        cluster?.bus.broadcast({ t: 'users_banned', appKey, userIds });
+      },
+    },
     apiRatePerSec: config.apiRatePerSec,
     signature: {
       windowS: config.apiSignatureWindowS,

@@ -122,6 +122,16 @@ export interface BanStore {
   bannedUntil(appKey: string, userId: string, now: number): Promise<number | undefined>;
 }
 
+/** RTC bans: a banned user may not join a media room (one room, or every room) until the ban ends. */
+export interface RtcBanStore {
+  /** Ban until `untilMs` from `roomId`, or from every room when `roomId` is undefined (replaces an earlier end). */
+  ban(appKey: string, userIds: readonly string[], roomId: string | undefined, untilMs: number): Promise<void>;
+  /** Lift the ban from `roomId`, or the every-room ban when `roomId` is undefined. */
+  unban(appKey: string, userIds: readonly string[], roomId: string | undefined): Promise<void>;
+  /** The latest end (ms) of the user's active bans that cover `roomId` (its own, or every room), or undefined. */
+  bannedUntil(appKey: string, userId: string, roomId: string, now: number): Promise<number | undefined>;
+}
+
 /** A call a user missed while none of their devices was connected (CallLib `IOfflineRecord`). */
 export interface OfflineCallRecord {
   callId: string;
@@ -253,6 +263,7 @@ export interface Storage {
   calls: CallRecordStore;
   blacklists: BlacklistStore;
   bans: BanStore;
+  rtcBans: RtcBanStore;
   offlineRecords: OfflineRecordStore;
   activeCalls: ActiveCallStore;
   outbox: OutboxStore;

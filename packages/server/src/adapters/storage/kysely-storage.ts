@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports/index.js';
 import { activeCallStore } from './active-call-store.js';
 import { inTransaction } from './in-transaction.js';
-import { banStore, blacklistStore } from './moderation-stores.js';
+import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
 import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
@@ -349,6 +349,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     calls: callRecordStore(db),
     blacklists: blacklistStore(db, now),
     bans: banStore(db),
+    rtcBans: rtcBanStore(db),
     offlineRecords: offlineRecordStore(db, now),
     activeCalls: activeCallStore(db),
     outbox: outboxStore(db),

@@ -41,6 +41,7 @@ import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
 import { OfflineRecords } from './offline-records.js';
 import { RecoveredCallNotices } from './recovered-notices.js';
+import { RtcRoomAdmin } from './rtc-room-admin.js';
 
 export type { IntentResult } from './intent-result.js';
 
@@ -73,6 +74,8 @@ export class CallService {
   readonly calls: CallDirectory;
   /** The media rooms of the calls (`rtc.*` and `sfu.*` requests go straight to it). */
   readonly media: MediaRelay;
+  /** The server API's hold on media rooms: query, kick, destroy, RTC bans at join. */
+  readonly rooms: RtcRoomAdmin;
   private readonly journal: CallJournal;
   private readonly presence: DevicePresence;
   private readonly core: CallCore;
@@ -129,6 +132,7 @@ export class CallService {
       options.reconnectGraceMs ?? 20_000,
     );
     this.rules = new CallRules(core, context);
+    this.rooms = new RtcRoomAdmin(core, context);
     this.intents = new CallIntents(core, this.rules, context, {
       ringTimeoutMs: options.ringTimeoutMs,
       maxCallParticipants: options.maxCallParticipants ?? 16,
