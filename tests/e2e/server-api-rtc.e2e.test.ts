@@ -37,7 +37,9 @@ describe('RTC server API on a browser call', () => {
     await Promise.all([alice.waitForRemoteFrames(bob.userId, 30), bob.waitForRemoteFrames(alice.userId, 30)]);
 
     const room = await env.server.signedPost('/rtc/room/query.json', { roomId: callId });
-    expect(room.body).toMatchObject({ code: 200, roomId: callId, sessionId: callId });
+    expect(room.body).toMatchObject({ code: 200, roomId: callId });
+    // The server's RTC session id of the call (protocol `rtcSessionIdOf`: call id and connect time).
+    expect(room.body.sessionId).toBe(`${callId}_${room.body.createTime}`);
     const members = room.body.members as Member[];
     expect(members.map((m) => m.userId).sort()).toEqual([alice.userId, bob.userId].sort());
     for (const member of members) {

@@ -68,7 +68,8 @@ describe('room query and kick with real media', () => {
         return members.length === 2 && members.every((m) => m.data.uris.length === 2);
       },
     );
-    expect(room.body).toMatchObject({ code: 200, roomId: callId, sessionId: callId });
+    expect(room.body).toMatchObject({ code: 200, roomId: callId });
+    expect(room.body.sessionId).toBe(`${callId}_${room.body.createTime}`);
     for (const member of room.body.members as Member[]) {
       const msid = `${member.userId}_RongCloudRTC`;
       expect(member.data.uris).toEqual(

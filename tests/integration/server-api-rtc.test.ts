@@ -59,14 +59,19 @@ async function awaitMembers(roomId: string, count: number): Promise<SignedReply[
 }
 
 /** A 1:1 call from `a` to `b`, answered, with both in the media room. */
-async function connectedCall(a: HeadlessClient, b: HeadlessClient): Promise<{ callId: string; hangup: () => Promise<void> }> {
+async function connectedCall(
+  a: HeadlessClient,
+  b: HeadlessClient,
+): Promise<{ callId: string; rtcSessionIds: string[]; hangup: () => Promise<void> }> {
   const placed = await a.client.call({ targetId: b.userId, listener: a.listener() });
   expect(placed.code).toBe(RCCallErrorCode.SUCCESS);
   const callId = placed.session!.getSessionId();
-  expect((await (await sessionOf(b, callId)).accept()).code).toBe(RCCallErrorCode.SUCCESS);
+  const answered = await sessionOf(b, callId);
+  expect((await answered.accept()).code).toBe(RCCallErrorCode.SUCCESS);
   await awaitMembers(callId, 2);
   return {
     callId,
+    rtcSessionIds: [placed.session!.getRTCSessionId(), answered.getRTCSessionId()],
     hangup: async () => {
       await placed.session!.hungup();
       await b.waitForClose(callId);
@@ -74,22 +79,21 @@ async function connectedCall(a: HeadlessClient, b: HeadlessClient): Promise<{ ca
   };
 }
 
-/**
- * Answers; the call may end before the answer's reply arrives (a banned user's join is refused at
- * once), and the SDK then rejects the answer (an SDK race, reported): only the call's end is asserted.
- */
-async function answerIgnoringRace(client: HeadlessClient, callId: string): Promise<void> {
-  await (await sessionOf(client, callId)).accept().catch(() => undefined);
+/** Answers; the call may end before the answer's reply arrives (a banned user's join is refused at once): only the end is asserted. */
+async function answer(client: HeadlessClient, callId: string): Promise<void> {
+  await (await sessionOf(client, callId)).accept();
 }
 
 describe('/rtc/room/query.json', () => {
-  it('lists the members of a running call with join times; sessionId is the call id', async () => {
+  it("lists the members of a running call with join times; sessionId is the SDK's getRTCSessionId()", async () => {
     const before = Date.now();
     const [a, b] = [await user('qa'), await user('qb')];
-    const { callId, hangup } = await connectedCall(a, b);
+    const { callId, rtcSessionIds, hangup } = await connectedCall(a, b);
     const room = await queryRoom(callId);
     expect(room.status).toBe(200);
-    expect(room.body).toMatchObject({ code: 200, roomId: callId, sessionId: callId });
+    expect(room.body).toMatchObject({ code: 200, roomId: callId });
+    expect(rtcSessionIds).toEqual([room.body.sessionId, room.body.sessionId]);
+    expect(room.body.sessionId).toBe(`${callId}_${room.body.createTime}`);
     expect(room.body.createTime).toBeGreaterThanOrEqual(before);
     expect(room.body.createTime).toBeLessThanOrEqual(Date.now());
     expect(room.body.members.map((m: { userId: string }) => m.userId).sort()).toEqual([a.userId, b.userId].sort());
@@ -182,7 +186,7 @@ describe('/rtc/user/block.json and /rtc/user/unblock.json', () => {
     // A new call: once answered, the banned caller's join is refused and they are kicked again.
     const banned = await b.client.call({ targetId: a.userId, listener: b.listener() });
     const bannedId = banned.session!.getSessionId();
-    await answerIgnoringRace(a, bannedId);
+    await answer(a, bannedId);
     expect((await b.waitForClose(bannedId)).summary.endReason).toBe(RCCallEndReason.KICKED_BY_SERVER);
     expect((await a.waitForClose(bannedId)).summary.endReason).toBe(RCCallEndReason.REMOTE_KICKED_BY_SERVER);
 
@@ -237,7 +241,7 @@ describe('/v2/rtc/rooms/{room_id}', () => {
     expect((await b.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.KICKED_BY_SERVER);
     // c is banned from this room before answering: the answer goes through, the join does not.
     await signed('POST', `/v2/rtc/rooms/${callId}/block-users`, { user_ids: [c.userId], minute: 5 }, 'application/x-www-form-urlencoded');
-    await answerIgnoringRace(c, callId);
+    await answer(c, callId);
     expect((await c.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.KICKED_BY_SERVER);
     expect((await a.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.REMOTE_KICKED_BY_SERVER);
 

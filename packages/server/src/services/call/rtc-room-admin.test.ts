@@ -29,7 +29,7 @@ describe('roomViewOf', () => {
     alice.inRoom = true;
     expect(roomViewOf(call, (userId) => [audio(userId)])).toEqual({
       roomId: 'c1',
-      sessionId: 'c1',
+      sessionId: 'c1_150',
       createTime: 150,
       members: [{ userId: 'alice', joinTime: 100, published: [audio('alice')] }],
     });

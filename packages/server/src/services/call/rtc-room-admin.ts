@@ -7,7 +7,7 @@
  * others see REMOTE_KICKED_BY_SERVER (33). A kick is not a ban: the user may call again at once.
  * Only calls this node owns are changed here; in cluster mode the composition root asks every node.
  */
-import { RCCallEndReason, RCCallErrorCode } from '@opencall/protocol';
+import { RCCallEndReason, RCCallErrorCode, rtcSessionIdOf } from '@opencall/protocol';
 import type { ActiveCallStore, RtcBanStore } from '../../ports/index.js';
 import type { Call, Participant } from './call.js';
 import type { CallContext, CallCore } from './call-core.js';
@@ -26,17 +26,9 @@ export interface RtcRoomMemberView {
 export interface RtcRoomView {
   roomId: string;
   sessionId: string;
-  /** Server ms: the call connected (or was placed, before anyone answered). */
+  /** Server ms the call connected. */
   createTime: number;
   members: RtcRoomMemberView[];
-}
-
-/**
- * The one id the server keeps for a call's RTC room now: the call id (a call's room is never
- * recycled, so it changes with every call, as RongCloud's session id does with every room session).
- */
-export function rtcSessionIdOf(call: Call): string {
-  return call.callId;
 }
 
 /** The room of `call`, or undefined when nobody is in it. */
@@ -46,7 +38,8 @@ export function roomViewOf(call: Call, publishedBy: (userId: string) => Publishe
     .filter((p) => p.state === 'keeping' && p.inRoom)
     .map((p) => ({ userId: p.userId, joinTime: p.joinedAt, published: publishedBy(p.userId) }));
   if (members.length === 0) return undefined;
-  return { roomId: call.callId, sessionId: rtcSessionIdOf(call), createTime: call.beginAt || call.init.createdAt, members };
+  // The session id every participant's SDK got when the call connected (`getRTCSessionId()`).
+  return { roomId: call.callId, sessionId: rtcSessionIdOf(call.callId, call.beginAt), createTime: call.beginAt, members };
 }
 
 export class RtcRoomAdmin {
