@@ -27,6 +27,7 @@ import { createPushOutbox } from './services/push/push-outbox.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
+import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
 import { guardConnections } from './transport/guard-connections.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
@@ -71,6 +72,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);
+  // Call webhooks and RTC room status sync: the same outbox, their own worker (services/webhooks).
+  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
   const media = createSfu(config, logger);
   const calls = new CallService({
@@ -82,6 +85,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     maxCallParticipants: config.maxCallParticipants,
     callsPerMinute: config.callsPerMinute,
     outbox: pushOutbox,
+    ...(webhookOutbox ? { webhooks: { targets: webhookTargets(config.webhooks), worker: webhookOutbox } } : {}),
     recovered,
     restored,
     sfu: media.sfu,
@@ -89,6 +93,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const clusterNode = cluster ? startClusterNode(cluster, storage, registry, calls, logger) : undefined;
   pushOutbox?.start();
+  webhookOutbox?.start();
 
   media.sfu.on('sfuLost', (rooms) => calls.endForMediaFailure(rooms));
 
@@ -210,7 +215,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       } else {
         await calls.close();
       }
-      await pushOutbox?.stop();
+      await Promise.all([pushOutbox?.stop(), webhookOutbox?.stop()]);
       registry.closeAll();
       ws.close();
       await media.stop();

@@ -50,7 +50,7 @@ export class CallIntents {
     >,
     private readonly ctx: Pick<
       CallContext,
-      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'cluster'
+      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
     >,
     private readonly limits: IntentLimits,
   ) {}
@@ -156,6 +156,7 @@ export class CallIntents {
     const busyElsewhere = lookup ? await lookup : new Map<string, UserCallEntry>();
     if (call.state === 'ended') return;
     const refusals: [Participant, RCCallEndReason][] = [];
+    const ringing: string[] = [];
     for (const invitee of invitees) {
       const reachable = this.ctx.registry.isOnline(call.appKey, invitee);
       const participant = call.addInvitee(invitee, inviterId, now + this.limits.ringTimeoutMs, reachable);
@@ -173,7 +174,9 @@ export class CallIntents {
       this.core.armRingTimer(call, participant, this.limits.ringTimeoutMs);
       this.ctx.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now));
       if (!reachable) this.ctx.push.send(call, invitee, 'call', push);
+      ringing.push(invitee);
     }
+    this.ctx.webhooks.invited(call, inviterId, ringing);
     for (const [participant, reason] of refusals) this.core.leave(call, participant, reason, undefined);
     for (const userId of ringsToStop) {
       const ringing = call.participants.get(userId);
@@ -197,6 +200,7 @@ export class CallIntents {
         userId: participant.userId,
         user: participant.profile,
       });
+      this.ctx.webhooks.ringing(call, participant);
     }
     return ok;
   }
@@ -256,6 +260,7 @@ export class CallIntents {
       mediaType: call.mediaType,
       user: participant.profile,
     });
+    this.ctx.webhooks.accepted(call, participant);
     this.ctx.journal.record(call);
     return this.core.stored();
   }

@@ -23,6 +23,7 @@ import type { CallCommand, Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { isRemoteDevice } from '../im/remote-devices.js';
+import type { WebhookTargets } from '../webhooks/webhook-outbox.js';
 import { AttemptCounter } from './attempt-counter.js';
 import type { Call } from './call.js';
 import { CallContinuity } from './call-continuity.js';
@@ -34,6 +35,7 @@ import { CallJournal } from './call-journal.js';
 import { CallPush, type PushText } from './call-push.js';
 import type { RecoveredCall } from './call-recovery.js';
 import { CallRules } from './call-rules.js';
+import { CallWebhooks } from './call-webhooks.js';
 import { ClusterCalls, type ClusterCallsDeps } from './cluster-calls.js';
 import { DevicePresence } from './device-presence.js';
 import type { IntentResult } from './intent-result.js';
@@ -53,6 +55,8 @@ export interface CallServiceOptions {
   reconnectGraceMs?: number;
   /** Set when push is configured: notices are written to the outbox with the call change, and this is nudged after each commit that added some. */
   outbox?: { nudge(): void };
+  /** Set when call webhooks or RTC room status sync are configured: which rows to write, and the worker nudged after each commit that added some. */
+  webhooks?: { targets: WebhookTargets; worker: { nudge(): void } };
   /** Participants a group call may hold with an SFU (default 16; without one the mesh limit applies). */
   maxCallParticipants?: number;
   /** Calls one user may place per minute (default 30). */
@@ -87,7 +91,15 @@ export class CallService {
     this.calls = calls;
     const push = new CallPush(options.outbox ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined, registry, now);
     const fanout = new CallFanout(registry);
-    const journal = new CallJournal(storage, logger, now, options.cluster?.bus.nodeId ?? '', () => options.outbox?.nudge());
+    const webhooks = new CallWebhooks(
+      options.webhooks ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined,
+      options.webhooks?.targets,
+      now,
+    );
+    const journal = new CallJournal(storage, logger, now, options.cluster?.bus.nodeId ?? '', () => {
+      options.outbox?.nudge();
+      options.webhooks?.worker.nudge();
+    });
     this.journal = journal;
     const cluster = options.cluster ? new ClusterCalls(options.cluster, calls) : undefined;
     journal.onFenced((lost) => this.continuity.forget(lost, 'fenced: another node owns the call now'));
@@ -97,13 +109,13 @@ export class CallService {
         'lease lost',
       ),
     );
-    const media = new MediaRelay(calls, registry, (call) => journal.record(call));
+    const media = new MediaRelay(calls, registry, (call) => journal.record(call), webhooks);
     if (options.sfu) media.useSfu(options.sfu, logger);
     this.media = media;
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
     const offline = new OfflineRecords(storage, logger, now, () => journal.flushed());
     const attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, now);
-    const context: CallContext = { storage, registry, logger, now, calls, media, fanout, journal, push, cluster };
+    const context: CallContext = { storage, registry, logger, now, calls, media, fanout, journal, push, webhooks, cluster };
     const core = new CallCore(context);
     this.core = core;
     this.presence = new DevicePresence(

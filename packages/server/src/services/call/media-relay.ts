@@ -22,6 +22,7 @@ import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import type { Call, Participant } from './call.js';
 import type { CallDirectory } from './call-directory.js';
+import type { CallWebhooks } from './call-webhooks.js';
 import type { IntentResult } from './intent-result.js';
 
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
@@ -84,6 +85,7 @@ export class MediaRelay {
     private readonly calls: CallDirectory,
     private readonly registry: ConnectionRegistry,
     private readonly roomChanged: (call: Call) => void = () => undefined,
+    private readonly roomEvents: Pick<CallWebhooks, 'roomJoined' | 'roomLeft'> | undefined = undefined,
   ) {}
 
   /** Most participants a group call may have now: the SFU's room size, else the P2P mesh limit. */
@@ -118,6 +120,7 @@ export class MediaRelay {
       return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `without an SFU a group call's media holds at most ${MAX_MESH}` };
     }
     participant.inRoom = true;
+    this.roomEvents?.roomJoined(call, participant);
     this.roomChanged(call);
     for (const peer of peers) {
       this.send(call, peer, { type: 'rtc.peer_joined', roomId, userId: participant.userId, deviceId: from.deviceId });
@@ -218,6 +221,7 @@ export class MediaRelay {
       }
     }
     const roomEmpty = wasInRoom && ![...call.participants.values()].some((p) => p.inRoom);
+    if (wasInRoom) this.roomEvents?.roomLeft(call, participant, roomEmpty);
     if (roomEmpty || call.state === 'ended' || call.present().length === 0) this.endRoom(call);
   }
 
