@@ -177,15 +177,23 @@ describe('call webhooks', () => {
 
 describe('RTC room status sync (RongCloud, version 1.1)', () => {
   it('room created, members joined and left, room destroyed: bodies and header signatures as RongCloud sends them', async () => {
-    const server = await start();
+    const server = await start(undefined, { OPENCALL_RTC_SYNC_INTERVAL_S: '1' });
     const [caller, callee] = [await connect(server, 'whA4'), await connect(server, 'whB4')];
     receiver.answer = () => ({ status: 200 });
-    const { callId, callerSession } = await placeAnsweredCall(caller, callee);
+    const { callId, callerSession } = await placeAnsweredCall(caller, callee, RCCallMediaType.AUDIO_VIDEO);
     expect(await bothInRoom(callId)).toBe(true);
+    // The periodic snapshot (every 1 s here) lists both members.
+    const snapshot = () => roomSyncOf(callId).find((h) => h.body.event === 1 && (h.body.members as unknown[]).length === 2);
+    expect(await receiver.until(() => snapshot() !== undefined, 5000)).toBe(true);
+    // The call turns audio-only: the caller's resources changed.
+    expect((await callerSession.descendAbility()).code).toBe(RCCallErrorCode.SUCCESS);
+    expect(await receiver.until(() => roomSyncOf(callId).some((h) => h.body.event === 20), 5000)).toBe(true);
     await callerSession.hungup();
     expect(await receiver.until(() => roomSyncOf(callId).some((h) => h.body.event === 3), 10_000)).toBe(true);
     const syncs = roomSyncOf(callId);
-    expect(syncs.map((h) => h.body.event)).toEqual([2, 11, 11, 12, 12, 3]);
+    expect(syncs.map((h) => h.body.event).filter((e) => e !== 1)).toEqual([2, 11, 11, 20, 12, 12, 3]);
+    expect(syncs.find((h) => h.body.event === 20)!.body.userId).toBe('whA4');
+    expect(snapshot()!.body).toMatchObject({ userId: '', roomId: callId });
     for (const hook of syncs) {
       const { appkey, nonce, timestamp, signature } = hook.headers as Record<string, string>;
       expect(appkey).toBe(server.appKey);
@@ -201,6 +209,7 @@ describe('RTC room status sync (RongCloud, version 1.1)', () => {
       expect(typeof hook.body.sessionId).toBe('string');
     }
     const left = syncs.filter((h) => h.body.event === 12);
+    expect(syncs.find((h) => h.body.event === 3)!.body.durationTime).toBeGreaterThan(0);
     expect(left.map((h) => h.body.userId).sort()).toEqual(['whA4', 'whB4']);
     for (const hook of left) expect(hook.body).toMatchObject({ exitType: 0 });
     expect(syncs[1]!.body.members).toEqual([{ userId: syncs[1]!.body.userId, joinTime: expect.any(Number) }]);

@@ -85,7 +85,15 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     maxCallParticipants: config.maxCallParticipants,
     callsPerMinute: config.callsPerMinute,
     outbox: pushOutbox,
-    ...(webhookOutbox ? { webhooks: { targets: webhookTargets(config.webhooks), worker: webhookOutbox } } : {}),
+    ...(webhookOutbox
+      ? {
+          webhooks: {
+            targets: webhookTargets(config.webhooks),
+            worker: webhookOutbox,
+            roomSnapshotIntervalMs: config.webhooks.roomSnapshotIntervalMs,
+          },
+        }
+      : {}),
     recovered,
     restored,
     sfu: media.sfu,

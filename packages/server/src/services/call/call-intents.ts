@@ -301,6 +301,7 @@ export class CallIntents {
       mediaType: call.mediaType,
       user: participant.profile,
     });
+    this.ctx.webhooks.resourcesChanged(call, participant);
     this.ctx.journal.record(call);
     return this.core.stored();
   }

@@ -56,7 +56,7 @@ export interface CallServiceOptions {
   /** Set when push is configured: notices are written to the outbox with the call change, and this is nudged after each commit that added some. */
   outbox?: { nudge(): void };
   /** Set when call webhooks or RTC room status sync are configured: which rows to write, and the worker nudged after each commit that added some. */
-  webhooks?: { targets: WebhookTargets; worker: { nudge(): void } };
+  webhooks?: { targets: WebhookTargets; worker: { nudge(): void }; roomSnapshotIntervalMs?: number };
   /** Participants a group call may hold with an SFU (default 16; without one the mesh limit applies). */
   maxCallParticipants?: number;
   /** Calls one user may place per minute (default 30). */
@@ -83,6 +83,8 @@ export class CallService {
   private readonly intents: CallIntents;
   private readonly rules: CallRules;
   private readonly continuity: CallContinuity;
+  /** RTC room status sync's periodic snapshot (event 1) of the rooms this node owns. */
+  private readonly roomSnapshots: NodeJS.Timeout | undefined;
 
   constructor(options: CallServiceOptions) {
     const { storage, registry, logger } = options;
@@ -158,6 +160,11 @@ export class CallService {
     }
     registry.onDisconnected((connection) => this.presence.disconnected(connection));
     for (const call of options.restored ?? []) this.carryOn(call);
+    if (webhooks.syncsRooms) {
+      const every = options.webhooks?.roomSnapshotIntervalMs ?? 120_000;
+      this.roomSnapshots = setInterval(() => webhooks.snapshot(calls.all().filter((call) => core.owns(call))), every);
+      this.roomSnapshots.unref?.();
+    }
   }
 
   // What devices ask (call-intents.ts).
@@ -281,6 +288,7 @@ export class CallService {
    * word, for another node to take over; nothing ends.
    */
   handOver(): Promise<void> {
+    clearInterval(this.roomSnapshots);
     return this.continuity.handOver();
   }
 
@@ -289,6 +297,7 @@ export class CallService {
    * before its socket closes; every record is stored), then stop the timers.
    */
   async close(): Promise<void> {
+    clearInterval(this.roomSnapshots);
     this.core.drain();
     for (const call of this.calls.all()) this.core.end(call, RCCallEndReason.NETWORK_ERROR);
     this.presence.close();

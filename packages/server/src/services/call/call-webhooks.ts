@@ -102,6 +102,28 @@ export class CallWebhooks {
     }
   }
 
+  /** Room status sync 20: the participant's published media changed (an SFU publish, the call turned audio-only). */
+  resourcesChanged(call: Call, participant: Participant): void {
+    if (!this.roomCreatedAt.has(call)) return;
+    const now = this.now();
+    this.sync(call, ROOM_SYNC_EVENT.RESOURCES_CHANGED, participant.userId, now, { members: [this.member(participant, now)] });
+  }
+
+  /** Room status sync 1, the periodic full snapshot, for each room (call) in `calls` that has members. */
+  snapshot(calls: readonly Call[]): void {
+    const now = this.now();
+    for (const call of calls) {
+      if (call.hasEnded() || ![...call.participants.values()].some((p) => p.inRoom)) continue;
+      if (!this.roomCreatedAt.has(call)) this.roomCreatedAt.set(call, call.beginAt || now);
+      this.sync(call, ROOM_SYNC_EVENT.SNAPSHOT, '', now);
+    }
+  }
+
+  /** Whether room status sync is on (the call service then runs the periodic snapshot). */
+  get syncsRooms(): boolean {
+    return this.sink !== undefined && this.targets.roomSync;
+  }
+
   private member(participant: Participant, now: number) {
     return { userId: participant.userId, joinTime: this.roomJoinedAt.get(participant) ?? (participant.joinedAt || now) };
   }

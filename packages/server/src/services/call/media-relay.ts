@@ -85,7 +85,7 @@ export class MediaRelay {
     private readonly calls: CallDirectory,
     private readonly registry: ConnectionRegistry,
     private readonly roomChanged: (call: Call) => void = () => undefined,
-    private readonly roomEvents: Pick<CallWebhooks, 'roomJoined' | 'roomLeft'> | undefined = undefined,
+    private readonly roomEvents: Pick<CallWebhooks, 'roomJoined' | 'roomLeft' | 'resourcesChanged'> | undefined = undefined,
   ) {}
 
   /** Most participants a group call may have now: the SFU's room size, else the P2P mesh limit. */
@@ -175,16 +175,11 @@ export class MediaRelay {
     }
     try {
       switch (request.t) {
-        case 'sfu.publish':
-          return {
-            ...ok,
-            data: {
-              description: {
-                type: 'answer',
-                sdp: await room.publish(participant.userId, request.description.sdp!, request.fresh === true),
-              },
-            },
-          };
+        case 'sfu.publish': {
+          const sdp = await room.publish(participant.userId, request.description.sdp!, request.fresh === true);
+          this.roomEvents?.resourcesChanged(call, participant);
+          return { ...ok, data: { description: { type: 'answer', sdp } } };
+        }
         case 'sfu.subscribe':
           if (!room.feeds().includes(request.feedUserId)) {
             return { code: RCCallErrorCode.INVALID_CALL_STATE, message: `${request.feedUserId} is not publishing yet` };

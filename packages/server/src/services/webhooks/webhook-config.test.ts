@@ -12,6 +12,7 @@ describe('webhook configuration', () => {
       timeoutMs: 5000,
       giveUpAfterMs: 86_400_000,
       retryDelaysMs: DEFAULT_WEBHOOK_RETRY_DELAYS_MS,
+      roomSnapshotIntervalMs: 120_000,
     });
   });
 

@@ -15,6 +15,8 @@ export interface WebhookConfig {
   giveUpAfterMs: number;
   /** Waits after the 1st, 2nd, … failed attempt, the last repeating (env OPENCALL_WEBHOOK_RETRY_DELAYS_MS, comma list). */
   retryDelaysMs: readonly number[];
+  /** RTC room status sync's periodic room snapshot, event 1 (env OPENCALL_RTC_SYNC_INTERVAL_S, default 120; RongCloud allows 15–600). */
+  roomSnapshotIntervalMs: number;
 }
 
 /** 5 s, 30 s, 2 min, 10 min, 30 min, 1 h, 2 h, then every 4 h (± 20 % jitter each) until the horizon. */
@@ -67,6 +69,7 @@ export function webhookConfigFromEnv(env: NodeJS.ProcessEnv): WebhookConfig {
     timeoutMs: int(env, 'OPENCALL_WEBHOOK_TIMEOUT_MS', 5000, 100, 120_000),
     giveUpAfterMs: int(env, 'OPENCALL_WEBHOOK_GIVE_UP_AFTER_S', 86_400, 1, 30 * 86_400) * 1000,
     retryDelaysMs: delays(env.OPENCALL_WEBHOOK_RETRY_DELAYS_MS),
+    roomSnapshotIntervalMs: int(env, 'OPENCALL_RTC_SYNC_INTERVAL_S', 120, 1, 600) * 1000,
   };
   if (config.url && !config.secret)
     throw new Error('OPENCALL_WEBHOOK_URL needs OPENCALL_WEBHOOK_SECRET (the receiver verifies every event with it)');
