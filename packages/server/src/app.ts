@@ -18,6 +18,7 @@ import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { recoverInterruptedCalls } from './services/call/call-recovery.js';
 import { CallService } from './services/call/call-service.js';
+import { CallWebhooks } from './services/call/call-webhooks.js';
 import { CallTakeover } from './services/cluster/call-takeover.js';
 import { ClusterNode } from './services/cluster/cluster-node.js';
 import { IntentRouter } from './services/cluster/intent-router.js';
@@ -68,7 +69,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   // (In cluster mode the journal holds other nodes' calls too: only orphans are taken over, by the sweep.)
   const { restored, closed: recovered } = cluster
     ? { restored: [], closed: [] }
-    : await recoverInterruptedCalls(storage, logger, Date.now(), { restoreWithinMs: RESTORE_CALLS_WITHIN_MS });
+    : await recoverInterruptedCalls(storage, logger, Date.now(), {
+        restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
+        // Calls closed here end with their `call.ended` webhook (delivered once the worker starts).
+        endRows: (call, now) => new CallWebhooks(undefined, webhookTargets(config.webhooks)).endedRows(call, now),
+      });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);

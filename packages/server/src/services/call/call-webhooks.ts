@@ -61,7 +61,12 @@ export class CallWebhooks {
   /** `call.ended`, then `call.missed` for each invitee who never answered nor declined. */
   ended(call: Call): void {
     if (!this.sink || !this.targets.callEvents) return;
-    const now = this.now();
+    this.sink.enqueue(call, this.endedRows(call, this.now()));
+  }
+
+  /** The rows of `call.ended` and its `call.missed` (also written by start-up recovery for the calls it closes); none when call events are off. */
+  endedRows(call: Call, now: number): NewOutboxRow[] {
+    if (!this.targets.callEvents) return [];
     const rows = [callEventRow(call.appKey, call.callId, endedBody(call, now), now)];
     for (const invitee of missedInvitees(call)) {
       const body = callEventBody('call.missed', call, now, {
@@ -71,7 +76,7 @@ export class CallWebhooks {
       });
       rows.push(callEventRow(call.appKey, call.callId, body, now));
     }
-    this.sink.enqueue(call, rows);
+    return rows;
   }
 
   /** The participant's device joined the media room: `call.member_joined`, and room sync 2 (first member) and 11. */
