@@ -1,7 +1,7 @@
 /**
  * Peer: Janus VideoCall doing our job — two registered users, `call` → callee's `incomingcall` —
  * over its WebSocket API. Janus runs in a fresh network namespace (loopback + a veth pair for its
- * ICE agent, as reference/test-environment.md prescribes), driven by bench/workers/janus-videocall.ts.
+ * ICE agent, since Janus never gathers on loopback), driven by bench/workers/janus-videocall.ts.
  * Skipped, with the reason, when Janus cannot be installed or started.
  */
 import { spawnSync } from 'node:child_process';

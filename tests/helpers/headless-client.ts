@@ -40,6 +40,14 @@ export interface HeadlessClient {
 
 export interface HeadlessOptions {
   onOfflineRecord?: (record: IOfflineRecord) => void;
+  /** RCRTC installer options (e.g. `statsReportInterval`). */
+  rtcOptions?: Record<string, unknown>;
+  /** Runs first in `onSession` (before the listener is registered); what it throws escapes `onSession`. */
+  beforeOnSession?: (session: RCCallSession) => void;
+  /** Runs last in `onSession` (after the listener is registered and the session recorded). */
+  afterOnSession?: (session: RCCallSession) => void;
+  /** Record `onRTCStateReport` too (off by default: it comes every second). */
+  recordStateReports?: boolean;
 }
 
 /** `url`: one server, or several (`navigators`, tried in order and rotated through on failure). */
@@ -55,7 +63,7 @@ export async function connectHeadless(
   im.init({ appkey: appKey, navigators: typeof url === 'string' ? [url] : [...url], logOutputLevel: 1 });
   let context: PluginContext | undefined;
   im.installPlugin({ tag: 'probe', verify: () => true, setup: (ctx: PluginContext) => (context = ctx) }, {});
-  const rtcClient = im.installPlugin(createRTCInstaller({ transport: 'fake' }), {});
+  const rtcClient = im.installPlugin(createRTCInstaller({ transport: 'fake' }), options.rtcOptions ?? {});
   if (!rtcClient) throw new Error('RCRTC refused the node runtime');
   const callbacks: RecordedCallback[] = [];
   const sessions: RCCallSession[] = [];
@@ -76,15 +84,18 @@ export async function connectHeadless(
     onMediaModify: record('onMediaModify'),
     onAudioMuteChange: record('onAudioMuteChange'),
     onVideoMuteChange: record('onVideoMuteChange'),
+    ...(options.recordStateReports ? { onRTCStateReport: record('onRTCStateReport') } : {}),
   });
 
   const client = im.installPlugin(headlessInstaller, {
     rtcClient,
     ...(options.onOfflineRecord ? { onOfflineRecord: options.onOfflineRecord } : {}),
     onSession(session: RCCallSession) {
+      options.beforeOnSession?.(session);
       session.registerSessionListener(listener());
       sessions.push(session);
       callbacks.push({ name: 'onSession', sessionId: session.getSessionId(), args: [session] });
+      options.afterOnSession?.(session);
     },
     onSessionClose(session: RCCallSession, summary?: IEndSummary) {
       closes.push({ session, summary: summary! });

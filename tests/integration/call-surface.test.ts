@@ -49,7 +49,8 @@ describe('group calls', () => {
     expect((await sb.invite([d.userId, c.userId])).code).toBe(RCCallErrorCode.SUCCESS);
     const modify = await a.waitFor('onMemberModify', (x) => x.sessionId === callId);
     expect(senderId(modify)).toBe(b.userId);
-    expect(modify.args[1]).toEqual([{ userId: d.userId }]);
+    // The invitee's profile comes from the server's user record (the test helper names users after their id).
+    expect(modify.args[1]).toEqual([{ userId: d.userId, name: d.userId }]);
     await c.waitFor('onMemberModify', (x) => x.sessionId === callId);
     expect(placed.session!.getUserState(d.userId)).toBe(RCCallUserState.WAITING);
     const sd = await sessionOf(d, callId);
@@ -265,7 +266,7 @@ describe('profiles and getters', () => {
     const sa = placed.session!;
     const callId = sa.getSessionId();
     expect(sa.getUserState(b.userId)).toBe(RCCallUserState.WAITING);
-    expect(sa.getUserState('nobody')).toBeUndefined();
+    expect(sa.getUserState('nobody')).toBe(RCCallUserState.NONE);
     expect(() => sa.getUserState('')).toThrow();
     const sb = await sessionOf(b, callId);
     expect(sb.getRemoteUsers()).toEqual([
@@ -288,7 +289,7 @@ describe('profiles and getters', () => {
     await sb.hungup();
     const hungup = await a.waitFor('onHungup', (x) => x.sessionId === callId);
     expect(hungup.args[0]).toMatchObject({ userId: b.userId, name: 'Bob' });
-    expect(sa.getUserState(b.userId)).toBeUndefined();
+    expect(sa.getUserState(b.userId)).toBe(RCCallUserState.NONE);
     await a.waitForClose(callId);
     expect(sa.getState()).toBe(RCCallSessionState.END);
   });

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { PROTOCOL_VERSION, RCCallErrorCode } from '@opencall/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
+import { SIGNALING_ONLY_OFFER } from '../helpers/janus-server.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 
 const JANUS = '/usr/bin/janus';
@@ -65,31 +66,7 @@ async function imUser(userId: string) {
   };
 }
 
-/** A minimal browser-like audio offer (no candidates: nothing is gathered or sent anywhere). */
-const OFFER = [
-  'v=0',
-  'o=- 4611731400430051336 2 IN IP4 127.0.0.1',
-  's=-',
-  't=0 0',
-  'a=group:BUNDLE 0',
-  'a=msid-semantic: WMS stream',
-  'm=audio 9 UDP/TLS/RTP/SAVPF 111',
-  'c=IN IP4 0.0.0.0',
-  'a=rtcp:9 IN IP4 0.0.0.0',
-  'a=ice-ufrag:abcd',
-  'a=ice-pwd:abcdefghijklmnopqrstuvwx',
-  'a=ice-options:trickle',
-  'a=fingerprint:sha-256 7B:8B:F0:65:5F:78:E2:51:3B:AC:6F:F3:3F:46:1B:35:DC:B8:5F:64:1A:24:C2:43:F0:A1:58:D0:A1:2C:19:08',
-  'a=setup:actpass',
-  'a=mid:0',
-  'a=sendonly',
-  'a=msid:stream track',
-  'a=rtcp-mux',
-  'a=rtpmap:111 opus/48000/2',
-  'a=fmtp:111 minptime=10;useinbandfec=1',
-  'a=ssrc:1001 cname:opencall',
-  '',
-].join('\r\n');
+const OFFER = SIGNALING_ONLY_OFFER;
 
 const haveJanus = existsSync(JANUS);
 

@@ -18,9 +18,11 @@ import {
   requestThroughPause,
   type ServerEvent,
 } from '@opencall/protocol';
+import { toCallErrorCode } from './call-error.js';
 import { newCallId } from './call-id.js';
-import { RCCallSession, type SessionHost } from './call-session.js';
+import { type InvitePush, RCCallSession, type SessionHost } from './call-session.js';
 import { captureForCall } from './capture.js';
+import { type ResolvedPush, resolvePushConfig } from './push-config.js';
 import type { CallRtcClient } from './rtc-port.js';
 import type {
   ICallInGroupParams,
@@ -39,10 +41,10 @@ export class RCCallClient {
   private readonly sessions = new Map<string, RCCallSession>();
   private userProfile: IUserProfile | undefined;
   private readonly host: SessionHost;
-  private callPush: IPushConfig | undefined;
+  private callPush: ResolvedPush = {};
   /** A 1:1 call being placed, and an invitation from that same user that crossed it (glare). */
   private dialing: { targetId: string; crossing?: { session: RCCallSession; event: CallInvitedEvent } } | undefined;
-  private hangupPush: IPushConfig | undefined;
+  private hangupPush: ResolvedPush = {};
 
   /** @internal */
   constructor(
@@ -59,10 +61,7 @@ export class RCCallClient {
       },
       sessionClosed: (session, summary) => this.sessionClosed(session, summary),
       invitePush: (mediaType, params) => this.invitePush(mediaType, params),
-      hangupPush: () => ({
-        ...(this.hangupPush?.pushTitle === undefined ? {} : { pushTitle: this.hangupPush.pushTitle }),
-        ...(this.hangupPush?.pushContent === undefined ? {} : { pushContent: this.hangupPush.pushContent }),
-      }),
+      hangupPush: () => this.hangupPush,
     };
     context.onEvent((event) => this.onServerEvent(event));
     // Reported while the new socket is adopted, before it counts as connected: ask right after.
@@ -95,14 +94,27 @@ export class RCCallClient {
     }
   }
 
-  /** Start a 1:1 call. */
+  /**
+   * Start a 1:1 call. As CallLib's (its params are destructured before its async body runs): no
+   * params object throws a TypeError at once; bad fields reject the returned promise.
+   */
   call(params: ICallParams<RCCallSession>): Promise<CallResult> {
+    assertParamsObject(params, 'call');
+    return this.checkedCall(params);
+  }
+
+  private async checkedCall(params: ICallParams<RCCallSession>): Promise<CallResult> {
     assertCallParams(params, 'RCCallClient call', false);
     return this.place(ConversationType.PRIVATE, params, [params.targetId]);
   }
 
-  /** Start a group call (`targetId` is the group id). */
+  /** Start a group call (`targetId` is the group id). Bad params: as `call`. */
   callInGroup(params: ICallInGroupParams<RCCallSession>): Promise<CallResult> {
+    assertParamsObject(params, 'callInGroup');
+    return this.checkedCallInGroup(params);
+  }
+
+  private async checkedCallInGroup(params: ICallInGroupParams<RCCallSession>): Promise<CallResult> {
     assertCallParams(params, 'RCCallClient callInGroup', true);
     return this.place(ConversationType.GROUP, params, [...new Set(params.userIds)]);
   }
@@ -117,10 +129,15 @@ export class RCCallClient {
     };
   }
 
-  /** Push title/content for invites and hang-ups (stored; delivered by the server's push provider). */
+  /**
+   * The pushes of this client's signals: `callPushConfig` for its invites, `hungupPushConfig` for its
+   * hang-ups (as caller: also the notices its call's end causes, a no-answer included). Texts and the
+   * per-vendor fields reach the push provider. A bad field throws.
+   */
   setPushConfig(callPushConfig: IPushConfig, hungupPushConfig: IPushConfig): void {
-    this.callPush = callPushConfig;
-    this.hangupPush = hungupPushConfig;
+    const callPush = resolvePushConfig(callPushConfig, 'RCCallClient setPushConfig');
+    this.hangupPush = resolvePushConfig(hungupPushConfig, 'RCCallClient setPushConfig');
+    this.callPush = callPush;
   }
 
   private async place(conversationType: ConversationType, params: ICallParams<RCCallSession>, userIds: string[]): Promise<CallResult> {
@@ -172,6 +189,7 @@ export class RCCallClient {
       userIds,
       ...(params.extra === undefined ? {} : { extra: params.extra }),
       ...this.invitePush(captured.mediaType, params),
+      ...(Object.keys(this.hangupPush).length === 0 ? {} : { hangupPush: this.hangupPush }),
       ...(this.userProfile ? { user: this.userProfile } : {}),
     });
     const crossing = this.dialing?.crossing;
@@ -191,20 +209,18 @@ export class RCCallClient {
       this.sessions.delete(callId);
       for (const track of captured.tracks) track.destroy();
       if (crossing) this.announce(crossing.session, crossing.event, false);
-      return { code: result.code };
+      return { code: toCallErrorCode(result.code) };
     }
     if (crossing) this.announce(crossing.session, crossing.event, true);
     return { code: RCCallErrorCode.SUCCESS, session };
   }
 
   /** Per-call texts, else `setPushConfig`'s, else CallLib's default title for `lang`. */
-  private invitePush(
-    mediaType: RCCallMediaType,
-    params: { pushTitle?: string; pushContent?: string },
-  ): { pushTitle: string; pushContent?: string } {
-    const pushTitle = params.pushTitle ?? this.callPush?.pushTitle ?? defaultPushTitle(this.options.lang ?? RCCallLanguage.ZH, mediaType);
-    const pushContent = params.pushContent ?? this.callPush?.pushContent;
-    return { pushTitle, ...(pushContent === undefined ? {} : { pushContent }) };
+  private invitePush(mediaType: RCCallMediaType, params: { pushTitle?: string; pushContent?: string }): InvitePush {
+    const pushTitle = params.pushTitle ?? this.callPush.pushTitle ?? defaultPushTitle(this.options.lang ?? RCCallLanguage.ZH, mediaType);
+    const pushContent = params.pushContent ?? this.callPush.pushContent;
+    const { pushConfig } = this.callPush;
+    return { pushTitle, ...(pushContent === undefined ? {} : { pushContent }), ...(pushConfig === undefined ? {} : { pushConfig }) };
   }
 
   /** The media rooms the user's devices are in (CallLib 5.0.1 `getJoinedUserInfo`). */
@@ -282,12 +298,25 @@ export class RCCallClient {
     if (!event.busy && !busyHere) {
       void this.context.request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) });
     }
-    this.options.onSession(session, event.extra);
+    let threw = false;
+    try {
+      this.options.onSession(session, event.extra);
+    } catch (error) {
+      // As CallLib: the app's error is caught and logged; what follows depends on the listener.
+      threw = true;
+      this.context.logger.error('[RCCallClient _options.onSession] onSession exception', error);
+    }
     if (!session.hasListener()) {
+      // No listener (the app threw before registering it, or never did): the session ends on this
+      // device, so none is left live to refuse the next call (CallLib would keep it ringing).
+      const ended = session.end(RCCallEndReason.HANGUP);
+      const mistake = '[RCCallSession  _options.onSession] session Must Have Listener';
+      if (threw) this.context.logger.error(mistake);
       // CallLib throws here; the app's mistake surfaces as an uncaught error, the call still ends cleanly.
-      void session.end(RCCallEndReason.HANGUP).then(() => {
-        throw new Error('[RCCallSession  _options.onSession] session Must Have Listener');
-      });
+      else
+        void ended.then(() => {
+          throw new Error(mistake);
+        });
       return;
     }
     if (event.busy || busyHere) {
@@ -304,4 +333,9 @@ export class RCCallClient {
       this.context.logger.error('[RCCallClient] onSessionClose threw', error);
     }
   }
+}
+
+/** CallLib destructures `call` / `callInGroup` params before its async body: without an object that throws at once. */
+function assertParamsObject(params: unknown, method: 'call' | 'callInGroup'): void {
+  if (params === undefined || params === null) throw new TypeError(`[RCCallClient ${method}] params must be an object`);
 }

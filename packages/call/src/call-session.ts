@@ -4,8 +4,10 @@
  */
 import type { PluginContext } from '@opencall/imlib';
 import {
+  CallAcceptReply,
   type CallEvent,
   ConversationType,
+  type PushVendorConfig,
   RCCallEndReason,
   RCCallErrorCode,
   RCCallMediaType,
@@ -16,12 +18,20 @@ import {
   toRemoteEndReason,
   type UserProfile,
 } from '@opencall/protocol';
+import { toCallErrorCode } from './call-error.js';
 import { CALL_TRACK_TAG, captureForCall } from './capture.js';
-import type { CallLocalTrack, CallRtcClient, CallTrack } from './rtc-port.js';
-import { sessionTransition } from './session-machine.js';
+import type { CallLocalTrack, CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
+import { SESSION_MACHINE } from './session-machine.js';
 import { SessionMedia } from './session-media.js';
 import type { ICallConstraints, IEndSummary, IRCCallInitOptions, ISenderInfo, ISessionListener, IUserData, IUserProfile } from './types.js';
 import { assertConstraints, assertListener, assertUserId, assertUserIds } from './validate.js';
+
+/** The push fields of an invite signal. */
+export interface InvitePush {
+  pushTitle: string;
+  pushContent?: string;
+  pushConfig?: PushVendorConfig;
+}
 
 export interface SessionHost {
   context: PluginContext;
@@ -29,8 +39,8 @@ export interface SessionHost {
   options: IRCCallInitOptions<RCCallSession>;
   profile(): IUserProfile | undefined;
   /** Push texts for invites (per call or `setPushConfig`, else the default title per `lang`). */
-  invitePush(mediaType: RCCallMediaType, params: { pushTitle?: string; pushContent?: string }): { pushTitle: string; pushContent?: string };
-  hangupPush(): { pushTitle?: string; pushContent?: string };
+  invitePush(mediaType: RCCallMediaType, params: { pushTitle?: string; pushContent?: string }): InvitePush;
+  hangupPush(): { pushTitle?: string; pushContent?: string; pushConfig?: PushVendorConfig };
   hangUpOthers(except: RCCallSession): Promise<void>;
   sessionClosed(session: RCCallSession, summary: IEndSummary): void;
 }
@@ -66,6 +76,7 @@ export class RCCallSession {
   private beginTimestamp = 0;
   private endReason: RCCallEndReason | null = null;
   private constraints: ICallConstraints | undefined;
+  private rtcSessionId: string | undefined;
 
   /** @internal */
   constructor(
@@ -92,10 +103,13 @@ export class RCCallSession {
   getSessionId(): string {
     return this.init.callId;
   }
+  /**
+   * The server-assigned RTC session id (the same for every participant; records and notices use it),
+   * known once the call connected. Throws before that, as CallLib does before its room exists.
+   */
   getRTCSessionId(): string {
-    const room = this.media?.getRoom();
-    if (!room) throw new Error('[RCCallSession getRTCSessionId] the RTC room is not joined yet');
-    return room.getSessionId();
+    if (!this.rtcSessionId) throw new Error('[RCCallSession getRTCSessionId] the call is not connected yet');
+    return this.rtcSessionId;
   }
   getTargetId(): string {
     return this.init.targetId;
@@ -118,10 +132,10 @@ export class RCCallSession {
   private isEnded(): boolean {
     return this.state === RCCallSessionState.END;
   }
-  /** `undefined` for users not (or no longer) in the call, as CallLib. */
-  getUserState(userId: string): RCCallUserState | undefined {
+  /** `RCCallUserState.NONE` (0) for users not (or no longer) in the call, as CallLib documents it. */
+  getUserState(userId: string): RCCallUserState {
     assertUserId(userId, 'RCCallSession getUserState');
-    return this.users.get(userId)?.state;
+    return this.users.get(userId)?.state ?? RCCallUserState.NONE;
   }
   getRemoteUsers(): IUserData[] {
     return [...this.users.entries()]
@@ -164,10 +178,12 @@ export class RCCallSession {
     if (result.code !== RCCallErrorCode.SUCCESS) {
       for (const track of tracks) track.destroy();
       if (!this.isEnded()) await this.end(RCCallEndReason.NETWORK_ERROR);
-      return { code: result.code };
+      return { code: toCallErrorCode(result.code) };
     }
     this.setUser(this.init.selfId, RCCallUserState.KEEPING);
     this.setUser(this.init.callerId, RCCallUserState.KEEPING);
+    const reply = CallAcceptReply.safeParse(result.data);
+    if (reply.success) this.rtcSessionId = reply.data.rtcSessionId;
     this.connected();
     const media = new SessionMedia(this.init.callId, this.mediaHost(), tracks);
     this.media = media;
@@ -193,7 +209,7 @@ export class RCCallSession {
     const { code } = await sent;
     // Already gone on the server (a retried hang-up, or the call ended meanwhile): hung up all the same.
     const gone = code === RCCallErrorCode.CALL_NOT_FOUND || code === RCCallErrorCode.NOT_IN_CALL;
-    return { code: code === RCCallErrorCode.SUCCESS || gone ? RCCallErrorCode.SUCCESS : code };
+    return { code: code === RCCallErrorCode.SUCCESS || gone ? RCCallErrorCode.SUCCESS : toCallErrorCode(code) };
   }
 
   async disableAudioTrack(): Promise<{ code: RCCallErrorCode }> {
@@ -224,7 +240,7 @@ export class RCCallSession {
       ...this.host.invitePush(this.mediaType, options),
       user: this.host.profile(),
     });
-    if (result.code !== RCCallErrorCode.SUCCESS) return { code: result.code };
+    if (result.code !== RCCallErrorCode.SUCCESS) return { code: toCallErrorCode(result.code) };
     for (const userId of fresh) this.setUser(userId, RCCallUserState.WAITING);
     return { code: RCCallErrorCode.SUCCESS };
   }
@@ -238,7 +254,7 @@ export class RCCallSession {
       mediaType: RCCallMediaType.AUDIO,
       user: this.host.profile(),
     });
-    if (result.code !== RCCallErrorCode.SUCCESS) return { code: result.code };
+    if (result.code !== RCCallErrorCode.SUCCESS) return { code: toCallErrorCode(result.code) };
     await this.downgradeLocally();
     return { code: RCCallErrorCode.SUCCESS };
   }
@@ -322,6 +338,7 @@ export class RCCallSession {
         this.emit('onRinging', this.sender(event.userId), this);
         break;
       case 'call.accepted':
+        if (event.rtcSessionId !== undefined) this.rtcSessionId ??= event.rtcSessionId;
         this.remoteAccepted(event.userId, event.user);
         break;
       case 'call.member_left':
@@ -335,10 +352,11 @@ export class RCCallSession {
       case 'call.members_invited':
         this.mergeProfile(event.inviterId, event.user);
         for (const userId of event.userIds) this.setUser(userId, RCCallUserState.WAITING);
+        for (const { userId, ...profile } of event.invitedUsers ?? []) this.mergeProfile(userId, profile);
         this.emit(
           'onMemberModify',
           this.sender(event.inviterId),
-          event.userIds.map((userId) => ({ userId })),
+          event.userIds.map((userId) => this.sender(userId)),
           this,
         );
         break;
@@ -367,13 +385,13 @@ export class RCCallSession {
 
   private connected(): void {
     if (this.beginTimestamp === 0) this.beginTimestamp = Date.now();
-    this.state = sessionTransition(this.state, 'connected');
+    this.state = SESSION_MACHINE.next(this.state, 'connected');
   }
 
   /** @internal End the session with this client's own reason: leave media, then `onSessionClose`. */
   async end(reason: RCCallEndReason): Promise<void> {
     if (this.state === RCCallSessionState.END) return;
-    this.state = sessionTransition(this.state, 'end');
+    this.state = SESSION_MACHINE.next(this.state, 'end');
     this.endReason = reason;
     const endTimestamp = Date.now();
     for (const entry of this.users.values()) entry.state = RCCallUserState.NONE;
@@ -447,7 +465,7 @@ export class RCCallSession {
         };
         this.emit(track.isAudioTrack() ? 'onAudioMuteChange' : 'onVideoMuteChange', muteUser, this);
       },
-      onReport: (report: unknown) => this.emit('onRTCStateReport', report, this),
+      onReport: (report: CallStateReport) => this.emit('onRTCStateReport', report, this),
       onIceState: (state: string) => this.emit('onICEConnectionStateChange', state, this),
       onPing: (result: string) => this.emit('onPing', result, this),
       onPublishFail: (code: number) => this.emit('onTrackPublishFail', code, this),

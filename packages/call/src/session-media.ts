@@ -4,7 +4,7 @@
  * Owned by one RCCallSession; `stop()` leaves the room and destroys the local tracks.
  */
 import { RCCallEndReason, RCCallMediaType, RCRTCCode } from '@opencall/protocol';
-import type { CallLocalTrack, CallRemoteTrack, CallRoom, CallRtcClient, CallTrack } from './rtc-port.js';
+import type { CallLocalTrack, CallRemoteTrack, CallRoom, CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
 
 export interface MediaHost {
   rtc: CallRtcClient;
@@ -14,7 +14,7 @@ export interface MediaHost {
   mediaType(): RCCallMediaType;
   onTrackReady(track: CallTrack): void;
   onMuteChange(track: CallTrack): void;
-  onReport(report: unknown): void;
+  onReport(report: CallStateReport): void;
   onIceState(state: string): void;
   onPing(result: string): void;
   onPublishFail(code: number): void;
@@ -27,6 +27,14 @@ export class SessionMedia {
   private room: CallRoom | undefined;
   private stopped = false;
   private readonly subscribed = new Set<string>();
+  /**
+   * The owner-muted state the app last heard of, per remote track id. A camera turned off and on again
+   * (`isOffCameraWhenVideoDisable`) is unpublished muted and published again under the same id: its
+   * unmute can reach this side before the new track does, so the new track carries the state already.
+   * Comparing with what the app heard keeps CallLib's order: `onVideoMuteChange(muted: false)`, then
+   * `onTrackReady` for the new track.
+   */
+  private readonly heardMuted = new Map<string, boolean>();
 
   constructor(
     private readonly callId: string,
@@ -54,14 +62,17 @@ export class SessionMedia {
     const room = joined.room;
     this.room = room;
     room.registerRoomEventListener({
-      onTrackPublish: (tracks) => void this.subscribe(tracks),
+      onTrackPublish: (tracks) => {
+        for (const track of tracks) this.noteOwnerMuted(track);
+        void this.subscribe(tracks);
+      },
       // A track published again later (camera back on) has the same id: it must be subscribed again.
       onTrackUnpublish: (tracks) => {
         for (const track of tracks) this.subscribed.delete(track.getTrackId());
       },
       onTrackReady: (track) => this.trackReady(track),
-      onAudioMuteChange: (track) => this.host.onMuteChange(track),
-      onVideoMuteChange: (track) => this.host.onMuteChange(track),
+      onAudioMuteChange: (track) => this.muteChanged(track),
+      onVideoMuteChange: (track) => this.muteChanged(track),
       onPing: (result) => this.host.onPing(result),
       onKickOff: (byServer, state) =>
         this.host.onFatal(
@@ -76,8 +87,21 @@ export class SessionMedia {
       onStateReport: (report) => this.host.onReport(report),
       onICEConnectionStateChange: (state) => this.host.onIceState(state),
     });
+    for (const track of room.getRemoteTracks()) this.noteOwnerMuted(track);
     await this.subscribe(room.getRemoteTracks());
     await this.publish(this.localTracks);
+  }
+
+  private muteChanged(track: CallTrack): void {
+    this.heardMuted.set(track.getTrackId(), track.isOwnerMuted());
+    this.host.onMuteChange(track);
+  }
+
+  /** A remote track (re)published: report its mute state first when it differs from what the app last heard. */
+  private noteOwnerMuted(track: CallTrack): void {
+    const heard = this.heardMuted.get(track.getTrackId());
+    if (heard === undefined) this.heardMuted.set(track.getTrackId(), track.isOwnerMuted());
+    else if (heard !== track.isOwnerMuted() && this.wanted(track)) this.muteChanged(track);
   }
 
   private wanted(track: CallTrack): boolean {

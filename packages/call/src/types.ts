@@ -1,7 +1,8 @@
-/** CallLib's public interfaces (reference/calllib-api.md C and E). */
+/** CallLib's public interfaces (CallLib Web 5.x, same names and shapes). */
 import type {
   ConversationType,
   LogLevel,
+  PushVendorConfig,
   RCCallEndReason,
   RCCallLanguage,
   RCCallMediaType,
@@ -10,7 +11,10 @@ import type {
   RCResolution,
   RTCJoinType,
 } from '@opencall/protocol';
-import type { CallRtcClient, CallTrack } from './rtc-port.js';
+import type { CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
+
+/** RTCLib's state report types, as CallLib's d.ts re-exports them. */
+export type { IRCCandidatePairStat, IRCRTCStateReport, IRCTrackStat } from '@opencall/rtc';
 
 /** Who sent a call signal, with the profile it registered (`registerUserInfo`). */
 export interface ISenderInfo {
@@ -78,19 +82,43 @@ export interface SessionRef {
   getSessionId(): string;
 }
 
+/**
+ * What a session tells the app (CallLib `ISessionListener`). Pass one to `call` / `callInGroup`, or
+ * to `session.registerSessionListener` in `onSession` for incoming calls. Every callback is called
+ * safely: an exception in it is logged and never breaks the session.
+ */
 export interface ISessionListener<S extends SessionRef = SessionRef> {
+  /** A callee's device is ringing (once per user). */
   onRinging(sender: ISenderInfo, session: S): void;
+  /** A user answered; when this device is in the call too the session is now `KEEPING` and media starts. */
   onAccept(sender: ISenderInfo, session: S): void;
+  /**
+   * A user left the call while it goes on for the others (group calls, or the caller before an answer);
+   * `reason` is the end reason as seen from this side. The end of the whole session is `onSessionClose`.
+   */
   onHungup(sender: ISenderInfo, reason: RCCallEndReason, session: S): void;
+  /**
+   * A track can be played: each local track once captured (before the call connects, without `session`
+   * for the caller's first preview), then each remote track once its media arrives.
+   */
   onTrackReady(track: CallTrack, session?: S): void;
+  /** Someone invited more users into the (group) call; they start `WAITING`. */
   onMemberModify(sender: ISenderInfo, invitedUsers: IInvitedUsers[], session: S): void;
+  /** The call was downgraded to audio by `sender` (video tracks are already stopped when this runs). */
   onMediaModify(sender: ISenderInfo, mediaType: RCCallMediaType, session: S): void;
+  /** A remote user muted or unmuted their microphone. */
   onAudioMuteChange?(muteUser: IMuteUser, session: S): void;
+  /** A remote user turned their camera off or on. */
   onVideoMuteChange?(muteUser: IMuteUser, session: S): void;
-  onRTCStateReport?(report: unknown, session: S): void;
+  /** Every `statsReportInterval` ms (RCRTC installer option): one report for the whole session. */
+  onRTCStateReport?(report: CallStateReport, session: S): void;
+  /** A media connection's ICE state changed (`new`, `checking`, `connected`, `disconnected`, `failed`, `closed`…). */
   onICEConnectionStateChange?(state: string, session: S): void;
+  /** Periodic signaling health while in the call (RTCLib `RCRTCPingResult`: success or fail). */
   onPing?(result: string, session: S): void;
+  /** Publishing a local track failed; `code` is the `RCRTCCode`. */
   onTrackPublishFail?(code: number, session: S): void;
+  /** Subscribing to a remote track failed; `code` is the `RCRTCCode`. */
   onTrackSubscribeFail?(code: number, session: S): void;
 }
 
@@ -114,16 +142,37 @@ export interface IRTCJoinedInfo {
   joinTime: number;
 }
 
+/**
+ * `setPushConfig`'s configs: the texts, and since CallLib 5.2.4 the per-platform / per-vendor fields
+ * (the engine's IM `IPushConfig` shape), which reach the push provider with the notice.
+ */
 export interface IPushConfig {
   pushTitle?: string;
   pushContent?: string;
-  [vendorField: string]: unknown;
+  pushData?: string;
+  templateId?: string;
+  disablePushTitle?: boolean;
+  forceShowDetailContent?: boolean;
+  iOSConfig?: PushVendorConfig['iOSConfig'];
+  androidConfig?: PushVendorConfig['androidConfig'];
+  harmonyOSConfig?: PushVendorConfig['harmonyOSConfig'];
 }
 
 export interface IRCCallInitOptions<S extends SessionRef = SessionRef> {
   rtcClient: CallRtcClient;
+  /**
+   * An incoming call (this device rings). Register the session's listener here
+   * (`session.registerSessionListener`); a session left without one is hung up, as in CallLib.
+   * `extra` is the caller's `extra`. When the user is busy the session ends right after this.
+   */
   onSession: (session: S, extra?: string) => void;
+  /**
+   * A session ended, for whatever reason (hang-up on either side, no answer, busy, network failure,
+   * the server ending it). Media is already released when this runs; `summaryInfo` holds the end reason,
+   * timestamps and duration.
+   */
   onSessionClose: (session: S, summaryInfo?: IEndSummary) => void;
+  /** A call this user missed or that ended while this device was offline, delivered after connecting. */
   onOfflineRecord?: (record: IOfflineRecord) => void;
   isAllowSubscribeRetry?: boolean;
   isAllowPublishRetry?: boolean;
@@ -132,6 +181,7 @@ export interface IRCCallInitOptions<S extends SessionRef = SessionRef> {
   isAllowDemotionGetStream?: boolean;
   lang?: RCCallLanguage;
   logLevel?: LogLevel;
+  /** Receives every log line at or above `logLevel` instead of the console. */
   logStdout?: (level: number, content: string) => void;
   logOutputLevel?: number;
 }

@@ -18,13 +18,13 @@ import {
   type IceServer,
   PROTOCOL_VERSION,
   type RCConnectionStatus,
+  SafeEmitter,
   type ServerEvent,
   type WelcomeFrame,
 } from '@opencall/protocol';
 import { type BackoffOptions, reconnectDelayMs } from './backoff.js';
 import { type AttemptOutcome, closeQuietly, decodeServerMessage, startAttempt } from './connect-attempt.js';
-import { type ConnectionEvent, type ConnectionState, toConnectionStatus, transition } from './connection-machine.js';
-import { SafeEmitter } from './emitter.js';
+import { CONNECTION_MACHINE, type ConnectionEvent, type ConnectionState, toConnectionStatus } from './connection-machine.js';
 import { Heartbeat } from './heartbeat.js';
 import { PendingRequests } from './pending-requests.js';
 import type { PluginLogger, RequestBody, RequestResult } from './plugin-context.js';
@@ -108,7 +108,7 @@ export class ImConnection {
 
   constructor(private readonly options: ImConnectionOptions) {
     if (options.urls.length === 0) throw new Error('ImConnection: no server URL');
-    this.emitter = new SafeEmitter(options.logger, 'ImConnection');
+    this.emitter = new SafeEmitter((event, error) => options.logger.error(`ImConnection: listener of ${event} threw`, error));
   }
 
   get state(): ConnectionState {
@@ -423,7 +423,7 @@ export class ImConnection {
 
   private move(event: ConnectionEvent, code: number): void {
     const from = this.current;
-    const to = transition(from, event);
+    const to = CONNECTION_MACHINE.next(from, event);
     this.current = to;
     this.options.logger.debug(`IM connection ${from} → ${to} (${event}, ${code})`);
     this.emitter.emit('state', { from, to, event, code });

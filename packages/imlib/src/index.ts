@@ -15,9 +15,18 @@ import type { EventListener, Events } from './events.js';
 import type { PluginInstaller } from './plugin-context.js';
 import { type CreateIMLibOptions, createIMLib, type InitOptions, type RongIMLibClient } from './rong-imlib.js';
 
-export { ConversationType, ErrorCode, LogL, LogLevel, RCConnectionStatus } from '@opencall/protocol';
+export {
+  ConversationType,
+  ErrorCode,
+  IllegalTransitionError,
+  /** @deprecated the one `IllegalTransitionError` of every machine (this name is kept for existing imports). */
+  IllegalTransitionError as IllegalConnectionTransition,
+  LogL,
+  LogLevel,
+  RCConnectionStatus,
+} from '@opencall/protocol';
 export { type BackoffOptions, reconnectDelayMs } from './backoff.js';
-export { CONNECTION_STATES, type ConnectionState, IllegalConnectionTransition, toConnectionStatus } from './connection-machine.js';
+export { CONNECTION_STATES, type ConnectionState, toConnectionStatus } from './connection-machine.js';
 export { DEVICE_ID_STORAGE_KEY } from './device-id.js';
 export { type EventArgs, type EventListener, Events } from './events.js';
 export {

@@ -10,11 +10,11 @@ import {
   LogL,
   type LogLevel,
   RCConnectionStatus,
+  SafeEmitter,
   type ServerEvent,
 } from '@opencall/protocol';
 import type { BackoffOptions } from './backoff.js';
 import { loadOrCreateDeviceId } from './device-id.js';
-import { SafeEmitter } from './emitter.js';
 import { type EventListener, EventRegistry, Events } from './events.js';
 import { type ConnectionStateChange, ImConnection } from './im-connection.js';
 import { LevelLogger, type LogStdout, logLFromLegacyLevel } from './logger.js';
@@ -75,7 +75,9 @@ export class RongIMLibClient {
   private connection: ImConnection | undefined;
   private readonly logger = new LevelLogger({ level: LogL.WARN, tag: 'RongIMLib' });
   private readonly listeners = new EventRegistry(this.logger);
-  private readonly pluginEvents = new SafeEmitter<PluginEvents>(this.logger, 'PluginContext');
+  private readonly pluginEvents = new SafeEmitter<PluginEvents>((event, error) =>
+    this.logger.error(`PluginContext: listener of ${event} threw`, error),
+  );
   private readonly runtime: PluginRuntime;
   private readonly deviceId: string;
   private readonly context: PluginContext;

@@ -1,4 +1,4 @@
-/** Where the IM WebSocket lives, derived from IMLib `init` options (DESIGN.md §6). */
+/** Where the IM WebSocket lives, derived from IMLib `init` options (README "Using the SDK"). */
 import { IM_WEBSOCKET_PATH } from '@opencall/protocol';
 
 /** The `init` options that name the server. */

@@ -1,10 +1,11 @@
 /**
  * Call intents (client → server requests) and call events (server → client), 1:1 and group.
  * The server owns the call: clients send intents, the server validates them and fans out events
- * to every device of every participant (DESIGN.md §2).
+ * to every device of every participant (docs/architecture.md, "The server owns the call").
  */
 import * as z from 'zod/mini';
 import { CallId, Count, DeviceId, GroupId, ShortText, UserId, UserProfile } from './primitives.js';
+import { PushVendorConfig } from './push-config.js';
 
 const rid = Count;
 const MediaType = z.literal([1, 2]);
@@ -26,6 +27,15 @@ export const CallInviteRequest = z.object({
   extra: z.optional(ShortText),
   pushTitle: z.optional(ShortText),
   pushContent: z.optional(ShortText),
+  /** The call push's per-platform / per-vendor fields (`setPushConfig`'s first argument). */
+  pushConfig: z.optional(PushVendorConfig),
+  /**
+   * The caller's hang-up push (`setPushConfig`'s second argument), kept with the call for the
+   * hang-up notices its end causes (cancel, no answer).
+   */
+  hangupPush: z.optional(
+    z.object({ pushTitle: z.optional(ShortText), pushContent: z.optional(ShortText), pushConfig: z.optional(PushVendorConfig) }),
+  ),
   user: z.optional(UserProfile),
 });
 export type CallInviteRequest = z.infer<typeof CallInviteRequest>;
@@ -50,9 +60,10 @@ export const CallHangupRequest = z.object({
   callId: CallId,
   reason: z.optional(EndReason),
   user: z.optional(UserProfile),
-  /** Push shown to callees who are offline (`setPushConfig`'s hang-up config). */
+  /** Push shown to those the hang-up reaches offline (`setPushConfig`'s hang-up config). */
   pushTitle: z.optional(ShortText),
   pushContent: z.optional(ShortText),
+  pushConfig: z.optional(PushVendorConfig),
 });
 
 /** Invite more users into a group call (`session.invite`). Users already in the call are ignored. */
@@ -64,6 +75,7 @@ export const CallInviteMembersRequest = z.object({
   extra: z.optional(ShortText),
   pushTitle: z.optional(ShortText),
   pushContent: z.optional(ShortText),
+  pushConfig: z.optional(PushVendorConfig),
   user: z.optional(UserProfile),
 });
 
@@ -75,6 +87,17 @@ export const CallModifyMediaRequest = z.object({
   mediaType: z.literal(1),
   user: z.optional(UserProfile),
 });
+
+/**
+ * The RTC session id of a call (CallLib `getRTCSessionId`): assigned by the server when the call
+ * connects, the same for every participant, made of the call id and the server time it connected
+ * (`beginAt` of the stored call record, `beginTime` of `call.ended`), so records and notices name it.
+ */
+export const rtcSessionIdOf = (callId: string, beginAt: number): string => `${callId}_${beginAt}`;
+
+/** `res.data` of a successful `call.accept`. */
+export const CallAcceptReply = z.object({ rtcSessionId: z.string().check(z.maxLength(128)) });
+export type CallAcceptReply = z.infer<typeof CallAcceptReply>;
 
 /** Rooms this user's devices are in (`getJoinedUserInfo`). Response data: `{ rooms: JoinedRoomInfo[] }`. */
 export const CallJoinedInfoRequest = z.object({ t: z.literal('call.joined_info'), rid, userId: UserId });
@@ -162,6 +185,8 @@ export const CallAcceptedEvent = z.object({
   deviceId: DeviceId,
   mediaType: MediaType,
   user: z.optional(UserProfile),
+  /** The call's RTC session id (`rtcSessionIdOf`), set once it connected. */
+  rtcSessionId: z.optional(z.string().check(z.maxLength(128))),
 });
 export type CallAcceptedEvent = z.infer<typeof CallAcceptedEvent>;
 /** A user left the call; `reason` is the leaver's own reason (receivers map it with `toRemoteEndReason`). */
@@ -184,6 +209,18 @@ export const CallEndedEvent = z.object({
 });
 export type CallEndedEvent = z.infer<typeof CallEndedEvent>;
 
+/**
+ * An invited user as CallLib's `IInvitedUsers` (the fields of `ISenderInfo`): the profile the user
+ * registered, when it was in this call before, else `name` / `portraitUri` from the server's user record.
+ */
+export const InvitedUser = z.object({
+  userId: UserId,
+  name: z.optional(z.string().check(z.maxLength(64))),
+  portraitUri: z.optional(z.string().check(z.maxLength(1024))),
+  extra: z.optional(ShortText),
+});
+export type InvitedUser = z.infer<typeof InvitedUser>;
+
 /** Someone in the call invited more users (sent to those already in the call). */
 export const CallMembersInvitedEvent = z.object({
   type: z.literal('call.members_invited'),
@@ -191,6 +228,8 @@ export const CallMembersInvitedEvent = z.object({
   inviterId: UserId,
   userIds: z.array(UserId),
   user: z.optional(UserProfile),
+  /** `userIds` with what the server knows of each (same order). */
+  invitedUsers: z.optional(z.array(InvitedUser)),
 });
 /** Someone changed the call's media type (downgrade to audio). */
 export const CallMediaModifiedEvent = z.object({

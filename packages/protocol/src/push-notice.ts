@@ -1,3 +1,5 @@
+import type { PushVendorConfig } from './push-config.js';
+
 /** The JSON body the server POSTs to `OPENCALL_PUSH_WEBHOOK_URL` for an invitee with no device connected. */
 
 /**
@@ -29,4 +31,9 @@ export interface PushNotice {
   sender: PushSender;
   /** CallLib's push data: `{mediaType, userIdList, callId}` for calls, `{callId, reason}` for hang-ups. */
   data: Record<string, unknown>;
+  /**
+   * The per-platform / per-vendor fields of the sender's `IPushConfig` (`iOSConfig`, `androidConfig`,
+   * `harmonyOSConfig`, `templateId`, `pushData`, …), as the app set them; absent when none.
+   */
+  pushConfig?: PushVendorConfig;
 }

@@ -1,12 +1,19 @@
 import { LogLevel } from '@opencall/protocol';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_PING_GAP_MS, DEFAULT_TIMEOUT_MS, RtcOptionsError, resolveRtcOptions } from './options.js';
+import {
+  DEFAULT_PING_GAP_MS,
+  DEFAULT_STATS_REPORT_INTERVAL_MS,
+  DEFAULT_TIMEOUT_MS,
+  RtcOptionsError,
+  resolveRtcOptions,
+} from './options.js';
 
 describe('resolveRtcOptions', () => {
   it('applies defaults', () => {
     expect(resolveRtcOptions(undefined)).toMatchObject({
       timeout: DEFAULT_TIMEOUT_MS,
       pingGap: DEFAULT_PING_GAP_MS,
+      statsReportInterval: DEFAULT_STATS_REPORT_INTERVAL_MS,
       sdpSemantics: 'unified-plan',
     });
   });
@@ -16,6 +23,7 @@ describe('resolveRtcOptions', () => {
       mediaServer: 'http://localhost:8080',
       timeout: 8000,
       pingGap: 5000,
+      statsReportInterval: 250,
       logLevel: LogLevel.WARN,
       logStdout,
       sdpSemantics: 'plan-b',
@@ -25,6 +33,7 @@ describe('resolveRtcOptions', () => {
       mediaServer: 'http://localhost:8080',
       timeout: 8000,
       pingGap: 5000,
+      statsReportInterval: 250,
       logLevel: LogLevel.WARN,
       logStdout,
       sdpSemantics: 'plan-b',
@@ -32,6 +41,7 @@ describe('resolveRtcOptions', () => {
   });
   it('clamps numeric options into their documented ranges', () => {
     expect(resolveRtcOptions({ timeout: 100, pingGap: 60_000 })).toMatchObject({ timeout: 5000, pingGap: 10_000 });
+    expect(resolveRtcOptions({ statsReportInterval: 1 })).toMatchObject({ statsReportInterval: 200 });
   });
   it.each([
     ['options not an object', 'x', 'options must be an object'],

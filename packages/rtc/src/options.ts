@@ -7,6 +7,7 @@ export interface ResolvedRtcOptions {
   mediaServer: string | undefined;
   timeout: number;
   pingGap: number;
+  statsReportInterval: number;
   logLevel: LogLevel | undefined;
   logStdout: ((level: LogLevel, content: string) => void) | undefined;
   sdpSemantics: 'plan-b' | 'unified-plan';
@@ -14,6 +15,7 @@ export interface ResolvedRtcOptions {
 
 export const DEFAULT_TIMEOUT_MS = 5000;
 export const DEFAULT_PING_GAP_MS = 10_000;
+export const DEFAULT_STATS_REPORT_INTERVAL_MS = 1000;
 
 /** Thrown by the installer's `setup` on invalid options. */
 export class RtcOptionsError extends Error {
@@ -52,6 +54,7 @@ export function resolveRtcOptions(options: unknown): ResolvedRtcOptions {
     mediaServer: o.mediaServer as string | undefined,
     timeout: checkNumber('timeout', o.timeout, 5000, 30_000, DEFAULT_TIMEOUT_MS),
     pingGap: checkNumber('pingGap', o.pingGap, 3000, 10_000, DEFAULT_PING_GAP_MS),
+    statsReportInterval: checkNumber('statsReportInterval', o.statsReportInterval, 200, 60_000, DEFAULT_STATS_REPORT_INTERVAL_MS),
     logLevel: o.logLevel as LogLevel | undefined,
     logStdout: o.logStdout as ResolvedRtcOptions['logStdout'],
     sdpSemantics: (o.sdpSemantics as ResolvedRtcOptions['sdpSemantics'] | undefined) ?? 'unified-plan',

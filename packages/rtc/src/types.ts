@@ -1,4 +1,4 @@
-/** Public RTCLib 5 shapes (reference/calllib-api.md E.7, E.9–E.11, F.2). */
+/** Public RTCLib 5 shapes (as RongCloud's RTCLib Web 5.x declares them). */
 import type { LogLevel, RCFrameRate, RCResolution } from '@opencall/protocol';
 
 /** Options of `installPlugin(RCRTC.installer, options)`. */
@@ -9,6 +9,8 @@ export interface IRCRTCInitOptions {
   timeout?: number;
   /** Room ping interval in ms (3000–10000, default 10000; out-of-range values are clamped). */
   pingGap?: number;
+  /** OpenCall: ms between two `onStateReport` calls (200–60000, default 1000; out-of-range values are clamped). */
+  statsReportInterval?: number;
   /** Engine `LogLevel` (deprecated in RTCLib, still honoured). */
   logLevel?: LogLevel;
   /** Receives every log line at or above `logLevel`. */

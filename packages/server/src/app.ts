@@ -1,7 +1,6 @@
 /**
- * Composition root: opens storage, builds services and mounts the transports.
- * Teardown order (close()): stop accepting → close IM connections → stop call timers → outbox worker
- * (deliveries in flight finish, bounded) → HTTP → storage.
+ * Composition root: opens storage, builds services and mounts the transports. Teardown (`close()`)
+ * is written once in teardown/server-teardown.ts and explained in docs/teardown.md.
  */
 import { resolve } from 'node:path';
 import { type ClientRequest, ErrorCode } from '@opencall/protocol';
@@ -29,6 +28,8 @@ import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
 import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
+import { runTeardown } from './teardown/run-teardown.js';
+import { serverTeardownSteps } from './teardown/server-teardown.js';
 import { guardConnections } from './transport/guard-connections.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
@@ -50,7 +51,10 @@ export interface RunningServer {
   securityCounters: SecurityCounters;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
-  /** End what is left (NETWORK_ERROR, records stored, devices told), close sockets, HTTP and storage. */
+  /**
+   * End what is left (NETWORK_ERROR, records stored, devices told), close sockets, HTTP and storage
+   * (docs/teardown.md). Every step runs; rejects with a `TeardownError` naming the ones that failed.
+   */
   close(): Promise<void>;
 }
 
@@ -219,21 +223,19 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       while (calls.activeCallCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     },
     async close() {
-      if (clusterNode && cluster) {
-        // Hand over: calls stay journaled and this node's liveness key goes, so the others take them
-        // over at once; devices reconnect to another node and resume there.
-        await calls.handOver();
-        clusterNode.node.stop();
-        await cluster.close();
-      } else {
-        await calls.close();
-      }
-      await Promise.all([pushOutbox?.stop(), webhookOutbox?.stop()]);
-      registry.closeAll();
-      ws.close();
-      await media.stop();
-      await http.close();
-      await storage.close();
+      // Every step runs even when one fails; the failures are logged and thrown together at the end.
+      const steps = serverTeardownSteps({
+        calls,
+        cluster: clusterNode && cluster ? { node: clusterNode.node, adapters: cluster } : undefined,
+        pushOutbox,
+        webhookOutbox,
+        registry,
+        ws,
+        media,
+        http,
+        storage,
+      });
+      await runTeardown(steps, logger);
     },
   };
 }

@@ -49,7 +49,13 @@ export interface E2eAgent {
   find(query: AgentQuery): AgentLogEntry | null;
   frameCount(selector: string): number;
   firstFrameAt(selector: string): number | null;
-  connect(options: { appKey: string; token: string; navigators: string[] }): Promise<{ code: number; userId: string | null }>;
+  /** `rtcOptions`: more RCRTC installer options (e.g. `statsReportInterval`). */
+  connect(options: {
+    appKey: string;
+    token: string;
+    navigators: string[];
+    rtcOptions?: Record<string, unknown>;
+  }): Promise<{ code: number; userId: string | null }>;
   call(options: {
     targetId: string;
     mediaType: number;

@@ -1,4 +1,4 @@
-/** Launches Debian's Chromium through playwright-core with the flags of reference/test-environment.md. */
+/** Launches Debian's Chromium through playwright-core with fake media devices and the flags below. */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';

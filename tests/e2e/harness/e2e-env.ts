@@ -33,7 +33,7 @@ export interface E2eEnv {
   /** A new context + page at `server.url + path` (default the demo page, which loads the SDK). */
   openPage(label: string, path?: string): Promise<UserPage>;
   /** A new user page whose SDK is initialised and connected as `userId` (token from the server API). */
-  openSdkUser(userId: string): Promise<SdkUser>;
+  openSdkUser(userId: string, rtcOptions?: Record<string, unknown>): Promise<SdkUser>;
   /** Disarms the watchdog and tears everything down (bounded); throws if the watchdog had fired. */
   close(): Promise<void>;
 }
@@ -79,10 +79,10 @@ export async function startE2eEnv(options: E2eEnvOptions): Promise<E2eEnv> {
     ...started,
     watchdog,
     openPage,
-    async openSdkUser(userId: string) {
+    async openSdkUser(userId: string, rtcOptions?: Record<string, unknown>) {
       const { page, consoleLines } = await openPage(userId);
       const user = new SdkUser(userId, page, consoleLines);
-      await user.connect(started.server, await started.server.getToken(userId));
+      await user.connect(started.server, await started.server.getToken(userId), undefined, rtcOptions);
       return user;
     },
     async close() {

@@ -158,7 +158,7 @@
     return { userId: muteUser.userId, muted: muteUser.muted, kind: muteUser.kind, trackId: muteUser.trackId };
   }
 
-  /** A compact summary of an IRCRTCStateReport (the full one is large and arrives every ~1.5 s per link). */
+  /** A compact summary of an IRCRTCStateReport (the full one is large; one per session every `statsReportInterval`). */
   function describeReport(report) {
     const stat = (s) => ({ trackId: s.trackId, kind: s.kind, bitrate: s.bitrate });
     const pair = report?.iceCandidatePair;
@@ -166,7 +166,21 @@
       pcName: report?.pcName ?? null,
       senders: Array.isArray(report?.senders) ? report.senders.map(stat) : null,
       receivers: Array.isArray(report?.receivers) ? report.receivers.map(stat) : null,
-      pair: pair ? { IP: pair.IP, remoteIP: pair.remoteIP, protocol: pair.protocol, rtt: pair.rtt } : null,
+      pair: pair
+        ? {
+            IP: pair.IP,
+            port: pair.port,
+            remoteIP: pair.remoteIP,
+            remotePort: pair.remotePort,
+            protocol: pair.protocol,
+            networkType: pair.networkType,
+            rtt: pair.rtt,
+            bitrateSend: pair.bitrateSend,
+            bitrateRecv: pair.bitrateRecv,
+            availableOutgoingBitrate: pair.availableOutgoingBitrate,
+            availableIncomingBitrate: pair.availableIncomingBitrate,
+          }
+        : null,
     };
   }
 
@@ -238,12 +252,12 @@
     return window.RongIMLib.getConnectionStatus();
   }
 
-  async function connect({ appKey, token, navigators }) {
+  async function connect({ appKey, token, navigators, rtcOptions }) {
     const { RongIMLib, RCRTC, RCCall } = window;
     if (!RongIMLib || !RCRTC || !RCCall) throw new Error('SDK globals RongIMLib/RCRTC/RCCall are not loaded');
     RongIMLib.init({ appkey: appKey, navigators });
     watchImStatus(RongIMLib);
-    const rtcClient = RongIMLib.installPlugin(RCRTC.installer, { mediaServer: location.origin });
+    const rtcClient = RongIMLib.installPlugin(RCRTC.installer, { mediaServer: location.origin, ...(rtcOptions ?? {}) });
     callClient = RongIMLib.installPlugin(RCCall.installer, {
       rtcClient,
       onSession(session) {

@@ -28,12 +28,18 @@ export class SdkUser {
   static readonly localVideo = 'video[data-e2e-video="local"]';
 
   /** Connects to `server`, or to `navigators` in that order when given (cluster nodes). */
-  async connect(server: { url: string; appKey: string }, token: string, navigators: string[] = [server.url]): Promise<void> {
+  async connect(
+    server: { url: string; appKey: string },
+    token: string,
+    navigators: string[] = [server.url],
+    rtcOptions?: Record<string, unknown>,
+  ): Promise<void> {
     await ensureSdkLoaded({ context: this.page.context(), page: this.page, consoleLines: this.consoleLines });
     const result = await this.page.evaluate((o) => window.__e2e.connect(o), {
       appKey: server.appKey,
       token,
       navigators,
+      ...(rtcOptions ? { rtcOptions } : {}),
     });
     if (result.code !== 0) throw new Error(`${this.userId}: connect failed with code ${result.code}`);
   }

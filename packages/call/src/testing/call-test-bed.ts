@@ -5,7 +5,14 @@
  * user of one relay). No I/O, no root.
  */
 import type { PluginContext, RequestBody, RequestResult } from '@opencall/imlib';
-import { type CallInvitedEvent, ConversationType, RCCallErrorCode, RCCallMediaType, type ServerEvent } from '@opencall/protocol';
+import {
+  type CallInvitedEvent,
+  ConversationType,
+  RCCallErrorCode,
+  RCCallMediaType,
+  rtcSessionIdOf,
+  type ServerEvent,
+} from '@opencall/protocol';
 import { createRTCInstaller } from '@opencall/rtc';
 import { MemoryRtcRelay } from '@opencall/rtc/testing';
 import { RCCallClient } from '../call-client.js';
@@ -33,7 +40,11 @@ export function callTestBed(userId: string, relay = new MemoryRtcRelay()): CallT
   const listeners = new Set<(event: ServerEvent) => void>();
   const bed = {
     requests: [] as CallRequest[],
-    answer: (() => ({ code: RCCallErrorCode.SUCCESS })) as CallTestBed['answer'],
+    // Success; an accept is told the call's RTC session id, as the server does.
+    answer: ((request: CallRequest) =>
+      request.t === 'call.accept'
+        ? { code: RCCallErrorCode.SUCCESS, data: { rtcSessionId: rtcSessionIdOf(request.callId, 1) } }
+        : { code: RCCallErrorCode.SUCCESS }) as CallTestBed['answer'],
     sessions: [] as RCCallSession[],
     logs: new Map<RCCallSession, string[]>(),
     closed: [] as CallTestBed['closed'],

@@ -14,13 +14,19 @@ import type { PluginInstaller } from '../plugin-context.js';
 import type { InitOptions, RongIMLibClient } from '../rong-imlib.js';
 import { type ConnectionStatus, watchLegacyStatus } from './legacy-status.js';
 
+/** IMLib 2.x `connect` callbacks: exactly one of them is called per `connect`. */
 export interface RongIMClientConnectCallbacks {
+  /** Connected as `userId`. */
   onSuccess?(userId: string): void;
+  /** The token was refused (incorrect or expired). */
   onTokenIncorrect?(): void;
+  /** Any other failure, with its IMLib `ErrorCode`. */
   onError?(errorCode: ErrorCode | number): void;
 }
 
+/** IMLib 2.x `setConnectionStatusListener` argument. */
 export interface ConnectionStatusListener {
+  /** The connection status changed (2.x `ConnectionStatus` values). */
   onChanged(status: ConnectionStatus): void;
 }
 

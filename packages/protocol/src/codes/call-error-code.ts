@@ -1,5 +1,5 @@
 /**
- * CallLib `RCCallErrorCode` (reference/calllib-api.md D.1), plus OpenCall's server-side call errors
+ * CallLib `RCCallErrorCode` (CallLib Web 5.x, same names and values), plus OpenCall's server-side call errors
  * in the Web CallEngine range 53200–53299 that RongCloud leaves unused.
  */
 export enum RCCallErrorCode {

@@ -1,4 +1,4 @@
-/** CallLib `RCCallEndReason` (reference/calllib-api.md D.2). */
+/** CallLib `RCCallEndReason` (CallLib Web 5.x, same names and values). */
 export enum RCCallEndReason {
   /** I cancelled my outgoing call. */
   CANCEL = 1,

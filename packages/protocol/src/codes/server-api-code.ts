@@ -1,4 +1,4 @@
-/** RongCloud server-API business codes (reference/server-api.md 1d) with their HTTP status. */
+/** RongCloud server-API business codes, as RongCloud documents them, with their HTTP status. */
 export enum ServerApiCode {
   /** Success. */
   OK = 200,

@@ -137,6 +137,7 @@ export class RCRTCClient {
       transport,
       logger: this.#deps.logger,
       pingGap: this.#options.pingGap,
+      reportInterval: this.#options.statsReportInterval,
       isConnected: () => this.#context.getConnectionStatus() === RCConnectionStatus.CONNECTED,
     });
     this.#rooms.set(roomId, { room, joinTime });

@@ -11,15 +11,16 @@ import type { MediaTrackLike } from '../media/media-track-like.js';
 import { RCLocalTrack } from '../tracks/local-tracks.js';
 import { RCRemoteAudioTrack, type RCRemoteTrack, RCRemoteVideoTrack } from '../tracks/remote-tracks.js';
 import type { IceState, LocalTrackHandle, MediaTransport, RemoteTrackInfo } from '../transport/media-transport.js';
-import { callSafely } from '../util/emitter.js';
+import { mergeStateReports } from '../transport/stats/merge-state-reports.js';
+import { callSafely } from '../util/call-safely.js';
 import type { IRCRTCReportListener, IRoomEventListener } from './room-listeners.js';
-
-export const STATE_REPORT_INTERVAL_MS = 1500;
 
 export interface RoomDeps {
   transport: MediaTransport;
   logger: RtcLogger;
   pingGap: number;
+  /** Time between two `onStateReport` calls (ms, the installer's `statsReportInterval`). */
+  reportInterval: number;
   /** Whether the signaling connection is up (drives `onPing`). */
   isConnected(): boolean;
 }
@@ -90,7 +91,7 @@ export class RCRTCRoom {
   registerReportListener(listener: IRCRTCReportListener | null): void {
     this.#reportListener = listener;
     if (listener && !this.#reportTimer && !this.#left) {
-      this.#reportTimer = unref(setInterval(() => void this.#report(), STATE_REPORT_INTERVAL_MS));
+      this.#reportTimer = unref(setInterval(() => void this.#report(), this.#deps.reportInterval));
     } else if (!listener && this.#reportTimer) {
       clearInterval(this.#reportTimer);
       this.#reportTimer = undefined;
@@ -349,13 +350,13 @@ export class RCRTCRoom {
       this.#deps.logger.debug('state report failed', error);
       return;
     }
-    for (const report of reports) {
-      callSafely(
-        'onStateReport',
-        (m, e) => this.#deps.logger.error(m, e),
-        () => listener.onStateReport?.(report),
-      );
-    }
+    const report = mergeStateReports(reports, Date.now());
+    if (!report || this.#left) return;
+    callSafely(
+      'onStateReport',
+      (m, e) => this.#deps.logger.error(m, e),
+      () => listener.onStateReport?.(report),
+    );
   }
 
   #ping(): void {

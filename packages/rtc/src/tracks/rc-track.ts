@@ -1,8 +1,7 @@
 /** `RCTrack`: the base of local and remote tracks (RTCLib 5). */
-import type { RCRTCCode } from '@opencall/protocol';
+import { consoleListenerErrors, type RCRTCCode, SafeEmitter } from '@opencall/protocol';
 import { streamIdOf, type TrackKind, trackIdOf } from '../ids.js';
 import type { MediaTrackLike } from '../media/media-track-like.js';
-import { EventEmitter } from '../util/emitter.js';
 import { createAudioElement, type IPlayOptions, playTrack } from './play.js';
 
 /** Events an app can listen to on a track. */
@@ -11,7 +10,7 @@ export type RCTrackEvents = {
   'local-track-end': [track: RCTrack];
 };
 
-export abstract class RCTrack extends EventEmitter<RCTrackEvents> {
+export abstract class RCTrack extends SafeEmitter<RCTrackEvents> {
   protected mediaTrack: MediaTrackLike | undefined;
   protected localMuted = false;
   #audioElement: HTMLMediaElement | undefined;
@@ -23,7 +22,7 @@ export abstract class RCTrack extends EventEmitter<RCTrackEvents> {
     private readonly local: boolean,
     mediaTrack: MediaTrackLike | undefined,
   ) {
-    super();
+    super(consoleListenerErrors('RCRTC'));
     this.mediaTrack = mediaTrack;
   }
 

@@ -7,11 +7,11 @@
  * `remoteTrackMedia` hands over its `MediaStreamTrack` (P2P: right after the announcement;
  * SFU: after `subscribe`).
  */
+import type { SafeEmitter } from '@opencall/protocol';
 import type { TrackKind } from '../ids.js';
 import type { RtcLogger } from '../logger.js';
 import type { MediaTrackLike } from '../media/media-track-like.js';
 import type { IRCRTCStateReport } from '../types.js';
-import type { EventEmitter } from '../util/emitter.js';
 import type { RoomSignalingPort } from './room-signaling.js';
 
 /** A local track handed to the transport for publishing. */
@@ -67,7 +67,7 @@ export type MediaTransportEvents = {
   connectionLost: [connectionName: string];
 };
 
-export interface MediaTransport extends Pick<EventEmitter<MediaTransportEvents>, 'on' | 'off' | 'once'> {
+export interface MediaTransport extends Pick<SafeEmitter<MediaTransportEvents>, 'on' | 'off' | 'once'> {
   /** Enters the room on the server and connects to the users already in it. */
   join(roomId: string): Promise<TransportJoinResult>;
   /** Leaves the room and closes every connection. Idempotent. */

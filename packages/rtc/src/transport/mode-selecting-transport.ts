@@ -4,9 +4,8 @@
  * small meshes). Room events that arrive before the SFU transport exists are held for it. Every
  * other call is forwarded to the chosen transport; its events are re-emitted.
  */
-import { RCRTCCode } from '@opencall/protocol';
+import { RCRTCCode, SafeEmitter } from '@opencall/protocol';
 import type { IRCRTCStateReport } from '../types.js';
-import { EventEmitter } from '../util/emitter.js';
 import type {
   LocalTrackHandle,
   MediaTransport,
@@ -38,7 +37,7 @@ const EVENTS: (keyof MediaTransportEvents)[] = [
   'connectionLost',
 ];
 
-export class ModeSelectingTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
+export class ModeSelectingTransport extends SafeEmitter<MediaTransportEvents> implements MediaTransport {
   readonly #deps: TransportDeps;
   readonly #options: ModeSelectingOptions;
   #inner: MediaTransport | undefined;

@@ -4,9 +4,8 @@
  * (`TrackStateBook`, shared with the SFU transport), and the room events. Subclasses make and release
  * peers and handle the `description` / `candidate` / `relink` signals.
  */
-import { RCRTCCode, type RtcSignal } from '@opencall/protocol';
+import { RCRTCCode, type RtcSignal, SafeEmitter } from '@opencall/protocol';
 import type { RtcLogger } from '../logger.js';
-import { EventEmitter } from '../util/emitter.js';
 import type {
   LocalTrackHandle,
   MediaTransport,
@@ -28,7 +27,7 @@ export interface RoomPeer {
   announced: boolean;
 }
 
-export abstract class PeerRoomTransport<P extends RoomPeer> extends EventEmitter<MediaTransportEvents> implements MediaTransport {
+export abstract class PeerRoomTransport<P extends RoomPeer> extends SafeEmitter<MediaTransportEvents> implements MediaTransport {
   protected readonly signaling: RoomSignalingPort;
   protected readonly logger: RtcLogger;
   protected readonly peers = new Map<string, P>();

@@ -14,6 +14,7 @@
  *   any state except closed ──close──▶ closed
  * ```
  */
+import { defineMachine } from '@opencall/protocol';
 
 export type PeerLinkState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 export type PeerLinkEvent = 'start' | 'connected' | 'disconnected' | 'failed' | 'restart' | 'close';
@@ -21,8 +22,8 @@ export type PeerLinkEvent = 'start' | 'connected' | 'disconnected' | 'failed' | 
 export const PEER_LINK_STATES: readonly PeerLinkState[] = ['new', 'connecting', 'connected', 'disconnected', 'failed', 'closed'];
 export const PEER_LINK_EVENTS: readonly PeerLinkEvent[] = ['start', 'connected', 'disconnected', 'failed', 'restart', 'close'];
 
-/** Every legal edge: `TRANSITIONS[from][event] = to`. */
-export const PEER_LINK_TRANSITIONS: Readonly<Record<PeerLinkState, Partial<Record<PeerLinkEvent, PeerLinkState>>>> = {
+/** Every legal edge: `PEER_LINK_MACHINE.table[from][event] = to`. */
+export const PEER_LINK_MACHINE = defineMachine<PeerLinkState, PeerLinkEvent>('PeerLink', {
   new: { start: 'connecting', close: 'closed' },
   connecting: { connected: 'connected', failed: 'failed', close: 'closed' },
   connected: { disconnected: 'disconnected', failed: 'failed', close: 'closed' },
@@ -30,25 +31,7 @@ export const PEER_LINK_TRANSITIONS: Readonly<Record<PeerLinkState, Partial<Recor
   // `connected` straight from failed: the remote side restarted ICE and it worked.
   failed: { restart: 'connecting', connected: 'connected', close: 'closed' },
   closed: {},
-};
-
-/** An illegal move of the peer-link machine. */
-export class PeerLinkTransitionError extends Error {
-  constructor(
-    readonly from: PeerLinkState,
-    readonly event: PeerLinkEvent,
-  ) {
-    super(`PeerLink: illegal transition ${from} → ? (${event})`);
-    this.name = 'PeerLinkTransitionError';
-  }
-}
-
-/** The next state, or throws `PeerLinkTransitionError`. */
-export function transition(from: PeerLinkState, event: PeerLinkEvent): PeerLinkState {
-  const to = PEER_LINK_TRANSITIONS[from][event];
-  if (to === undefined) throw new PeerLinkTransitionError(from, event);
-  return to;
-}
+});
 
 /**
  * The machine event implied by an `RTCPeerConnection.connectionState` change, or `undefined`
@@ -67,5 +50,5 @@ export function eventForConnectionState(current: PeerLinkState, pcState: RTCPeer
     } as const
   )[pcState];
   if (candidate === undefined) return undefined;
-  return PEER_LINK_TRANSITIONS[current][candidate] === undefined ? undefined : candidate;
+  return PEER_LINK_MACHINE.can(current, candidate) ? candidate : undefined;
 }

@@ -9,18 +9,17 @@
  * restart, a new connection, giving up) is the transport's `LinkRecovery`.
  */
 
-import type { RtcSignal } from '@opencall/protocol';
+import { type RtcSignal, SafeEmitter } from '@opencall/protocol';
 import { RCTag, type TrackKind, tagFromStreamId } from '../../ids.js';
 import type { RtcLogger } from '../../logger.js';
 import type { MediaTrackLike } from '../../media/media-track-like.js';
 import type { IRCRTCStateReport } from '../../types.js';
-import { EventEmitter } from '../../util/emitter.js';
 import { applyIceServers } from '../ice-servers.js';
 import type { IceState, LocalTrackHandle } from '../media-transport.js';
 import { ConnectionHealth } from '../recovery/connection-health.js';
 import { applyMaxBitrate, refreshKeyFrame } from '../sender-bitrate.js';
 import { buildStateReport, type StatsSnapshot, toRawStats } from '../stats/state-report.js';
-import { eventForConnectionState, type PeerLinkEvent, type PeerLinkState, transition } from './peer-link-state.js';
+import { eventForConnectionState, PEER_LINK_MACHINE, type PeerLinkEvent, type PeerLinkState } from './peer-link-state.js';
 import { rewriteMsid, wireStreamId } from './sdp-msid.js';
 
 export type PeerLinkEvents = {
@@ -52,7 +51,7 @@ export interface PeerLinkOptions {
   createMediaStream?: () => MediaStream;
 }
 
-export class PeerLink extends EventEmitter<PeerLinkEvents> {
+export class PeerLink extends SafeEmitter<PeerLinkEvents> {
   readonly remoteUserId: string;
   readonly polite: boolean;
   #state: PeerLinkState = 'new';
@@ -183,7 +182,7 @@ export class PeerLink extends EventEmitter<PeerLinkEvents> {
   }
 
   #move(event: PeerLinkEvent): void {
-    const next = transition(this.#state, event);
+    const next = PEER_LINK_MACHINE.next(this.#state, event);
     this.#state = next;
     this.emit('stateChange', next);
   }

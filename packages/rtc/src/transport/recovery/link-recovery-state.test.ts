@@ -1,13 +1,18 @@
+import { allOf } from '@opencall/protocol';
+import { machineMismatches } from '@opencall/protocol/testing';
 import { describe, expect, it } from 'vitest';
 import {
   LINK_RECOVERY_EVENTS,
+  LINK_RECOVERY_MACHINE,
   LINK_RECOVERY_STATES,
   type LinkRecoveryAction,
   type LinkRecoveryEvent,
   type LinkRecoveryState,
-  LinkRecoveryTransitionError,
-  recoveryTransition,
 } from './link-recovery-state.js';
+
+/** Written independently of the module under test (the compiler checks that they name every state and event). */
+const STATES = allOf<LinkRecoveryState>()(['watching', 'restarting', 'relinking', 'lost', 'closed']);
+const EVENTS = allOf<LinkRecoveryEvent>()(['trouble', 'retry', 'exhausted', 'healthy', 'remote_relink', 'close']);
 
 const LEGAL: Array<[LinkRecoveryState, LinkRecoveryEvent, LinkRecoveryState, LinkRecoveryAction]> = [
   ['watching', 'trouble', 'restarting', 'restart_ice'],
@@ -32,21 +37,18 @@ const LEGAL: Array<[LinkRecoveryState, LinkRecoveryEvent, LinkRecoveryState, Lin
   ['lost', 'close', 'closed', 'none'],
 ];
 
-const isLegal = (from: LinkRecoveryState, event: LinkRecoveryEvent) => LEGAL.some(([f, e]) => f === from && e === event);
-const ILLEGAL = LINK_RECOVERY_STATES.flatMap((from) =>
-  LINK_RECOVERY_EVENTS.filter((event) => !isLegal(from, event)).map((event) => [from, event] as const),
-);
-
 describe('link recovery transitions', () => {
-  it.each(LEGAL)('%s --%s--> %s (%s)', (from, event, to, action) => {
-    expect(recoveryTransition(from, event)).toEqual({ to, action });
+  it('has exactly the listed legal edges and actions; every other (state, event) throws IllegalTransitionError', () => {
+    const expected = LEGAL.map(([from, event, to, action]) => [from, event, { to, action }] as const);
+    expect(machineMismatches(LINK_RECOVERY_MACHINE, STATES, EVENTS, expected)).toEqual([]);
   });
 
-  it.each(ILLEGAL)('%s --%s--> rejected', (from, event) => {
-    expect(() => recoveryTransition(from, event)).toThrow(LinkRecoveryTransitionError);
+  it('exports complete state and event lists', () => {
+    expect([...LINK_RECOVERY_STATES].sort()).toEqual([...STATES].sort());
+    expect([...LINK_RECOVERY_EVENTS].sort()).toEqual([...EVENTS].sort());
   });
 
-  it('covers every (state, event) pair exactly once', () => {
-    expect(LEGAL.length + ILLEGAL.length).toBe(LINK_RECOVERY_STATES.length * LINK_RECOVERY_EVENTS.length);
+  it('names itself in errors', () => {
+    expect(() => LINK_RECOVERY_MACHINE.next('closed', 'healthy')).toThrow('LinkRecovery: illegal transition closed → ? (healthy)');
   });
 });

@@ -20,6 +20,7 @@
  *
  * Every edge names the action the link takes on it, so the table is the whole behaviour.
  */
+import { defineMachine } from '@opencall/protocol';
 
 export type LinkRecoveryState = 'watching' | 'restarting' | 'relinking' | 'lost' | 'closed';
 export type LinkRecoveryEvent = 'trouble' | 'retry' | 'exhausted' | 'healthy' | 'remote_relink' | 'close';
@@ -43,53 +44,39 @@ export const LINK_RECOVERY_EVENTS: readonly LinkRecoveryEvent[] = ['trouble', 'r
 
 const close: LinkRecoveryEdge = { to: 'closed', action: 'none' };
 
-/** Every legal edge: `LINK_RECOVERY_TRANSITIONS[from][event] = { to, action }`. */
-export const LINK_RECOVERY_TRANSITIONS: Readonly<Record<LinkRecoveryState, Partial<Record<LinkRecoveryEvent, LinkRecoveryEdge>>>> = {
-  watching: {
-    trouble: { to: 'restarting', action: 'restart_ice' },
-    healthy: { to: 'watching', action: 'none' },
-    remote_relink: { to: 'relinking', action: 'wait' },
-    close,
+/** Every legal edge: `LINK_RECOVERY_MACHINE.table[from][event] = { to, action }`. */
+export const LINK_RECOVERY_MACHINE = defineMachine<LinkRecoveryState, LinkRecoveryEvent, LinkRecoveryEdge>(
+  'LinkRecovery',
+  {
+    watching: {
+      trouble: { to: 'restarting', action: 'restart_ice' },
+      healthy: { to: 'watching', action: 'none' },
+      remote_relink: { to: 'relinking', action: 'wait' },
+      close,
+    },
+    restarting: {
+      trouble: { to: 'restarting', action: 'none' },
+      retry: { to: 'restarting', action: 'restart_ice' },
+      exhausted: { to: 'relinking', action: 'relink' },
+      healthy: { to: 'watching', action: 'recovered' },
+      remote_relink: { to: 'relinking', action: 'wait' },
+      close,
+    },
+    relinking: {
+      trouble: { to: 'relinking', action: 'none' },
+      retry: { to: 'relinking', action: 'relink' },
+      exhausted: { to: 'lost', action: 'give_up' },
+      healthy: { to: 'watching', action: 'recovered' },
+      remote_relink: { to: 'relinking', action: 'wait' },
+      close,
+    },
+    lost: {
+      trouble: { to: 'lost', action: 'none' },
+      healthy: { to: 'watching', action: 'recovered' },
+      remote_relink: { to: 'relinking', action: 'wait' },
+      close,
+    },
+    closed: {},
   },
-  restarting: {
-    trouble: { to: 'restarting', action: 'none' },
-    retry: { to: 'restarting', action: 'restart_ice' },
-    exhausted: { to: 'relinking', action: 'relink' },
-    healthy: { to: 'watching', action: 'recovered' },
-    remote_relink: { to: 'relinking', action: 'wait' },
-    close,
-  },
-  relinking: {
-    trouble: { to: 'relinking', action: 'none' },
-    retry: { to: 'relinking', action: 'relink' },
-    exhausted: { to: 'lost', action: 'give_up' },
-    healthy: { to: 'watching', action: 'recovered' },
-    remote_relink: { to: 'relinking', action: 'wait' },
-    close,
-  },
-  lost: {
-    trouble: { to: 'lost', action: 'none' },
-    healthy: { to: 'watching', action: 'recovered' },
-    remote_relink: { to: 'relinking', action: 'wait' },
-    close,
-  },
-  closed: {},
-};
-
-/** An illegal move of the link-recovery machine. */
-export class LinkRecoveryTransitionError extends Error {
-  constructor(
-    readonly from: LinkRecoveryState,
-    readonly event: LinkRecoveryEvent,
-  ) {
-    super(`LinkRecovery: illegal transition ${from} → ? (${event})`);
-    this.name = 'LinkRecoveryTransitionError';
-  }
-}
-
-/** The edge taken, or throws `LinkRecoveryTransitionError`. */
-export function recoveryTransition(from: LinkRecoveryState, event: LinkRecoveryEvent): LinkRecoveryEdge {
-  const edge = LINK_RECOVERY_TRANSITIONS[from][event];
-  if (edge === undefined) throw new LinkRecoveryTransitionError(from, event);
-  return edge;
-}
+  { targetOf: (edge) => edge.to },
+);

@@ -4,7 +4,7 @@
  * `maxRestarts` ICE restarts, then at most `maxRelinks` new connections, then the link is given up.
  * A recovery (media flowing again) starts the count over.
  */
-import { type LinkRecoveryEvent, type LinkRecoveryState, recoveryTransition } from './link-recovery-state.js';
+import { LINK_RECOVERY_MACHINE, type LinkRecoveryEvent, type LinkRecoveryState } from './link-recovery-state.js';
 
 export interface LinkRecoveryPolicy {
   /** How long one ICE restart may take before the next attempt. */
@@ -71,7 +71,7 @@ export class LinkRecovery {
   #dispatch(event: LinkRecoveryEvent): void {
     if (this.#state === 'closed') return;
     const from = this.#state;
-    const edge = recoveryTransition(from, event);
+    const edge = LINK_RECOVERY_MACHINE.next(from, event);
     this.#state = edge.to;
     if (from === 'watching' && edge.to !== 'watching') {
       this.#restarts = 0;

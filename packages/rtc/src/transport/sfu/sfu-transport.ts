@@ -12,11 +12,10 @@
  * made anew (new SFU handle, same remote tracks). Bounded; then the connection is reported lost.
  */
 
-import { RCRTCCode, type RtcSignal } from '@opencall/protocol';
+import { RCRTCCode, type RtcSignal, SafeEmitter } from '@opencall/protocol';
 import { RCTag, type TrackKind, trackIdOf } from '../../ids.js';
 import type { RtcLogger } from '../../logger.js';
 import type { IRCRTCStateReport } from '../../types.js';
-import { EventEmitter } from '../../util/emitter.js';
 import type {
   LocalTrackHandle,
   MediaTransport,
@@ -60,7 +59,7 @@ const PUBLISHER = 'publisher';
  */
 export const SFU_RECOVERY_POLICY: LinkRecoveryPolicy = { restartWindowMs: 4000, maxRestarts: 2, relinkWindowMs: 8000, maxRelinks: 3 };
 
-export class SfuTransport extends EventEmitter<MediaTransportEvents> implements MediaTransport {
+export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements MediaTransport {
   readonly #o: SfuTransportOptions;
   readonly #peers: Set<string>;
   /** Published tracks: their sender on the publisher connection and their send cap (kbps). */

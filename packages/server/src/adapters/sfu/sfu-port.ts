@@ -1,6 +1,6 @@
 /**
  * The SFU port: what the call media relay needs from a selective forwarding unit. Browsers never
- * talk to the SFU; the server relays SDP and trickle candidates (DESIGN.md §3).
+ * talk to the SFU; the server relays SDP and trickle candidates (docs/architecture.md, "Media").
  *
  * Ownership: the `Sfu` owns its rooms. `SfuRoom.destroy()` is the room's close; when the SFU
  * instance behind a room dies, the `Sfu` emits `sfuLost` with the refs of every room it held
@@ -10,7 +10,7 @@
  * call); another process `resumeRoom`s it from that state and drives it on — the media never stops.
  * `release()` lets go of a room here without destroying it.
  */
-import type { TypedEmitter } from './typed-emitter.js';
+import type { SafeEmitter } from '@opencall/protocol';
 
 /** Identifies a room: one per call. */
 export interface SfuRoomRef {
@@ -47,7 +47,7 @@ export interface SfuRoomState {
   data: Record<string, unknown>;
 }
 
-export interface SfuRoom extends Pick<TypedEmitter<SfuRoomEvents>, 'on' | 'off'> {
+export interface SfuRoom extends Pick<SafeEmitter<SfuRoomEvents>, 'on' | 'off'> {
   readonly ref: SfuRoomRef;
   /** Users whose feed is up. */
   feeds(): string[];
@@ -79,7 +79,7 @@ export interface RoomOptions {
   maxPublishers: number;
 }
 
-export interface Sfu extends Pick<TypedEmitter<SfuEvents>, 'on' | 'off'> {
+export interface Sfu extends Pick<SafeEmitter<SfuEvents>, 'on' | 'off'> {
   /** `off`: no SFU; `local`: a supervised local Janus; `remote`: configured Janus URLs. */
   readonly mode: 'off' | 'local' | 'remote';
   /** Whether a room can be opened now. */

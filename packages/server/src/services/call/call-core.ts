@@ -77,9 +77,9 @@ export class CallCore {
    * The answer to an intent that changed a call: SUCCESS once the change is committed (acknowledged
    * means stored, even across `kill -9`), STORAGE_UNAVAILABLE if the write failed.
    */
-  stored(): Promise<IntentResult> {
+  stored(data?: unknown): Promise<IntentResult> {
     return this.ctx.journal.durable().then(
-      () => ok,
+      () => (data === undefined ? ok : { ...ok, data }),
       (error: unknown) => {
         this.ctx.logger.error({ err: error }, 'call change not stored');
         return fail(RCCallErrorCode.STORAGE_UNAVAILABLE, 'the call could not be stored');

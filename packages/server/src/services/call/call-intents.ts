@@ -5,15 +5,18 @@
  * change is answered once it is stored (`CallCore.stored`).
  */
 import {
+  type CallAcceptReply,
   type CallInviteRequest,
   CLIENT_STATED_END_REASONS,
   ConversationType,
   defaultPushTitle,
   ErrorCode,
+  type InvitedUser,
   RCCallEndReason,
   RCCallErrorCode,
   RCCallMediaType,
   RCRTCCode,
+  rtcSessionIdOf,
   type UserProfile,
 } from '@opencall/protocol';
 import type { UserCallEntry } from '../../ports/index.js';
@@ -102,6 +105,8 @@ export class CallIntents {
       callerProfile: request.user,
       pushTitle: request.pushTitle ?? defaultPushTitle('zh', request.mediaType),
       pushContent: request.pushContent ?? '',
+      ...(request.pushConfig === undefined ? {} : { pushConfig: request.pushConfig }),
+      ...(request.hangupPush === undefined ? {} : { hangupPush: request.hangupPush }),
     });
     calls.add(call);
     calls.link(call, userId);
@@ -134,6 +139,7 @@ export class CallIntents {
     }
     const refused = await this.rules.groupRefusal(call.appKey, call.init.targetId, from.userId, fresh);
     if (refused) return refused;
+    const invitedUsers = await this.invitedUsers(call, fresh);
     if (call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
     if (push.user) participant.profile = push.user;
     this.ctx.fanout.toOthers(call, from.userId, {
@@ -142,10 +148,27 @@ export class CallIntents {
       inviterId: from.userId,
       userIds: fresh,
       user: participant.profile,
+      invitedUsers,
     });
     await this.addInvitees(call, from.userId, fresh, push);
     if (!call.hasEnded()) this.ctx.journal.record(call);
     return this.core.stored();
+  }
+
+  /** Each invitee with its profile from this call (it was here before), else from the server's user record. */
+  private invitedUsers(call: Call, userIds: readonly string[]): Promise<InvitedUser[]> {
+    return Promise.all(
+      userIds.map(async (userId): Promise<InvitedUser> => {
+        const known = call.participants.get(userId)?.profile;
+        if (known) return { userId, ...known };
+        const record = await this.ctx.storage.users.get(call.appKey, userId).catch(() => undefined);
+        return {
+          userId,
+          ...(record?.name ? { name: record.name.slice(0, 64) } : {}),
+          ...(record?.portraitUri ? { portraitUri: record.portraitUri.slice(0, 1024) } : {}),
+        };
+      }),
+    );
   }
 
   /** Rings the invitees, except those the blacklist rule keeps out (call-blacklist.ts) or who are busy, and stops the rings it ends. */
@@ -230,7 +253,7 @@ export class CallIntents {
     const { call, participant } = found;
     if (participant.isCaller) return fail(RCCallErrorCode.INVALID_CALL_STATE, 'the caller cannot accept');
     // The same device answering again (its answer was lost in a signaling pause): already answered.
-    if (participant.deviceId === from.deviceId && participant.state === 'keeping') return this.core.stored();
+    if (participant.deviceId === from.deviceId && participant.state === 'keeping') return this.core.stored(acceptReply(call));
     if (participant.deviceId !== undefined) return fail(RCCallErrorCode.ANSWERED_ON_OTHER_DEVICE, 'answered on another device');
     if (participant.state !== 'waiting') return fail(RCCallErrorCode.INVALID_CALL_STATE, `cannot accept while ${participant.state}`);
     if (this.rules.engagedElsewhere(from.appKey, from.userId, callId, elsewhere))
@@ -259,10 +282,11 @@ export class CallIntents {
       deviceId: from.deviceId,
       mediaType: call.mediaType,
       user: participant.profile,
+      rtcSessionId: rtcSessionIdOf(callId, call.beginAt),
     });
     this.ctx.webhooks.accepted(call, participant);
     this.ctx.journal.record(call);
-    return this.core.stored();
+    return this.core.stored(acceptReply(call));
   }
 
   /** `call.hangup`: the participant leaves (cancel, reject or hang up), with a reason a client may state. */
@@ -282,6 +306,9 @@ export class CallIntents {
     if (profile) participant.profile = profile;
     const reason = statedReason ?? automaticReason(participant);
     if (participant.isCaller && !call.hasAnswer()) this.ctx.push.hangupToUnreached(call, reason, push);
+    // A callee ending an unanswered 1:1 call: a caller with no device online hears of it by push (the callee's hang-up push).
+    else if (!call.hasAnswer() && call.init.conversationType === ConversationType.PRIVATE)
+      this.ctx.push.send(call, call.init.callerId, 'hangup', push, reason, participant.userId);
     this.core.leave(call, participant, reason, from.deviceId);
     return this.core.stored();
   }
@@ -337,4 +364,9 @@ export class CallIntents {
     }
     return { call, participant };
   }
+}
+
+/** What a device that answered is told: the call's RTC session id. */
+function acceptReply(call: Call): CallAcceptReply {
+  return { rtcSessionId: rtcSessionIdOf(call.callId, call.beginAt) };
 }

@@ -6,18 +6,14 @@
  *      └──ended──▶ ended ◀──┘ ended   (fewer than two participants left, or the caller
  *                                      left before anyone answered)
  */
-import { nextState, type TransitionTable } from '../shared/transition-table.js';
+import { defineMachine } from '@opencall/protocol';
 
 export type CallState = 'ringing' | 'active' | 'ended';
 export type CallEventName = 'accepted' | 'ended';
 
-export const CALL_TRANSITIONS: TransitionTable<CallState, CallEventName> = {
+export const CALL_MACHINE = defineMachine<CallState, CallEventName>('call', {
   ringing: { accepted: 'active', ended: 'ended' },
   /** Later accepts (group members) keep the call active. */
   active: { accepted: 'active', ended: 'ended' },
   ended: {},
-};
-
-export function callTransition(from: CallState, event: CallEventName): CallState {
-  return nextState('call', CALL_TRANSITIONS, from, event);
-}
+});

@@ -99,6 +99,44 @@ describe('call journal outbox', () => {
     expect(nudge).toHaveBeenCalledTimes(1);
   });
 
+  it('hang-up notices fall back to the caller’s hang-up push, call notices to the invite’s vendor fields; a signal’s own push wins', () => {
+    const rows: NewOutboxRow[] = [];
+    const push = new CallPush({ enqueue: (_call, added) => rows.push(...added) }, registry, () => 5000);
+    const call = groupCallFromAlice({
+      callId: 'c:2',
+      pushTitle: 'Call',
+      pushContent: 'from alice',
+      pushConfig: { templateId: 't-call' },
+      hangupPush: { pushTitle: 'Missed', pushContent: 'alice gave up', pushConfig: { androidConfig: { channelIdMi: 'missed' } } },
+    });
+    call.addInvitee('bob', 'alice', 61_000, false);
+    push.send(call, 'bob', 'call', {});
+    push.send(call, 'bob', 'hangup', {}, RCCallEndReason.NO_RESPONSE);
+    push.send(
+      call,
+      'alice',
+      'hangup',
+      { pushTitle: 'Declined', pushConfig: { iOSConfig: { category: 'no' } } },
+      RCCallEndReason.REJECT,
+      'bob',
+    );
+    const [invite, missed, declined] = rows.map((row) => JSON.parse(row.payload));
+    expect(invite).toMatchObject({ kind: 'call', title: 'Call', content: 'from alice', pushConfig: { templateId: 't-call' } });
+    expect(missed).toMatchObject({
+      kind: 'hangup',
+      title: 'Missed',
+      content: 'alice gave up',
+      pushConfig: { androidConfig: { channelIdMi: 'missed' } },
+    });
+    expect(declined).toMatchObject({
+      userId: 'alice',
+      inviterId: 'bob',
+      title: 'Declined',
+      content: 'from alice',
+      pushConfig: { iOSConfig: { category: 'no' } },
+    });
+  });
+
   it('a batch whose transaction fails stores neither the call change nor its rows, and nudges nobody', async () => {
     const nudge = vi.fn();
     const failing: Storage = {

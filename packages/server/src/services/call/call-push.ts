@@ -4,13 +4,14 @@
  * then delivered at least once by the outbox worker, which names the sender (the invitee's inviter)
  * from the server's user record; the profile a client registered never reaches a notice.
  */
-import type { RCCallEndReason } from '@opencall/protocol';
+import type { PushVendorConfig, RCCallEndReason } from '@opencall/protocol';
 import type { NewOutboxRow } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import { pushOutboxRow, type StoredPushNotice } from '../push/push-outbox.js';
 import type { Call } from './call.js';
 
-export type PushText = { pushTitle?: string | undefined; pushContent?: string | undefined };
+/** What a signal says its push should show, and the per-vendor fields of its `IPushConfig`. */
+export type PushText = { pushTitle?: string | undefined; pushContent?: string | undefined; pushConfig?: PushVendorConfig | undefined };
 
 /** Where notices go: the call journal, which commits them with the call's change. */
 export interface PushOutbox {
@@ -25,8 +26,13 @@ export class CallPush {
     private readonly now: () => number,
   ) {}
 
-  /** Notify `userId` unless one of their devices is online (it gets the event instead). */
-  send(call: Call, userId: string, kind: 'call' | 'hangup', text: PushText, reason?: RCCallEndReason): void {
+  /**
+   * Notify `userId` unless one of their devices is online (it gets the event instead). `text` is the
+   * signal's own push; what it leaves out comes from the call (its invite push, or for hang-ups the
+   * caller sends or causes, the caller's hang-up push given with the invite), then the invite's texts.
+   * `senderId`: who the notice is from when not the user's inviter (a callee's rejection to the caller).
+   */
+  send(call: Call, userId: string, kind: 'call' | 'hangup', text: PushText, reason?: RCCallEndReason, senderId?: string): void {
     if (!this.outbox || this.registry.isOnline(call.appKey, userId)) return;
     const participant = call.participants.get(userId);
     const data =
@@ -37,14 +43,18 @@ export class CallPush {
             callId: call.callId,
           }
         : { callId: call.callId, reason };
+    const fromCaller = (senderId ?? call.init.callerId) === call.init.callerId;
+    const fallback: PushText = kind === 'call' ? { pushConfig: call.init.pushConfig } : fromCaller ? (call.init.hangupPush ?? {}) : {};
+    const pushConfig = text.pushConfig ?? fallback.pushConfig;
     const notice: StoredPushNotice = {
       appKey: call.appKey,
       userId,
       kind,
-      title: text.pushTitle ?? call.init.pushTitle,
-      content: text.pushContent ?? call.init.pushContent,
-      inviterId: participant?.inviterId ?? call.init.callerId,
+      title: text.pushTitle ?? fallback.pushTitle ?? call.init.pushTitle,
+      content: text.pushContent ?? fallback.pushContent ?? call.init.pushContent,
+      inviterId: senderId ?? participant?.inviterId ?? call.init.callerId,
       data,
+      ...(pushConfig === undefined ? {} : { pushConfig }),
     };
     this.outbox.enqueue(call, [pushOutboxRow(notice, call.callId, participant?.ringDeadline ?? 0, this.now())]);
   }

@@ -1,5 +1,5 @@
 /**
- * The server-authoritative call service (DESIGN.md §2): validates intents, drives the call and
+ * The server-authoritative call service (docs/architecture.md, "The server owns the call"): validates intents, drives the call and
  * participant machines, runs ring timers, fans out events, stores the record.
  *
  * This is the one entry the rest of the server uses; the work is done by its parts, which share the

@@ -4,7 +4,7 @@
  * an outbox row handed to the call journal, which commits it in the transaction of the change that
  * caused it; the webhook worker (services/webhooks/webhook-outbox.ts) delivers it.
  */
-import { RCCallEndReason } from '@opencall/protocol';
+import { RCCallEndReason, rtcSessionIdOf } from '@opencall/protocol';
 import type { NewOutboxRow } from '../../ports/index.js';
 import { callEventBody, endedBody, missedInvitees, participantSummary } from '../webhooks/call-event-bodies.js';
 import { EXIT_TYPE, ROOM_SYNC_EVENT, type RoomSyncEvent, roomSyncBody } from '../webhooks/room-sync-bodies.js';
@@ -150,7 +150,8 @@ export class CallWebhooks {
     const body = roomSyncBody({
       event,
       roomId: call.callId,
-      sessionId: `${call.callId}_${call.beginAt}`,
+      // The SDK's getRTCSessionId() and /rtc/room/query.json give the same id.
+      sessionId: rtcSessionIdOf(call.callId, call.beginAt),
       userId,
       timestamp: now,
       members: extra.members ?? [...call.participants.values()].filter((p) => p.inRoom).map((p) => this.member(p, now)),

@@ -1,9 +1,10 @@
 /** One call in flight: its participants and the two state machines, with no I/O. */
-import type { ConversationType, RCCallEndReason, RCCallMediaType, UserProfile } from '@opencall/protocol';
+import type { ConversationType, PushVendorConfig, RCCallEndReason, RCCallMediaType, UserProfile } from '@opencall/protocol';
 import type { SfuRoomState } from '../../adapters/sfu/sfu-port.js';
 import type { CallRecord } from '../../ports/index.js';
-import { type CallEventName, type CallState, callTransition } from './call-machine.js';
-import { type ParticipantEvent, type ParticipantState, participantTransition } from './participant-machine.js';
+import { CALL_MACHINE, type CallEventName, type CallState } from './call-machine.js';
+import type { PushText } from './call-push.js';
+import { PARTICIPANT_MACHINE, type ParticipantEvent, type ParticipantState } from './participant-machine.js';
 
 export interface Participant {
   readonly userId: string;
@@ -43,6 +44,10 @@ export interface CallInit {
   /** Push texts from the invite (for offline invitees). */
   pushTitle: string;
   pushContent: string;
+  /** The invite push's per-vendor fields (`setPushConfig`), absent when none. */
+  pushConfig?: PushVendorConfig | undefined;
+  /** The caller's hang-up push (`setPushConfig`), for the hang-up notices the call's end causes. */
+  hangupPush?: PushText | undefined;
 }
 
 export class Call {
@@ -112,11 +117,11 @@ export class Call {
   }
 
   apply(event: CallEventName): void {
-    this.state = callTransition(this.state, event);
+    this.state = CALL_MACHINE.next(this.state, event);
   }
 
   move(participant: Participant, event: ParticipantEvent): void {
-    participant.state = participantTransition(participant.state, event);
+    participant.state = PARTICIPANT_MACHINE.next(participant.state, event);
   }
 
   /** Participants that have not left. */

@@ -1,10 +1,11 @@
+import { allOf } from '@opencall/protocol';
+import { machineMismatches } from '@opencall/protocol/testing';
 import { describe, expect, it } from 'vitest';
-import { IllegalTransitionError } from '../shared/transition-table.js';
-import { CALL_TRANSITIONS, type CallEventName, type CallState, callTransition } from './call-machine.js';
-import { PARTICIPANT_TRANSITIONS, type ParticipantEvent, type ParticipantState, participantTransition } from './participant-machine.js';
+import { CALL_MACHINE, type CallEventName, type CallState } from './call-machine.js';
+import { PARTICIPANT_MACHINE, type ParticipantEvent, type ParticipantState } from './participant-machine.js';
 
-const callStates: CallState[] = ['ringing', 'active', 'ended'];
-const callEvents: CallEventName[] = ['accepted', 'ended'];
+const callStates = allOf<CallState>()(['ringing', 'active', 'ended']);
+const callEvents = allOf<CallEventName>()(['accepted', 'ended']);
 const callLegal: [CallState, CallEventName, CallState][] = [
   ['ringing', 'accepted', 'active'],
   ['ringing', 'ended', 'ended'],
@@ -12,8 +13,8 @@ const callLegal: [CallState, CallEventName, CallState][] = [
   ['active', 'ended', 'ended'],
 ];
 
-const partStates: ParticipantState[] = ['waiting', 'keeping', 'left'];
-const partEvents: ParticipantEvent[] = ['accept', 'join', 'leave'];
+const partStates = allOf<ParticipantState>()(['waiting', 'keeping', 'left']);
+const partEvents = allOf<ParticipantEvent>()(['accept', 'join', 'leave']);
 const partLegal: [ParticipantState, ParticipantEvent, ParticipantState][] = [
   ['waiting', 'accept', 'keeping'],
   ['waiting', 'join', 'keeping'],
@@ -22,33 +23,19 @@ const partLegal: [ParticipantState, ParticipantEvent, ParticipantState][] = [
 ];
 
 describe('call machine', () => {
-  for (const from of callStates) {
-    for (const event of callEvents) {
-      const legal = callLegal.find(([f, e]) => f === from && e === event);
-      it(`${from} --${event}--> ${legal ? legal[2] : 'illegal'}`, () => {
-        if (legal) expect(callTransition(from, event)).toBe(legal[2]);
-        else expect(() => callTransition(from, event)).toThrow(IllegalTransitionError);
-      });
-    }
-  }
-  it('table has exactly the listed legal edges', () => {
-    const count = Object.values(CALL_TRANSITIONS).reduce((n, row) => n + Object.keys(row).length, 0);
-    expect(count).toBe(callLegal.length);
+  it('has exactly the listed legal edges; every other (state, event) throws IllegalTransitionError', () => {
+    expect(machineMismatches(CALL_MACHINE, callStates, callEvents, callLegal)).toEqual([]);
+  });
+  it('names itself in errors', () => {
+    expect(() => CALL_MACHINE.next('ended', 'accepted')).toThrow('call: illegal transition ended → ? (accepted)');
   });
 });
 
 describe('participant machine', () => {
-  for (const from of partStates) {
-    for (const event of partEvents) {
-      const legal = partLegal.find(([f, e]) => f === from && e === event);
-      it(`${from} --${event}--> ${legal ? legal[2] : 'illegal'}`, () => {
-        if (legal) expect(participantTransition(from, event)).toBe(legal[2]);
-        else expect(() => participantTransition(from, event)).toThrow(/participant: illegal transition from/);
-      });
-    }
-  }
-  it('table has exactly the listed legal edges', () => {
-    const count = Object.values(PARTICIPANT_TRANSITIONS).reduce((n, row) => n + Object.keys(row).length, 0);
-    expect(count).toBe(partLegal.length);
+  it('has exactly the listed legal edges; every other (state, event) throws IllegalTransitionError', () => {
+    expect(machineMismatches(PARTICIPANT_MACHINE, partStates, partEvents, partLegal)).toEqual([]);
+  });
+  it('names itself in errors', () => {
+    expect(() => PARTICIPANT_MACHINE.next('keeping', 'join')).toThrow('participant: illegal transition keeping → ? (join)');
   });
 });

@@ -8,17 +8,13 @@
  * The caller starts `waiting` and moves to `keeping` with the first answer (`join`),
  * as in CallLib, where every user is WAITING until someone accepts.
  */
-import { nextState, type TransitionTable } from '../shared/transition-table.js';
+import { defineMachine } from '@opencall/protocol';
 
 export type ParticipantState = 'waiting' | 'keeping' | 'left';
 export type ParticipantEvent = 'accept' | 'join' | 'leave';
 
-export const PARTICIPANT_TRANSITIONS: TransitionTable<ParticipantState, ParticipantEvent> = {
+export const PARTICIPANT_MACHINE = defineMachine<ParticipantState, ParticipantEvent>('participant', {
   waiting: { accept: 'keeping', join: 'keeping', leave: 'left' },
   keeping: { leave: 'left' },
   left: {},
-};
-
-export function participantTransition(from: ParticipantState, event: ParticipantEvent): ParticipantState {
-  return nextState('participant', PARTICIPANT_TRANSITIONS, from, event);
-}
+});

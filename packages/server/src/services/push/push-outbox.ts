@@ -10,6 +10,7 @@
  * about other calls do not wait for them.
  */
 import { randomUUID } from 'node:crypto';
+import { PushVendorConfig } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import * as z from 'zod/mini';
 import type { ServerConfig } from '../../config.js';
@@ -33,6 +34,8 @@ const storedPushSchema = z.object({
   /** The user who invited them, named from the user store when the notice is sent. */
   inviterId: z.string(),
   data: z.record(z.string(), z.unknown()),
+  /** The sender's per-vendor push fields, passed on to the provider as they are. */
+  pushConfig: z.optional(PushVendorConfig),
 });
 
 export type StoredPushNotice = z.infer<typeof storedPushSchema>;

@@ -34,11 +34,11 @@ import type { ImConnection } from '../../services/im/im-connection.js';
 import type { HelloRefusal } from '../../services/security/security-counters.js';
 import type { SecurityEventLog } from '../../services/security/security-event-log.js';
 import { isStorageUnavailable } from '../../services/shared/storage-unavailable.js';
-import { nextState, type TransitionTable } from '../../services/shared/transition-table.js';
 import { IceRefreshSchedule } from '../../services/turn/ice-refresh-schedule.js';
 import { FrameBudget } from './frame-budget.js';
 import { dispatchRequest } from './request-dispatch.js';
 import type { SessionSweeper, Sweepable } from './session-sweeper.js';
+import { SOCKET_SESSION_MACHINE, type SocketSessionEvent, type SocketSessionState } from './socket-session-machine.js';
 
 /** The device id rule, added to the refusal of a hello whose `deviceId` is bad. */
 function helloHint(message: string): string {
@@ -94,15 +94,6 @@ function helloRefusal(code: number): HelloRefusal {
   }
 }
 
-type SessionState = 'awaiting_hello' | 'authenticated' | 'closing' | 'closed';
-type SessionEvent = 'hello_ok' | 'abort' | 'close';
-const SESSION_TRANSITIONS: TransitionTable<SessionState, SessionEvent> = {
-  awaiting_hello: { hello_ok: 'authenticated', abort: 'closing', close: 'closed' },
-  authenticated: { abort: 'closing', close: 'closed' },
-  closing: { close: 'closed' },
-  closed: {},
-};
-
 const HELLO_TIMEOUT_MS = 10_000;
 /** How long an aborted socket may take over its close handshake before it is terminated. */
 const CLOSE_GRACE_MS = 2000;
@@ -113,7 +104,7 @@ const NEVER_REFUSED: ReadonlySet<ClientFrame['t']> = new Set(['ack', 'call.hangu
 export class SocketSession implements FrameSink, Sweepable {
   readonly id = randomUUID();
   private stream: DeviceStream | undefined;
-  private state: SessionState = 'awaiting_hello';
+  private state: SocketSessionState = 'awaiting_hello';
   private readonly budget: FrameBudget;
   private lastSeen = Date.now();
   private readonly helloDeadline = this.lastSeen + HELLO_TIMEOUT_MS;
@@ -152,8 +143,8 @@ export class SocketSession implements FrameSink, Sweepable {
     }
   }
 
-  private move(event: SessionEvent): void {
-    this.state = nextState('socket-session', SESSION_TRANSITIONS, this.state, event);
+  private move(event: SocketSessionEvent): void {
+    this.state = SOCKET_SESSION_MACHINE.next(this.state, event);
   }
 
   /** Every frame out goes through here: the output bound is checked after each one. */
@@ -326,7 +317,7 @@ export class SocketSession implements FrameSink, Sweepable {
       !this.deps.registry.holdsStream(identity.appKey, identity.userId, identity.deviceId, resume.streamId)
         ? await this.deps.claimStream(identity, resume)
         : undefined;
-    if ((this.state as SessionState) !== 'authenticated') return; // closed while the stream was being handed over
+    if ((this.state as SocketSessionState) !== 'authenticated') return; // closed while the stream was being handed over
     const attached = this.deps.registry.attach(
       identity,
       this,

@@ -10,8 +10,8 @@
  * `release()` closes a connection without destroying its session (another process claims it).
  */
 import { randomBytes } from 'node:crypto';
+import { type ListenerErrorHandler, SafeEmitter } from '@opencall/protocol';
 import WebSocket from 'ws';
-import { TypedEmitter } from '../typed-emitter.js';
 
 /** A message from Janus (loosely typed: its shape depends on the request and plugin). */
 export interface JanusMessage {
@@ -52,7 +52,8 @@ export interface JanusClientOptions {
   keepaliveMs?: number;
   /** Janus `api_secret`, sent with every request. */
   apiSecret?: string | undefined;
-  onListenerError?: (event: string, error: unknown) => void;
+  /** Where listener errors go (default: the console). */
+  onListenerError?: ListenerErrorHandler;
 }
 
 interface Pending {
@@ -63,7 +64,7 @@ interface Pending {
   timer: NodeJS.Timeout;
 }
 
-export class JanusClient extends TypedEmitter<JanusClientEvents> {
+export class JanusClient extends SafeEmitter<JanusClientEvents> {
   readonly #ws: WebSocket;
   readonly #pending = new Map<string, Pending>();
   readonly #timeoutMs: number;

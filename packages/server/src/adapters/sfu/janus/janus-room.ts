@@ -12,8 +12,8 @@
  * `release()` → this connection closes, the session stays for its next owner → `closed`.
  */
 import { randomBytes, randomInt } from 'node:crypto';
+import { type ListenerErrorHandler, SafeEmitter } from '@opencall/protocol';
 import type { RoomOptions, SfuCandidate, SfuRoom, SfuRoomEvents, SfuRoomRef, SfuRoomState } from '../sfu-port.js';
-import { TypedEmitter } from '../typed-emitter.js';
 import { type JanusClient, JanusError, type JanusMessage } from './janus-client.js';
 import { type JanusRoomState, parseJanusRoomState } from './janus-room-state.js';
 
@@ -38,7 +38,7 @@ interface HandleOwner {
 /** How a room left this process: `lost` = its connection died under it (the calls in it must end). */
 export type RoomEnd = 'destroyed' | 'released' | 'lost';
 
-export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
+export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
   readonly janusRoomId: number;
   readonly #secret: string;
   readonly #client: JanusClient;
@@ -57,7 +57,7 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     readonly ref: SfuRoomRef,
     client: JanusClient,
     ids: { roomId: number; secret: string; resumeUrl: string | undefined },
-    onListenerError: (event: string, error: unknown) => void,
+    onListenerError: ListenerErrorHandler | undefined,
   ) {
     super(onListenerError);
     this.#client = client;
@@ -80,7 +80,7 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     ref: SfuRoomRef,
     client: JanusClient,
     options: RoomOptions & { resumeUrl?: string | undefined },
-    onListenerError: (event: string, error: unknown) => void = () => {},
+    onListenerError?: ListenerErrorHandler,
   ): Promise<JanusRoom> {
     const ids = { roomId: randomInt(1, 2 ** 47), secret: randomBytes(18).toString('base64url'), resumeUrl: options.resumeUrl };
     const room = new JanusRoom(ref, client, ids, onListenerError);
@@ -118,7 +118,7 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     ref: SfuRoomRef,
     client: JanusClient,
     state: JanusRoomState,
-    onListenerError: (event: string, error: unknown) => void = () => {},
+    onListenerError?: ListenerErrorHandler,
   ): Promise<JanusRoom> {
     const room = new JanusRoom(ref, client, { roomId: state.roomId, secret: state.secret, resumeUrl: state.url }, onListenerError);
     room.#adminHandle = state.adminHandle;
@@ -316,7 +316,7 @@ export class JanusRoom extends TypedEmitter<SfuRoomEvents> implements SfuRoom {
     this.#closed = true;
     this.#unlisten();
     this.emit('closed');
-    this.removeAllListeners();
+    this.clear();
   }
 
   #onHandleEvent(handleId: number, message: JanusMessage): void {

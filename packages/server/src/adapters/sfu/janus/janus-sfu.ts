@@ -8,8 +8,8 @@
  * session; `resumeRoom` claims that session on the instance configured with the same URL (Janus keeps
  * a session whose connection died for `reclaim_session_timeout` seconds, media flowing).
  */
+import { SafeEmitter } from '@opencall/protocol';
 import type { RoomOptions, Sfu, SfuEvents, SfuRoom, SfuRoomRef, SfuRoomState } from '../sfu-port.js';
-import { TypedEmitter } from '../typed-emitter.js';
 import { JanusClient, type JanusClientOptions } from './janus-client.js';
 import type { JanusEndpoint } from './janus-endpoint.js';
 import { JanusRoom } from './janus-room.js';
@@ -25,7 +25,7 @@ export interface JanusSfuLogger {
   warn(obj: object, msg: string): void;
 }
 
-export class JanusSfu extends TypedEmitter<SfuEvents> implements Sfu {
+export class JanusSfu extends SafeEmitter<SfuEvents> implements Sfu {
   readonly #instances: Instance[];
   readonly #logger: JanusSfuLogger;
   #closed = false;

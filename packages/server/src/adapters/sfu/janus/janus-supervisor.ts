@@ -17,9 +17,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { TypedEmitter } from '../typed-emitter.js';
+import { SafeEmitter } from '@opencall/protocol';
 import { JanusClient } from './janus-client.js';
 import { type JanusConfigOptions, writeJanusConfig } from './janus-config.js';
+import { SUPERVISOR_MACHINE, type SupervisorEvent, type SupervisorState } from './janus-supervisor-machine.js';
 
 export type JanusSupervisorEvents = {
   /** Janus answers on `url`. */
@@ -46,39 +47,6 @@ export interface JanusSupervisorOptions {
   healthIntervalMs?: number;
 }
 
-export type SupervisorState = 'stopped' | 'starting' | 'up' | 'backoff' | 'failed';
-export type SupervisorEvent = 'start' | 'answered' | 'died' | 'exhausted' | 'retry' | 'stop';
-
-export const SUPERVISOR_STATES: readonly SupervisorState[] = ['stopped', 'starting', 'up', 'backoff', 'failed'];
-export const SUPERVISOR_EVENTS: readonly SupervisorEvent[] = ['start', 'answered', 'died', 'exhausted', 'retry', 'stop'];
-
-/** Every legal edge: `SUPERVISOR_TRANSITIONS[from][event] = to`. */
-export const SUPERVISOR_TRANSITIONS: Readonly<Record<SupervisorState, Readonly<Partial<Record<SupervisorEvent, SupervisorState>>>>> = {
-  stopped: { start: 'starting', stop: 'stopped' },
-  starting: { answered: 'up', died: 'backoff', exhausted: 'failed', stop: 'stopped' },
-  up: { died: 'backoff', exhausted: 'failed', stop: 'stopped' },
-  backoff: { retry: 'starting', stop: 'stopped' },
-  failed: { stop: 'stopped' },
-};
-
-/** An illegal move of the supervisor machine. */
-export class SupervisorTransitionError extends Error {
-  constructor(
-    readonly from: SupervisorState,
-    readonly event: SupervisorEvent,
-  ) {
-    super(`janus supervisor: illegal transition ${from} → ? (${event})`);
-    this.name = 'SupervisorTransitionError';
-  }
-}
-
-/** The next state, or throws `SupervisorTransitionError`. */
-export function supervisorTransition(from: SupervisorState, event: SupervisorEvent): SupervisorState {
-  const to = SUPERVISOR_TRANSITIONS[from][event];
-  if (to === undefined) throw new SupervisorTransitionError(from, event);
-  return to;
-}
-
 const STARTUP_TIMEOUT_MS = 10_000;
 
 /** A free TCP port on 127.0.0.1 (bind 0, read, close). */
@@ -94,7 +62,7 @@ export function freePort(): Promise<number> {
   });
 }
 
-export class JanusSupervisor extends TypedEmitter<JanusSupervisorEvents> {
+export class JanusSupervisor extends SafeEmitter<JanusSupervisorEvents> {
   #state: SupervisorState = 'stopped';
   #child: ChildProcess | undefined;
   #probe: JanusClient | undefined;
@@ -144,7 +112,7 @@ export class JanusSupervisor extends TypedEmitter<JanusSupervisorEvents> {
   }
 
   #move(event: SupervisorEvent): void {
-    this.#state = supervisorTransition(this.#state, event);
+    this.#state = SUPERVISOR_MACHINE.next(this.#state, event);
   }
 
   /** In `starting`: spawns Janus and waits until its WebSocket API answers. */

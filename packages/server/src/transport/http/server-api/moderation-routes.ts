@@ -1,6 +1,6 @@
 /**
  * `/user/blacklist/*` (also spelled `/user/blocklist/*`) and `/user/block*` (server bans):
- * reference/server-api.md §2.
+ * the RongCloud server API's moderation routes.
  */
 import {
   BlacklistChangeBody,

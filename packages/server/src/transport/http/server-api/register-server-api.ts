@@ -1,6 +1,6 @@
 /**
  * The RongCloud-style server API: signed form/JSON POSTs answered with `{code:200,...}` or
- * `{code, errorMessage}` (reference/server-api.md §1–3). Routes live in an encapsulated scope
+ * `{code, errorMessage}` (README "Server API (RongCloud style)"). Routes live in an encapsulated scope
  * with their own body parsers, authentication hook and error envelope.
  */
 import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
