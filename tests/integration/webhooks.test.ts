@@ -206,7 +206,8 @@ describe('RTC room status sync (RongCloud, version 1.1)', () => {
       );
       expect(hook.headers['content-type']).toBe('application/json');
       expect(hook.body).toMatchObject({ version: '1.1', roomId: callId, channelId: callId });
-      expect(typeof hook.body.sessionId).toBe('string');
+      // The id the SDK reports (and /rtc/room/query.json answers) for this room.
+      expect(hook.body.sessionId).toBe(callerSession.getRTCSessionId());
     }
     const left = syncs.filter((h) => h.body.event === 12);
     expect(syncs.find((h) => h.body.event === 3)!.body.durationTime).toBeGreaterThan(0);
@@ -245,7 +246,8 @@ describe('webhook targets', () => {
       .flatMap((id) => deliveredOf(id))
       .map((h) => h.at - Date.parse(String(h.body.timestamp)))
       .sort((a, b) => a - b);
-    expect(latencies.length).toBeGreaterThanOrEqual(20 * 6);
+    // invited, accepted, member_left, ended at least (a hang-up right after the answer may come before a media join).
+    expect(latencies.length).toBeGreaterThanOrEqual(20 * 4);
     const p50 = percentile(latencies, 50);
     const p99 = percentile(latencies, 99);
     console.log(`METRIC webhook_delivery_latency_ms p50=${p50} p99=${p99} n=${latencies.length}`);
