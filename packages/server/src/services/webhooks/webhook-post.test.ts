@@ -41,6 +41,10 @@ describe('webhook POST', () => {
     expect(bodies.at(-1)).toBe('{"a":1}');
   });
 
+  it('a name is resolved through the guard and reached when allowed', async () => {
+    await expect(post('/ok', true, 'localhost')).resolves.toBeUndefined();
+  });
+
   it('503 with Retry-After → RetryAfterError; 500 and redirects → a plain (retried) error', async () => {
     const busy = await post('/busy').catch((e: unknown) => e);
     expect(busy).toBeInstanceOf(RetryAfterError);

@@ -4,8 +4,8 @@
  * when the receiver named a `Retry-After`, with a `PermanentDeliveryError` when the target is refused,
  * else with a plain error (retried by the schedule). Redirects are not followed (a redirect is a failure).
  */
-import { request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { PermanentDeliveryError, RetryAfterError } from '../outbox/outbox-handler.js';
 import { checkTargetUrl, guardedLookup, TargetRefusedError } from './target-guard.js';
 
@@ -17,6 +17,15 @@ export interface PostOptions {
   allowPrivate: boolean;
   now?: () => number;
 }
+
+/**
+ * Kept-alive connections, pooled per guard policy: a pooled socket was checked by the policy it is
+ * reused under (a connection opened while private targets were allowed never serves a guarded request).
+ */
+const AGENTS = {
+  guarded: { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) },
+  open: { http: new HttpAgent({ keepAlive: true }), https: new HttpsAgent({ keepAlive: true }) },
+};
 
 /** `Retry-After` as ms from now: delay-seconds or an HTTP date; undefined when absent or unreadable. */
 export function retryAfterMs(value: string | undefined, now: number): number | undefined {
@@ -34,7 +43,9 @@ export async function postWebhook(options: PostOptions): Promise<void> {
   } catch (error) {
     throw new PermanentDeliveryError((error as Error).message);
   }
-  const send = target.protocol === 'https:' ? httpsRequest : httpRequest;
+  const https = target.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
+  const pool = AGENTS[options.allowPrivate ? 'open' : 'guarded'];
   const { status, retryAfter } = await new Promise<{ status: number; retryAfter: string | undefined }>((resolve, reject) => {
     const req = send(
       target,
@@ -42,6 +53,7 @@ export async function postWebhook(options: PostOptions): Promise<void> {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(options.body), ...options.headers },
         lookup: guardedLookup(options.allowPrivate),
+        agent: https ? pool.https : pool.http,
         timeout: options.timeoutMs,
       },
       (res) => {
