@@ -133,6 +133,11 @@ describe('call webhooks', () => {
     expect(participants.find((p) => p.userId === 'whA1')).toMatchObject({ isCaller: true, endReason: 3 });
     expect(participants.find((p) => p.userId === 'whB1')).toMatchObject({ isCaller: false, endReason: 13 });
     expect(ended.durationMs).toBeGreaterThan(0);
+    // Each side's time in the call counts from the answer: the same for both here (± the hang-up's ms).
+    const [callerTime, calleeTime] = ['whA1', 'whB1'].map((id) => participants.find((p) => p.userId === id)!.durationMs as number);
+    expect(calleeTime).toBeGreaterThan(0);
+    expect(Math.abs(callerTime! - calleeTime!)).toBeLessThanOrEqual(ended.durationMs as number);
+    expect(callerTime).toBeLessThanOrEqual(ended.durationMs as number);
     await server.stop();
   }, 60_000);
 

@@ -48,6 +48,8 @@ describe('call webhooks (rows written with the transitions)', () => {
     const [ended, ...missed] = rows.map((r) => JSON.parse(r.payload).data);
     expect(ended).toMatchObject({ endReason: RCCallEndReason.CANCEL, answered: false, durationMs: 0, media: 'audio' });
     expect(ended.participants).toHaveLength(4);
+    // Never answered: nobody was in the call, the caller's ringing does not count.
+    expect(ended.participants.map((p: { durationMs: number }) => p.durationMs)).toEqual([0, 0, 0, 0]);
     expect(missed.map((m: { userId: string }) => m.userId)).toEqual(['bob', 'dave']);
   });
 

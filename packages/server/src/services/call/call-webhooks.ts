@@ -55,7 +55,11 @@ export class CallWebhooks {
 
   /** `call.member_left`: the participant left the call with their own reason. */
   memberLeft(call: Call, participant: Participant, reason: RCCallEndReason): void {
-    this.event(call, 'call.member_left', { userId: participant.userId, reason, participant: participantSummary(participant, this.now()) });
+    this.event(call, 'call.member_left', {
+      userId: participant.userId,
+      reason,
+      participant: participantSummary(participant, call.beginAt, this.now()),
+    });
   }
 
   /** `call.ended`, then `call.missed` for each invitee who never answered nor declined. */

@@ -37,7 +37,7 @@ export interface ParticipantSummary {
   leftAt: number;
   /** The participant's own end reason (RCCallEndReason), null while in the call. */
   endReason: number | null;
-  /** Time in the call (answered → left), 0 when never answered. */
+  /** Time in the answered call (the later of the call's first answer and their own → left), 0 when it never was answered. */
   durationMs: number;
 }
 
@@ -57,8 +57,10 @@ export function mediaTypeName(mediaType: RCCallMediaType): 'audio' | 'video' {
   return mediaType === RCCallMediaType.AUDIO ? 'audio' : 'video';
 }
 
-export function participantSummary(participant: Participant, now: number): ParticipantSummary {
+/** `beginAt`: the call's first answer (0 = never answered); time in the call counts from it or the participant's own answer. */
+export function participantSummary(participant: Participant, beginAt: number, now: number): ParticipantSummary {
   const end = participant.leftAt || now;
+  const from = Math.max(participant.joinedAt, beginAt);
   return {
     userId: participant.userId,
     isCaller: participant.isCaller,
@@ -68,7 +70,7 @@ export function participantSummary(participant: Participant, now: number): Parti
     joinedAt: participant.joinedAt,
     leftAt: participant.leftAt,
     endReason: participant.endReason ?? null,
-    durationMs: participant.joinedAt > 0 && participant.state !== 'waiting' ? Math.max(0, end - participant.joinedAt) : 0,
+    durationMs: beginAt > 0 && participant.joinedAt > 0 && participant.state !== 'waiting' ? Math.max(0, end - from) : 0,
   };
 }
 
@@ -85,7 +87,7 @@ function callData(call: Call, now: number) {
     media: mediaTypeName(call.mediaType),
     createdAt: call.init.createdAt,
     beginAt: call.beginAt,
-    participants: [...call.participants.values()].map((p) => participantSummary(p, now)),
+    participants: [...call.participants.values()].map((p) => participantSummary(p, call.beginAt, now)),
   };
 }
 
