@@ -22,6 +22,7 @@ import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import type { Call, Participant } from './call.js';
 import type { CallDirectory } from './call-directory.js';
+import type { CallWebhooks } from './call-webhooks.js';
 import type { IntentResult } from './intent-result.js';
 import { type PublishedTrack, publishedTracksOf } from './published-media.js';
 
@@ -87,6 +88,7 @@ export class MediaRelay {
     private readonly calls: CallDirectory,
     private readonly registry: ConnectionRegistry,
     private readonly roomChanged: (call: Call) => void = () => undefined,
+    private readonly roomEvents: Pick<CallWebhooks, 'roomJoined' | 'roomLeft' | 'resourcesChanged'> | undefined = undefined,
   ) {}
 
   /** Most participants a group call may have now: the SFU's room size, else the P2P mesh limit. */
@@ -121,6 +123,7 @@ export class MediaRelay {
       return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `without an SFU a group call's media holds at most ${MAX_MESH}` };
     }
     participant.inRoom = true;
+    this.roomEvents?.roomJoined(call, participant);
     this.roomChanged(call);
     for (const peer of peers) {
       this.send(call, peer, { type: 'rtc.peer_joined', roomId, userId: participant.userId, deviceId: from.deviceId });
@@ -191,6 +194,7 @@ export class MediaRelay {
         case 'sfu.publish': {
           const answer = await room.publish(participant.userId, request.description.sdp!, request.fresh === true);
           if (participant.inRoom) this.notePublished(call, participant.userId, request.description);
+          this.roomEvents?.resourcesChanged(call, participant);
           return { ...ok, data: { description: { type: 'answer', sdp: answer } } };
         }
         case 'sfu.subscribe':
@@ -230,6 +234,7 @@ export class MediaRelay {
       }
     }
     const roomEmpty = wasInRoom && ![...call.participants.values()].some((p) => p.inRoom);
+    if (wasInRoom) this.roomEvents?.roomLeft(call, participant, roomEmpty);
     if (roomEmpty || call.state === 'ended' || call.present().length === 0) this.endRoom(call);
   }
 
