@@ -234,8 +234,14 @@ export async function startWrtcBot(wrtc: Wrtc, options: WrtcBotOptions): Promise
 
 // ---- a child process hosting bots (tests) ----
 
-type HostRequest = { id: number } & ({ op: 'add'; bots: WrtcBotOptions[] } | { op: 'status' } | { op: 'hangup' } | { op: 'exit' });
-type HostReply = { id: number; ok: true; status?: BotStatus[] } | { id: number; ok: false; error: string };
+type HostRequest = { id: number } & (
+  | { op: 'add'; bots: WrtcBotOptions[] }
+  | { op: 'status' }
+  | { op: 'hangup' }
+  | { op: 'call'; userId: string; targetId: string }
+  | { op: 'exit' }
+);
+type HostReply = { id: number; ok: true; status?: BotStatus[]; callId?: string } | { id: number; ok: false; error: string };
 
 /** Bots running in a child process. Every method is bounded by `timeoutMs`. */
 export interface BotHost {
@@ -243,6 +249,8 @@ export interface BotHost {
   add(bots: WrtcBotOptions[]): Promise<void>;
   status(): Promise<BotStatus[]>;
   hangupAll(): Promise<void>;
+  /** Bot `userId` calls `targetId` 1:1 (P2P); resolves with the call id. */
+  call(userId: string, targetId: string): Promise<string>;
   /** Ends the child (bounded; SIGKILL if it does not go). */
   close(): Promise<void>;
   /** The child's output, for failure messages. */
@@ -279,15 +287,17 @@ export function spawnBotHost(timeoutMs = 60_000): BotHost {
       });
       if (child.connected) child.send({ ...req, id });
     });
-  const must = async (req: Omit<HostRequest, 'id'>): Promise<BotStatus[] | undefined> => {
+  const answer = async (req: Omit<HostRequest, 'id'>): Promise<Extract<HostReply, { ok: true }>> => {
     const reply = await request(req);
     if (!reply.ok) throw new Error(`${reply.error}\n${out.slice(-3000)}`);
-    return reply.status;
+    return reply;
   };
+  const must = async (req: Omit<HostRequest, 'id'>): Promise<BotStatus[] | undefined> => (await answer(req)).status;
   return {
     add: async (bots) => void (await must({ op: 'add', bots } as Omit<HostRequest, 'id'>)),
     status: async () => (await must({ op: 'status' })) ?? [],
     hangupAll: async () => void (await must({ op: 'hangup' })),
+    call: async (userId, targetId) => (await answer({ op: 'call', userId, targetId } as Omit<HostRequest, 'id'>)).callId ?? '',
     async close() {
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -319,6 +329,12 @@ async function runHost(): Promise<void> {
           await Promise.all(bots.map((b) => b.hangup().catch(() => undefined)));
           reply({ id: req.id, ok: true });
           return;
+        case 'call': {
+          const bot = bots.find((b) => b.userId === req.userId);
+          if (!bot) throw new Error(`no bot ${req.userId}`);
+          reply({ id: req.id, ok: true, callId: await bot.call(req.targetId) });
+          return;
+        }
         case 'exit':
           await Promise.race([
             Promise.all(bots.map((b) => b.disconnect().catch(() => undefined))),

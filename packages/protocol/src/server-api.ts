@@ -4,7 +4,7 @@
  * string; `repeated()` accepts both.
  */
 import * as z from 'zod/mini';
-import { GroupId, UserId } from './primitives.js';
+import { CallId, GroupId, UserId } from './primitives.js';
 
 /** A form field that may be repeated (`userId=a&userId=b`): always an array after parsing. */
 export function repeated(item: z.ZodMiniString<string>, max: number) {
@@ -123,3 +123,112 @@ export interface AppServiceReply extends ServerApiOk {
   audio: 0 | 1;
   video: 0 | 1;
 }
+
+/** `/user/info.json`. */
+export const UserInfoBody = z.object({ userId: UserId });
+export type UserInfoBody = z.infer<typeof UserInfoBody>;
+export interface UserInfoReply extends ServerApiOk {
+  userName: string;
+  userPortrait: string;
+  /** `YYYY-MM-DD HH:MM:SS`, UTC. */
+  createTime: string;
+}
+/** `/user/refresh.json`: update the push display name and/or portrait of a registered user. */
+export const UserRefreshBody = GetTokenBody;
+export type UserRefreshBody = GetTokenBody;
+/** `/user/checkOnline.json`. */
+export const CheckOnlineBody = z.object({ userId: UserId });
+export type CheckOnlineBody = z.infer<typeof CheckOnlineBody>;
+export interface CheckOnlineReply extends ServerApiOk {
+  /** A string, as RongCloud sends it: "1" online (a device connected on any node), "0" offline. */
+  status: '0' | '1';
+}
+
+/** `/user/group/query.json`: `page` 0/absent = no paging (the first 5000); `size` default 50. */
+export const UserGroupQueryBody = z.object({
+  userId: UserId,
+  page: z.optional(intField(0, 1_000_000)),
+  size: z.optional(intField(1, 5000)),
+});
+export type UserGroupQueryBody = z.infer<typeof UserGroupQueryBody>;
+export interface UserGroupQueryReply extends ServerApiOk {
+  groups: { id: string; name: string }[];
+}
+/** A group name as the group endpoints take it. */
+export const GroupName = z.string().check(z.maxLength(128));
+/** `/group/refresh.json`. */
+export const GroupRefreshBody = z.object({ groupId: GroupId, groupName: GroupName });
+export type GroupRefreshBody = z.infer<typeof GroupRefreshBody>;
+/** `/group/sync.json`: `userId`, plus one `group[<groupId>]=<groupName>` key per group (see `groupSyncEntries`). */
+export const GroupSyncBody = z.object({ userId: UserId });
+export type GroupSyncBody = z.infer<typeof GroupSyncBody>;
+/** At most this many `group[…]` keys in one `/group/sync.json`. */
+export const GROUP_SYNC_MAX = 5000;
+const GROUP_SYNC_KEY = /^group\[(.*)\]$/s;
+
+/**
+ * The `group[<groupId>]=<groupName>` entries of a decoded `/group/sync.json` body, validated.
+ * Returns the first bad key instead when one has a bad id, a repeated or too long name, or there are too many.
+ */
+export function groupSyncEntries(
+  body: Record<string, unknown>,
+): { ok: true; groups: { id: string; name: string }[] } | { ok: false; field: string } {
+  const groups: { id: string; name: string }[] = [];
+  for (const [key, value] of Object.entries(body)) {
+    const id = GROUP_SYNC_KEY.exec(key)?.[1];
+    if (id === undefined) continue;
+    if (!z.safeParse(GroupId, id).success || !z.safeParse(GroupName, value).success) return { ok: false, field: key };
+    if (groups.length === GROUP_SYNC_MAX) return { ok: false, field: 'group' };
+    groups.push({ id, name: value as string });
+  }
+  return { ok: true, groups };
+}
+
+// RTC (reference/server-api.md §4): JSON bodies. An RTC room id is a call id.
+
+/** `/rtc/room/query.json`: `roomId` in the body (or the `Room-Id` header). */
+export const RtcRoomQueryBody = z.object({ roomId: CallId });
+export type RtcRoomQueryBody = z.infer<typeof RtcRoomQueryBody>;
+/** One published track of a room member. */
+export interface RtcPublishedUri {
+  /** 0 audio, 1 video. */
+  mediaType: 0 | 1;
+  /** The stream id (`<userId>_<tag>`). */
+  msid: string;
+  /** OpenCall has no media URIs: the track id (`<msid>_audio|video`). */
+  uri: string;
+  tag: string;
+}
+export interface RtcRoomMember {
+  userId: string;
+  /** Server ms. */
+  joinTime: number;
+  data: { uris: RtcPublishedUri[] };
+}
+export interface RtcRoomQueryReply extends ServerApiOk {
+  roomId: string;
+  sessionId: string;
+  /** Server ms. */
+  createTime: number;
+  members: RtcRoomMember[];
+}
+/** `/rtc/user/kick.json`. */
+export const RtcKickBody = z.object({ userId: UserId, roomId: CallId });
+export type RtcKickBody = z.infer<typeof RtcKickBody>;
+/** `/rtc/user/block.json`: ban from every room for `minute` minutes (1…43200). */
+export const RtcBlockBody = z.object({ userId: UserId, minute: intField(1, 43_200) });
+export type RtcBlockBody = z.infer<typeof RtcBlockBody>;
+/** `/rtc/user/unblock.json`. */
+export const RtcUnblockBody = z.object({ userId: UserId });
+export type RtcUnblockBody = z.infer<typeof RtcUnblockBody>;
+/** The `{room_id}` of `/v2/rtc/rooms/{room_id}…`. */
+export const RtcRoomPathId = CallId;
+/** `POST /v2/rtc/rooms/{room_id}/block-users` (snake_case, as RongCloud documents it). */
+export const RtcRoomBlockBody = z.object({
+  user_ids: z.array(UserId).check(z.minLength(1), z.maxLength(20)),
+  minute: intField(1, 43_200),
+});
+export type RtcRoomBlockBody = z.infer<typeof RtcRoomBlockBody>;
+/** `DELETE /v2/rtc/rooms/{room_id}/block-users`. */
+export const RtcRoomUnblockBody = z.object({ user_ids: z.array(UserId).check(z.minLength(1), z.maxLength(20)) });
+export type RtcRoomUnblockBody = z.infer<typeof RtcRoomUnblockBody>;

@@ -17,6 +17,7 @@ import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { recoverInterruptedCalls } from './services/call/call-recovery.js';
 import { CallService } from './services/call/call-service.js';
+import { CallWebhooks } from './services/call/call-webhooks.js';
 import { CallTakeover } from './services/cluster/call-takeover.js';
 import { ClusterNode } from './services/cluster/cluster-node.js';
 import { IntentRouter } from './services/cluster/intent-router.js';
@@ -26,6 +27,7 @@ import { createPushOutbox } from './services/push/push-outbox.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
+import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
 import { runTeardown } from './teardown/run-teardown.js';
 import { serverTeardownSteps } from './teardown/server-teardown.js';
 import { guardConnections } from './transport/guard-connections.js';
@@ -71,10 +73,16 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   // (In cluster mode the journal holds other nodes' calls too: only orphans are taken over, by the sweep.)
   const { restored, closed: recovered } = cluster
     ? { restored: [], closed: [] }
-    : await recoverInterruptedCalls(storage, logger, Date.now(), { restoreWithinMs: RESTORE_CALLS_WITHIN_MS });
+    : await recoverInterruptedCalls(storage, logger, Date.now(), {
+        restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
+        // Calls closed here end with their `call.ended` webhook (delivered once the worker starts).
+        endRows: (call, now) => new CallWebhooks(undefined, webhookTargets(config.webhooks)).endedRows(call, now),
+      });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);
+  // Call webhooks and RTC room status sync: the same outbox, their own worker (services/webhooks).
+  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
   const media = createSfu(config, logger);
   const calls = new CallService({
@@ -86,6 +94,15 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     maxCallParticipants: config.maxCallParticipants,
     callsPerMinute: config.callsPerMinute,
     outbox: pushOutbox,
+    ...(webhookOutbox
+      ? {
+          webhooks: {
+            targets: webhookTargets(config.webhooks),
+            worker: webhookOutbox,
+            roomSnapshotIntervalMs: config.webhooks.roomSnapshotIntervalMs,
+          },
+        }
+      : {}),
     recovered,
     restored,
     sfu: media.sfu,
@@ -93,6 +110,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const clusterNode = cluster ? startClusterNode(cluster, storage, registry, calls, logger) : undefined;
   pushOutbox?.start();
+  webhookOutbox?.start();
 
   media.sfu.on('sfuLost', (rooms) => calls.endForMediaFailure(rooms));
 
@@ -132,6 +150,24 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     onBlacklistAdded: (appKey, ownerId, blockedIds) => {
       calls.blacklistAdded(appKey, ownerId, blockedIds);
       cluster?.bus.broadcast({ t: 'blacklist_added', appKey, ownerId, blockedIds });
+    },
+    // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
+    isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
+    // Rooms: read here (or from the journal when another node runs the call); changes also go to every node.
+    rtc: {
+      room: (appKey, roomId) => calls.rooms.view(appKey, roomId),
+      kick: (appKey, roomId, userIds) => {
+        calls.rooms.kick(appKey, roomId, userIds);
+        cluster?.bus.broadcast({ t: 'rtc_kick', appKey, roomId, userIds });
+      },
+      destroy: (appKey, roomId) => {
+        calls.rooms.destroy(appKey, roomId);
+        cluster?.bus.broadcast({ t: 'rtc_destroy', appKey, roomId });
+      },
+      kickEverywhere: (appKey, userIds) => {
+        calls.usersBanned(appKey, userIds);
+        cluster?.bus.broadcast({ t: 'users_banned', appKey, userIds });
+      },
     },
     apiRatePerSec: config.apiRatePerSec,
     signature: {
@@ -210,6 +246,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         calls,
         cluster: clusterNode && cluster ? { node: clusterNode.node, adapters: cluster } : undefined,
         pushOutbox,
+        webhookOutbox,
         registry,
         ws,
         media,

@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_RING_TIMEOUT_MS, MAX_FRAME_BYTES } from '@opencall/protocol';
 import { defaultMaxPendingConnections, softOpenFileLimit } from './open-file-limit.js';
+import { type WebhookConfig, webhookConfigFromEnv } from './services/webhooks/webhook-config.js';
 
 export interface ServerConfig {
   /** TCP port (env PORT, default 8080; 0 picks a free port). */
@@ -25,6 +26,8 @@ export interface ServerConfig {
   pushWebhookUrl: string | undefined;
   /** Attempts to deliver an outbox row (a push notice) before it is given up (env OPENCALL_OUTBOX_MAX_ATTEMPTS, default 8). */
   outboxMaxAttempts: number;
+  /** Call webhooks and RTC room status sync (services/webhooks/webhook-config.ts lists the variables). */
+  webhooks: WebhookConfig;
   /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
   reconnectGraceMs: number;
   /** How long a dropped device's event stream waits for a resume (env OPENCALL_STREAM_KEEP_MS, default grace + 10000). */
@@ -217,6 +220,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     logLevel: env.LOG_LEVEL || 'info',
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
     outboxMaxAttempts: intFromEnv(env, 'OPENCALL_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
+    webhooks: webhookConfigFromEnv(env),
     reconnectGraceMs,
     streamKeepMs: intFromEnv(env, 'OPENCALL_STREAM_KEEP_MS', reconnectGraceMs + 10_000, 1000, 3_600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),

@@ -22,6 +22,10 @@ export enum ServerApiCode {
   RATE_LIMITED = 1008,
   /** Body larger than 100 KB. */
   BODY_TOO_LARGE = 1508,
+  /** Success of the REST-style `/v2/rtc/*` endpoints. */
+  REST_OK = 10000,
+  /** The RTC room does not exist (sent with HTTP 200, as RongCloud does). */
+  RTC_ROOM_NOT_FOUND = 40003,
 }
 
 /** HTTP status for each server-API business code. */
@@ -37,4 +41,6 @@ export const SERVER_API_HTTP_STATUS: Readonly<Record<ServerApiCode, number>> = {
   [ServerApiCode.PARAM_TOO_LONG]: 400,
   [ServerApiCode.RATE_LIMITED]: 429,
   [ServerApiCode.BODY_TOO_LARGE]: 413,
+  [ServerApiCode.REST_OK]: 200,
+  [ServerApiCode.RTC_ROOM_NOT_FOUND]: 200,
 };

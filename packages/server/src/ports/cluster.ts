@@ -67,7 +67,10 @@ export type NodeMessage =
   | { t: 'call_command'; appKey: string; callId: string; command: CallCommand }
   /** Users were banned, or blacklisted someone: every owner applies it to its calls. */
   | { t: 'users_banned'; appKey: string; userIds: string[] }
-  | { t: 'blacklist_added'; appKey: string; ownerId: string; blockedIds: string[] };
+  | { t: 'blacklist_added'; appKey: string; ownerId: string; blockedIds: string[] }
+  /** Server API: kick users from a media room, or destroy it (the call's owner applies it). */
+  | { t: 'rtc_kick'; appKey: string; roomId: string; userIds: string[] }
+  | { t: 'rtc_destroy'; appKey: string; roomId: string };
 
 /** What one node may ask the owner of a call to do. */
 export type CallCommand = { op: 'stop_ringing'; userId: string };

@@ -82,6 +82,15 @@ export interface GroupStore {
   dismiss(appKey: string, groupId: string): Promise<void>;
   members(appKey: string, groupId: string): Promise<string[]>;
   isMember(appKey: string, groupId: string, userId: string): Promise<boolean>;
+  /** Set the group's (push display) name; false when the group does not exist (nothing changed). */
+  rename(appKey: string, groupId: string, name: string): Promise<boolean>;
+  /** The user's groups, ordered by group id; `page` counts from 1. */
+  groupsOf(appKey: string, userId: string, options: { page: number; size: number }): Promise<{ id: string; name: string }[]>;
+  /**
+   * Make `groups` the user's whole group set, in one transaction: joins the listed groups (creating
+   * them, and setting their names), leaves every other one. An empty list leaves all.
+   */
+  syncUserGroups(appKey: string, userId: string, groups: readonly { id: string; name: string }[]): Promise<void>;
 }
 
 export interface CallRecordStore {
@@ -111,6 +120,16 @@ export interface BanStore {
   list(appKey: string, now: number, options: { page: number; size: number }): Promise<{ userId: string; endsAt: number }[]>;
   /** End time (ms) of the user's active ban, or undefined when not banned at `now`. */
   bannedUntil(appKey: string, userId: string, now: number): Promise<number | undefined>;
+}
+
+/** RTC bans: a banned user may not join a media room (one room, or every room) until the ban ends. */
+export interface RtcBanStore {
+  /** Ban until `untilMs` from `roomId`, or from every room when `roomId` is undefined (replaces an earlier end). */
+  ban(appKey: string, userIds: readonly string[], roomId: string | undefined, untilMs: number): Promise<void>;
+  /** Lift the ban from `roomId`, or the every-room ban when `roomId` is undefined. */
+  unban(appKey: string, userIds: readonly string[], roomId: string | undefined): Promise<void>;
+  /** The latest end (ms) of the user's active bans that cover `roomId` (its own, or every room), or undefined. */
+  bannedUntil(appKey: string, userId: string, roomId: string, now: number): Promise<number | undefined>;
 }
 
 /** A call a user missed while none of their devices was connected: the protocol's record, defined once. */
@@ -233,6 +252,7 @@ export interface Storage {
   calls: CallRecordStore;
   blacklists: BlacklistStore;
   bans: BanStore;
+  rtcBans: RtcBanStore;
   offlineRecords: OfflineRecordStore;
   activeCalls: ActiveCallStore;
   outbox: OutboxStore;

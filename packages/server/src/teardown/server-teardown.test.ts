@@ -19,6 +19,7 @@ function recordingParts(options: { cluster: boolean; failing?: string }) {
       ? { node: { stop: () => act('cluster.stop') }, adapters: { close: async () => act('cluster.close') } }
       : undefined,
     pushOutbox: { stop: async () => act('push.stop') },
+    webhookOutbox: { stop: async () => act('webhooks.stop') },
     registry: { closeAll: () => act('devices.close') },
     ws: { close: async () => act('websocket.close') },
     media: { stop: async () => act('media.stop') },
@@ -36,6 +37,8 @@ const SINGLE_NODE_EDGES: [before: string, after: string, why: string][] = [
   ['calls.close', 'storage.close', 'call records are stored before the database closes'],
   ['push.stop', 'devices.close', 'the outbox worker stops while everything it reads is still open'],
   ['push.stop', 'storage.close', 'deliveries in flight finish while storage is open'],
+  ['calls.close', 'webhooks.stop', 'ending calls writes their call.ended webhooks to the outbox the worker still delivers'],
+  ['webhooks.stop', 'storage.close', 'webhook deliveries in flight finish while storage is open'],
   ['devices.close', 'websocket.close', 'streams close with OC_SERVER_SHUTDOWN before the endpoint goes'],
   ['websocket.close', 'media.stop', 'no device can ask the SFU for anything once the endpoint is closed'],
   ['media.stop', 'http.close', 'the SFU (and a supervised Janus) stops while the server is still whole'],

@@ -1,14 +1,14 @@
 /**
  * The server's teardown, written once (docs/teardown.md explains each edge):
  *
- *   single node: calls.close → push.stop → devices.close → websocket.close → media.stop → http.close → storage.close
- *   cluster:     calls.handOver → cluster.stop → cluster.close → push.stop → devices.close → … (same tail)
+ *   single node: calls.close → push.stop → webhooks.stop → devices.close → websocket.close → media.stop → http.close → storage.close
+ *   cluster:     calls.handOver → cluster.stop → cluster.close → push.stop → webhooks.stop → devices.close → … (same tail)
  *
  * - Calls first: ending them (NETWORK_ERROR) stores their records, writes their notices to the push
  *   outbox and tells every device while sockets, outbox and storage are still up. In a cluster they
  *   are handed over instead (kept journaled; this node's liveness key goes so others take them at once),
  *   then the node stops its sweep and leaves the bus, and the Redis connections close.
- * - The push worker next: deliveries in flight finish (bounded) while storage is still open.
+ * - The push and webhook workers next: deliveries in flight finish (bounded) while storage is still open.
  * - Devices (closed with OC_SERVER_SHUTDOWN, expiry timers cleared), then the WebSocket endpoint,
  *   which waits (bounded) for every close handshake, so the `call.ended` and `bye` frames just sent
  *   reach the devices before any socket is cut; no device can reach a service after this.
@@ -23,6 +23,8 @@ export interface TeardownParts {
   /** Cluster mode only. */
   cluster?: { node: { stop(): void }; adapters: { close(): Promise<void> } } | undefined;
   pushOutbox?: { stop(): Promise<void> } | undefined;
+  /** Call webhooks and RTC room status sync (stopped with the push worker, for the same reason). */
+  webhookOutbox?: { stop(): Promise<void> } | undefined;
   registry: { closeAll(): void };
   ws: { close(): Promise<void> };
   media: { stop(): Promise<void> };
@@ -42,6 +44,7 @@ export function serverTeardownSteps(parts: TeardownParts): TeardownStep[] {
   return [
     ...head,
     { name: 'push.stop', run: () => parts.pushOutbox?.stop() },
+    { name: 'webhooks.stop', run: () => parts.webhookOutbox?.stop() },
     { name: 'devices.close', run: () => parts.registry.closeAll() },
     { name: 'websocket.close', run: () => parts.ws.close() },
     { name: 'media.stop', run: () => parts.media.stop() },

@@ -102,6 +102,43 @@ describeEachEngine('storage: apps, users, groups, call records, transactions', (
     expect(await storage.groups.members('app2', 'g1')).toEqual(['z']);
   });
 
+  it('groups: rename only an existing group; groupsOf pages by group id', async () => {
+    await storage.groups.addMembers('app1', 'g2', ['a'], 'Two');
+    await storage.groups.addMembers('app1', 'g1', ['a', 'b'], 'One');
+    await storage.groups.addMembers('app1', 'g3', ['a']);
+    await storage.groups.addMembers('app2', 'g9', ['a'], 'Other app');
+    expect(await storage.groups.rename('app1', 'g3', 'Three')).toBe(true);
+    expect(await storage.groups.rename('app1', 'nope', 'X')).toBe(false);
+    expect(await storage.groups.groupsOf('app1', 'a', { page: 1, size: 10 })).toEqual([
+      { id: 'g1', name: 'One' },
+      { id: 'g2', name: 'Two' },
+      { id: 'g3', name: 'Three' },
+    ]);
+    expect(await storage.groups.groupsOf('app1', 'a', { page: 2, size: 2 })).toEqual([{ id: 'g3', name: 'Three' }]);
+    expect(await storage.groups.groupsOf('app1', 'nobody', { page: 1, size: 10 })).toEqual([]);
+    expect(await storage.groups.members('app1', 'nope')).toEqual([]);
+  });
+
+  it('groups: syncUserGroups sets the whole set (names too), leaves others, empty leaves all', async () => {
+    await storage.groups.addMembers('app1', 'old', ['a', 'b'], 'Old');
+    await storage.groups.addMembers('app1', 'keep', ['a'], 'Keep');
+    await storage.groups.syncUserGroups('app1', 'a', [
+      { id: 'keep', name: 'Kept' },
+      { id: 'new', name: 'New' },
+    ]);
+    expect(await storage.groups.groupsOf('app1', 'a', { page: 1, size: 10 })).toEqual([
+      { id: 'keep', name: 'Kept' },
+      { id: 'new', name: 'New' },
+    ]);
+    expect(await storage.groups.members('app1', 'old')).toEqual(['b']);
+    const many = Array.from({ length: 1200 }, (_, i) => ({ id: `m${String(i).padStart(4, '0')}`, name: `M${i}` }));
+    await storage.groups.syncUserGroups('app1', 'a', many);
+    expect(await storage.groups.groupsOf('app1', 'a', { page: 1, size: 5000 })).toEqual(many);
+    await storage.groups.syncUserGroups('app1', 'a', []);
+    expect(await storage.groups.groupsOf('app1', 'a', { page: 1, size: 10 })).toEqual([]);
+    expect(await storage.groups.members('app1', 'old')).toEqual(['b']);
+  });
+
   it('groups: handles 1000 members in one call', async () => {
     const ids = Array.from({ length: 1000 }, (_, i) => `u${String(i).padStart(4, '0')}`);
     await storage.groups.addMembers('app1', 'big', ids, 'Big');

@@ -7,7 +7,7 @@ import { type Kysely, sql } from 'kysely';
 import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports/index.js';
 import { activeCallStore } from './active-call-store.js';
 import { inTransaction } from './in-transaction.js';
-import { banStore, blacklistStore } from './moderation-stores.js';
+import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
 import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
@@ -100,6 +100,9 @@ function userStore(db: Kysely<Database>, now: Now): UserStore {
   };
 }
 
+/** Rows per insert statement of `syncUserGroups` (4 parameters a row). */
+const SYNC_CHUNK = 500;
+
 function groupStore(db: Kysely<Database>, now: Now): GroupStore {
   return {
     async addMembers(appKey, groupId, userIds, groupName) {
@@ -157,6 +160,53 @@ function groupStore(db: Kysely<Database>, now: Now): GroupStore {
         .where('user_id', '=', userId)
         .executeTakeFirst();
       return row !== undefined;
+    },
+    async rename(appKey, groupId, name) {
+      const result = await db
+        .updateTable('groups')
+        .set({ name })
+        .where('app_key', '=', appKey)
+        .where('group_id', '=', groupId)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
+    async groupsOf(appKey, userId, { page, size }) {
+      const rows = await db
+        .selectFrom('group_members as m')
+        .innerJoin('groups as g', (join) => join.onRef('g.app_key', '=', 'm.app_key').onRef('g.group_id', '=', 'm.group_id'))
+        .select(['g.group_id', 'g.name'])
+        .where('m.app_key', '=', appKey)
+        .where('m.user_id', '=', userId)
+        .orderBy('g.group_id')
+        .limit(size)
+        .offset((page - 1) * size)
+        .execute();
+      return rows.map((r) => ({ id: r.group_id, name: r.name }));
+    },
+    async syncUserGroups(appKey, userId, groups) {
+      const at = now();
+      const wanted = new Map(groups.map((g) => [g.id, g.name]));
+      await inTransaction(db, async (trx) => {
+        let leave = trx.deleteFrom('group_members').where('app_key', '=', appKey).where('user_id', '=', userId);
+        if (wanted.size > 0) leave = leave.where('group_id', 'not in', [...wanted.keys()]);
+        await leave.execute();
+        if (wanted.size === 0) return;
+        // In chunks, so a large set stays under the engines' bound-parameter limits.
+        const entries = [...wanted];
+        for (let i = 0; i < entries.length; i += SYNC_CHUNK) {
+          const chunk = entries.slice(i, i + SYNC_CHUNK);
+          await trx
+            .insertInto('groups')
+            .values(chunk.map(([groupId, name]) => ({ app_key: appKey, group_id: groupId, name, created_at: at })))
+            .onConflict((oc) => oc.columns(['app_key', 'group_id']).doUpdateSet({ name: (eb) => eb.ref('excluded.name') }))
+            .execute();
+          await trx
+            .insertInto('group_members')
+            .values(chunk.map(([groupId]) => ({ app_key: appKey, group_id: groupId, user_id: userId, joined_at: at })))
+            .onConflict((oc) => oc.columns(['app_key', 'group_id', 'user_id']).doNothing())
+            .execute();
+        }
+      });
     },
   };
 }
@@ -299,6 +349,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     calls: callRecordStore(db),
     blacklists: blacklistStore(db, now),
     bans: banStore(db),
+    rtcBans: rtcBanStore(db),
     offlineRecords: offlineRecordStore(db, now),
     activeCalls: activeCallStore(db),
     outbox: outboxStore(db),

@@ -82,4 +82,21 @@ describeEachEngine('storage: blacklists and bans', (engine) => {
     expect(await storage.bans.list('app1', T + 500, { page: 3, size: 2 })).toEqual([]);
     expect(await storage.bans.list('app2', T + 500, { page: 1, size: 2 })).toEqual([]);
   });
+
+  it('rtc bans: a room ban covers that room, an every-room ban every room; the later end wins; unban per scope', async () => {
+    await storage.rtcBans.ban('app1', ['alice', 'alice'], 'room1', T + 5000);
+    expect(await storage.rtcBans.bannedUntil('app1', 'alice', 'room1', T)).toBe(T + 5000);
+    expect(await storage.rtcBans.bannedUntil('app1', 'alice', 'room2', T)).toBeUndefined();
+    expect(await storage.rtcBans.bannedUntil('app1', 'alice', 'room1', T + 5000)).toBeUndefined();
+    expect(await storage.rtcBans.bannedUntil('app2', 'alice', 'room1', T)).toBeUndefined();
+    await storage.rtcBans.ban('app1', ['alice'], undefined, T + 9000);
+    expect(await storage.rtcBans.bannedUntil('app1', 'alice', 'room2', T)).toBe(T + 9000);
+    expect(await storage.rtcBans.bannedUntil('app1', 'alice', 'room1', T)).toBe(T + 9000);
+    await storage.rtcBans.unban('app1', ['alice'], undefined);
+    expect(await storage.rtcBans.bannedUntil('app1', 'alice', 'room2', T)).toBeUndefined();
+    expect(await storage.rtcBans.bannedUntil('app1', 'alice', 'room1', T)).toBe(T + 5000);
+    await storage.rtcBans.unban('app1', ['alice', 'nobody'], 'room1');
+    await storage.rtcBans.unban('app1', [], 'room1');
+    expect(await storage.rtcBans.bannedUntil('app1', 'alice', 'room1', T)).toBeUndefined();
+  });
 });

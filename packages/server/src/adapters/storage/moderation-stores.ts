@@ -2,7 +2,7 @@
  * Blacklists and bans over any Kysely dialect (see kysely-storage.ts for the portability rules).
  */
 import type { Kysely } from 'kysely';
-import type { BanStore, BlacklistStore } from '../../ports/index.js';
+import type { BanStore, BlacklistStore, RtcBanStore } from '../../ports/index.js';
 import type { Database } from './schema.js';
 
 type Now = () => number;
@@ -123,6 +123,44 @@ export function banStore(db: Kysely<Database>): BanStore {
         .executeTakeFirst();
       const endsAt = row === undefined ? undefined : Number(row.ends_at);
       return endsAt !== undefined && endsAt > now ? endsAt : undefined;
+    },
+  };
+}
+
+/** '' in `rtc_bans.room_id`: the ban covers every room. */
+const EVERY_ROOM = '';
+
+export function rtcBanStore(db: Kysely<Database>): RtcBanStore {
+  return {
+    async ban(appKey, userIds, roomId, untilMs) {
+      const unique = [...new Set(userIds)];
+      if (unique.length === 0) return;
+      const room = roomId ?? EVERY_ROOM;
+      await db
+        .insertInto('rtc_bans')
+        .values(unique.map((userId) => ({ app_key: appKey, user_id: userId, room_id: room, ends_at: untilMs })))
+        .onConflict((oc) => oc.columns(['app_key', 'user_id', 'room_id']).doUpdateSet({ ends_at: untilMs }))
+        .execute();
+    },
+    async unban(appKey, userIds, roomId) {
+      if (userIds.length === 0) return;
+      await db
+        .deleteFrom('rtc_bans')
+        .where('app_key', '=', appKey)
+        .where('user_id', 'in', [...new Set(userIds)])
+        .where('room_id', '=', roomId ?? EVERY_ROOM)
+        .execute();
+    },
+    async bannedUntil(appKey, userId, roomId, now) {
+      const rows = await db
+        .selectFrom('rtc_bans')
+        .select('ends_at')
+        .where('app_key', '=', appKey)
+        .where('user_id', '=', userId)
+        .where('room_id', 'in', [roomId, EVERY_ROOM])
+        .execute();
+      const ends = rows.map((r) => Number(r.ends_at)).filter((end) => end > now);
+      return ends.length === 0 ? undefined : Math.max(...ends);
     },
   };
 }

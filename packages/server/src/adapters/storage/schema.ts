@@ -82,6 +82,14 @@ export interface BansTable {
   ends_at: number;
 }
 
+/** RTC bans; `room_id` '' = every room. */
+export interface RtcBansTable {
+  app_key: string;
+  user_id: string;
+  room_id: string;
+  ends_at: number;
+}
+
 /**
  * Missed calls, kept until a device of their user acks the event carrying them. Indexed by
  * (app_key, user_id, added_at) for delivery and, from migration 0004, by added_at for retention.
@@ -137,6 +145,7 @@ export interface Database {
   call_participants: CallParticipantsTable;
   blacklists: BlacklistsTable;
   bans: BansTable;
+  rtc_bans: RtcBansTable;
   offline_records: OfflineRecordsTable;
   active_calls: ActiveCallsTable;
   outbox: OutboxTable;

@@ -34,6 +34,7 @@ const TABLES: Record<keyof Database, true> = {
   call_participants: true,
   blacklists: true,
   bans: true,
+  rtc_bans: true,
   offline_records: true,
   active_calls: true,
   outbox: true,

@@ -16,6 +16,7 @@ import type { CallDirectory } from './call-directory.js';
 import type { CallFanout } from './call-fanout.js';
 import type { CallJournal } from './call-journal.js';
 import type { CallPush } from './call-push.js';
+import type { CallWebhooks } from './call-webhooks.js';
 import type { ClusterCalls } from './cluster-calls.js';
 import { fail, type IntentResult, ok } from './intent-result.js';
 import type { MediaRelay } from './media-relay.js';
@@ -33,6 +34,8 @@ export interface CallContext {
   readonly fanout: CallFanout;
   readonly journal: CallJournal;
   readonly push: CallPush;
+  /** Webhook rows (call events, RTC room status sync) written with the transitions. */
+  readonly webhooks: CallWebhooks;
   /** Cluster mode only: the calls other nodes own. */
   readonly cluster: ClusterCalls | undefined;
 }
@@ -52,7 +55,9 @@ export class CallCore {
   /** Set by `drain()`: no new calls. */
   private draining = false;
 
-  constructor(private readonly ctx: Pick<CallContext, 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'cluster'>) {}
+  constructor(
+    private readonly ctx: Pick<CallContext, 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'>,
+  ) {}
 
   /** No new calls from now on (shutdown). */
   drain(): void {
@@ -115,6 +120,7 @@ export class CallCore {
       reason,
       user: participant.profile,
     });
+    this.ctx.webhooks.memberLeft(call, participant, reason);
     const callerLeftUnanswered = participant.isCaller && !call.hasAnswer();
     if (call.present().length < 2 || callerLeftUnanswered) this.end(call, toRemoteEndReason(reason));
     else this.ctx.journal.record(call);
@@ -138,6 +144,7 @@ export class CallCore {
     const record = call.toRecord(now);
     this.ctx.logger.debug({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
     journal.finish(call, record, missedCalls(call, now));
+    this.ctx.webhooks.ended(call);
     // The lease goes once the end is stored (until then a takeover would find the call journaled).
     const leases = cluster?.deps.leases;
     if (leases)

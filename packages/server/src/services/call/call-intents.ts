@@ -53,7 +53,7 @@ export class CallIntents {
     >,
     private readonly ctx: Pick<
       CallContext,
-      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'cluster'
+      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
     >,
     private readonly limits: IntentLimits,
   ) {}
@@ -179,6 +179,7 @@ export class CallIntents {
     const busyElsewhere = lookup ? await lookup : new Map<string, UserCallEntry>();
     if (call.state === 'ended') return;
     const refusals: [Participant, RCCallEndReason][] = [];
+    const ringing: string[] = [];
     for (const invitee of invitees) {
       const reachable = this.ctx.registry.isOnline(call.appKey, invitee);
       const participant = call.addInvitee(invitee, inviterId, now + this.limits.ringTimeoutMs, reachable);
@@ -196,7 +197,9 @@ export class CallIntents {
       this.core.armRingTimer(call, participant, this.limits.ringTimeoutMs);
       this.ctx.fanout.toParticipant(call, participant, invitedEventFor(call, participant, now));
       if (!reachable) this.ctx.push.send(call, invitee, 'call', push);
+      ringing.push(invitee);
     }
+    this.ctx.webhooks.invited(call, inviterId, ringing);
     for (const [participant, reason] of refusals) this.core.leave(call, participant, reason, undefined);
     for (const userId of ringsToStop) {
       const ringing = call.participants.get(userId);
@@ -220,6 +223,7 @@ export class CallIntents {
         userId: participant.userId,
         user: participant.profile,
       });
+      this.ctx.webhooks.ringing(call, participant);
     }
     return ok;
   }
@@ -280,6 +284,7 @@ export class CallIntents {
       user: participant.profile,
       rtcSessionId: rtcSessionIdOf(callId, call.beginAt),
     });
+    this.ctx.webhooks.accepted(call, participant);
     this.ctx.journal.record(call);
     return this.core.stored(acceptReply(call));
   }
@@ -323,6 +328,7 @@ export class CallIntents {
       mediaType: call.mediaType,
       user: participant.profile,
     });
+    this.ctx.webhooks.resourcesChanged(call, participant);
     this.ctx.journal.record(call);
     return this.core.stored();
   }

@@ -7,6 +7,7 @@ import type { Call } from './call.js';
 import { groupCallFromAlice } from './call.test-support.js';
 import { CallJournal } from './call-journal.js';
 import { recoverInterruptedCalls } from './call-recovery.js';
+import { CallWebhooks } from './call-webhooks.js';
 import { missedCalls } from './offline-records.js';
 
 const logger = pino({ level: 'silent' });
@@ -76,6 +77,22 @@ describe('call journal and offline records', () => {
     expect(await pendingOf('carol')).toMatchObject([{ callId: 'c1', endReason: RCCallEndReason.NETWORK_ERROR, endTimestamp: 900 }]);
     expect(await pendingOf('bob')).toEqual([]);
     expect(await storage.activeCalls.all()).toEqual([]);
+  });
+
+  it('recovery writes the call.ended webhook (and call.missed) of each call it closes, in the transaction that closes it', async () => {
+    const journal = new CallJournal(storage, logger, () => 200);
+    journal.record(groupCall());
+    await journal.flushed();
+    const hooks = new CallWebhooks(undefined, { callEvents: true, roomSync: false });
+    await recoverInterruptedCalls(storage, logger, 900, { restoreWithinMs: 0, endRows: (call, now) => hooks.endedRows(call, now) });
+    const rows = await storage.outbox.claimDue('test', 1000, 10, 1000, ['webhook']);
+    const bodies = rows.map((r) => JSON.parse(r.payload) as { type: string; data: { userId?: string; endReason?: number } });
+    expect(bodies.map((b) => b.type)).toEqual(['call.ended']);
+    // The rest of the call's rows wait for the first (in order per call).
+    await storage.outbox.complete(rows[0]!.id);
+    const missed = await storage.outbox.claimDue('test', 1000, 10, 1000, ['webhook']);
+    expect(missed.map((r) => JSON.parse(r.payload).data.userId)).toEqual(['bob']);
+    expect(bodies[0]!.data.endReason).toBe(RCCallEndReason.NETWORK_ERROR);
   });
 
   it('a snapshot written before `reached` was journaled recovers as before: no offline records', async () => {

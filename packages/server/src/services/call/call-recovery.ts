@@ -10,7 +10,7 @@
  */
 import { RCCallEndReason } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import type { Storage } from '../../ports/index.js';
+import type { NewOutboxRow, Storage } from '../../ports/index.js';
 import type { Call } from './call.js';
 import { callFromSnapshot } from './call-snapshot.js';
 import { missedCalls, storeMissedCalls } from './offline-records.js';
@@ -35,6 +35,8 @@ export interface StartupRecovery {
 export interface RecoveryOptions {
   /** Snapshots older than this (ms) are closed, not restored; 0 restores nothing. */
   restoreWithinMs: number;
+  /** Outbox rows a closed call's end causes (its `call.ended` webhook), stored in the transaction that closes it. */
+  endRows?: (call: Call, now: number) => NewOutboxRow[];
 }
 
 /** The call's media went through an SFU room that died with the process that drove it (no hand-over state: a local Janus). */
@@ -52,7 +54,7 @@ function restorable(call: Call, updatedAt: number, now: number, options: Recover
   return !usedProcessSfuRoom(call) && call.present().length > 0;
 }
 
-async function close(storage: Storage, appKey: string, call: Call, now: number): Promise<RecoveredCall> {
+async function close(storage: Storage, appKey: string, call: Call, now: number, options: RecoveryOptions): Promise<RecoveredCall> {
   const present: string[] = [];
   for (const participant of call.present()) {
     call.move(participant, 'leave');
@@ -64,6 +66,8 @@ async function close(storage: Storage, appKey: string, call: Call, now: number):
     await tx.calls.save(call.toRecord(now));
     await storeMissedCalls(tx, appKey, missedCalls(call, now));
     await tx.activeCalls.remove(appKey, call.callId, call.ownerEpoch);
+    const rows = options.endRows?.(call, now) ?? [];
+    if (rows.length > 0) await tx.outbox.enqueue(rows);
   });
   return { appKey, callId: call.callId, beginAt: call.beginAt, endAt: now, userIds: present };
 }
@@ -81,7 +85,7 @@ export async function recoverInterruptedCalls(
       const { call } = callFromSnapshot(entry.snapshot);
       call.ownerEpoch = entry.ownerEpoch;
       if (restorable(call, entry.updatedAt, now, options)) result.restored.push(call);
-      else result.closed.push(await close(storage, entry.appKey, call, now));
+      else result.closed.push(await close(storage, entry.appKey, call, now, options));
     } catch (error) {
       logger.error({ err: error, callId: entry.callId }, 'could not recover an interrupted call');
       await storage.activeCalls.remove(entry.appKey, entry.callId);

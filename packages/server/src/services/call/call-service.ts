@@ -23,6 +23,7 @@ import type { CallCommand, Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { isRemoteDevice } from '../im/remote-devices.js';
+import type { WebhookTargets } from '../webhooks/webhook-outbox.js';
 import { AttemptCounter } from './attempt-counter.js';
 import type { Call } from './call.js';
 import { CallContinuity } from './call-continuity.js';
@@ -34,6 +35,7 @@ import { CallJournal } from './call-journal.js';
 import { CallPush, type PushText } from './call-push.js';
 import type { RecoveredCall } from './call-recovery.js';
 import { CallRules } from './call-rules.js';
+import { CallWebhooks } from './call-webhooks.js';
 import { ClusterCalls, type ClusterCallsDeps } from './cluster-calls.js';
 import { DevicePresence } from './device-presence.js';
 import type { IntentResult } from './intent-result.js';
@@ -41,6 +43,7 @@ import { invitedEventFor } from './invited-event.js';
 import { MediaRelay } from './media-relay.js';
 import { OfflineRecords } from './offline-records.js';
 import { RecoveredCallNotices } from './recovered-notices.js';
+import { RtcRoomAdmin } from './rtc-room-admin.js';
 
 export type { IntentResult } from './intent-result.js';
 
@@ -53,6 +56,8 @@ export interface CallServiceOptions {
   reconnectGraceMs?: number;
   /** Set when push is configured: notices are written to the outbox with the call change, and this is nudged after each commit that added some. */
   outbox?: { nudge(): void };
+  /** Set when call webhooks or RTC room status sync are configured: which rows to write, and the worker nudged after each commit that added some. */
+  webhooks?: { targets: WebhookTargets; worker: { nudge(): void }; roomSnapshotIntervalMs?: number };
   /** Participants a group call may hold with an SFU (default 16; without one the mesh limit applies). */
   maxCallParticipants?: number;
   /** Calls one user may place per minute (default 30). */
@@ -73,12 +78,16 @@ export class CallService {
   readonly calls: CallDirectory;
   /** The media rooms of the calls (`rtc.*` and `sfu.*` requests go straight to it). */
   readonly media: MediaRelay;
+  /** The server API's hold on media rooms: query, kick, destroy, RTC bans at join. */
+  readonly rooms: RtcRoomAdmin;
   private readonly journal: CallJournal;
   private readonly presence: DevicePresence;
   private readonly core: CallCore;
   private readonly intents: CallIntents;
   private readonly rules: CallRules;
   private readonly continuity: CallContinuity;
+  /** RTC room status sync's periodic snapshot (event 1) of the rooms this node owns. */
+  private readonly roomSnapshots: NodeJS.Timeout | undefined;
 
   constructor(options: CallServiceOptions) {
     const { storage, registry, logger } = options;
@@ -87,7 +96,15 @@ export class CallService {
     this.calls = calls;
     const push = new CallPush(options.outbox ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined, registry, now);
     const fanout = new CallFanout(registry);
-    const journal = new CallJournal(storage, logger, now, options.cluster?.bus.nodeId ?? '', () => options.outbox?.nudge());
+    const webhooks = new CallWebhooks(
+      options.webhooks ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined,
+      options.webhooks?.targets,
+      now,
+    );
+    const journal = new CallJournal(storage, logger, now, options.cluster?.bus.nodeId ?? '', () => {
+      options.outbox?.nudge();
+      options.webhooks?.worker.nudge();
+    });
     this.journal = journal;
     const cluster = options.cluster ? new ClusterCalls(options.cluster, calls) : undefined;
     journal.onFenced((lost) => this.continuity.forget(lost, 'fenced: another node owns the call now'));
@@ -97,13 +114,13 @@ export class CallService {
         'lease lost',
       ),
     );
-    const media = new MediaRelay(calls, registry, (call) => journal.record(call));
+    const media = new MediaRelay(calls, registry, (call) => journal.record(call), webhooks);
     if (options.sfu) media.useSfu(options.sfu, logger);
     this.media = media;
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
     const offline = new OfflineRecords(storage, logger, now, () => journal.flushed());
     const attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, now);
-    const context: CallContext = { storage, registry, logger, now, calls, media, fanout, journal, push, cluster };
+    const context: CallContext = { storage, registry, logger, now, calls, media, fanout, journal, push, webhooks, cluster };
     const core = new CallCore(context);
     this.core = core;
     this.presence = new DevicePresence(
@@ -129,6 +146,7 @@ export class CallService {
       options.reconnectGraceMs ?? 20_000,
     );
     this.rules = new CallRules(core, context);
+    this.rooms = new RtcRoomAdmin(core, context);
     this.intents = new CallIntents(core, this.rules, context, {
       ringTimeoutMs: options.ringTimeoutMs,
       maxCallParticipants: options.maxCallParticipants ?? 16,
@@ -146,6 +164,11 @@ export class CallService {
     }
     registry.onDisconnected((connection) => this.presence.disconnected(connection));
     for (const call of options.restored ?? []) this.carryOn(call);
+    if (webhooks.syncsRooms) {
+      const every = options.webhooks?.roomSnapshotIntervalMs ?? 120_000;
+      this.roomSnapshots = setInterval(() => webhooks.snapshot(calls.all().filter((call) => core.owns(call))), every);
+      this.roomSnapshots.unref?.();
+    }
   }
 
   // What devices ask (call-intents.ts).
@@ -269,6 +292,7 @@ export class CallService {
    * word, for another node to take over; nothing ends.
    */
   handOver(): Promise<void> {
+    clearInterval(this.roomSnapshots);
     return this.continuity.handOver();
   }
 
@@ -277,6 +301,7 @@ export class CallService {
    * before its socket closes; every record is stored), then stop the timers.
    */
   async close(): Promise<void> {
+    clearInterval(this.roomSnapshots);
     this.core.drain();
     for (const call of this.calls.all()) this.core.end(call, RCCallEndReason.NETWORK_ERROR);
     this.presence.close();

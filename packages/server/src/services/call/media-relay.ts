@@ -31,7 +31,9 @@ import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import type { Call, Participant } from './call.js';
 import type { CallDirectory } from './call-directory.js';
+import type { CallWebhooks } from './call-webhooks.js';
 import type { IntentResult } from './intent-result.js';
+import { type PublishedTrack, publishedTracksOf } from './published-media.js';
 
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
 /** Largest P2P mesh: beyond it a group call without an SFU cannot join media. */
@@ -52,12 +54,15 @@ export class MediaRelay {
   #logger: Pick<Logger, 'warn' | 'info'> | undefined;
   readonly #modes = new Map<string, Mode>();
   readonly #sfuRooms = new Map<string, SfuRoomState>();
+  /** What each room member publishes, from the SDP it last sent (room key → user id → tracks). */
+  readonly #published = new Map<string, Map<string, PublishedTrack[]>>();
 
   /** @param roomChanged told when a participant joins or leaves the room (the call service journals it) */
   constructor(
     private readonly calls: CallDirectory,
     private readonly registry: ConnectionRegistry,
     private readonly roomChanged: (call: Call) => void = () => undefined,
+    private readonly roomEvents: Pick<CallWebhooks, 'roomJoined' | 'roomLeft' | 'resourcesChanged'> | undefined = undefined,
   ) {}
 
   /** Most participants a group call may have now: the SFU's room size, else the P2P mesh limit. */
@@ -92,6 +97,7 @@ export class MediaRelay {
       return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `without an SFU a group call's media holds at most ${MAX_MESH}` };
     }
     participant.inRoom = true;
+    this.roomEvents?.roomJoined(call, participant);
     this.roomChanged(call);
     for (const peer of peers) {
       this.send(call, peer, { type: 'rtc.peer_joined', roomId, userId: participant.userId, deviceId: from.deviceId });
@@ -123,8 +129,21 @@ export class MediaRelay {
     const target = found.call.participants.get(toUserId);
     if (target?.state !== 'keeping' || !target.inRoom)
       return { code: RCCallErrorCode.NOT_IN_CALL, message: `${toUserId} is not in the room` };
+    if (signal.kind === 'description') this.notePublished(found.call, from.userId, signal.description);
     this.send(found.call, target, { type: 'rtc.signal', roomId, fromUserId: from.userId, fromDeviceId: from.deviceId, signal });
     return ok;
+  }
+
+  /** The tracks `userId` publishes in the call's room, as its last offer or answer said (`/rtc/room/query.json`). */
+  publishedBy(call: Call, userId: string): PublishedTrack[] {
+    return this.#published.get(key(call))?.get(userId) ?? [];
+  }
+
+  private notePublished(call: Call, userId: string, description: { type: string; sdp?: string | undefined }): void {
+    if ((description.type !== 'offer' && description.type !== 'answer') || description.sdp === undefined) return;
+    const room = this.#published.get(key(call)) ?? new Map<string, PublishedTrack[]>();
+    room.set(userId, publishedTracksOf(description.sdp, userId));
+    this.#published.set(key(call), room);
   }
 
   /** `sfu.*` requests: validated, then relayed to the call's SFU room. */
@@ -146,16 +165,12 @@ export class MediaRelay {
     }
     try {
       switch (request.t) {
-        case 'sfu.publish':
-          return {
-            ...ok,
-            data: {
-              description: {
-                type: 'answer',
-                sdp: await room.publish(participant.userId, request.description.sdp!, request.fresh === true),
-              },
-            },
-          };
+        case 'sfu.publish': {
+          const answer = await room.publish(participant.userId, request.description.sdp!, request.fresh === true);
+          if (participant.inRoom) this.notePublished(call, participant.userId, request.description);
+          this.roomEvents?.resourcesChanged(call, participant);
+          return { ...ok, data: { description: { type: 'answer', sdp: answer } } };
+        }
         case 'sfu.subscribe':
           if (!room.feeds().includes(request.feedUserId)) {
             return { code: RCCallErrorCode.INVALID_CALL_STATE, message: `${request.feedUserId} is not publishing yet` };
@@ -179,6 +194,7 @@ export class MediaRelay {
   /** A participant left the call or the room: tell the others in the room; the room goes with its last member or the call's. */
   participantLeft(call: Call, participant: Participant): void {
     const wasInRoom = participant.inRoom;
+    this.#published.get(key(call))?.delete(participant.userId);
     if (wasInRoom) {
       participant.inRoom = false;
       for (const peer of call.present()) {
@@ -192,6 +208,7 @@ export class MediaRelay {
       }
     }
     const roomEmpty = wasInRoom && ![...call.participants.values()].some((p) => p.inRoom);
+    if (wasInRoom) this.roomEvents?.roomLeft(call, participant, roomEmpty);
     if (roomEmpty || call.state === 'ended' || call.present().length === 0) this.endRoom(call);
   }
 
@@ -205,6 +222,7 @@ export class MediaRelay {
     const state = this.#sfuRooms.get(key(call));
     this.#modes.delete(key(call));
     this.#sfuRooms.delete(key(call));
+    this.#published.delete(key(call));
     void state?.opening.then((room) => room?.release());
   }
 
@@ -212,6 +230,7 @@ export class MediaRelay {
   endRoom(call: Call): void {
     const k = key(call);
     this.#modes.delete(k);
+    this.#published.delete(k);
     call.sfuRoom = undefined;
     const state = this.#sfuRooms.get(k);
     if (!state) return;

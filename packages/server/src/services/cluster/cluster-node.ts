@@ -175,6 +175,12 @@ export class ClusterNode {
       case 'blacklist_added':
         calls.blacklistAdded(message.appKey, message.ownerId, message.blockedIds);
         return;
+      case 'rtc_kick':
+        calls.rooms.kick(message.appKey, message.roomId, message.userIds);
+        return;
+      case 'rtc_destroy':
+        calls.rooms.destroy(message.appKey, message.roomId);
+        return;
       default: {
         const unreachable: never = message;
         this.deps.logger.warn({ message: unreachable }, 'cluster: unknown message');

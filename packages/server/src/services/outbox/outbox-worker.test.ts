@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { NewOutboxRow, OutboxRow } from '../../ports/index.js';
 import { MemoryOutboxStore } from './memory-outbox-store.test-support.js';
-import { PermanentDeliveryError } from './outbox-handler.js';
+import { PermanentDeliveryError, RetryAfterError } from './outbox-handler.js';
 import { OutboxWorker, type OutboxWorkerOptions } from './outbox-worker.js';
 
 const logger = pino({ level: 'silent' });
@@ -227,5 +227,38 @@ describe('outbox worker', () => {
     expect(provider.timesOf('a')).toHaveLength(1);
     within(provider.timesOf('a')[0], 250);
     expect(claim.mock.calls.length).toBeGreaterThanOrEqual(2);
+  });
+  it("honours the receiver's Retry-After instead of the schedule", async () => {
+    provider.fail = (_row, attempt) => (attempt === 1 ? new RetryAfterError('HTTP 429', 7000) : undefined);
+    await store.enqueue([row('a')]);
+    const w = worker();
+    w.start();
+    await vi.advanceTimersByTimeAsync(10_000);
+    const times = provider.timesOf('a');
+    expect(times).toHaveLength(2);
+    expect(times[1]).toBeGreaterThanOrEqual(7000);
+    expect(times[1]).toBeLessThan(7250);
+  });
+
+  it('spreads each retry by the jitter share around the schedule', async () => {
+    provider.fail = () => new Error('HTTP 503');
+    await store.enqueue([row('a')]);
+    const w = worker({ retryDelaysMs: [10_000], retryJitter: 0.2, random: () => 1, maxAttempts: 2 });
+    w.start();
+    await vi.advanceTimersByTimeAsync(0);
+    expect(await store.get('a')).toMatchObject({ dueAt: T0 + 12_000 });
+  });
+
+  it('gives a row up once its next attempt would fall past the horizon after it was written', async () => {
+    provider.fail = () => new Error('HTTP 500');
+    await store.enqueue([row('a', { createdAt: T0, dueAt: T0 })]);
+    const w = worker({ retryDelaysMs: [1000, 4000], giveUpAfterMs: 6000, maxAttempts: Number.MAX_SAFE_INTEGER });
+    w.start();
+    await vi.advanceTimersByTimeAsync(60_000);
+    // 0 → 1 s → 5 s; the next (9 s) would be past 6 s: given up at the third failure.
+    expect(provider.timesOf('a')).toHaveLength(3);
+    expect(await store.get('a')).toMatchObject({ attempts: 3, lastError: 'HTTP 500' });
+    expect((await store.get('a'))?.failedAt).toBeGreaterThanOrEqual(T0 + 5000);
+    expect(w.stats).toEqual({ delivered: 0, retried: 2, gaveUp: 1 });
   });
 });

@@ -12,8 +12,8 @@
  */
 import type { Logger } from 'pino';
 import type { OutboxRow, OutboxStore } from '../../ports/index.js';
-import { type OutboxHandler, PermanentDeliveryError } from './outbox-handler.js';
-import { RETRY_DELAYS_MS, retryDelayMs } from './retry-schedule.js';
+import { type OutboxHandler, PermanentDeliveryError, RetryAfterError } from './outbox-handler.js';
+import { RETRY_DELAYS_MS, retryDelayMs, withJitter } from './retry-schedule.js';
 
 export interface OutboxWorkerOptions {
   store: OutboxStore;
@@ -33,6 +33,12 @@ export interface OutboxWorkerOptions {
   /** Deliveries running at once on this node (default 32). */
   maxInFlight?: number;
   retryDelaysMs?: readonly number[];
+  /** Each retry delay is spread by ± this share of itself (0–1, default 0: exact), so receivers coming back are not hit all at once. */
+  retryJitter?: number;
+  /** A row not delivered this long after it was written is given up instead of retried (default: no horizon, `maxAttempts` only). */
+  giveUpAfterMs?: number;
+  /** Default Math.random (tests script it). */
+  random?: () => number;
   /** Dead letters are deleted this long after they were given up (default 7 days). */
   deadLetterRetentionMs?: number;
   /** Default 1 hour. */
@@ -205,14 +211,16 @@ export class OutboxWorker {
         return;
       }
       const error = errorText(failure);
-      if (failure instanceof PermanentDeliveryError || row.attempts >= this.options.maxAttempts) {
+      const delayMs = this.retryDelay(row, failure);
+      const horizon = this.options.giveUpAfterMs;
+      const pastHorizon = horizon !== undefined && this.now() + delayMs > row.createdAt + horizon;
+      if (failure instanceof PermanentDeliveryError || row.attempts >= this.options.maxAttempts || pastHorizon) {
         if (await store.giveUp(row.id, nodeId, error, this.now())) {
           this.stats.gaveUp += 1;
           logger.error({ ...log, error }, 'outbox: delivery given up (kept as a dead letter)');
         }
         return;
       }
-      const delayMs = retryDelayMs(row.attempts, this.options.retryDelaysMs ?? RETRY_DELAYS_MS);
       if (await store.retryLater(row.id, nodeId, this.now() + delayMs, error)) {
         this.stats.retried += 1;
         logger.warn({ ...log, error, retryInMs: delayMs }, 'outbox: delivery failed; will retry');
@@ -220,6 +228,13 @@ export class OutboxWorker {
     } catch (error) {
       logger.error({ ...log, err: error }, 'outbox: storing a delivery outcome failed (the row goes out again after its lease)');
     }
+  }
+
+  /** The wait before the next attempt: the receiver's `Retry-After` when it gave one, else the schedule's, spread by the jitter. */
+  private retryDelay(row: OutboxRow, failure: unknown): number {
+    if (failure instanceof RetryAfterError) return Math.max(0, failure.retryAfterMs);
+    const scheduled = retryDelayMs(row.attempts, this.options.retryDelaysMs ?? RETRY_DELAYS_MS);
+    return withJitter(scheduled, this.options.retryJitter ?? 0, this.options.random ?? Math.random);
   }
 
   /** Runs the row's handler within the delivery timeout; resolves with the failure, undefined when delivered. */

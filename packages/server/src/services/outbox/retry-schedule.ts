@@ -9,3 +9,10 @@ export function retryDelayMs(attempts: number, delays: readonly number[] = RETRY
   const index = Math.min(Math.max(1, Math.trunc(attempts)), delays.length) - 1;
   return delays[index]!;
 }
+
+/** `delayMs` moved by a uniform random share in [-jitter, +jitter] of itself (`jitter` clamped to 0–1). */
+export function withJitter(delayMs: number, jitter: number, random: () => number = Math.random): number {
+  const share = Math.min(1, Math.max(0, jitter));
+  if (share === 0) return delayMs;
+  return Math.max(0, Math.round(delayMs * (1 + share * (2 * random() - 1))));
+}

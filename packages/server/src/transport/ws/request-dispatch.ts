@@ -29,7 +29,10 @@ export function dispatchRequest(calls: CallService, from: ImConnection, request:
     case 'call.resync':
       return calls.resync(from, request.callIds);
     case 'rtc.join':
-      return calls.serviceOpen(from.appKey, request.roomId).then((refused) => refused ?? calls.media.join(from, request.roomId));
+      return calls
+        .serviceOpen(from.appKey, request.roomId)
+        .then((refused) => refused ?? calls.rooms.joinRefusal(from.appKey, from.userId, request.roomId))
+        .then((refused) => refused ?? calls.media.join(from, request.roomId));
     case 'rtc.leave':
       return calls.media.leave(from, request.roomId);
     case 'rtc.signal':

@@ -12,6 +12,7 @@ import { activeCalls } from './0003-active-calls.js';
 import { offlineRecordRetention } from './0004-offline-record-retention.js';
 import { callOwnership } from './0005-call-ownership.js';
 import { outbox } from './0006-outbox.js';
+import { rtcBans } from './0007-rtc-bans.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0004-offline-record-retention': offlineRecordRetention,
   '0005-call-ownership': callOwnership,
   '0006-outbox': outbox,
+  '0007-rtc-bans': rtcBans,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */

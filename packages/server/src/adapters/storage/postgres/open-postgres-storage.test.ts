@@ -108,6 +108,7 @@ describe('openPostgresStorage', () => {
       'outbox.created_at',
       'outbox.due_at',
       'outbox.failed_at',
+      'rtc_bans.ends_at',
       'users.created_at',
       'users.tokens_valid_after',
     ];

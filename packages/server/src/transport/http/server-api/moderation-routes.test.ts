@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openSqliteStorage } from '../../../adapters/storage/sqlite/open-sqlite-storage.js';
 import type { AppRecord, Storage, UsersBannedListener } from '../../../ports/index.js';
 import { createTokenService } from '../../../services/auth/token-service.js';
-import { formatUtcDateTime } from './moderation-routes.js';
+import { formatUtcDateTime } from './format-time.js';
 import { registerServerApi } from './register-server-api.js';
 import { signedInject } from './signed-inject.test-support.js';
 

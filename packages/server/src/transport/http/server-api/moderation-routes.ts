@@ -12,6 +12,7 @@ import {
   UserUnblockBody,
 } from '@opencall/protocol';
 import type { FastifyInstance } from 'fastify';
+import { formatUtcDateTime } from './format-time.js';
 import { requestApp, type ServerApiDeps } from './server-api-deps.js';
 import { sendOk } from './server-api-failure.js';
 import { validateBody, validateOptionalBody } from './validate-body.js';
@@ -20,11 +21,6 @@ import { validateBody, validateOptionalBody } from './validate-body.js';
 const UNPAGED_BAN_LIMIT = 1000;
 const DEFAULT_BAN_PAGE_SIZE = 50;
 const BLACKLIST_SPELLINGS = ['blacklist', 'blocklist'] as const;
-
-/** `YYYY-MM-DD HH:MM:SS` in UTC, as RongCloud formats times in the global data centres. */
-export function formatUtcDateTime(ms: number): string {
-  return new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
-}
 
 export function registerModerationRoutes(scope: FastifyInstance, deps: ServerApiDeps): void {
   const { blacklists, bans } = deps.storage;

@@ -14,6 +14,7 @@ import { registerGroupRoutes } from './group-routes.js';
 import { registerModerationRoutes } from './moderation-routes.js';
 import { BodySyntaxError, parseFormOrJson, parseJsonObject } from './parse-body.js';
 import { DEFAULT_SIGNATURE_WINDOW_S, RequestAuthenticator, type SignatureClaim } from './request-authenticator.js';
+import { registerRtcRoutes } from './rtc-routes.js';
 import { type ServerApiDeps, setRequestApp } from './server-api-deps.js';
 import { ServerApiFailure, sendFailure } from './server-api-failure.js';
 import { registerUserRoutes } from './user-routes.js';
@@ -114,5 +115,6 @@ export async function registerServerApi(app: FastifyInstance, deps: ServerApiDep
     registerGroupRoutes(scope, deps);
     registerModerationRoutes(scope, deps);
     registerAppServiceRoutes(scope, deps);
+    registerRtcRoutes(scope, deps);
   });
 }

@@ -10,7 +10,20 @@ import type {
   TokensRevokedListener,
   UsersBannedListener,
 } from '../../../ports/index.js';
+import type { RtcRoomView } from '../../../services/call/rtc-room-admin.js';
 import type { SecurityEventLog } from '../../../services/security/security-event-log.js';
+
+/** The media rooms, as the `/rtc/*` endpoints reach them (on every node in cluster mode). */
+export interface RtcRoomControl {
+  /** The room with its members, or undefined when nobody is in it. */
+  room(appKey: string, roomId: string): Promise<RtcRoomView | undefined>;
+  /** These users leave the room's call with KICKED_BY_SERVER (others see 33). */
+  kick(appKey: string, roomId: string, userIds: string[]): void;
+  /** The room's call ends for everyone with KICKED_BY_SERVER. */
+  destroy(appKey: string, roomId: string): void;
+  /** These users leave every call with KICKED_BY_SERVER (a ban from all rooms was stored). */
+  kickEverywhere(appKey: string, userIds: string[]): void;
+}
 
 export interface ServerApiDeps {
   storage: Storage;
@@ -22,6 +35,10 @@ export interface ServerApiDeps {
   onUsersBanned: UsersBannedListener;
   /** Called after `/user/blacklist/add.json` has stored the entries, so a call ringing the owner from a blocked user stops. */
   onBlacklistAdded?: BlacklistAddedListener;
+  /** Whether a device of the user is connected on any node (`/user/checkOnline.json`; absent: the route is not served). */
+  isOnline?: (appKey: string, userId: string) => boolean;
+  /** The media rooms (`/rtc/*`, `/v2/rtc/*`; absent: those routes are not served). */
+  rtc?: RtcRoomControl;
   /** Sustained requests per second per App Key (getToken: twice this); default 100. */
   apiRatePerSec?: number;
   /** Wall clock (ms) for ban times; default `Date.now`. */

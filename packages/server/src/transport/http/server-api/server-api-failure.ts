@@ -42,6 +42,10 @@ export class ServerApiFailure extends Error {
   static replayMemoryFull(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.RATE_LIMITED, 'Too many requests: replay protection is at capacity, retry later');
   }
+  /** Sent with HTTP 200, as RongCloud does. */
+  static roomNotFound(roomId: string): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.RTC_ROOM_NOT_FOUND, `RTC room ${roomId} does not exist`);
+  }
   static internal(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.INTERNAL_ERROR, 'Internal server error');
   }
@@ -59,4 +63,9 @@ export function sendOk(reply: FastifyReply, fields: Record<string, unknown> = {}
     .code(200)
     .type('application/json; charset=utf-8')
     .send({ code: ServerApiCode.OK, ...fields });
+}
+
+/** Sends the success envelope of the REST-style `/v2/rtc/*` endpoints, `{code:10000}`. */
+export function sendRestOk(reply: FastifyReply): FastifyReply {
+  return reply.code(200).type('application/json; charset=utf-8').send({ code: ServerApiCode.REST_OK });
 }

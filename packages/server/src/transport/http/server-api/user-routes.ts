@@ -1,8 +1,18 @@
-/** `/user/*` endpoints: token issue and token expiry. */
-import { ExpireTokenBody, GetTokenBody, type GetTokenReply } from '@opencall/protocol';
+/** `/user/*` endpoints: token issue and expiry, profile (info, refresh) and online status. */
+import {
+  CheckOnlineBody,
+  type CheckOnlineReply,
+  ExpireTokenBody,
+  GetTokenBody,
+  type GetTokenReply,
+  UserInfoBody,
+  type UserInfoReply,
+  UserRefreshBody,
+} from '@opencall/protocol';
 import type { FastifyInstance } from 'fastify';
+import { formatUtcDateTime } from './format-time.js';
 import { requestApp, type ServerApiDeps } from './server-api-deps.js';
-import { sendOk } from './server-api-failure.js';
+import { ServerApiFailure, sendOk } from './server-api-failure.js';
 import { validateBody } from './validate-body.js';
 
 /** Epoch values below this are seconds (10^11 s is year 5138; 10^11 ms is 1973). */
@@ -36,4 +46,34 @@ export function registerUserRoutes(scope: FastifyInstance, deps: ServerApiDeps):
     }
     return sendOk(reply);
   });
+
+  scope.post('/user/info.json', async (request, reply) => {
+    const body = validateBody(UserInfoBody, request.body);
+    const user = await deps.storage.users.get(requestApp(request).appKey, body.userId);
+    if (!user) throw ServerApiFailure.param('userId', 'is not a registered user');
+    const fields: Omit<UserInfoReply, 'code'> = {
+      userName: user.name,
+      userPortrait: user.portraitUri,
+      createTime: formatUtcDateTime(user.createdAt),
+    };
+    return sendOk(reply, fields);
+  });
+
+  scope.post('/user/refresh.json', async (request, reply) => {
+    const body = validateBody(UserRefreshBody, request.body);
+    const { appKey } = requestApp(request);
+    // Refresh never registers: an unknown user is a caller's mistake, not a new account.
+    if (!(await deps.storage.users.get(appKey, body.userId))) throw ServerApiFailure.param('userId', 'is not a registered user');
+    await deps.storage.users.upsertProfile(appKey, body.userId, { name: body.name, portraitUri: body.portraitUri });
+    return sendOk(reply);
+  });
+
+  const { isOnline } = deps;
+  if (isOnline) {
+    scope.post('/user/checkOnline.json', async (request, reply) => {
+      const body = validateBody(CheckOnlineBody, request.body);
+      const fields: Omit<CheckOnlineReply, 'code'> = { status: isOnline(requestApp(request).appKey, body.userId) ? '1' : '0' };
+      return sendOk(reply, fields);
+    });
+  }
 }
