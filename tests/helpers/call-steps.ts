@@ -6,7 +6,7 @@
 import { type IEndSummary, RCCallErrorCode, RCCallMediaType, type RCCallSession } from '@opencall/call';
 import { RCConnectionStatus } from '@opencall/protocol';
 import type { CallRecord, Storage } from '../../packages/server/src/ports/index.js';
-import { connectHeadless, type HeadlessClient } from './headless-client.js';
+import { connectHeadless, type HeadlessClient, type RecordedCallback } from './headless-client.js';
 import type { ServerProcess } from './server-process.js';
 
 export interface AnsweredCall {
@@ -52,6 +52,30 @@ export async function reconnected(client: HeadlessClient, timeoutMs = 15_000): P
   if (!connected()) throw new Error(`${client.userId} did not reconnect within ${timeoutMs} ms`);
 }
 
+/** Resolves once `client` has a remote track of `callId` (a mute change is only reported for one). */
+export async function remoteTrackReady(client: HeadlessClient, callId: string, timeoutMs = 10_000): Promise<void> {
+  await client.waitFor(
+    'onTrackReady',
+    (c) => c.sessionId === callId && !(c.args[0] as { isLocalTrack(): boolean }).isLocalTrack(),
+    timeoutMs,
+  );
+}
+
+/**
+ * `session` mutes then unmutes its audio; resolves once `peer` saw both changes (recorded after this
+ * call started). Proves the server relays signals of that call right now — the positive event a test
+ * awaits instead of sleeping for "no wrong end showed up".
+ */
+export async function muteReachesPeer(session: RCCallSession, peer: HeadlessClient, timeoutMs = 10_000): Promise<void> {
+  const since = peer.callbacks.length;
+  const muteChange = (muted: boolean) => (c: RecordedCallback) =>
+    peer.callbacks.indexOf(c) >= since && (c.args[0] as { muted?: boolean } | undefined)?.muted === muted;
+  await session.disableAudioTrack();
+  await peer.waitFor('onAudioMuteChange', muteChange(true), timeoutMs);
+  await session.enableAudioTrack();
+  await peer.waitFor('onAudioMuteChange', muteChange(false), timeoutMs);
+}
+
 /**
  * Two users are in an answered call when the server is killed with SIGKILL; `start(port)` brings it
  * back on the same port (same storage). Both SDKs reconnect and resync; then the caller hangs up.
@@ -68,11 +92,17 @@ export async function crashDuringCall(
   const b = await connectHeadless(first.url, first.appKey, calleeId, await first.getToken(calleeId));
   clients.push(a, b);
   const { callId, callerSession } = await placeAnsweredCall(a, b);
+  // Mid-call means media negotiated: a crash in the middle of the offer/answer is another case (the
+  // signal may sit in the dead server's memory only) that this step does not cover.
+  await Promise.all([remoteTrackReady(a, callId), remoteTrackReady(b, callId)]);
 
   await first.kill('SIGKILL');
   const restarted = await start(port);
   await Promise.all([reconnected(a), reconnected(b)]);
-  await new Promise((r) => setTimeout(r, 500)); // time for a wrong end to show
+  // A wrong end would reach the devices on their resync; instead each side's mute must reach the
+  // other through the restarted server (which only relays it for a call it still has).
+  await muteReachesPeer(callerSession, b);
+  await muteReachesPeer(b.sessions.find((s) => s.getSessionId() === callId)!, a);
   const closedDuringRestart = [...a.closes, ...b.closes].filter((c) => c.session.getSessionId() === callId).map((c) => c.summary);
 
   await callerSession.hungup();
