@@ -42,10 +42,19 @@ export interface CrashedCall {
   summaries: [IEndSummary, IEndSummary];
 }
 
-/** Resolves once the client's IM connection is up again (after the server it used went away). */
-export async function reconnected(client: HeadlessClient, timeoutMs = 15_000): Promise<void> {
+/**
+ * Resolves once the client's IM connection is up again (after the server it used went away). With
+ * `since` (`client.connections()` read before the server went away) it waits for a later `CONNECTED`
+ * event, which also counts a drop and reconnect too quick to be seen by polling the status.
+ */
+export async function reconnected(client: HeadlessClient, timeoutMs = 15_000, since?: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const connected = () => client.im.getConnectionStatus() === RCConnectionStatus.CONNECTED;
+  if (since !== undefined) {
+    while (!(client.connections() > since && connected()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (client.connections() > since && connected()) return;
+    throw new Error(`${client.userId} did not reconnect within ${timeoutMs} ms`);
+  }
   // Wait for the drop to be noticed first, then for the new connection.
   while (connected() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   while (!connected() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
