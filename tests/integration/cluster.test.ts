@@ -42,7 +42,12 @@ afterAll(async () => {
 
 /** A device of `userId` connected to `nodeId` first (the other nodes follow in its navigators). */
 /** The ledger row of `callId` once `accept` holds for it (polled, bounded). */
-async function ledgerRow(appKey: string, callId: string, accept: (row: { ownerNode: string; ownerEpoch: number }) => boolean, timeoutMs = 10_000) {
+async function ledgerRow(
+  appKey: string,
+  callId: string,
+  accept: (row: { ownerNode: string; ownerEpoch: number }) => boolean,
+  timeoutMs = 10_000,
+) {
   return vi.waitUntil(
     async () => {
       const row = await ledger.activeCalls.get(appKey, callId);
