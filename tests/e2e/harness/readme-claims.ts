@@ -19,8 +19,8 @@ export const README_RECOVERY_MS = {
   p2pNoPathBack: 2_300,
   /** "SFU address gone 6 s / 25 s → every stream back ≈2.9 s after" */
   sfuAddressBack: 2_900,
-  /** "the caller's SDK on another node 0.4–0.5 s after the kill" */
-  clusterCallerReconnected: 500,
+  /** "the caller's SDK on another node 1.3–1.5 s after the kill" */
+  clusterCallerReconnected: 1_500,
   /** "the call taken over 1.8–2.8 s after it" */
   clusterTakeover: 2_800,
   /** "the killed node's user back on another node 1.3–1.6 s after the kill" */
