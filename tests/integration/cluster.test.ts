@@ -264,9 +264,10 @@ describe('cluster: three nodes, one Postgres, one Redis', () => {
     const callee = await device('gb', 'node-b');
     const { callId, callerSession, calleeSession } = await placeAnsweredCall(caller, callee);
     await Promise.all([remoteTrackReady(caller, callId), remoteTrackReady(callee, callId)]);
+    const connectionsBefore = caller.connections();
     await first.kill('SIGKILL');
     await cluster.start('node-g', port); // back before its liveness key expired: it looks alive throughout
-    await reconnected(caller);
+    await reconnected(caller, 15_000, connectionsBefore);
     await ledgerRow(first.appKey, callId, (row) => row.ownerEpoch === 2);
     await muteReachesPeer(callerSession, callee);
     await muteReachesPeer(calleeSession, caller);
