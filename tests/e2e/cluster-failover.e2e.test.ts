@@ -15,6 +15,7 @@ import type { ServerProcess } from '../helpers/server-process.js';
 import { bothDecode, expectCallGoesOn, hangUpAndCheck, IM_CONNECTED, placeVideoCall, printTiming } from './harness/failover-steps.js';
 import { type NodesEnv, startNodesEnv } from './harness/nodes-env.js';
 import { type PrivateServices, startPrivateServices } from './harness/private-services.js';
+import { expectWithinClaim } from './harness/readme-claims.js';
 
 const BUDGET_MS = 120_000;
 const NODES = ['node-a', 'node-b', 'node-c'];
@@ -124,6 +125,9 @@ describe('cluster failover under a 1:1 video call (3 nodes, private Postgres + R
       hangupToCloseMs: closedAt - hangupAt,
       killToHangupAnsweredMs: closedAt - killedAt,
     });
+    expectWithinClaim('clusterCallerReconnected', callerBack.at - killedAt);
+    // A row already gone (the hang-up came first) says nothing about the takeover's time.
+    if (owner.owner !== undefined) expectWithinClaim('clusterTakeover', owner.at - killedAt);
     await Promise.all([caller.page.context().close(), callee.page.context().close()]);
   });
 });

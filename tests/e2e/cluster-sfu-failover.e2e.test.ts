@@ -20,6 +20,7 @@ import { connectGroupUser } from './harness/group-agent.js';
 import { everyoneDecodesEveryone } from './harness/group-call.js';
 import { type NodesEnv, startNodesEnv } from './harness/nodes-env.js';
 import { type PrivateServices, startPrivateServices } from './harness/private-services.js';
+import { expectWithinClaim } from './harness/readme-claims.js';
 import { SdkUser } from './harness/sdk-user.js';
 import { addVeth, type Veth } from './harness/veth.js';
 
@@ -222,6 +223,8 @@ describe('cluster: the node that drives an SFU group call dies (3 nodes, private
     });
     // Janus kept forwarding: no stream stalled for anything like the failover itself (≈2–3 s).
     expect(worstStall, `longest stall per user ${JSON.stringify(stalls)}`).toBeLessThan(1_500);
+    expectWithinClaim('sfuClusterUserReconnected', callerBack.at - killedAt);
+    expectWithinClaim('sfuClusterRoomClaimed', claimedAt - killedAt);
     await Promise.all(users.map((u) => u.page.context().close()));
   });
 });

@@ -11,6 +11,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
 import { addMediaLinks, type MediaPath, moveMedia, NEW_PATH, OLD_PATH, removeMediaLinks, useAddresses } from './harness/media-paths.js';
+import { expectWithinClaim, type README_RECOVERY_MS } from './harness/readme-claims.js';
 import { MediaType, type SdkUser } from './harness/sdk-user.js';
 
 /** Longer than ≈1 s to notice + the ICE restart + the first new connection's window (default recovery policy). */
@@ -50,11 +51,19 @@ describe('ICE path change', () => {
     return { alice, bob, callId };
   }
 
-  /** Media back both ways on `path`, no hang-up on either side; prints the time since `since`. */
-  async function expectRecovered(users: SdkUser[], path: MediaPath, since: number, label: string): Promise<void> {
+  /** Media back both ways on `path`, no hang-up on either side; prints the time since `since`, bounded by the README's `claim`. */
+  async function expectRecovered(
+    users: SdkUser[],
+    path: MediaPath,
+    since: number,
+    label: string,
+    claim: keyof typeof README_RECOVERY_MS,
+  ): Promise<void> {
     const [alice, bob] = users as [SdkUser, SdkUser];
     await Promise.all([alice.waitForRemoteFrames(bob.userId, 3, 30_000), bob.waitForRemoteFrames(alice.userId, 3, 30_000)]);
-    console.log(`[e2e-timing] ${JSON.stringify({ label, ms: Date.now() - since })}`);
+    const recoveredMs = Date.now() - since;
+    console.log(`[e2e-timing] ${JSON.stringify({ label, ms: recoveredMs })}`);
+    expectWithinClaim(claim, recoveredMs);
     await new Promise((r) => setTimeout(r, 1500));
     for (const user of users) {
       console.log(`[ice-path-change] ${user.userId}: ${user.consoleLines.filter((l) => l.includes('P2P')).join(' | ')}`);
@@ -74,7 +83,7 @@ describe('ICE path change', () => {
     const call = await connectedCall('path', OLD_PATH);
     await moveMedia('path-change');
     const changedAt = Date.now();
-    await expectRecovered([call.alice, call.bob], NEW_PATH, changedAt, 'ICE path change → 3 new frames both ways');
+    await expectRecovered([call.alice, call.bob], NEW_PATH, changedAt, 'ICE path change → 3 new frames both ways', 'p2pPathChange');
     await hangUp(call);
   });
 
@@ -87,6 +96,7 @@ describe('ICE path change', () => {
       NEW_PATH,
       changedAt,
       'handover: the network in use goes away, another is up → 3 new frames both ways',
+      'p2pHandover',
     );
     await hangUp(call);
   });
@@ -104,6 +114,7 @@ describe('ICE path change', () => {
       NEW_PATH,
       backAt,
       `no media path for ${OUTAGE_MS} ms → path back → 3 new frames both ways`,
+      'p2pNoPathBack',
     );
     for (const user of [call.alice, call.bob]) expect((await user.peerPaths()).created).toBeGreaterThan(1);
     // The new connection keeps the app's upload cap.

@@ -9,6 +9,7 @@
 import { spawnSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
+import { expectWithinClaim } from './harness/readme-claims.js';
 import { MediaType } from './harness/sdk-user.js';
 
 function link(state: 'up' | 'down'): void {
@@ -48,9 +49,9 @@ describe('network blip', () => {
     }
     const restoredAt = Date.now();
     await Promise.all([alice.waitForRemoteFrames(bob.userId, 3, 10_000), bob.waitForRemoteFrames(alice.userId, 3, 10_000)]);
-    console.log(
-      `[e2e-timing] ${JSON.stringify({ label: 'network blip: network back → 3 new frames both ways', ms: Date.now() - restoredAt })}`,
-    );
+    const recoveredMs = Date.now() - restoredAt;
+    console.log(`[e2e-timing] ${JSON.stringify({ label: 'network blip: network back → 3 new frames both ways', ms: recoveredMs })}`);
+    expectWithinClaim('p2pOutageBack', recoveredMs);
 
     for (const user of [alice, bob]) {
       const log = await user.log();

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
 import { openGroupUser } from './harness/group-agent.js';
 import { everyoneDecodesEveryone, startGroupCall } from './harness/group-call.js';
+import { expectWithinClaim } from './harness/readme-claims.js';
 import { addVeth, type Veth } from './harness/veth.js';
 
 function ip(...args: string[]): void {
@@ -56,9 +57,11 @@ describe('network blip in an SFU group call', () => {
     } finally {
       for (const user of users) console.log(`[sfu-blip] ${user.userId}: ${user.consoleLines.filter((l) => l.includes('SFU')).join(' | ')}`);
     }
+    const recoveredMs = Date.now() - backAt;
     console.log(
-      `[e2e-timing] ${JSON.stringify({ label: `SFU call: address back after ${outageMs} ms → 3 new frames on every stream`, ms: Date.now() - backAt })}`,
+      `[e2e-timing] ${JSON.stringify({ label: `SFU call: address back after ${outageMs} ms → 3 new frames on every stream`, ms: recoveredMs })}`,
     );
+    expectWithinClaim('sfuAddressBack', recoveredMs);
     for (const user of users) {
       const ends = (await user.log()).filter((e) => e.name === 'onHungup' || e.name === 'onSessionClose');
       expect(ends).toEqual([]);

@@ -6,7 +6,7 @@
 import { type IEndSummary, RCCallErrorCode, RCCallMediaType, type RCCallSession } from '@opencall/call';
 import { RCConnectionStatus } from '@opencall/protocol';
 import type { CallRecord, Storage } from '../../packages/server/src/ports/index.js';
-import { connectHeadless, type HeadlessClient } from './headless-client.js';
+import { connectHeadless, type HeadlessClient, type RecordedCallback } from './headless-client.js';
 import type { ServerProcess } from './server-process.js';
 
 export interface AnsweredCall {
@@ -42,14 +42,47 @@ export interface CrashedCall {
   summaries: [IEndSummary, IEndSummary];
 }
 
-/** Resolves once the client's IM connection is up again (after the server it used went away). */
-export async function reconnected(client: HeadlessClient, timeoutMs = 15_000): Promise<void> {
+/**
+ * Resolves once the client's IM connection is up again (after the server it used went away). With
+ * `since` (`client.connections()` read before the server went away) it waits for a later `CONNECTED`
+ * event, which also counts a drop and reconnect too quick to be seen by polling the status.
+ */
+export async function reconnected(client: HeadlessClient, timeoutMs = 15_000, since?: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   const connected = () => client.im.getConnectionStatus() === RCConnectionStatus.CONNECTED;
+  if (since !== undefined) {
+    while (!(client.connections() > since && connected()) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (client.connections() > since && connected()) return;
+    throw new Error(`${client.userId} did not reconnect within ${timeoutMs} ms`);
+  }
   // Wait for the drop to be noticed first, then for the new connection.
   while (connected() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   while (!connected() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
   if (!connected()) throw new Error(`${client.userId} did not reconnect within ${timeoutMs} ms`);
+}
+
+/** Resolves once `client` has a remote track of `callId` (a mute change is only reported for one). */
+export async function remoteTrackReady(client: HeadlessClient, callId: string, timeoutMs = 10_000): Promise<void> {
+  await client.waitFor(
+    'onTrackReady',
+    (c) => c.sessionId === callId && !(c.args[0] as { isLocalTrack(): boolean }).isLocalTrack(),
+    timeoutMs,
+  );
+}
+
+/**
+ * `session` mutes then unmutes its audio; resolves once `peer` saw both changes (recorded after this
+ * call started). Proves the server relays signals of that call right now — the positive event a test
+ * awaits instead of sleeping for "no wrong end showed up".
+ */
+export async function muteReachesPeer(session: RCCallSession, peer: HeadlessClient, timeoutMs = 10_000): Promise<void> {
+  const since = peer.callbacks.length;
+  const muteChange = (muted: boolean) => (c: RecordedCallback) =>
+    peer.callbacks.indexOf(c) >= since && (c.args[0] as { muted?: boolean } | undefined)?.muted === muted;
+  await session.disableAudioTrack();
+  await peer.waitFor('onAudioMuteChange', muteChange(true), timeoutMs);
+  await session.enableAudioTrack();
+  await peer.waitFor('onAudioMuteChange', muteChange(false), timeoutMs);
 }
 
 /**
@@ -68,11 +101,17 @@ export async function crashDuringCall(
   const b = await connectHeadless(first.url, first.appKey, calleeId, await first.getToken(calleeId));
   clients.push(a, b);
   const { callId, callerSession } = await placeAnsweredCall(a, b);
+  // Mid-call means media negotiated: a crash in the middle of the offer/answer is another case (the
+  // signal may sit in the dead server's memory only) that this step does not cover.
+  await Promise.all([remoteTrackReady(a, callId), remoteTrackReady(b, callId)]);
 
   await first.kill('SIGKILL');
   const restarted = await start(port);
   await Promise.all([reconnected(a), reconnected(b)]);
-  await new Promise((r) => setTimeout(r, 500)); // time for a wrong end to show
+  // A wrong end would reach the devices on their resync; instead each side's mute must reach the
+  // other through the restarted server (which only relays it for a call it still has).
+  await muteReachesPeer(callerSession, b);
+  await muteReachesPeer(b.sessions.find((s) => s.getSessionId() === callId)!, a);
   const closedDuringRestart = [...a.closes, ...b.closes].filter((c) => c.session.getSessionId() === callId).map((c) => c.summary);
 
   await callerSession.hungup();

@@ -11,7 +11,7 @@ import {
   type RCCallClient,
   type RCCallSession,
 } from '@opencall/call';
-import { createIMLib, type PluginContext, type RongIMLibClient, type WebSocketConstructor } from '@opencall/imlib';
+import { createIMLib, Events, type PluginContext, type RongIMLibClient, type WebSocketConstructor } from '@opencall/imlib';
 import { createRTCInstaller } from '@opencall/rtc';
 import { WebSocket } from 'ws';
 
@@ -36,6 +36,8 @@ export interface HeadlessClient {
   disconnect(): Promise<void>;
   /** WebSocket URL of the server (of `url`) that answered last. */
   currentServer(): string | undefined;
+  /** How many times IMLib reported `CONNECTED` so far (the first connect included). */
+  connections(): number;
 }
 
 export interface HeadlessOptions {
@@ -62,6 +64,10 @@ export async function connectHeadless(
   const im = createIMLib({ WebSocket: WebSocket as unknown as WebSocketConstructor, deviceId, runtimeTag: 'node' });
   im.init({ appkey: appKey, navigators: typeof url === 'string' ? [url] : [...url], logOutputLevel: 1 });
   let context: PluginContext | undefined;
+  let connections = 0;
+  im.addEventListener(Events.CONNECTED, () => {
+    connections += 1;
+  });
   im.installPlugin({ tag: 'probe', verify: () => true, setup: (ctx: PluginContext) => (context = ctx) }, {});
   const rtcClient = im.installPlugin(createRTCInstaller({ transport: 'fake' }), options.rtcOptions ?? {});
   if (!rtcClient) throw new Error('RCRTC refused the node runtime');
@@ -130,5 +136,6 @@ export async function connectHeadless(
       poll(() => closes.find((c) => sessionId === undefined || c.session.getSessionId() === sessionId), 'onSessionClose', timeoutMs),
     disconnect: () => im.disconnect(),
     currentServer: () => context?.getCurrentServer(),
+    connections: () => connections,
   };
 }

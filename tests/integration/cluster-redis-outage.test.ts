@@ -7,7 +7,7 @@
 import { RCCallEndReason, RCCallErrorCode, RCCallMediaType } from '@opencall/call';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPostgresStorage } from '../../packages/server/src/adapters/storage/postgres/open-postgres-storage.js';
-import { placeAnsweredCall, waitForCallRecord } from '../helpers/call-steps.js';
+import { muteReachesPeer, placeAnsweredCall, remoteTrackReady, waitForCallRecord } from '../helpers/call-steps.js';
 import { startCluster, type TestCluster } from '../helpers/cluster.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import { type PrivateRedis, startPrivateRedis } from '../helpers/private-redis.js';
@@ -53,7 +53,8 @@ describe('cluster: Redis outage', () => {
     const b = cluster.node('node-b');
     const caller = await device('oa', 'node-a');
     const callee = await device('ob', 'node-b');
-    const { callId, callerSession } = await placeAnsweredCall(caller, callee);
+    const { callId, callerSession, calleeSession } = await placeAnsweredCall(caller, callee);
+    await Promise.all([remoteTrackReady(caller, callId), remoteTrackReady(callee, callId)]);
     expect([await status(a.url, '/readyz'), await status(b.url, '/readyz')]).toEqual([200, 200]);
 
     await redis.kill();
@@ -65,7 +66,7 @@ describe('cluster: Redis outage', () => {
     const other = await device('oc', 'node-a');
     const refused = await other.client.call({ targetId: 'ob', mediaType: RCCallMediaType.AUDIO, listener: other.listener() });
     expect(refused.code).toBe(RCCallErrorCode.CLUSTER_UNAVAILABLE);
-    await new Promise((r) => setTimeout(r, 1000));
+    // A wrong end during the outage would be each device's first close: the hang-up below checks it.
     expect([...caller.closes, ...callee.closes].map((c) => c.summary.endReason)).toEqual([]);
 
     await redis.restart();
@@ -73,7 +74,9 @@ describe('cluster: Redis outage', () => {
       'readyz back on both nodes',
       async () => (await status(a.url, '/readyz')) === 200 && (await status(b.url, '/readyz')) === 200,
     );
-    await new Promise((r) => setTimeout(r, 1500)); // presence and leases re-announced
+    // Presence re-announced: signals of the call cross the nodes again, both ways.
+    await muteReachesPeer(callerSession, callee, 15_000);
+    await muteReachesPeer(calleeSession, caller, 15_000);
     await callerSession.hungup();
     const [callerClose, calleeClose] = await Promise.all([caller.waitForClose(callId, 10_000), callee.waitForClose(callId, 10_000)]);
     expect([callerClose.summary.endReason, calleeClose.summary.endReason]).toEqual([RCCallEndReason.HANGUP, RCCallEndReason.REMOTE_HANGUP]);

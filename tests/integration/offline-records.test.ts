@@ -9,15 +9,22 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type IOfflineRecord, RCCallEndReason, RCCallErrorCode, RCCallMediaType } from '@opencall/call';
 import { PROTOCOL_VERSION } from '@opencall/protocol';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { WebSocket } from 'ws';
+import { openSqliteStorage } from '../../packages/server/src/adapters/storage/sqlite/open-sqlite-storage.js';
+import type { Storage } from '../../packages/server/src/ports/index.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
 import { type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 
 /** How long a dropped device's stream waits for a resume on the test servers. */
 const STREAM_KEEP_MS = 1500;
-/** How long a test waits to be sure nothing more arrives. */
+/**
+ * How long a test waits to be sure nothing more arrives. A bounded window on purpose: a duplicate
+ * would come from the server's own delivery on connect, with no later event to await instead.
+ */
 const QUIET_MS = 800;
+/** Past the keep time the server ends an unresumed stream; nothing outside the process shows when. */
+const PAST_STREAM_KEEP_MS = STREAM_KEEP_MS + 700;
 const SERVER_ENV = { OPENCALL_STREAM_KEEP_MS: String(STREAM_KEEP_MS), OPENCALL_RECONNECT_GRACE_MS: '1000' };
 
 let server: ServerProcess;
@@ -88,6 +95,16 @@ async function poll<T>(what: string, find: () => T | undefined, timeoutMs = 5000
   }
 }
 
+/** Polls the server's SQLite file in `dataDir` (read beside the running server) until `read` finds something. */
+async function untilStored<T>(dataDir: string, read: (storage: Storage) => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
+  const storage = await openSqliteStorage(join(dataDir, 'opencall.sqlite'));
+  try {
+    return (await vi.waitUntil(async () => (await read(storage)) ?? false, { timeout: timeoutMs, interval: 50 })) as T;
+  } finally {
+    await storage.close();
+  }
+}
+
 const quiet = () => new Promise((r) => setTimeout(r, QUIET_MS));
 const ids = (records: IOfflineRecord[]) => records.map((r) => r.callId);
 
@@ -123,7 +140,7 @@ describe('offline records are kept until acked', () => {
     const phone = await rawDevice(server, userId, `${userId}-phone`);
     await poll('the record on the raw device', () => (phone.records().includes(callId) ? true : undefined));
     await phone.close();
-    await new Promise((r) => setTimeout(r, STREAM_KEEP_MS + 700));
+    await new Promise((r) => setTimeout(r, PAST_STREAM_KEEP_MS));
 
     const sdk = await sdkDevice(server, userId, `${userId}-laptop`);
     await poll('the record on the next connect', () => (sdk.records.length > 0 ? true : undefined));
@@ -192,7 +209,7 @@ describe('two devices of one user', () => {
     expect(laptop.records).toEqual([]);
 
     await phone.close();
-    await new Promise((r) => setTimeout(r, STREAM_KEEP_MS + 700));
+    await new Promise((r) => setTimeout(r, PAST_STREAM_KEEP_MS));
     await laptop.client.disconnect();
     const laptopAgain = await sdkDevice(server, userId, `${userId}-laptop`);
     await poll('the record on the laptop', () => (laptopAgain.records.length > 0 ? true : undefined));
@@ -244,13 +261,14 @@ describe('server crash', () => {
     const placed = await caller.client.call({ targetId: calleeId, mediaType: RCCallMediaType.AUDIO_VIDEO, listener: caller.listener() });
     expect(placed.code).toBe(RCCallErrorCode.SUCCESS);
     const callId = placed.session!.getSessionId();
-    await new Promise((r) => setTimeout(r, 300)); // let the journal write land
+    await untilStored(first.dataDir, (storage) => storage.activeCalls.get(first.appKey, callId)); // the journaled ring
     await first.kill('SIGKILL');
     await caller.disconnect();
 
     // The call is carried on after the restart; the caller's device has the reconnect grace to return.
     const second = await restart({ OPENCALL_RECONNECT_GRACE_MS: String(CALLER_GRACE_MS) });
-    await new Promise((r) => setTimeout(r, CALLER_GRACE_MS + 1000));
+    // The caller's grace runs out and the call ends: its record is stored with the invitee's offline record.
+    await untilStored(second.dataDir, (storage) => storage.calls.get(second.appKey, callId), CALLER_GRACE_MS + 10_000);
     const sdk = await sdkDevice(second, calleeId, `${calleeId}-phone`);
     await poll('the record after the restart', () => (sdk.records.length > 0 ? true : undefined));
     await quiet();

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { RCCallMediaType } from '@opencall/call';
+import { RCCallMediaType, type RCCallSession } from '@opencall/call';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { reconnected } from '../helpers/call-steps.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
@@ -94,13 +94,17 @@ async function until(condition: () => boolean, timeoutMs: number): Promise<boole
 }
 
 /** `caller` (connected to `server`) calls `calleeId`, who has no device connected. */
-async function callOffline(server: ServerProcess, callerId: string, calleeId: string): Promise<HeadlessClient> {
+async function callOffline(
+  server: ServerProcess,
+  callerId: string,
+  calleeId: string,
+): Promise<{ caller: HeadlessClient; session: RCCallSession }> {
   const caller = await connectHeadless(server.url, server.appKey, callerId, await server.getToken(callerId));
   clients.push(caller);
   await server.getToken(calleeId);
   const placed = await caller.client.call({ targetId: calleeId, mediaType: RCCallMediaType.AUDIO, listener: caller.listener() });
   expect(placed.session).toBeDefined();
-  return caller;
+  return { caller, session: placed.session! };
 }
 
 describe('push outbox', () => {
@@ -114,12 +118,24 @@ describe('push outbox', () => {
       }
       return { status: 200 };
     };
-    await callOffline(server, 'obA1', 'obB1');
+    const { session } = await callOffline(server, 'obA1', 'obB1');
+    const ackedAt = Date.now();
     const delivered = () => callNoticesFor('obB1').filter((d) => d.status === 200).length;
     await until(() => delivered() >= 1, 15_000);
-    await new Promise((r) => setTimeout(r, 1500)); // time for a duplicate to show
+    // The hang-up's notice has the same order key (call, user): it leaves only once the invite's row
+    // is done, so a duplicate of the invite would reach the receiver before it.
+    await session.hungup();
+    expect(
+      await until(() => deliveries.some((d) => d.body.userId === 'obB1' && d.body.kind === 'hangup' && d.status === 200), 10_000),
+    ).toBe(true);
     const notices = callNoticesFor('obB1');
     expect(notices.map((d) => d.status)).toEqual([503, 503, 200]);
+    // README: the first attempt leaves ≈2 ms after the caller's acknowledgement (the commit nudges the
+    // worker); seen here with the receiver's HTTP parsing: 14–32 ms. Bounded below the worker's 250 ms
+    // poll, so a nudge that stopped working shows (in most runs: a poll may fall early).
+    const firstAttemptMs = notices[0]!.at - ackedAt;
+    console.log(`[push-outbox] first attempt ${firstAttemptMs} ms after the caller's acknowledgement`);
+    expect(firstAttemptMs).toBeLessThan(150);
     const id = notices[0]!.body.id;
     expect(typeof id).toBe('string');
     for (const notice of notices) {
@@ -172,7 +188,7 @@ describe('push outbox', () => {
     const first = await start();
     const port = Number(new URL(first.url).port);
     answer = (body) => (body.userId === 'obD1' ? 'hold' : { status: 200 });
-    const caller = await callOffline(first, 'obC1', 'obD1');
+    const { caller } = await callOffline(first, 'obC1', 'obD1');
     expect(await until(() => callNoticesFor('obD1').length >= 1, 5000)).toBe(true);
     const id = callNoticesFor('obD1')[0]!.body.id;
 

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RCCallEndReason, RCCallErrorCode, RCCallMediaType } from '@opencall/call';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { openSqliteStorage } from '../../packages/server/src/adapters/storage/sqlite/open-sqlite-storage.js';
 import { crashDuringCall, placeAnsweredCall, reconnected } from '../helpers/call-steps.js';
 import { connectHeadless, type HeadlessClient } from '../helpers/headless-client.js';
@@ -83,9 +83,16 @@ describe('server faults', () => {
       d.waitForClose(unansweredId, RING_TIMEOUT_MS + 10_000),
     ]);
     expect([closeC.summary.endReason, closeD.summary.endReason]).toEqual([RCCallEndReason.REMOTE_NO_RESPONSE, RCCallEndReason.NO_RESPONSE]);
-    await new Promise((r) => setTimeout(r, 300));
+    const record = await vi.waitUntil(() => storedRecord(first.appKey, unansweredId), { timeout: 10_000, interval: 100 });
+    expect(record).toMatchObject({ endReason: RCCallEndReason.REMOTE_NO_RESPONSE });
+    // Exactly once: a second timer would fire at the same journaled deadline, so its close would be on
+    // c's and d's event streams before anything the server sends them later — like a new call's ring.
+    const later = await c.client.call({ targetId: 'ringD', mediaType: RCCallMediaType.AUDIO, listener: c.listener() });
+    const laterId = later.session!.getSessionId();
+    await d.waitFor('onSession', (x) => x.sessionId === laterId);
+    await later.session!.hungup();
+    await d.waitForClose(laterId, 10_000);
     expect(c.closes.concat(d.closes).filter((x) => x.session.getSessionId() === unansweredId)).toHaveLength(2);
-    expect(await storedRecord(first.appKey, unansweredId)).toMatchObject({ endReason: RCCallEndReason.REMOTE_NO_RESPONSE });
 
     await answered.session!.hungup();
     await b.waitForClose(answeredId, 10_000);
@@ -99,7 +106,8 @@ describe('server faults', () => {
     clients.push(a, b, c);
     const { callId } = await placeAnsweredCall(a, b);
     const stopped = server.stop();
-    await new Promise((r) => setTimeout(r, 100));
+    // The server logs this in the tick that starts the drain.
+    await vi.waitUntil(() => server.logs().includes('draining: no new calls'), { timeout: 5000, interval: 20 });
     const refused = await c.client.call({ targetId: 'drainA', listener: c.listener() });
     expect(refused.code).toBe(RCCallErrorCode.SERVER_DRAINING);
     const closes = await Promise.all([a.waitForClose(callId, 8000), b.waitForClose(callId, 8000)]);
