@@ -69,7 +69,7 @@ export class CallContinuity {
   forget(lost: Call[], why: string): void {
     for (const call of lost) {
       if (this.ctx.calls.get(call.appKey, call.callId) !== call) continue;
-      for (const participant of call.participants.values()) clearTimeout(participant.ringTimer);
+      for (const participant of call.participants.values()) participant.stopRinging();
       this.ctx.calls.drop(call);
       this.ctx.media.forgetRoom(call);
       this.ctx.logger.warn({ callId: call.callId }, `call dropped on this node (${why})`);

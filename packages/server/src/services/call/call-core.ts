@@ -89,8 +89,9 @@ export class CallCore {
 
   /** The invitee's ring stops after `delayMs` (at once if overdue) with NO_RESPONSE. */
   armRingTimer(call: Call, participant: Participant, delayMs: number): void {
-    participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), Math.max(0, delayMs));
-    participant.ringTimer.unref?.();
+    const timer = setTimeout(() => this.ringTimedOut(call, participant), Math.max(0, delayMs));
+    timer.unref?.();
+    participant.ringUntil(timer);
   }
 
   /**
@@ -101,10 +102,7 @@ export class CallCore {
     const { calls, cluster, media, fanout } = this.ctx;
     const now = this.ctx.now();
     const wasRinging = participant.state === 'waiting' && !participant.isCaller;
-    clearTimeout(participant.ringTimer);
-    call.move(participant, 'leave');
-    participant.leftAt = now;
-    participant.endReason = reason;
+    participant.leave(now, reason);
     calls.unlink(call, participant.userId);
     cluster?.untrack(call, participant.userId);
     media.participantLeft(call, participant);
@@ -131,10 +129,7 @@ export class CallCore {
     const { calls, cluster, journal } = this.ctx;
     const now = this.ctx.now();
     for (const participant of call.present()) {
-      clearTimeout(participant.ringTimer);
-      call.move(participant, 'leave');
-      participant.leftAt = now;
-      participant.endReason = reasonForRemaining;
+      participant.leave(now, reasonForRemaining);
       this.ctx.media.participantLeft(call, participant);
       this.ctx.fanout.toParticipant(call, participant, this.endedEvent(call, reasonForRemaining, now));
     }

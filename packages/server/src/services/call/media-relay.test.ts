@@ -1,4 +1,4 @@
-import { ConversationType, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
+import { ConversationType, RCCallEndReason, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { Sfu, SfuRoom } from '../../adapters/sfu/sfu-port.js';
@@ -32,17 +32,16 @@ function answeredCall(conversationType: ConversationType): Call {
     pushContent: '',
   });
   const invitee = call.addInvitee('b', 'a', 0, true);
-  invitee.deviceId = 'b-dev';
-  call.move(invitee, 'accept');
+  invitee.answer('b-dev', 1, undefined);
   call.apply('accepted');
-  call.move(call.caller(), 'join');
+  call.caller().join();
   return call;
 }
 
 /** What CallCore.end (call-core.ts) does to the media room of a call. */
 function endCall(relay: MediaRelay, call: Call): void {
   for (const participant of call.present()) {
-    call.move(participant, 'leave');
+    participant.leave(2, RCCallEndReason.HANGUP);
     relay.participantLeft(call, participant);
   }
   call.apply('ended');
@@ -114,7 +113,7 @@ describe('MediaRelay: an SFU room taken over from another node', () => {
     const call = answeredCall(ConversationType.GROUP);
     call.roomMode = 'sfu';
     call.sfuRoom = { sfu: 'janus', data: { stored: 1 } };
-    for (const participant of call.present()) participant.inRoom = true;
+    for (const participant of call.present()) participant.enterRoom();
     return call;
   }
 

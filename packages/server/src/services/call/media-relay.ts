@@ -96,7 +96,7 @@ export class MediaRelay {
     if (mode === 'p2p' && call.init.conversationType === ConversationType.GROUP && peers.length + 1 > MAX_MESH) {
       return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `without an SFU a group call's media holds at most ${MAX_MESH}` };
     }
-    participant.inRoom = true;
+    participant.enterRoom();
     this.roomEvents?.roomJoined(call, participant);
     this.roomChanged(call);
     for (const peer of peers) {
@@ -196,7 +196,7 @@ export class MediaRelay {
     const wasInRoom = participant.inRoom;
     this.#published.get(key(call))?.delete(participant.userId);
     if (wasInRoom) {
-      participant.inRoom = false;
+      participant.exitRoom();
       for (const peer of call.present()) {
         if (peer !== participant && peer.inRoom) {
           this.send(call, peer, { type: 'rtc.peer_left', roomId: call.callId, userId: participant.userId });
