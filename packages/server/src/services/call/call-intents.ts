@@ -53,7 +53,7 @@ export class CallIntents {
     >,
     private readonly ctx: Pick<
       CallContext,
-      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
+      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'mediaRooms' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
     >,
     private readonly limits: IntentLimits,
   ) {}
@@ -342,7 +342,7 @@ export class CallIntents {
   }
 
   private groupCapacity(): number {
-    return this.ctx.media.groupCapacity(this.limits.maxCallParticipants);
+    return this.ctx.mediaRooms.groupCapacity(this.limits.maxCallParticipants);
   }
 
   /** The asking device's place in a live call this node owns, or why it has none. */

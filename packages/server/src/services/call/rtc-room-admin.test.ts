@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { PublishedTrack } from '../room/published-media.js';
 import { groupCallFromAlice } from './call.test-support.js';
-import type { PublishedTrack } from './published-media.js';
 import { roomViewOf } from './rtc-room-admin.js';
 
 const audio = (userId: string): PublishedTrack => ({

@@ -2,11 +2,11 @@ import { ConversationType, RCCallEndReason, RCCallErrorCode, RCCallMediaType } f
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { Sfu, SfuRoom } from '../../adapters/sfu/sfu-port.js';
+import { Call } from '../call/call.js';
+import { CallDirectory } from '../call/call-directory.js';
 import { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
-import { Call } from './call.js';
-import { CallDirectory } from './call-directory.js';
-import { MediaRelay } from './media-relay.js';
+import { MediaRoomService } from './media-room-service.js';
 
 const APP_KEY = 'relayapp0001';
 
@@ -39,7 +39,7 @@ function answeredCall(conversationType: ConversationType): Call {
 }
 
 /** What CallCore.end (call-core.ts) does to the media room of a call. */
-function endCall(relay: MediaRelay, call: Call): void {
+function endCall(relay: MediaRoomService, call: Call): void {
   for (const participant of call.present()) {
     participant.leave(2, RCCallEndReason.HANGUP);
     relay.participantLeft(call, participant);
@@ -49,12 +49,12 @@ function endCall(relay: MediaRelay, call: Call): void {
 
 function setUp(sfu?: Sfu) {
   const directory = new CallDirectory();
-  const relay = new MediaRelay(directory, new ConnectionRegistry(pino({ level: 'silent' })));
+  const relay = new MediaRoomService(directory, new ConnectionRegistry(pino({ level: 'silent' })));
   if (sfu) relay.useSfu(sfu);
   return { directory, relay };
 }
 
-describe('MediaRelay teardown', () => {
+describe('MediaRoomService teardown', () => {
   it('a P2P room is forgotten when its call ends', async () => {
     const { directory, relay } = setUp();
     const call = answeredCall(ConversationType.PRIVATE);
@@ -106,7 +106,7 @@ describe('MediaRelay teardown', () => {
   });
 });
 
-describe('MediaRelay: an SFU room taken over from another node', () => {
+describe('MediaRoomService: an SFU room taken over from another node', () => {
   const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 
   function carriedOnSfuCall(): Call {
@@ -153,7 +153,7 @@ describe('MediaRelay: an SFU room taken over from another node', () => {
     const resumeRoom = vi.fn(() => new Promise<SfuRoom>((resolve) => (claimed = resolve)));
     const directory = new CallDirectory();
     const journaled = vi.fn();
-    const relay = new MediaRelay(directory, new ConnectionRegistry(pino({ level: 'silent' })), journaled);
+    const relay = new MediaRoomService(directory, new ConnectionRegistry(pino({ level: 'silent' })), { roomChanged: journaled });
     relay.useSfu(fakeSfu(resumeRoom));
     const call = carriedOnSfuCall();
     directory.add(call);
@@ -180,7 +180,7 @@ describe('MediaRelay: an SFU room taken over from another node', () => {
 
   it('a room the SFU no longer has: false, nothing held, requests refused', async () => {
     const directory = new CallDirectory();
-    const relay = new MediaRelay(directory, new ConnectionRegistry(pino({ level: 'silent' })));
+    const relay = new MediaRoomService(directory, new ConnectionRegistry(pino({ level: 'silent' })));
     relay.useSfu(fakeSfu(() => Promise.reject(new Error('Janus error 458: No such session'))));
     const call = carriedOnSfuCall();
     directory.add(call);
