@@ -15,6 +15,7 @@ import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports/index.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
+import { CallDirectory } from './services/call/call-directory.js';
 import { recoverInterruptedCalls } from './services/call/call-recovery.js';
 import { CallService } from './services/call/call-service.js';
 import { CallWebhooks } from './services/call/call-webhooks.js';
@@ -24,6 +25,7 @@ import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import type { ImConnection } from './services/im/im-connection.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
+import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
@@ -37,7 +39,7 @@ import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
-import { dispatchRequest } from './transport/ws/request-dispatch.js';
+import { dispatchRequest, type RequestServices } from './transport/ws/request-dispatch.js';
 
 export interface RunningServer {
   http: FastifyInstance;
@@ -85,6 +87,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
   const media = createSfu(config, logger);
+  // The calls in flight, shared by the call service and the media room service (services/room).
+  const callDirectory = new CallDirectory(Date.now);
+  const mediaRooms = new MediaRoomService(callDirectory, registry);
+  mediaRooms.useSfu(media.sfu, logger);
   const calls = new CallService({
     storage,
     registry,
@@ -105,10 +111,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       : {}),
     recovered,
     restored,
-    sfu: media.sfu,
+    calls: callDirectory,
+    mediaRooms,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
-  const clusterNode = cluster ? startClusterNode(cluster, storage, registry, calls, logger) : undefined;
+  const clusterNode = cluster ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger) : undefined;
   pushOutbox?.start();
   webhookOutbox?.start();
 
@@ -193,6 +200,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     registry,
     calls,
+    mediaRooms,
     ...(clusterNode
       ? {
           route: (from: ImConnection, request: ClientRequest) => clusterNode.router.route(from, request),
@@ -259,11 +267,18 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
 }
 
 /** Cluster mode: the takeover sweep, the intent router and the node's message handling, started. */
-function startClusterNode(cluster: ClusterAdapters, storage: Storage, registry: ConnectionRegistry, calls: CallService, logger: Logger) {
+function startClusterNode(
+  cluster: ClusterAdapters,
+  storage: Storage,
+  registry: ConnectionRegistry,
+  services: RequestServices,
+  logger: Logger,
+) {
+  const { calls } = services;
   const takeover = new CallTakeover(storage, cluster.bus, cluster.leases, calls, logger);
   const router = new IntentRouter(
     calls,
-    (from, request) => dispatchRequest(calls, from, request),
+    (from, request) => dispatchRequest(services, from, request),
     cluster.bus,
     cluster.leases,
     takeover,

@@ -1,4 +1,4 @@
-import { ConversationType, RCCallMediaType } from '@opencall/protocol';
+import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import { describe, expect, it } from 'vitest';
 import { Call } from './call.js';
 import { inviteBlocksFrom, ringsStoppedByBlacklist } from './call-blacklist.js';
@@ -21,7 +21,7 @@ function groupCall(callerId: string, invitees: string[], answered: string[] = []
   });
   for (const id of invitees) {
     const participant = call.addInvitee(id, callerId, 60_000, true);
-    if (answered.includes(id)) call.move(participant, 'accept');
+    if (answered.includes(id)) participant.answer(`${id}-d`, 1, undefined);
   }
   return call;
 }
@@ -74,7 +74,7 @@ describe('ringsStoppedByBlacklist', () => {
     const own = groupCall('b', ['a']);
     expect(ringsStoppedByBlacklist([own], 'b', ['a'])).toEqual([]);
     const left = groupCall('c', ['a', 'b']);
-    left.move(left.participants.get('a')!, 'leave');
+    left.participants.get('a')!.leave(1, RCCallEndReason.HANGUP);
     expect(ringsStoppedByBlacklist([left], 'b', ['a'])).toEqual([]);
   });
 });

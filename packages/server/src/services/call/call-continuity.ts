@@ -17,7 +17,7 @@ import { type IntentResult, ok } from './intent-result.js';
 export class CallContinuity {
   constructor(
     private readonly core: Pick<CallCore, 'end' | 'armRingTimer' | 'drain'>,
-    private readonly ctx: Pick<CallContext, 'storage' | 'logger' | 'now' | 'calls' | 'media' | 'journal' | 'cluster'>,
+    private readonly ctx: Pick<CallContext, 'storage' | 'logger' | 'now' | 'calls' | 'mediaRooms' | 'journal' | 'cluster'>,
     private readonly presence: Pick<DevicePresence, 'awaitReturn' | 'close'>,
   ) {}
 
@@ -37,7 +37,7 @@ export class CallContinuity {
       this.core.end(call, RCCallEndReason.NETWORK_ERROR);
       return;
     }
-    this.ctx.media.restoreP2pRoom(call);
+    this.ctx.mediaRooms.restoreP2pRoom(call);
     if (heldSfuRoom(call)) this.takeOverSfuRoom(call);
     const now = this.ctx.now();
     for (const participant of call.present()) {
@@ -52,7 +52,7 @@ export class CallContinuity {
   /** Claims the call's SFU room; if the SFU no longer has it, the call cannot keep its media and ends. */
   private takeOverSfuRoom(call: Call): void {
     const startedAt = this.ctx.now();
-    void this.ctx.media.resumeSfuRoom(call).then((resumed) => {
+    void this.ctx.mediaRooms.resumeSfuRoom(call).then((resumed) => {
       if (resumed) {
         this.ctx.logger.info({ callId: call.callId, claimMs: this.ctx.now() - startedAt }, 'SFU room taken over: the call goes on');
         return;
@@ -69,9 +69,9 @@ export class CallContinuity {
   forget(lost: Call[], why: string): void {
     for (const call of lost) {
       if (this.ctx.calls.get(call.appKey, call.callId) !== call) continue;
-      for (const participant of call.participants.values()) clearTimeout(participant.ringTimer);
+      for (const participant of call.participants.values()) participant.stopRinging();
       this.ctx.calls.drop(call);
-      this.ctx.media.forgetRoom(call);
+      this.ctx.mediaRooms.forgetRoom(call);
       this.ctx.logger.warn({ callId: call.callId }, `call dropped on this node (${why})`);
     }
   }

@@ -11,6 +11,7 @@ import { RCCallEndReason, RCCallErrorCode, toRemoteEndReason } from '@opencall/p
 import type { Logger } from 'pino';
 import type { Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
+import type { MediaRoomService } from '../room/media-room-service.js';
 import type { Call, Participant } from './call.js';
 import type { CallDirectory } from './call-directory.js';
 import type { CallFanout } from './call-fanout.js';
@@ -19,7 +20,6 @@ import type { CallPush } from './call-push.js';
 import type { CallWebhooks } from './call-webhooks.js';
 import type { ClusterCalls } from './cluster-calls.js';
 import { fail, type IntentResult, ok } from './intent-result.js';
-import type { MediaRelay } from './media-relay.js';
 import { missedCalls } from './offline-records.js';
 
 /** The collaborators the parts of the call service share; each part takes the few it needs (`Pick<CallContext, …>`). */
@@ -30,7 +30,8 @@ export interface CallContext {
   readonly now: () => number;
   /** The calls in flight on this node. */
   readonly calls: CallDirectory;
-  readonly media: MediaRelay;
+  /** The media rooms of the calls (services/room). */
+  readonly mediaRooms: MediaRoomService;
   readonly fanout: CallFanout;
   readonly journal: CallJournal;
   readonly push: CallPush;
@@ -56,7 +57,10 @@ export class CallCore {
   private draining = false;
 
   constructor(
-    private readonly ctx: Pick<CallContext, 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'>,
+    private readonly ctx: Pick<
+      CallContext,
+      'logger' | 'now' | 'calls' | 'mediaRooms' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
+    >,
   ) {}
 
   /** No new calls from now on (shutdown). */
@@ -89,8 +93,9 @@ export class CallCore {
 
   /** The invitee's ring stops after `delayMs` (at once if overdue) with NO_RESPONSE. */
   armRingTimer(call: Call, participant: Participant, delayMs: number): void {
-    participant.ringTimer = setTimeout(() => this.ringTimedOut(call, participant), Math.max(0, delayMs));
-    participant.ringTimer.unref?.();
+    const timer = setTimeout(() => this.ringTimedOut(call, participant), Math.max(0, delayMs));
+    timer.unref?.();
+    participant.ringUntil(timer);
   }
 
   /**
@@ -98,16 +103,13 @@ export class CallCore {
    * devices get 102). The leaver's devices are told when the reason is imposed, or with `tellLeaver`.
    */
   leave(call: Call, participant: Participant, reason: RCCallEndReason, deviceId: string | undefined, tellLeaver = false): void {
-    const { calls, cluster, media, fanout } = this.ctx;
+    const { calls, cluster, mediaRooms, fanout } = this.ctx;
     const now = this.ctx.now();
     const wasRinging = participant.state === 'waiting' && !participant.isCaller;
-    clearTimeout(participant.ringTimer);
-    call.move(participant, 'leave');
-    participant.leftAt = now;
-    participant.endReason = reason;
+    participant.leave(now, reason);
     calls.unlink(call, participant.userId);
     cluster?.untrack(call, participant.userId);
-    media.participantLeft(call, participant);
+    mediaRooms.participantLeft(call, participant);
     if (deviceId !== undefined && wasRinging) {
       fanout.toOtherDevices(call, participant.userId, deviceId, this.endedEvent(call, RCCallEndReason.HANGUP_BY_OTHER_CLIENT, now));
     } else if (deviceId === undefined && (tellLeaver || IMPOSED_REASONS.includes(reason))) {
@@ -131,11 +133,8 @@ export class CallCore {
     const { calls, cluster, journal } = this.ctx;
     const now = this.ctx.now();
     for (const participant of call.present()) {
-      clearTimeout(participant.ringTimer);
-      call.move(participant, 'leave');
-      participant.leftAt = now;
-      participant.endReason = reasonForRemaining;
-      this.ctx.media.participantLeft(call, participant);
+      participant.leave(now, reasonForRemaining);
+      this.ctx.mediaRooms.participantLeft(call, participant);
       this.ctx.fanout.toParticipant(call, participant, this.endedEvent(call, reasonForRemaining, now));
     }
     call.apply('ended');

@@ -53,7 +53,7 @@ export class CallIntents {
     >,
     private readonly ctx: Pick<
       CallContext,
-      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'media' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
+      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'mediaRooms' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
     >,
     private readonly limits: IntentLimits,
   ) {}
@@ -141,7 +141,7 @@ export class CallIntents {
     if (refused) return refused;
     const invitedUsers = await this.invitedUsers(call, fresh);
     if (call.state === 'ended') return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
-    if (push.user) participant.profile = push.user;
+    participant.updateProfile(push.user);
     this.ctx.fanout.toOthers(call, from.userId, {
       type: 'call.members_invited',
       callId,
@@ -214,9 +214,8 @@ export class CallIntents {
     if ('code' in found) return found;
     const { call, participant } = found;
     if (participant.isCaller || participant.state !== 'waiting') return ok;
-    if (profile) participant.profile = profile;
-    if (!participant.rang) {
-      participant.rang = true;
+    participant.updateProfile(profile);
+    if (participant.ring()) {
       this.ctx.fanout.toOthers(call, participant.userId, {
         type: 'call.ringing',
         callId,
@@ -260,16 +259,11 @@ export class CallIntents {
       return fail(RCCallErrorCode.STATE_MACHINE_EXIT, 'you are in another call');
     this.rules.stopRingingElsewhere(from.appKey, from.userId, callId, elsewhere);
     const now = this.ctx.now();
-    clearTimeout(participant.ringTimer);
-    participant.deviceId = from.deviceId;
-    participant.joinedAt = now;
-    participant.reached = true;
-    if (profile) participant.profile = profile;
-    call.move(participant, 'accept');
+    participant.answer(from.deviceId, now, profile);
     if (call.state === 'ringing') call.beginAt = now;
     call.apply('accepted');
     const caller = call.caller();
-    if (caller.state === 'waiting') call.move(caller, 'join');
+    if (caller.state === 'waiting') caller.join();
     this.ctx.cluster?.track(call, participant);
     this.ctx.cluster?.track(call, caller);
     if (mediaType !== undefined && mediaType < call.mediaType) call.mediaType = mediaType;
@@ -303,7 +297,7 @@ export class CallIntents {
     if (statedReason !== undefined && !CLIENT_STATED_END_REASONS.includes(statedReason)) {
       return fail(RCCallErrorCode.PARAM_ERROR, `reason ${statedReason} cannot be stated by a client`);
     }
-    if (profile) participant.profile = profile;
+    participant.updateProfile(profile);
     const reason = statedReason ?? automaticReason(participant);
     if (participant.isCaller && !call.hasAnswer()) this.ctx.push.hangupToUnreached(call, reason, push);
     // A callee ending an unanswered 1:1 call: a caller with no device online hears of it by push (the callee's hang-up push).
@@ -319,7 +313,7 @@ export class CallIntents {
     if ('code' in found) return found;
     const { call, participant } = found;
     if (call.mediaType === RCCallMediaType.AUDIO) return ok;
-    if (profile) participant.profile = profile;
+    participant.updateProfile(profile);
     call.mediaType = RCCallMediaType.AUDIO;
     this.ctx.fanout.toOthers(call, from.userId, {
       type: 'call.media_modified',
@@ -348,7 +342,7 @@ export class CallIntents {
   }
 
   private groupCapacity(): number {
-    return this.ctx.media.groupCapacity(this.limits.maxCallParticipants);
+    return this.ctx.mediaRooms.groupCapacity(this.limits.maxCallParticipants);
   }
 
   /** The asking device's place in a live call this node owns, or why it has none. */

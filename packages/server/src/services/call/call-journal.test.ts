@@ -34,7 +34,7 @@ const pendingOf = (userId: string) => storage.offlineRecords.pending('app', user
 describe('call journal and offline records', () => {
   it('missedCalls gives one record per invitee the call never reached', () => {
     const call = groupCall();
-    call.participants.get('carol')!.endReason = RCCallEndReason.REMOTE_CANCEL;
+    call.participants.get('carol')!.leave(0, RCCallEndReason.REMOTE_CANCEL);
     expect(missedCalls(call, 500)).toEqual([
       {
         userId: 'carol',

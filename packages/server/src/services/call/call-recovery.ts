@@ -57,9 +57,7 @@ function restorable(call: Call, updatedAt: number, now: number, options: Recover
 async function close(storage: Storage, appKey: string, call: Call, now: number, options: RecoveryOptions): Promise<RecoveredCall> {
   const present: string[] = [];
   for (const participant of call.present()) {
-    call.move(participant, 'leave');
-    participant.endReason = RCCallEndReason.NETWORK_ERROR;
-    participant.leftAt = now;
+    participant.leave(now, RCCallEndReason.NETWORK_ERROR);
     if (participant.reached) present.push(participant.userId);
   }
   await storage.transaction(async (tx) => {

@@ -18,11 +18,11 @@
  */
 import { RCCallEndReason, type RCCallMediaType, type UserProfile } from '@opencall/protocol';
 import type { Logger } from 'pino';
-import type { Sfu } from '../../adapters/sfu/sfu-port.js';
 import type { CallCommand, Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { isRemoteDevice } from '../im/remote-devices.js';
+import type { MediaRoomService } from '../room/media-room-service.js';
 import type { WebhookTargets } from '../webhooks/webhook-outbox.js';
 import { AttemptCounter } from './attempt-counter.js';
 import type { Call } from './call.js';
@@ -40,7 +40,6 @@ import { ClusterCalls, type ClusterCallsDeps } from './cluster-calls.js';
 import { DevicePresence } from './device-presence.js';
 import type { IntentResult } from './intent-result.js';
 import { invitedEventFor } from './invited-event.js';
-import { MediaRelay } from './media-relay.js';
 import { OfflineRecords } from './offline-records.js';
 import { RecoveredCallNotices } from './recovered-notices.js';
 import { RtcRoomAdmin } from './rtc-room-admin.js';
@@ -66,8 +65,13 @@ export interface CallServiceOptions {
   recovered?: RecoveredCall[];
   /** Calls a previous process left in flight that go on here (from their journal snapshots). */
   restored?: Call[];
-  /** The SFU for group calls, set before `restored` calls go on (they may claim their SFU rooms). */
-  sfu?: Sfu;
+  /**
+   * The media rooms (services/room), built on the same `calls` directory; its SFU is set before
+   * `restored` calls go on (they may claim their SFU rooms). The call service journals room changes.
+   */
+  mediaRooms: MediaRoomService;
+  /** The calls in flight on this node (shared with `mediaRooms`; default: a new directory). */
+  calls?: CallDirectory;
   /** Cluster mode: this node's id, call leases, the user call index and the node bus. */
   cluster?: ClusterCallsDeps;
   now?: () => number;
@@ -76,8 +80,6 @@ export interface CallServiceOptions {
 export class CallService {
   /** The calls in flight on this node. */
   readonly calls: CallDirectory;
-  /** The media rooms of the calls (`rtc.*` and `sfu.*` requests go straight to it). */
-  readonly media: MediaRelay;
   /** The server API's hold on media rooms: query, kick, destroy, RTC bans at join. */
   readonly rooms: RtcRoomAdmin;
   private readonly journal: CallJournal;
@@ -92,7 +94,7 @@ export class CallService {
   constructor(options: CallServiceOptions) {
     const { storage, registry, logger } = options;
     const now = options.now ?? Date.now;
-    const calls = new CallDirectory(now);
+    const calls = options.calls ?? new CallDirectory(now);
     this.calls = calls;
     const push = new CallPush(options.outbox ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined, registry, now);
     const fanout = new CallFanout(registry);
@@ -114,13 +116,12 @@ export class CallService {
         'lease lost',
       ),
     );
-    const media = new MediaRelay(calls, registry, (call) => journal.record(call), webhooks);
-    if (options.sfu) media.useSfu(options.sfu, logger);
-    this.media = media;
+    const mediaRooms = options.mediaRooms;
+    mediaRooms.reportTo({ roomChanged: (call) => journal.record(call), roomEvents: webhooks });
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
     const offline = new OfflineRecords(storage, logger, now, () => journal.flushed());
     const attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, now);
-    const context: CallContext = { storage, registry, logger, now, calls, media, fanout, journal, push, webhooks, cluster };
+    const context: CallContext = { storage, registry, logger, now, calls, mediaRooms, fanout, journal, push, webhooks, cluster };
     const core = new CallCore(context);
     this.core = core;
     this.presence = new DevicePresence(

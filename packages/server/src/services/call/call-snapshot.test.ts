@@ -20,8 +20,8 @@ function groupCallInSfuRoom(): Call {
     pushTitle: '',
     pushContent: '',
   });
-  call.move(call.caller(), 'join');
-  call.caller().inRoom = true;
+  call.caller().join();
+  call.caller().enterRoom();
   call.roomMode = 'sfu';
   return call;
 }
@@ -54,12 +54,10 @@ function fullCall(): Call {
   call.init.hangupPush = { pushTitle: 'bye', pushContent: 'gone', pushConfig: { pushData: 'x' } };
   call.beginAt = 1234;
   const bob = call.addInvitee('bob', 'a', 99_000, false);
-  bob.profile = { name: 'Bob', portraitUri: 'https://p/b.png' };
-  bob.rang = true;
+  bob.updateProfile({ name: 'Bob', portraitUri: 'https://p/b.png' });
+  bob.ring();
   const carol = call.addInvitee('carol', 'a', 0, true);
-  call.move(carol, 'leave');
-  carol.endReason = 2;
-  carol.leftAt = 50;
+  carol.leave(50, 2);
   return call;
 }
 

@@ -6,6 +6,7 @@
 import { PushVendorConfig, ShortText, UserProfile } from '@opencall/protocol';
 import * as z from 'zod/mini';
 import { Call, type CallInit } from './call.js';
+import { Participant } from './participant.js';
 
 /** The snapshot version this code writes; reading accepts exactly the versions in `CallSnapshot`. */
 export const CALL_SNAPSHOT_VERSION = 1;
@@ -148,10 +149,18 @@ export function callFromSnapshot(json: string): { call: Call; snapshot: CallSnap
   if (snapshot.participants.some((p) => p.state === 'keeping')) call.apply('accepted');
   call.participants.clear();
   for (const p of snapshot.participants) {
-    const participant = call.addInvitee(p.userId, p.inviterId, p.ringDeadline ?? 0, p.reached ?? true);
-    // Restore the journaled state (deserialisation): the fields the machines and intents left.
-    Object.assign(participant, {
+    const participant = new Participant({
+      userId: p.userId,
       isCaller: p.isCaller,
+      inviterId: p.inviterId,
+      deviceId: p.deviceId,
+      joinedAt: p.joinedAt,
+      ringDeadline: p.ringDeadline ?? 0,
+      profile: p.profile,
+      rang: p.rang ?? p.isCaller,
+      reached: p.reached ?? true,
+    });
+    participant.restore({
       state: p.state,
       deviceId: p.deviceId,
       joinedAt: p.joinedAt,
@@ -161,6 +170,7 @@ export function callFromSnapshot(json: string): { call: Call; snapshot: CallSnap
       inRoom: p.inRoom ?? false,
       profile: p.profile,
     });
+    call.participants.set(p.userId, participant);
   }
   return { call, snapshot };
 }

@@ -38,11 +38,9 @@ describe('call webhooks (rows written with the transitions)', () => {
       ['dave', RCCallEndReason.NO_RESPONSE],
     ] as const) {
       const p = call.addInvitee(id, 'alice', 5000, true);
-      call.move(p, 'leave');
-      p.endReason = reason;
+      p.leave(0, reason);
     }
-    call.move(caller, 'leave');
-    caller.endReason = RCCallEndReason.CANCEL;
+    caller.leave(0, RCCallEndReason.CANCEL);
     hooks.ended(call);
     expect(rows.map(typeOf)).toEqual(['call.ended', 'call.missed', 'call.missed']);
     const [ended, ...missed] = rows.map((r) => JSON.parse(r.payload).data);
@@ -58,12 +56,11 @@ describe('call webhooks (rows written with the transitions)', () => {
     const call = groupCallFromAlice();
     call.beginAt = 1000;
     const caller = call.caller();
-    caller.inRoom = true;
+    caller.enterRoom();
     hooks.roomJoined(call, caller);
     tick(4000);
-    call.move(caller, 'leave');
-    caller.endReason = RCCallEndReason.NETWORK_ERROR;
-    caller.inRoom = false;
+    caller.leave(0, RCCallEndReason.NETWORK_ERROR);
+    caller.exitRoom();
     hooks.roomLeft(call, caller, true);
     const bodies = rows.map((r) => JSON.parse(r.payload).body);
     expect(bodies.map((b) => b.event)).toEqual([2, 11, 12, 3]);

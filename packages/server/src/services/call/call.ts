@@ -1,33 +1,12 @@
 /** One call in flight: its participants and the two state machines, with no I/O. */
-import type { ConversationType, PushVendorConfig, RCCallEndReason, RCCallMediaType, UserProfile } from '@opencall/protocol';
+import type { ConversationType, PushVendorConfig, RCCallMediaType, UserProfile } from '@opencall/protocol';
 import type { SfuRoomState } from '../../adapters/sfu/sfu-port.js';
 import type { CallRecord } from '../../ports/index.js';
 import { CALL_MACHINE, type CallEventName, type CallState } from './call-machine.js';
 import type { PushText } from './call-push.js';
-import { PARTICIPANT_MACHINE, type ParticipantEvent, type ParticipantState } from './participant-machine.js';
+import { Participant } from './participant.js';
 
-export interface Participant {
-  readonly userId: string;
-  readonly isCaller: boolean;
-  state: ParticipantState;
-  /** The device that called or answered; undefined while an invitee's devices all ring. */
-  deviceId: string | undefined;
-  /** A ringing notice was already forwarded for this user. */
-  rang: boolean;
-  /** The chosen device joined the media room. */
-  inRoom: boolean;
-  joinedAt: number;
-  leftAt: number;
-  endReason: RCCallEndReason | undefined;
-  ringTimer: NodeJS.Timeout | undefined;
-  /** Ring deadline (server ms) for an invitee. */
-  ringDeadline: number;
-  profile: UserProfile | undefined;
-  /** Who invited this user (the caller, or a member for mid-call invites). */
-  inviterId: string;
-  /** At least one of the user's devices was connected while the call rang for them. */
-  reached: boolean;
-}
+export { Participant } from './participant.js';
 
 export interface CallInit {
   appKey: string;
@@ -64,22 +43,20 @@ export class Call {
 
   constructor(readonly init: CallInit) {
     this.mediaType = init.mediaType;
-    this.participants.set(init.callerId, {
-      userId: init.callerId,
-      isCaller: true,
-      state: 'waiting',
-      deviceId: init.callerDeviceId,
-      rang: true,
-      inRoom: false,
-      joinedAt: init.createdAt,
-      leftAt: 0,
-      endReason: undefined,
-      ringTimer: undefined,
-      ringDeadline: 0,
-      profile: init.callerProfile,
-      inviterId: init.callerId,
-      reached: true,
-    });
+    this.participants.set(
+      init.callerId,
+      new Participant({
+        userId: init.callerId,
+        isCaller: true,
+        inviterId: init.callerId,
+        deviceId: init.callerDeviceId,
+        joinedAt: init.createdAt,
+        ringDeadline: 0,
+        profile: init.callerProfile,
+        rang: true,
+        reached: true,
+      }),
+    );
   }
 
   get callId(): string {
@@ -91,22 +68,17 @@ export class Call {
   }
 
   addInvitee(userId: string, inviterId: string, ringDeadline: number, reached: boolean): Participant {
-    const participant: Participant = {
+    const participant = new Participant({
       userId,
       isCaller: false,
-      state: 'waiting',
+      inviterId,
       deviceId: undefined,
-      rang: false,
-      inRoom: false,
       joinedAt: 0,
-      leftAt: 0,
-      endReason: undefined,
-      ringTimer: undefined,
       ringDeadline,
       profile: undefined,
-      inviterId,
+      rang: false,
       reached,
-    };
+    });
     this.participants.set(userId, participant);
     return participant;
   }
@@ -118,10 +90,6 @@ export class Call {
 
   apply(event: CallEventName): void {
     this.state = CALL_MACHINE.next(this.state, event);
-  }
-
-  move(participant: Participant, event: ParticipantEvent): void {
-    participant.state = PARTICIPANT_MACHINE.next(participant.state, event);
   }
 
   /** Participants that have not left. */

@@ -37,7 +37,7 @@ export class DevicePresence {
     for (const call of this.calls.callsOf(connection.appKey, connection.userId)) {
       const participant = call.participants.get(connection.userId);
       if (participant && !participant.isCaller && participant.state === 'waiting' && participant.deviceId === undefined) {
-        participant.reached = true;
+        participant.reach();
         this.hooks.replayInvite(connection, call);
       }
     }

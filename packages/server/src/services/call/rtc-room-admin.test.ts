@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { PublishedTrack } from '../room/published-media.js';
 import { groupCallFromAlice } from './call.test-support.js';
-import type { PublishedTrack } from './published-media.js';
 import { roomViewOf } from './rtc-room-admin.js';
 
 const audio = (userId: string): PublishedTrack => ({
@@ -20,27 +20,26 @@ describe('roomViewOf', () => {
       [alice, 100],
       [bob, 150],
     ] as const) {
-      call.move(p, 'accept');
-      p.joinedAt = joinedAt;
+      p.answer(p.deviceId ?? `${p.userId}-d`, joinedAt, undefined);
     }
     call.apply('accepted');
     call.beginAt = 150;
     expect(roomViewOf(call, (userId) => [audio(userId)])).toBeUndefined();
-    alice.inRoom = true;
+    alice.enterRoom();
     expect(roomViewOf(call, (userId) => [audio(userId)])).toEqual({
       roomId: 'c1',
       sessionId: 'c1_150',
       createTime: 150,
       members: [{ userId: 'alice', joinTime: 100, published: [audio('alice')] }],
     });
-    bob.inRoom = true;
+    bob.enterRoom();
     expect(roomViewOf(call, () => [])?.members.map((m) => m.userId)).toEqual(['alice', 'bob']);
   });
 
   it('no room: nobody joined the media yet, or the call ended', () => {
     const call = groupCallFromAlice();
     expect(roomViewOf(call, () => [])).toBeUndefined();
-    call.participants.get('alice')!.inRoom = true;
+    call.participants.get('alice')!.enterRoom();
     call.apply('ended');
     expect(roomViewOf(call, () => [])).toBeUndefined();
   });

@@ -9,11 +9,11 @@
  */
 import { RCCallEndReason, RCCallErrorCode, rtcSessionIdOf } from '@opencall/protocol';
 import type { ActiveCallStore, RtcBanStore } from '../../ports/index.js';
+import type { PublishedTrack } from '../room/published-media.js';
 import type { Call, Participant } from './call.js';
 import type { CallContext, CallCore } from './call-core.js';
 import { callFromSnapshot } from './call-snapshot.js';
 import { fail, type IntentResult } from './intent-result.js';
-import type { PublishedTrack } from './published-media.js';
 
 export interface RtcRoomMemberView {
   userId: string;
@@ -45,7 +45,7 @@ export function roomViewOf(call: Call, publishedBy: (userId: string) => Publishe
 export class RtcRoomAdmin {
   constructor(
     private readonly core: Pick<CallCore, 'leave' | 'end' | 'owns'>,
-    private readonly ctx: Pick<CallContext, 'calls' | 'media' | 'now'> & {
+    private readonly ctx: Pick<CallContext, 'calls' | 'mediaRooms' | 'now'> & {
       storage: { activeCalls: ActiveCallStore; rtcBans: RtcBanStore };
     },
   ) {}
@@ -53,7 +53,7 @@ export class RtcRoomAdmin {
   /** The room as this node runs it, else as the journal last stored it (its owner is another node). */
   async view(appKey: string, roomId: string): Promise<RtcRoomView | undefined> {
     const local = this.ctx.calls.get(appKey, roomId);
-    if (local) return roomViewOf(local, (userId) => this.ctx.media.publishedBy(local, userId));
+    if (local) return roomViewOf(local, (userId) => this.ctx.mediaRooms.publishedBy(local, userId));
     const stored = await this.ctx.storage.activeCalls.get(appKey, roomId);
     if (!stored) return undefined;
     return roomViewOf(callFromSnapshot(stored.snapshot).call, () => []);

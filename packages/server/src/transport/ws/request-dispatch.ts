@@ -7,8 +7,19 @@
 import type { ClientRequest } from '@opencall/protocol';
 import type { CallService, IntentResult } from '../../services/call/call-service.js';
 import type { ImConnection } from '../../services/im/im-connection.js';
+import type { MediaRoomService } from '../../services/room/media-room-service.js';
 
-export function dispatchRequest(calls: CallService, from: ImConnection, request: ClientRequest): IntentResult | Promise<IntentResult> {
+/** The services a request may reach: the calls (`call.*`) and their media rooms (`rtc.*`, `sfu.*`). */
+export interface RequestServices {
+  readonly calls: CallService;
+  readonly mediaRooms: MediaRoomService;
+}
+
+export function dispatchRequest(
+  { calls, mediaRooms }: RequestServices,
+  from: ImConnection,
+  request: ClientRequest,
+): IntentResult | Promise<IntentResult> {
   switch (request.t) {
     case 'call.invite': {
       const { t: _t, rid: _rid, ...body } = request;
@@ -32,16 +43,16 @@ export function dispatchRequest(calls: CallService, from: ImConnection, request:
       return calls
         .serviceOpen(from.appKey, request.roomId)
         .then((refused) => refused ?? calls.rooms.joinRefusal(from.appKey, from.userId, request.roomId))
-        .then((refused) => refused ?? calls.media.join(from, request.roomId));
+        .then((refused) => refused ?? mediaRooms.join(from, request.roomId));
     case 'rtc.leave':
-      return calls.media.leave(from, request.roomId);
+      return mediaRooms.leave(from, request.roomId);
     case 'rtc.signal':
-      return calls.media.signal(from, request.roomId, request.toUserId, request.signal);
+      return mediaRooms.signal(from, request.roomId, request.toUserId, request.signal);
     case 'sfu.publish':
     case 'sfu.subscribe':
     case 'sfu.start':
     case 'sfu.trickle':
-      return calls.media.sfuRequest(from, request);
+      return mediaRooms.sfuRequest(from, request);
     default: {
       const unreachable: never = request;
       throw new Error(`unhandled request ${JSON.stringify(unreachable)}`);

@@ -31,6 +31,7 @@ import type { CallService, IntentResult } from '../../services/call/call-service
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
 import type { DeviceStream, FrameSink, HandedStream } from '../../services/im/device-stream.js';
 import type { ImConnection } from '../../services/im/im-connection.js';
+import type { MediaRoomService } from '../../services/room/media-room-service.js';
 import type { HelloRefusal } from '../../services/security/security-counters.js';
 import type { SecurityEventLog } from '../../services/security/security-event-log.js';
 import { isStorageUnavailable } from '../../services/shared/storage-unavailable.js';
@@ -49,6 +50,8 @@ export interface SessionDeps {
   tokens: TokenService;
   registry: ConnectionRegistry;
   calls: CallService;
+  /** The media rooms (`rtc.*` and `sfu.*` requests). */
+  mediaRooms: MediaRoomService;
   /**
    * Cluster mode: a resume of a stream another node holds — that node hands it over (undefined: a
    * fresh stream).
@@ -275,7 +278,7 @@ export class SocketSession implements FrameSink, Sweepable {
         return undefined;
       default: {
         if (!this.stream) return undefined;
-        const result = this.deps.route ? this.deps.route(this.stream, frame) : dispatchRequest(this.deps.calls, this.stream, frame);
+        const result = this.deps.route ? this.deps.route(this.stream, frame) : dispatchRequest(this.deps, this.stream, frame);
         if (!(result instanceof Promise)) {
           this.answer(frame.rid, result);
           return undefined;

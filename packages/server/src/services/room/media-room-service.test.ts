@@ -1,12 +1,12 @@
-import { ConversationType, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
+import { ConversationType, RCCallEndReason, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
 import type { Sfu, SfuRoom } from '../../adapters/sfu/sfu-port.js';
+import { Call } from '../call/call.js';
+import { CallDirectory } from '../call/call-directory.js';
 import { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
-import { Call } from './call.js';
-import { CallDirectory } from './call-directory.js';
-import { MediaRelay } from './media-relay.js';
+import { MediaRoomService } from './media-room-service.js';
 
 const APP_KEY = 'relayapp0001';
 
@@ -32,17 +32,16 @@ function answeredCall(conversationType: ConversationType): Call {
     pushContent: '',
   });
   const invitee = call.addInvitee('b', 'a', 0, true);
-  invitee.deviceId = 'b-dev';
-  call.move(invitee, 'accept');
+  invitee.answer('b-dev', 1, undefined);
   call.apply('accepted');
-  call.move(call.caller(), 'join');
+  call.caller().join();
   return call;
 }
 
 /** What CallCore.end (call-core.ts) does to the media room of a call. */
-function endCall(relay: MediaRelay, call: Call): void {
+function endCall(relay: MediaRoomService, call: Call): void {
   for (const participant of call.present()) {
-    call.move(participant, 'leave');
+    participant.leave(2, RCCallEndReason.HANGUP);
     relay.participantLeft(call, participant);
   }
   call.apply('ended');
@@ -50,12 +49,12 @@ function endCall(relay: MediaRelay, call: Call): void {
 
 function setUp(sfu?: Sfu) {
   const directory = new CallDirectory();
-  const relay = new MediaRelay(directory, new ConnectionRegistry(pino({ level: 'silent' })));
+  const relay = new MediaRoomService(directory, new ConnectionRegistry(pino({ level: 'silent' })));
   if (sfu) relay.useSfu(sfu);
   return { directory, relay };
 }
 
-describe('MediaRelay teardown', () => {
+describe('MediaRoomService teardown', () => {
   it('a P2P room is forgotten when its call ends', async () => {
     const { directory, relay } = setUp();
     const call = answeredCall(ConversationType.PRIVATE);
@@ -107,14 +106,14 @@ describe('MediaRelay teardown', () => {
   });
 });
 
-describe('MediaRelay: an SFU room taken over from another node', () => {
+describe('MediaRoomService: an SFU room taken over from another node', () => {
   const SDP = 'v=0\r\no=- 1 2 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 
   function carriedOnSfuCall(): Call {
     const call = answeredCall(ConversationType.GROUP);
     call.roomMode = 'sfu';
     call.sfuRoom = { sfu: 'janus', data: { stored: 1 } };
-    for (const participant of call.present()) participant.inRoom = true;
+    for (const participant of call.present()) participant.enterRoom();
     return call;
   }
 
@@ -154,7 +153,7 @@ describe('MediaRelay: an SFU room taken over from another node', () => {
     const resumeRoom = vi.fn(() => new Promise<SfuRoom>((resolve) => (claimed = resolve)));
     const directory = new CallDirectory();
     const journaled = vi.fn();
-    const relay = new MediaRelay(directory, new ConnectionRegistry(pino({ level: 'silent' })), journaled);
+    const relay = new MediaRoomService(directory, new ConnectionRegistry(pino({ level: 'silent' })), { roomChanged: journaled });
     relay.useSfu(fakeSfu(resumeRoom));
     const call = carriedOnSfuCall();
     directory.add(call);
@@ -181,7 +180,7 @@ describe('MediaRelay: an SFU room taken over from another node', () => {
 
   it('a room the SFU no longer has: false, nothing held, requests refused', async () => {
     const directory = new CallDirectory();
-    const relay = new MediaRelay(directory, new ConnectionRegistry(pino({ level: 'silent' })));
+    const relay = new MediaRoomService(directory, new ConnectionRegistry(pino({ level: 'silent' })));
     relay.useSfu(fakeSfu(() => Promise.reject(new Error('Janus error 458: No such session'))));
     const call = carriedOnSfuCall();
     directory.add(call);

@@ -1,5 +1,5 @@
 /**
- * The media room of a call (room id = call id): only participants who answered, on the device that
+ * The media room service: the media room of each call (room id = call id): only participants who answered, on the device that
  * answered, may join. Two modes, fixed at the room's first join:
  * - `p2p` (1:1 calls; group calls without an SFU, at most `MAX_MESH` in the room): signals are
  *   relayed between joined devices.
@@ -27,12 +27,12 @@ import {
 } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import { NoSfu, type Sfu, type SfuRoom } from '../../adapters/sfu/sfu-port.js';
+import type { Call, Participant } from '../call/call.js';
+import type { CallDirectory } from '../call/call-directory.js';
+import type { CallWebhooks } from '../call/call-webhooks.js';
+import type { IntentResult } from '../call/intent-result.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
-import type { Call, Participant } from './call.js';
-import type { CallDirectory } from './call-directory.js';
-import type { CallWebhooks } from './call-webhooks.js';
-import type { IntentResult } from './intent-result.js';
 import { type PublishedTrack, publishedTracksOf } from './published-media.js';
 
 const ok: IntentResult = { code: RCCallErrorCode.SUCCESS };
@@ -49,7 +49,15 @@ interface SfuRoomState {
 
 type Mode = 'p2p' | 'sfu';
 
-export class MediaRelay {
+/** What the call side hears of its rooms: the call service binds it (`reportTo`) when it starts. */
+export interface RoomObserver {
+  /** A participant joined or left the room, or the SFU room's hand-over state changed (the call service journals it). */
+  roomChanged(call: Call): void;
+  /** Room status sync and resource webhooks (absent when not configured). */
+  readonly roomEvents?: Pick<CallWebhooks, 'roomJoined' | 'roomLeft' | 'resourcesChanged'> | undefined;
+}
+
+export class MediaRoomService {
   #sfu: Sfu = new NoSfu();
   #logger: Pick<Logger, 'warn' | 'info'> | undefined;
   readonly #modes = new Map<string, Mode>();
@@ -57,13 +65,29 @@ export class MediaRelay {
   /** What each room member publishes, from the SDP it last sent (room key → user id → tracks). */
   readonly #published = new Map<string, Map<string, PublishedTrack[]>>();
 
-  /** @param roomChanged told when a participant joins or leaves the room (the call service journals it) */
+  #observer: RoomObserver = { roomChanged: () => undefined };
+
+  /** @param calls the calls in flight on this node (a room exists only for one of them) */
   constructor(
     private readonly calls: CallDirectory,
     private readonly registry: ConnectionRegistry,
-    private readonly roomChanged: (call: Call) => void = () => undefined,
-    private readonly roomEvents: Pick<CallWebhooks, 'roomJoined' | 'roomLeft' | 'resourcesChanged'> | undefined = undefined,
-  ) {}
+    observer?: RoomObserver,
+  ) {
+    if (observer) this.#observer = observer;
+  }
+
+  /** The call service hears of room changes from now on (composition: it is built after this service). */
+  reportTo(observer: RoomObserver): void {
+    this.#observer = observer;
+  }
+
+  private roomChanged(call: Call): void {
+    this.#observer.roomChanged(call);
+  }
+
+  private get roomEvents(): RoomObserver['roomEvents'] {
+    return this.#observer.roomEvents;
+  }
 
   /** Most participants a group call may have now: the SFU's room size, else the P2P mesh limit. */
   groupCapacity(sfuRoomSize: number): number {
@@ -96,7 +120,7 @@ export class MediaRelay {
     if (mode === 'p2p' && call.init.conversationType === ConversationType.GROUP && peers.length + 1 > MAX_MESH) {
       return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `without an SFU a group call's media holds at most ${MAX_MESH}` };
     }
-    participant.inRoom = true;
+    participant.enterRoom();
     this.roomEvents?.roomJoined(call, participant);
     this.roomChanged(call);
     for (const peer of peers) {
@@ -196,7 +220,7 @@ export class MediaRelay {
     const wasInRoom = participant.inRoom;
     this.#published.get(key(call))?.delete(participant.userId);
     if (wasInRoom) {
-      participant.inRoom = false;
+      participant.exitRoom();
       for (const peer of call.present()) {
         if (peer !== participant && peer.inRoom) {
           this.send(call, peer, { type: 'rtc.peer_left', roomId: call.callId, userId: participant.userId });
