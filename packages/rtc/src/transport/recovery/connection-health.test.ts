@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConnectionHealth, type TroubleSensitivity } from './connection-health.js';
+import { ConnectionHealth, SETUP_DEADLINE_MS, type TroubleSensitivity } from './connection-health.js';
 
 /** Just what ConnectionHealth reads of an RTCPeerConnection. */
 class FakePeerConnection {
@@ -11,8 +11,9 @@ class FakePeerConnection {
   }
 }
 
-function setup(sensitivity: TroubleSensitivity, expectsMedia = true) {
+function setup(sensitivity: TroubleSensitivity, expectsMedia = true, iceState: RTCIceConnectionState = 'connected') {
   const pc = new FakePeerConnection();
+  pc.iceConnectionState = iceState;
   const events: string[] = [];
   const health = new ConnectionHealth(
     pc as unknown as RTCPeerConnection,
@@ -91,5 +92,28 @@ describe('ConnectionHealth', () => {
     const { health } = setup('sensitive', false);
     expect(health.isHealthy()).toBe(true);
     health.stop();
+  });
+
+  it('sensitive: a link that never connects (its offer or answer lost) is trouble once, at the setup deadline', async () => {
+    const { health, events } = setup('sensitive', false, 'new');
+    await vi.advanceTimersByTimeAsync(SETUP_DEADLINE_MS - 250);
+    expect(events).toEqual([]);
+    await vi.advanceTimersByTimeAsync(500);
+    expect(events).toEqual([`trouble: not connected ${SETUP_DEADLINE_MS} ms after the start`]);
+    await vi.advanceTimersByTimeAsync(SETUP_DEADLINE_MS * 2);
+    expect(events).toHaveLength(1);
+    health.stop();
+  });
+
+  it('sensitive: a link that connects in time has no setup trouble; tolerant (SFU) links have no deadline', async () => {
+    const early = setup('sensitive', false, 'checking');
+    early.pc.iceConnectionState = 'connected';
+    early.health.iceStateChanged('connected');
+    const sfu = setup('tolerant', false, 'new');
+    await vi.advanceTimersByTimeAsync(SETUP_DEADLINE_MS * 2);
+    expect(early.events.filter((e) => e.startsWith('trouble'))).toEqual([]);
+    expect(sfu.events).toEqual([]);
+    early.health.stop();
+    sfu.health.stop();
   });
 });

@@ -24,11 +24,18 @@ export interface ConnectionHealthEvents {
 export type TroubleSensitivity = 'sensitive' | 'tolerant';
 
 const TOLERATED_DISCONNECTION_MS = 4000;
+/**
+ * `sensitive` links that have not connected this long after `start()` are in trouble too: an offer or
+ * answer lost on the way (the signaling server died between storing and relaying it) would otherwise
+ * leave the link waiting forever; the recovery's new connection negotiates afresh.
+ */
+export const SETUP_DEADLINE_MS = 10_000;
 
 export class ConnectionHealth {
   readonly #flow = new InboundFlow();
   #timer: ReturnType<typeof setInterval> | undefined;
   #disconnectedTimer: ReturnType<typeof setTimeout> | undefined;
+  #setupTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly pc: RTCPeerConnection,
@@ -40,16 +47,25 @@ export class ConnectionHealth {
 
   start(): void {
     this.#timer ??= setInterval(() => void this.#sample(), SAMPLE_MS);
+    if (this.sensitivity === 'sensitive' && this.#setupTimer === undefined) {
+      this.#setupTimer = setTimeout(() => {
+        if (this.pc.connectionState !== 'closed' && !UP_ICE_STATES.has(this.pc.iceConnectionState)) {
+          this.events.trouble(`not connected ${SETUP_DEADLINE_MS} ms after the start`);
+        }
+      }, SETUP_DEADLINE_MS);
+    }
   }
 
   stop(): void {
     clearInterval(this.#timer);
     clearTimeout(this.#disconnectedTimer);
+    clearTimeout(this.#setupTimer);
   }
 
   /** To be called from the connection's `iceconnectionstatechange`. */
   iceStateChanged(state: RTCIceConnectionState): void {
     clearTimeout(this.#disconnectedTimer);
+    if (UP_ICE_STATES.has(state)) clearTimeout(this.#setupTimer);
     if (state === 'failed' || (state === 'disconnected' && this.sensitivity === 'sensitive')) {
       this.events.trouble(`ICE ${state}`);
     } else if (state === 'disconnected') {
