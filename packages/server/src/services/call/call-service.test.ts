@@ -276,4 +276,34 @@ describe('CallService 1:1 calls', () => {
     expect(mallory.events).toEqual([]);
     expect(harness.service.activeCallCount()).toBe(1);
   });
+
+  it('busy with another device online: OTHER_CLIENT_IN_CALL for the user, REMOTE_OTHER_CLIENT_IN_CALL for the caller', async () => {
+    const alice = harness.connect('alice');
+    const bobPhone = harness.connect('bob', 'bob-phone');
+    const bobLaptop = harness.connect('bob', 'bob-laptop');
+    const carol = harness.connect('carol');
+    expect(await invite(alice, 'call-1', 'bob')).toEqual(SUCCESS);
+    expect((await harness.send(bobPhone, { t: 'call.accept', callId: 'call-1' })).code).toBe(RCCallErrorCode.SUCCESS);
+
+    expect(await invite(carol, 'call-2', 'bob')).toEqual(SUCCESS);
+    const busyInvite = (device: FakeDevice) => device.events.find((e) => e.type === 'call.invited' && e.callId === 'call-2');
+    expect(busyInvite(bobPhone)).toMatchObject({ busy: true, busyReason: RCCallEndReason.BUSY_LINE });
+    expect(busyInvite(bobLaptop)).toMatchObject({ busy: true, busyReason: RCCallEndReason.OTHER_CLIENT_IN_CALL });
+    expect(memberLeftFor(carol, 'call-2')).toMatchObject([{ userId: 'bob', reason: RCCallEndReason.OTHER_CLIENT_IN_CALL }]);
+    expect(endedFor(carol, 'call-2')).toMatchObject([{ reason: RCCallEndReason.REMOTE_OTHER_CLIENT_IN_CALL }]);
+    expect(alice.typesFor('call-1')).toEqual(['call.accepted']);
+  });
+
+  it('rejected on one of two ringing devices: the other gets HANGUP_BY_OTHER_CLIENT', async () => {
+    const alice = harness.connect('alice');
+    const bobPhone = harness.connect('bob', 'bob-phone');
+    const bobLaptop = harness.connect('bob', 'bob-laptop');
+    expect(await invite(alice, 'call-x', 'bob')).toEqual(SUCCESS);
+    expect(await harness.send(bobLaptop, { t: 'call.hangup', callId: 'call-x' })).toEqual(SUCCESS);
+
+    expect(endedFor(bobPhone, 'call-x')).toMatchObject([{ reason: RCCallEndReason.HANGUP_BY_OTHER_CLIENT }]);
+    expect(bobLaptop.typesFor('call-x')).toEqual(['call.invited']);
+    expect(memberLeftFor(alice, 'call-x')).toMatchObject([{ userId: 'bob', reason: RCCallEndReason.REJECT }]);
+    expect(endedFor(alice, 'call-x')).toMatchObject([{ reason: RCCallEndReason.REMOTE_REJECT }]);
+  });
 });
