@@ -8,3 +8,4 @@ export { FakeNetworkScript, FakePeerConnection, FakeSender, fakePeerConnections 
 export { type FakeMediaSection, type FakeSessionDescription, readFakeSdp, writeFakeSdp } from './fake-sdp-media.js';
 export { MemoryRtcRelay, waitFor } from './memory-rtc-relay.js';
 export { MemorySfu } from './memory-sfu.js';
+export { recordTransportEvents } from './transport-event-log.js';

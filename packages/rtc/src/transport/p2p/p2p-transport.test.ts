@@ -11,7 +11,8 @@ import { FakeMediaTrack } from '../../media/fake-media.js';
 import { createFakeMediaStream } from '../../testing/fake-media-stream.js';
 import { type FakePeerConnection, fakePeerConnections } from '../../testing/fake-peer-connection.js';
 import { MemoryRtcRelay, waitFor } from '../../testing/memory-rtc-relay.js';
-import type { LocalTrackHandle, MediaTransportEvents } from '../media-transport.js';
+import { recordTransportEvents } from '../../testing/transport-event-log.js';
+import type { LocalTrackHandle } from '../media-transport.js';
 import type { LinkRecoveryPolicy } from '../recovery/link-recovery.js';
 import { createRoomSignaling } from '../room-signaling.js';
 import { P2PTransport } from './p2p-transport.js';
@@ -42,16 +43,7 @@ function user(relay: MemoryRtcRelay, userId: string) {
     { createPeerConnection: pcs.create, createMediaStream: createFakeMediaStream, recoveryPolicy: FAST_RECOVERY },
   );
   transports.push(transport);
-  const events: string[] = [];
-  const on = <K extends keyof MediaTransportEvents>(name: K, format: (...args: MediaTransportEvents[K]) => string) =>
-    transport.on(name, ((...args: MediaTransportEvents[K]) => events.push(`${name} ${format(...args)}`)) as never);
-  on('peerJoined', (id) => id);
-  on('peerLeft', (id) => id);
-  on('remoteTrackPublished', (info) => `${info.trackId}${info.muted ? ' muted' : ''}`);
-  on('remoteTrackMedia', (trackId) => trackId);
-  on('remoteTrackUnpublished', (info) => info.trackId);
-  on('remoteTrackState', (trackId, muted) => `${trackId} ${muted}`);
-  on('connectionLost', (name) => name);
+  const events = recordTransportEvents(transport);
   /** The live connection (the last one made). */
   const pc = (): FakePeerConnection => pcs.created.at(-1)!;
   return { context, transport, pcs, events, pc };

@@ -10,7 +10,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeMediaTrack } from '../../media/fake-media.js';
 import { fakePeerConnections } from '../../testing/fake-peer-connection.js';
 import { MemoryRtcRelay, waitFor } from '../../testing/memory-rtc-relay.js';
-import type { LocalTrackHandle, MediaTransportEvents } from '../media-transport.js';
+import { recordTransportEvents } from '../../testing/transport-event-log.js';
+import type { LocalTrackHandle } from '../media-transport.js';
 import { ModeSelectingTransport } from '../mode-selecting-transport.js';
 import type { LinkRecoveryPolicy } from '../recovery/link-recovery.js';
 import { createRoomSignaling } from '../room-signaling.js';
@@ -51,16 +52,7 @@ async function member(relay: MemoryRtcRelay, userId: string) {
     off();
     await transport.leave();
   });
-  const events: string[] = [];
-  const on = <K extends keyof MediaTransportEvents>(name: K, format: (...args: MediaTransportEvents[K]) => string) =>
-    transport.on(name, ((...args: MediaTransportEvents[K]) => events.push(`${name} ${format(...args)}`)) as never);
-  on('peerJoined', (id) => id);
-  on('peerLeft', (id) => id);
-  on('remoteTrackPublished', (info) => `${info.trackId}${info.muted ? ' muted' : ''}`);
-  on('remoteTrackMedia', (trackId) => trackId);
-  on('remoteTrackUnpublished', (info) => info.trackId);
-  on('remoteTrackState', (trackId, muted) => `${trackId} ${muted}`);
-  on('connectionLost', (name) => name);
+  const events = recordTransportEvents(transport);
   const count = (event: string) => events.filter((e) => e === event).length;
   return { context, transport, pcs, events, count };
 }
