@@ -3,4 +3,5 @@
  * and the cluster seams (in-process | Redis).
  */
 export * from './cluster.js';
+export * from './insights.js';
 export * from './storage.js';

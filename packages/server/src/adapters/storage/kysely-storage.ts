@@ -262,7 +262,8 @@ function callRecordStore(db: Kysely<Database>): CallRecordStore {
 
   return {
     async save(record) {
-      const values: CallRecordsTable = {
+      // quality_mos is the telemetry's (set when samples arrive, possibly after this save): never overwritten here.
+      const values: Omit<CallRecordsTable, 'quality_mos'> = {
         app_key: record.appKey,
         call_id: record.callId,
         conversation_type: record.conversationType,

@@ -52,6 +52,8 @@ export interface CallRecordsTable {
   end_at: number;
   duration_ms: number;
   end_reason: number;
+  /** Mean MOS of the participants (migration 0008), null until telemetry arrived. */
+  quality_mos: number | null;
 }
 
 export interface CallParticipantsTable {
@@ -136,6 +138,55 @@ export interface OutboxTable {
   failed_at: number | null;
 }
 
+/** A call's timeline (migration 0008); `kind` is a {@link CallEventKind} in ports/insights.ts. */
+export interface CallEventsTable {
+  id: string;
+  app_key: string;
+  call_id: string;
+  at: number;
+  kind: string;
+  user_id: string;
+  device_id: string;
+  /** JSON or '' (the kind's own details, e.g. an end reason). */
+  detail: string;
+}
+
+/** Setup timings per participant device (migration 0008); null = not measured. */
+export interface CallSetupTimingsTable {
+  app_key: string;
+  call_id: string;
+  user_id: string;
+  device_id: string;
+  at: number;
+  invite_to_ringing_ms: number | null;
+  accept_to_ice_connected_ms: number | null;
+  accept_to_first_frame_ms: number | null;
+}
+
+/** SDK quality samples (migration 0008): one per participant device, track and sample time. */
+export interface QualitySamplesTable {
+  app_key: string;
+  call_id: string;
+  user_id: string;
+  device_id: string;
+  at: number;
+  kind: string;
+  direction: string;
+  peer_user_id: string;
+  bitrate_kbps: number | null;
+  packet_loss_pct: number | null;
+  jitter_ms: number | null;
+  rtt_ms: number | null;
+  fps: number | null;
+  width: number | null;
+  height: number | null;
+  freeze_count: number | null;
+  freeze_ms: number | null;
+  limitation: string | null;
+  candidate_type: string | null;
+  mos: number | null;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -149,4 +200,7 @@ export interface Database {
   offline_records: OfflineRecordsTable;
   active_calls: ActiveCallsTable;
   outbox: OutboxTable;
+  call_events: CallEventsTable;
+  call_setup_timings: CallSetupTimingsTable;
+  quality_samples: QualitySamplesTable;
 }

@@ -38,6 +38,9 @@ const TABLES: Record<keyof Database, true> = {
   offline_records: true,
   active_calls: true,
   outbox: true,
+  call_events: true,
+  call_setup_timings: true,
+  quality_samples: true,
 };
 
 function asUnknown(db: Kysely<Database>): Kysely<unknown> {

@@ -13,6 +13,7 @@ import { offlineRecordRetention } from './0004-offline-record-retention.js';
 import { callOwnership } from './0005-call-ownership.js';
 import { outbox } from './0006-outbox.js';
 import { rtcBans } from './0007-rtc-bans.js';
+import { callInsights } from './0008-call-insights.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -22,6 +23,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0005-call-ownership': callOwnership,
   '0006-outbox': outbox,
   '0007-rtc-bans': rtcBans,
+  '0008-call-insights': callInsights,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
