@@ -3,6 +3,7 @@
  * `(app_key, created_at)` range, newest first, one page of records plus the total, and the page's
  * participants in one query (no N+1).
  */
+import { CALL_QUERY_MAX_PAGE, CALL_QUERY_MAX_PAGE_SIZE } from '@opencall/protocol';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { toCallRecord } from '../../adapters/storage/call-record-rows.js';
 import type { CallParticipantsTable, Database } from '../../adapters/storage/schema.js';
@@ -10,9 +11,9 @@ import type { CallSearch, CallSummary } from '../../ports/insights.js';
 import { roundMos, storedMos } from './quality-mos.js';
 
 /** Largest page a search answers. */
-export const MAX_SEARCH_PAGE_SIZE = 100;
+export const MAX_SEARCH_PAGE_SIZE = CALL_QUERY_MAX_PAGE_SIZE;
 /** Deepest page a search answers (bounds the OFFSET the database skips). */
-export const MAX_SEARCH_PAGE = 10_000;
+export const MAX_SEARCH_PAGE = CALL_QUERY_MAX_PAGE;
 
 type RecordQuery = SelectQueryBuilder<Database, 'call_records', object>;
 

@@ -46,6 +46,10 @@ export class ServerApiFailure extends Error {
   static roomNotFound(roomId: string): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.RTC_ROOM_NOT_FOUND, `RTC room ${roomId} does not exist`);
   }
+  /** Sent with HTTP 200, like {@link roomNotFound}. */
+  static callNotFound(callId: string): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.CALL_NOT_FOUND, `Call ${callId} does not exist`);
+  }
   static internal(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.INTERNAL_ERROR, 'Internal server error');
   }
