@@ -24,6 +24,7 @@ import { ClusterNode } from './services/cluster/cluster-node.js';
 import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import type { ImConnection } from './services/im/im-connection.js';
+import { createServerMetrics, type ServerMetrics } from './services/metrics/server-metrics.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
 import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
@@ -36,6 +37,7 @@ import { guardConnections } from './transport/guard-connections.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
+import { registerMetricsRoute } from './transport/http/metrics-route.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
@@ -49,8 +51,10 @@ export interface RunningServer {
   storage: Storage;
   tokens: TokenService;
   calls: CallService;
-  /** Refused logins and server-API signatures so far (for tests and, later, `/metrics`). */
+  /** Refused logins and server-API signatures so far (also in `/metrics`). */
   securityCounters: SecurityCounters;
+  /** The `/metrics` registry and the call metrics it holds. */
+  metrics: ServerMetrics;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
   /**
@@ -91,7 +95,19 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const callDirectory = new CallDirectory(Date.now);
   const mediaRooms = new MediaRoomService(callDirectory, registry);
   mediaRooms.useSfu(media.sfu, logger);
+  // Read at scrape time; `calls` exists by then.
+  const metrics = createServerMetrics(
+    {
+      connections: () => registry.localStreams().filter((stream) => stream.attached).length,
+      activeCalls: () => calls.activeCallCount(),
+      sfu: media.sfu,
+      ...(media.supervisor ? { janusSupervisor: media.supervisor } : {}),
+      security: securityCounters,
+    },
+    logger,
+  );
   const calls = new CallService({
+    lifecycle: metrics.calls,
     storage,
     registry,
     logger,
@@ -194,6 +210,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
   });
+  registerMetricsRoute(http, { registry: metrics.registry, token: config.metricsToken });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);
   const ws = attachImWebSocket(http.server, {
@@ -241,6 +258,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     calls,
     securityCounters,
+    metrics,
     async drain(timeoutMs: number) {
       calls.drain();
       // Cluster mode hands calls over instead of waiting for them (close() below).
