@@ -37,7 +37,7 @@ import { guardConnections } from './transport/guard-connections.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
-import { registerMetricsRoute } from './transport/http/metrics-route.js';
+import { openMetricsWarning, registerMetricsRoute } from './transport/http/metrics-route.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
@@ -211,6 +211,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
   });
   registerMetricsRoute(http, { registry: metrics.registry, token: config.metricsToken });
+  const metricsWarning = openMetricsWarning(config.host, config.metricsToken);
+  if (metricsWarning) logger.warn(metricsWarning);
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);
   const ws = attachImWebSocket(http.server, {
