@@ -28,7 +28,8 @@ export interface CallEventTarget {
 
 /** A Standard Webhooks signer: `whsec_<base64>` secrets as the standard writes them; any other text is used as raw bytes. */
 export function webhookSigner(secret: string): Webhook {
-  return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret));
+  // Raw bytes need `format: 'raw'`: without it the library expects base64 text and throws on bytes.
+  return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
 }
 
 /**
