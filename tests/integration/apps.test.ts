@@ -179,6 +179,7 @@ describe('apps and keys', () => {
     const refused = await rawHello(production.appKey, await server.tokens.issue(production.appKey, 'late'), 'late-d');
     expect(refused.first).toMatchObject({ t: 'refused', code: ErrorCode.RC_CONN_APP_BLOCKED_OR_DELETED });
     refused.ws.terminate();
+    expect(server.securityCounters.get('ws_hello_refused', 'app_disabled')).toBeGreaterThanOrEqual(1);
     expect((await signedPost(development, '/user/checkOnline.json', { userId: 'x' })).body.code).toBe(200);
     // An unknown key still gets the signature refusal (no probing which keys exist).
     const unknown = { appKey: 'nosuchappkey0001', appSecret: 'whatever-secret-000001' };
