@@ -13,6 +13,10 @@ import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports/index.js';
+import type { AppAdmin, WebhookDeliveries } from './ports/insights.js';
+import { createAppAdmin } from './services/apps/app-admin.js';
+import { AppChanges } from './services/apps/app-changes.js';
+import { AppDirectory } from './services/apps/app-directory.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { CallDirectory } from './services/call/call-directory.js';
@@ -30,7 +34,9 @@ import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
-import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
+import { AppCallbacks } from './services/webhooks/app-callbacks.js';
+import { createWebhookDeliveries } from './services/webhooks/deliveries.js';
+import { createWebhookOutbox } from './services/webhooks/webhook-outbox.js';
 import { runTeardown } from './teardown/run-teardown.js';
 import { serverTeardownSteps } from './teardown/server-teardown.js';
 import { guardConnections } from './transport/guard-connections.js';
@@ -55,6 +61,10 @@ export interface RunningServer {
   securityCounters: SecurityCounters;
   /** The `/metrics` registry and the call metrics it holds. */
   metrics: ServerMetrics;
+  /** App administration (the console): several apps, keys, rotation, disable, per-app callbacks. */
+  apps: AppAdmin;
+  /** Webhook deliveries still in the outbox, with replay (the console). */
+  deliveries: WebhookDeliveries;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
   /**
@@ -71,7 +81,14 @@ const RESTORE_CALLS_WITHIN_MS = 24 * 3600_000;
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const storage = await openStorage(config, logger);
   const app = await ensureDefaultApp(storage, config, logger);
-  const tokens = createTokenService(storage, Date.now, { ttlS: config.tokenTtlS });
+  // App lookups of connects and signed requests are cached; administrative changes drop them on every node.
+  const appDirectory = new AppDirectory(storage.apps);
+  const tokens = createTokenService({ apps: appDirectory, users: storage.users, bans: storage.bans }, Date.now, {
+    ttlS: config.tokenTtlS,
+  });
+  // Per-app callback URLs over the env-wide ones: which webhook rows to write, per app.
+  const appCallbacks = new AppCallbacks(config.webhooks, storage.apps);
+  await appCallbacks.load();
   const securityCounters = new SecurityCounters();
   const security = new SecurityEventLog(logger, securityCounters);
   const cluster = await openCluster(config, logger);
@@ -82,13 +99,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     : await recoverInterruptedCalls(storage, logger, Date.now(), {
         restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
         // Calls closed here end with their `call.ended` webhook (delivered once the worker starts).
-        endRows: (call, now) => new CallWebhooks(undefined, webhookTargets(config.webhooks)).endedRows(call, now),
+        endRows: (call, now) => new CallWebhooks(undefined, appCallbacks.targets()).endedRows(call, now),
       });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);
   // Call webhooks and RTC room status sync: the same outbox, their own worker (services/webhooks).
-  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId);
+  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId, appDirectory);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
   const media = createSfu(config, logger);
   // The calls in flight, shared by the call service and the media room service (services/room).
@@ -119,7 +136,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     ...(webhookOutbox
       ? {
           webhooks: {
-            targets: webhookTargets(config.webhooks),
+            targets: appCallbacks.targets(),
             worker: webhookOutbox,
             roomSnapshotIntervalMs: config.webhooks.roomSnapshotIntervalMs,
           },
@@ -131,7 +148,27 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     mediaRooms,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
-  const clusterNode = cluster ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger) : undefined;
+  const appChanges = new AppChanges(
+    {
+      invalidate: (appKey) => {
+        appDirectory.invalidate(appKey);
+        return appCallbacks.refresh(appKey);
+      },
+      callsInFlight: () => calls.calls.all(),
+      endCallsOf: (appKey, userIds) => calls.usersBanned(appKey, userIds),
+      closeDevices: (appKey, code, message) => registry.closeApp(appKey, code, message),
+    },
+    logger,
+    cluster?.bus,
+  );
+  const apps = createAppAdmin(storage, {
+    allowPrivateTargets: config.webhooks.allowPrivate,
+    onChanged: (change) => appChanges.announce(change),
+  });
+  const deliveries = createWebhookDeliveries(storage.outbox, { worker: webhookOutbox });
+  const clusterNode = cluster
+    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger, (change) => void appChanges.apply(change))
+    : undefined;
   pushOutbox?.start();
   webhookOutbox?.start();
 
@@ -176,6 +213,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
     isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
+    apps: appDirectory,
+    onAppChanged: (appKey) => void appChanges.announce({ appKey }),
     // Rooms: read here (or from the journal when another node runs the call); changes also go to every node.
     rtc: {
       room: (appKey, roomId) => calls.rooms.view(appKey, roomId),
@@ -261,6 +300,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     calls,
     securityCounters,
     metrics,
+    apps,
+    deliveries,
     async drain(timeoutMs: number) {
       calls.drain();
       // Cluster mode hands calls over instead of waiting for them (close() below).
@@ -293,6 +334,7 @@ function startClusterNode(
   registry: ConnectionRegistry,
   services: RequestServices,
   logger: Logger,
+  onAppChanged: (change: { appKey: string; disabled?: boolean }) => void,
 ) {
   const { calls } = services;
   const takeover = new CallTakeover(storage, cluster.bus, cluster.leases, calls, logger);
@@ -304,7 +346,7 @@ function startClusterNode(
     takeover,
     logger,
   );
-  const node = new ClusterNode({ bus: cluster.bus, leases: cluster.leases, registry, calls, router, takeover, logger });
+  const node = new ClusterNode({ bus: cluster.bus, leases: cluster.leases, registry, calls, router, takeover, logger, onAppChanged });
   node.start();
   // Redis came back (perhaps without its data): re-announce devices and calls.
   cluster.redis.command.on('ready', () => {

@@ -50,6 +50,10 @@ export class ServerApiFailure extends Error {
   static callNotFound(callId: string): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.CALL_NOT_FOUND, `Call ${callId} does not exist`);
   }
+  /** The app is disabled by its operator (RongCloud: "App locked or deleted"). */
+  static appDisabled(): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.APP_LOCKED, 'App locked or deleted: this App Key is disabled');
+  }
   static internal(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.INTERNAL_ERROR, 'Internal server error');
   }
