@@ -12,7 +12,7 @@ import { inTransaction } from './in-transaction.js';
 import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
-import type { AppsTable, CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
+import type { AppsTable, CallRecordsTable, Database } from './schema.js';
 
 type Now = () => number;
 
