@@ -26,8 +26,8 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-outbox': outbox,
   '0007-rtc-bans': rtcBans,
   '0008-call-insights': callInsights,
-  '0012-call-query-indexes': callQueryIndexes,
   '0009-app-admin': appAdmin,
+  '0012-call-query-indexes': callQueryIndexes,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
