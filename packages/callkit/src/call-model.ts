@@ -1,0 +1,56 @@
+/** What the CallKit screens show: one plain object, changed only by `CallKitController`. */
+import type { Quality } from './quality.js';
+import type { RCCallSession, RCTrack } from './sdk.js';
+import type { ViewState } from './view-machine.js';
+
+export interface ParticipantView {
+  userId: string;
+  name?: string;
+  portraitUri?: string;
+  /** Still ringing (invited, not yet in the call). */
+  waiting: boolean;
+  audioMuted: boolean;
+  videoMuted: boolean;
+  quality: Quality;
+  videoTrack?: RCTrack;
+  audioTrack?: RCTrack;
+}
+
+export interface CallModel {
+  view: ViewState;
+  session?: RCCallSession;
+  selfId: string;
+  callerId: string;
+  group: boolean;
+  video: boolean;
+  /** Remote users, in the order they appeared. */
+  participants: Map<string, ParticipantView>;
+  localVideo?: RCTrack;
+  micMuted: boolean;
+  cameraOff: boolean;
+  localQuality: Quality;
+  connectedAt?: number;
+  activeSpeaker?: string;
+  reconnecting: boolean;
+  endReason?: number | null;
+  duration: number;
+}
+
+export function emptyModel(selfId = ''): CallModel {
+  return {
+    view: 'idle',
+    selfId,
+    callerId: '',
+    group: false,
+    video: false,
+    participants: new Map(),
+    micMuted: false,
+    cameraOff: false,
+    localQuality: 'unknown',
+    reconnecting: false,
+    duration: 0,
+  };
+}
+
+/** What changed, so the element patches only that part (a new screen is rebuilt whole). */
+export type ModelChange = 'screen' | 'participants' | 'controls' | 'quality' | 'speaker' | 'banner' | 'media';
