@@ -19,6 +19,11 @@ export interface CallKitOptions {
   sdk: CallKitSdk;
   /** Looks a user's name and avatar up (e.g. from the app's server); the profile the caller registered is used first. */
   resolveUser?: (userId: string) => Promise<UserInfo | undefined> | UserInfo | undefined;
+  /**
+   * Runs before a group invite is sent, e.g. to add the users to the group on the app's server
+   * (the server only rings group members). A throw cancels the invite.
+   */
+  beforeInvite?: (groupId: string, userIds: string[]) => Promise<void> | void;
   /** Play ringtone and ringback (default true). */
   tones?: boolean;
   /** How long the end screen stays before it closes itself, in ms (default 6000; 0 = until closed). */
@@ -164,6 +169,7 @@ export class CallKitController {
     if (!session || !this.model.group) return this.sdk.RCCall.RCCallErrorCode.SUCCESS;
     const fresh = userIds.filter((id) => id && id !== this.model.selfId && !this.model.participants.has(id));
     if (fresh.length === 0) return this.sdk.RCCall.RCCallErrorCode.SUCCESS;
+    await this.options.beforeInvite?.(session.getTargetId(), fresh);
     const { code } = await session.invite(fresh);
     if (code === this.sdk.RCCall.RCCallErrorCode.SUCCESS) {
       for (const userId of fresh) this.upsertParticipant(userId, { waiting: true });

@@ -193,6 +193,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     defaultAppKey: app.appKey,
     storage,
     tokens,
+    onlineUsers: (appKey) => registry.localStreams().flatMap((s) => (s.appKey === appKey && s.attached ? [s.userId] : [])),
   });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);

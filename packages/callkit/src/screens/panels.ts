@@ -50,7 +50,13 @@ export function invitePanel(kit: CallKitController, t: CallKitTexts, close: () =
       .map((id) => id.trim())
       .filter(Boolean);
     if (ids.length === 0) return;
-    const code = await kit.invite(ids);
+    let code: number;
+    try {
+      code = await kit.invite(ids);
+    } catch (error) {
+      status.textContent = `${t.invite}: ${error instanceof Error ? error.message : String(error)}`;
+      return;
+    }
     if (code === kit.sdk.RCCall.RCCallErrorCode.SUCCESS) close();
     else status.textContent = `${t.invite}: ${kit.sdk.RCCall.RCCallErrorCode[code] ?? code}`;
   };
