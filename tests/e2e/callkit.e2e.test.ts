@@ -146,13 +146,20 @@ describe('CallKit demo, through the UI', () => {
     await expect.poll(() => carol.text('callkit-live')).toContain('Alice');
     await capture(carol, 'incoming-group-zh');
     await carol.click('callkit-accept');
-    await Promise.all([alice.waitForFrames(carol.userId), carol.waitForFrames(alice.userId), carol.waitForFrames(bob.userId), bob.waitForFrames(carol.userId)]);
+    await Promise.all([
+      alice.waitForFrames(carol.userId),
+      carol.waitForFrames(alice.userId),
+      carol.waitForFrames(bob.userId),
+      bob.waitForFrames(carol.userId),
+    ]);
     await expect.poll(() => alice.page.getByTestId('callkit-tile').count()).toBe(3);
     await capture(alice, 'in-call-group');
 
     await carol.click('callkit-hangup');
     expect(await carol.endReason()).toEqual({ value: Reason.HANGUP, text: '已挂断' });
-    await alice.page.waitForFunction(() => document.querySelector('opencall-callkit')?.shadowRoot?.querySelectorAll('[data-testid="callkit-tile"]').length === 2);
+    await alice.page.waitForFunction(
+      () => document.querySelector('opencall-callkit')?.shadowRoot?.querySelectorAll('[data-testid="callkit-tile"]').length === 2,
+    );
     await capture(carol, 'ended-zh');
     await alice.click('callkit-hangup');
     expect((await alice.endReason()).value).toBe(Reason.HANGUP);

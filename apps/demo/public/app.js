@@ -29,7 +29,11 @@
 
   /** Name and avatar for the call screens, from the server's user record. */
   async function resolveUser(userId) {
-    if (!profiles.has(userId)) profiles.set(userId, devJson(`/dev/user?userId=${encodeURIComponent(userId)}`).catch(() => undefined));
+    if (!profiles.has(userId))
+      profiles.set(
+        userId,
+        devJson(`/dev/user?userId=${encodeURIComponent(userId)}`).catch(() => undefined),
+      );
     const user = await profiles.get(userId);
     return user ? { name: user.name, portraitUri: user.portraitUri } : undefined;
   }
@@ -49,9 +53,11 @@
     const userId = $('user-id').value.trim();
     const name = $('user-name').value.trim();
     if (!userId) return;
-    $('sign-in').querySelectorAll('input, select, button').forEach((el) => {
-      el.disabled = true;
-    });
+    $('sign-in')
+      .querySelectorAll('input, select, button')
+      .forEach((el) => {
+        el.disabled = true;
+      });
     say('Signing in…');
     try {
       const query = new URLSearchParams({ userId, ...(name ? { name } : {}) });
@@ -72,7 +78,12 @@
       const push = pushRegistration(callClient);
       if (push) {
         $('push').hidden = false;
-        $('push-enable').addEventListener('click', () => push().then(() => say('Ringing when closed: on'), (e) => say(`Push: ${e.message}`)));
+        $('push-enable').addEventListener('click', () =>
+          push().then(
+            () => say('Ringing when closed: on'),
+            (e) => say(`Push: ${e.message}`),
+          ),
+        );
       }
       refreshOnline();
       setInterval(refreshOnline, 3000);

@@ -13,6 +13,8 @@ export interface ParticipantView {
   videoMuted: boolean;
   quality: Quality;
   videoTrack?: RCTrack;
+  /** Counts `onTrackReady` for the video: the same track object may come back with new media (camera switch). */
+  videoVersion: number;
   audioTrack?: RCTrack;
 }
 
@@ -26,6 +28,7 @@ export interface CallModel {
   /** Remote users, in the order they appeared. */
   participants: Map<string, ParticipantView>;
   localVideo?: RCTrack;
+  localVideoVersion: number;
   micMuted: boolean;
   cameraOff: boolean;
   localQuality: Quality;
@@ -36,14 +39,21 @@ export interface CallModel {
   duration: number;
 }
 
+/** A model with nothing in it; every optional field is present (undefined) so `Object.assign` clears it. */
 export function emptyModel(selfId = ''): CallModel {
   return {
     view: 'idle',
+    session: undefined,
+    localVideo: undefined,
+    connectedAt: undefined,
+    activeSpeaker: undefined,
+    endReason: undefined,
     selfId,
     callerId: '',
     group: false,
     video: false,
     participants: new Map(),
+    localVideoVersion: 0,
     micMuted: false,
     cameraOff: false,
     localQuality: 'unknown',

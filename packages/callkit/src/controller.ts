@@ -67,6 +67,7 @@ export class CallKitController {
   attach(client: RCCallClient, selfId: string): void {
     this.client = client;
     this.model.selfId = selfId;
+    void this.lookUp(selfId);
   }
 
   onChange(listener: ChangeListener): () => void {
@@ -99,6 +100,7 @@ export class CallKitController {
     this.move('accept');
     const { code } = await session.accept();
     if (code !== this.sdk.RCCall.RCCallErrorCode.SUCCESS) return;
+    this.connected();
     if (audioOnly && this.model.video) await this.downgrade();
   }
 
@@ -130,7 +132,7 @@ export class CallKitController {
   /** Next camera in the device list (front/back on phones). */
   async switchCamera(): Promise<void> {
     const cameras = (await this.sdk.RCRTC?.device.getCameras()) ?? [];
-    if (cameras.length === 0) return this.useCamera(undefined);
+    if (cameras.length <= 1) return this.useCamera(undefined);
     this.cameraIndex = (this.cameraIndex + 1) % cameras.length;
     return this.useCamera(cameras[this.cameraIndex]?.deviceId);
   }
@@ -138,7 +140,7 @@ export class CallKitController {
   async useCamera(deviceId: string | undefined): Promise<void> {
     const session = this.model.session;
     if (!session || !this.model.video || this.model.cameraOff) return;
-    const profile = { ...CAMERA_PROFILE, ...(deviceId ? { cameraId: deviceId } : {}) };
+    const profile = deviceId ? { ...CAMERA_PROFILE, cameraId: deviceId } : undefined;
     await session.changeVideoDevice(profile as Parameters<RCCallSession['changeVideoDevice']>[0]);
   }
 
@@ -338,7 +340,7 @@ export class CallKitController {
     if (userId === this.model.selfId) return;
     const known = this.model.participants.get(userId);
     const next: ParticipantView = {
-      ...(known ?? { userId, waiting: true, audioMuted: false, videoMuted: false, quality: 'unknown' }),
+      ...(known ?? { userId, waiting: true, audioMuted: false, videoMuted: false, quality: 'unknown', videoVersion: 0 }),
       ...stripUndefined(patch),
     };
     this.model.participants.set(userId, next);
@@ -364,12 +366,17 @@ export class CallKitController {
     if (track.isLocalTrack()) {
       if (track.isVideoTrack()) {
         this.model.localVideo = track;
+        this.model.localVideoVersion += 1;
         this.emit('media');
       }
       return;
     }
     const userId = track.getUserId();
-    this.upsertParticipant(userId, track.isVideoTrack() ? { videoTrack: track, waiting: false } : { audioTrack: track, waiting: false });
+    const version = (this.model.participants.get(userId)?.videoVersion ?? 0) + 1;
+    this.upsertParticipant(
+      userId,
+      track.isVideoTrack() ? { videoTrack: track, videoVersion: version, waiting: false } : { audioTrack: track, waiting: false },
+    );
     if (track.isAudioTrack()) void track.play(undefined, { audioDeviceId: this.speakerId ?? '' });
     this.emit('media');
   }

@@ -33,7 +33,11 @@ export class CallKitElement extends BaseElement {
     this.live = h('div', { class: 'sr', 'aria-live': 'assertive', role: 'status', 'data-testid': 'callkit-live' });
     this.holder = h('div');
     this.shadow.append(h('style', {}, CALLKIT_CSS), this.live, this.holder);
-    this.dataset.view = 'idle';
+  }
+
+  connectedCallback(): void {
+    // Attributes may not be set in the constructor of a custom element.
+    this.dataset.view = this.shownView;
   }
 
   static get observedAttributes(): string[] {

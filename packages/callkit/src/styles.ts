@@ -43,8 +43,8 @@ button:focus-visible,[tabindex]:focus-visible,select:focus-visible,input:focus-v
 .front{position:relative;display:flex;flex-direction:column;align-items:center;gap:16px}
 .top{position:absolute;top:0;left:0;right:0;display:flex;gap:12px;align-items:center;justify-content:space-between;padding:10px 14px;background:linear-gradient(#000a,#0000);z-index:3}
 .banner{position:absolute;top:48px;left:50%;transform:translateX(-50%);background:#8a5a00;color:#fff;padding:6px 14px;border-radius:999px;z-index:4;font-weight:600}
-.stage{position:absolute;inset:0;bottom:104px}
-.controls{position:absolute;left:0;right:0;bottom:0;min-height:104px;display:flex;flex-wrap:wrap;gap:6px;justify-content:center;align-items:center;padding:8px;background:#000b;z-index:3}
+.stage{position:absolute;inset:0;bottom:var(--bar,104px)}
+.controls{position:absolute;left:0;right:0;bottom:0;height:var(--bar,104px);display:flex;flex-wrap:wrap;gap:6px;justify-content:center;align-items:center;padding:8px;background:#000b;z-index:3}
 .tile{position:relative;background:var(--tile);border-radius:var(--r);overflow:hidden;display:flex;align-items:center;justify-content:center;border:3px solid transparent}
 .tile video{position:absolute;inset:0;width:100%;height:100%;object-fit:cover;background:#000}
 .tile video[hidden]{display:none}
@@ -62,11 +62,11 @@ button:focus-visible,[tabindex]:focus-visible,select:focus-visible,input:focus-v
 .one .remote{position:absolute;inset:0;border-radius:0;border:0}
 .pip{position:absolute;right:12px;top:56px;width:min(28vw,180px);aspect-ratio:3/4;z-index:2;touch-action:none;cursor:grab;box-shadow:0 4px 16px #0008}
 .grid{display:grid;gap:6px;padding:56px 6px 6px;height:100%;grid-template-columns:repeat(var(--cols,2),1fr);grid-auto-rows:1fr}
-.panel{position:absolute;left:50%;bottom:112px;transform:translateX(-50%);width:min(92vw,380px);background:var(--surface);border-radius:var(--r);padding:14px;z-index:5;display:flex;flex-direction:column;gap:10px}
+.panel{position:absolute;left:50%;bottom:calc(var(--bar,104px) + 8px);transform:translateX(-50%);width:min(92vw,380px);background:var(--surface);border-radius:var(--r);padding:14px;z-index:5;display:flex;flex-direction:column;gap:10px}
 .panel label{display:flex;flex-direction:column;gap:4px;font-size:.85rem}
 .panel select,.panel input{font:inherit;padding:8px;border-radius:8px;border:1px solid #8b949e;background:var(--bg);color:var(--fg)}
 .pill{padding:10px 16px;border-radius:999px;background:var(--accent);color:#001b33;font-weight:600}
 .pill.plain{background:var(--surface);color:var(--fg);border:1px solid #8b949e}
 .timer{font-variant-numeric:tabular-nums}
-@media (max-width:480px){.ctl{min-width:52px;font-size:.7rem}.ctl .disc{width:48px;height:48px}.controls{gap:2px}.stage{bottom:120px}.controls{min-height:120px}.avatar{width:80px;height:80px}}
+@media (max-width:480px){:host{--bar:168px}.ctl{min-width:64px;font-size:.7rem}.ctl .disc{width:48px;height:48px}.controls{gap:4px 2px;align-content:center}.avatar{width:80px;height:80px}}
 `;

@@ -56,7 +56,17 @@ export class CallKitUser {
   }
 
   async visible(testId: string, timeoutMs = 10_000): Promise<void> {
-    await this.page.getByTestId(testId).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    try {
+      await this.page.getByTestId(testId).first().waitFor({ state: 'visible', timeout: timeoutMs });
+    } catch (error) {
+      throw new Error(`${this.userId}: ${testId} not visible; ${await this.where()}\n${this.console()}`, { cause: error });
+    }
+  }
+
+  /** The CallKit view and the demo's status line, for failure messages. */
+  async where(): Promise<string> {
+    const view = await this.page.evaluate(() => document.querySelector('opencall-callkit')?.getAttribute('data-view')).catch(() => '?');
+    return `CallKit view ${view}, demo status "${await this.text('demo-status')}"`;
   }
 
   async hidden(testId: string, timeoutMs = 10_000): Promise<void> {
@@ -98,33 +108,51 @@ export class CallKitUser {
     );
   }
 
-  /** Decoded frames of the video in `userId`'s tile (-1: no such video). */
-  frames(userId: string): Promise<number> {
-    return this.page.evaluate((id) => {
-      const root = document.querySelector('opencall-callkit')?.shadowRoot;
-      const video = root?.querySelector(`[data-testid="callkit-tile"][data-user-id="${id}"] video`);
-      if (!(video instanceof HTMLVideoElement) || video.hidden) return -1;
-      return video.getVideoPlaybackQuality().totalVideoFrames;
-    }, userId);
-  }
-
-  /** Waits (bounded) until `userId`'s tile decoded `count` more frames than now. */
+  /**
+   * Waits (bounded) until `userId`'s tile decoded `count` more frames from now. Counted across a new
+   * track in the tile (a camera switch restarts the element's own counter).
+   */
   async waitForFrames(userId: string, count = 20, timeoutMs = 20_000): Promise<void> {
-    const first = Math.max(0, await this.frames(userId));
+    const key = `${userId}:${Date.now()}:${Math.random()}`;
     try {
       await this.page.waitForFunction(
-        ([id, target]) => {
+        ([id, want, k]) => {
+          const w = window as unknown as { __ckFrames?: Record<string, { last: number; sum: number }> };
+          w.__ckFrames ??= {};
           const root = document.querySelector('opencall-callkit')?.shadowRoot;
           const video = root?.querySelector(`[data-testid="callkit-tile"][data-user-id="${id}"] video`);
-          return video instanceof HTMLVideoElement && !video.hidden && video.getVideoPlaybackQuality().totalVideoFrames >= target;
+          if (!(video instanceof HTMLVideoElement) || video.hidden) return false;
+          const total = video.getVideoPlaybackQuality().totalVideoFrames;
+          const seen = w.__ckFrames[k];
+          if (!seen) {
+            w.__ckFrames[k] = { last: total, sum: 0 };
+            return false;
+          }
+          seen.sum += total >= seen.last ? total - seen.last : total;
+          seen.last = total;
+          return seen.sum >= want;
         },
-        [userId, first + count] as const,
+        [userId, count, key] as const,
         { timeout: timeoutMs, polling: 100 },
       );
     } catch (error) {
-      throw new Error(`${this.userId}: ${userId}'s tile decoded ${(await this.frames(userId)) - first} of ${count} frames\n${this.console()}`, {
-        cause: error,
-      });
+      const seen = await this.page.evaluate(
+        (k) => (window as unknown as { __ckFrames?: Record<string, { sum: number }> }).__ckFrames?.[k]?.sum ?? -1,
+        key,
+      );
+      const tile = await this.page.evaluate((id) => {
+        const root = document.querySelector('opencall-callkit')?.shadowRoot;
+        const el = root?.querySelector<HTMLElement>(`[data-testid="callkit-tile"][data-user-id="${id}"]`);
+        const video = el?.querySelector('video');
+        const tracks = (video?.srcObject as MediaStream | null)?.getTracks().map((t) => `${t.kind}:${t.readyState}:${t.muted}`);
+        return el ? `tile ${JSON.stringify(el.dataset)} video hidden=${video?.hidden} tracks=${tracks?.join(',')}` : 'no tile';
+      }, userId);
+      throw new Error(
+        `${this.userId}: ${userId}'s tile decoded ${seen} of ${count} frames; ${tile}; ${await this.where()}\n${this.console()}`,
+        {
+          cause: error,
+        },
+      );
     }
   }
 
@@ -140,7 +168,8 @@ export class CallKitUser {
   async seriousA11yViolations(): Promise<AxeFinding[]> {
     if (!(await this.page.evaluate(() => 'axe' in window))) await this.page.addScriptTag({ path: AXE_PATH });
     return this.page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } }).axe;
+      const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: AxeViolation[] }> } })
+        .axe;
       type AxeViolation = { id: string; impact: string | null; help: string; nodes: { target: unknown[] }[] };
       const result = await axe.run(document, { resultTypes: ['violations'] });
       return result.violations

@@ -11,6 +11,8 @@ export interface TileState {
   portraitUri?: string;
   self: boolean;
   video?: RCTrack;
+  /** Changes when the video must be played again (new media on the same track). */
+  videoVersion: number;
   videoMuted: boolean;
   audioMuted: boolean;
   waiting: boolean;
@@ -26,6 +28,7 @@ export class TileView {
   private readonly mutedIcon: HTMLElement;
   private readonly badge: HTMLElement;
   private playing: RCTrack | undefined;
+  private playedVersion = -1;
 
   constructor(
     readonly userId: string,
@@ -63,8 +66,9 @@ export class TileView {
     const showVideo = state.video !== undefined && !state.videoMuted;
     this.video.hidden = !showVideo;
     this.face.hidden = showVideo;
-    if (state.video && state.video !== this.playing) {
+    if (state.video && (state.video !== this.playing || state.videoVersion !== this.playedVersion)) {
       this.playing = state.video;
+      this.playedVersion = state.videoVersion;
       void state.video.play(this.video);
     } else if (!state.video && this.playing) {
       this.playing = undefined;
