@@ -61,7 +61,7 @@ button:focus-visible,[tabindex]:focus-visible,select:focus-visible,input:focus-v
 .q[data-quality=poor] i:nth-child(1){background:var(--callkit-quality-poor,#f85149)}
 .one .remote{position:absolute;inset:0;border-radius:0;border:0}
 .pip{position:absolute;right:12px;top:56px;width:min(28vw,180px);aspect-ratio:3/4;z-index:2;touch-action:none;cursor:grab;box-shadow:0 4px 16px #0008}
-.grid{display:grid;gap:6px;padding:56px 6px 6px;height:100%;grid-template-columns:repeat(var(--cols,2),1fr);grid-auto-rows:1fr}
+.grid{display:grid;gap:6px;padding:56px 6px 6px;grid-template-columns:repeat(var(--cols,2),1fr);grid-auto-rows:1fr}
 .panel{position:absolute;left:50%;bottom:calc(var(--bar,104px) + 8px);transform:translateX(-50%);width:min(92vw,380px);background:var(--surface);border-radius:var(--r);padding:14px;z-index:5;display:flex;flex-direction:column;gap:10px}
 .panel label{display:flex;flex-direction:column;gap:4px;font-size:.85rem}
 .panel select,.panel input{font:inherit;padding:8px;border-radius:8px;border:1px solid #8b949e;background:var(--bg);color:var(--fg)}
