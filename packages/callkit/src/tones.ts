@@ -56,7 +56,7 @@ export class TonePlayer {
     const pattern = TONE_PATTERNS[kind];
     const play = () => {
       this.schedule(pattern);
-      if (kind === 'ringtone') navigator.vibrate?.(VIBRATION);
+      if (kind === 'ringtone') vibrate(VIBRATION);
     };
     play();
     this.timer = setInterval(play, pattern.period * 1000);
@@ -65,7 +65,7 @@ export class TonePlayer {
   stop(): void {
     if (this.timer !== undefined) clearInterval(this.timer);
     this.timer = undefined;
-    if (this.playing === 'ringtone') navigator.vibrate?.(0);
+    if (this.playing === 'ringtone') vibrate(0);
     this.playing = undefined;
     void this.context?.suspend().catch(() => undefined);
   }
@@ -93,4 +93,10 @@ export class TonePlayer {
       oscillator.stop(now + start + duration);
     }
   }
+}
+
+/** `navigator.vibrate` where the platform has it (phones); nothing elsewhere. */
+function vibrate(pattern: number | number[]): void {
+  const nav = (globalThis as { navigator?: { vibrate?: (pattern: number | number[]) => boolean } }).navigator;
+  nav?.vibrate?.(pattern);
 }
