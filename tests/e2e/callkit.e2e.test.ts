@@ -2,8 +2,8 @@
  * CallKit through its UI only: three people sign in on the demo page (`/`) in real Chromium, against
  * the real server, and call each other by clicking CallKit's `data-testid`s. Checked: decline and
  * cancel, a 1:1 video call with decoded frames both ways, mute and camera-off seen by the other side,
- * camera switch and device picker, quality badges, downgrade to audio, a group call of 3 with an
- * invite, and every end screen's reason. Each state is screenshotted to docs/screenshots/callkit-*.png
+ * camera switch and device picker, quality badges, downgrade to audio, answering with audio only from
+ * the keyboard, a group call of 3 with an invite, and every end screen's reason. Each state is screenshotted to docs/screenshots/callkit-*.png
  * and checked with axe-core (no serious or critical violation).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -128,6 +128,26 @@ describe('CallKit demo, through the UI', () => {
     expect(await bob.endReason()).toEqual({ value: Reason.REMOTE_HANGUP, text: 'The other side hung up' });
     await capture(bob, 'ended-remote-hangup');
     await closeEndScreens(alice, bob);
+  });
+
+  it('keyboard: focus lands on Accept; Shift+Tab, Enter answers with audio only, and the call is audio for both', async () => {
+    await dialBob(true);
+    const focused = () =>
+      bob.page.evaluate(() => document.querySelector('opencall-callkit')?.shadowRoot?.activeElement?.getAttribute('data-testid') ?? null);
+    await expect.poll(focused).toBe('callkit-accept');
+    await bob.page.keyboard.press('Shift+Tab');
+    await expect.poll(focused).toBe('callkit-accept-audio');
+    await bob.page.keyboard.press('Enter');
+    await Promise.all([alice.visible('callkit-call'), bob.visible('callkit-call')]);
+    await Promise.all([alice.hidden('callkit-camera'), bob.hidden('callkit-camera')]);
+    await expect.poll(() => bob.text('callkit-title')).toBe('Audio call');
+    await expect.poll(focused).toBe('callkit-mic');
+    await bob.click('callkit-hangup');
+    expect((await alice.endReason()).value).toBe(Reason.REMOTE_HANGUP);
+    expect((await bob.endReason()).value).toBe(Reason.HANGUP);
+    await closeEndScreens(alice, bob);
+    // The overlay gives the focus back to the page.
+    await expect.poll(() => bob.page.evaluate(() => document.activeElement?.tagName ?? null)).not.toBe('OPENCALL-CALLKIT');
   });
 
   it('group of 3: Alice creates a group with Bob, calls, invites Carol; all three see each other', async () => {
