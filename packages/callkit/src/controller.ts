@@ -5,6 +5,7 @@
  */
 import { pickActiveSpeaker } from './active-speaker.js';
 import { type CallModel, emptyModel, type ModelChange, type ParticipantView } from './call-model.js';
+import { ConnectionWatch } from './connection-watch.js';
 import { audioLevelsByUser, qualityByUser } from './quality.js';
 import type { CallKitSdk, IEndSummary, IMuteUser, IRCRTCStateReport, ISenderInfo, RCCallClient, RCCallSession, RCTrack } from './sdk.js';
 import { TonePlayer } from './tones.js';
@@ -43,13 +44,12 @@ export class CallKitController {
   private readonly trackOwners = new Map<string, string>();
   private readonly userInfo = new Map<string, UserInfo>();
   private endTimer: ReturnType<typeof setTimeout> | undefined;
-  private signalingDown = false;
-  private mediaDown = false;
+  private readonly connection = new ConnectionWatch(() => this.updateBanner());
   private cameraIndex = 0;
   private speakerId: string | undefined;
 
   constructor(private readonly options: CallKitOptions) {
-    this.watchConnection();
+    this.connection.watch(options.sdk.RongIMLib);
   }
 
   /** Spread into `RongIMLib.installPlugin(RCCall.installer, { rtcClient, ...kit.installOptions() })`. */
@@ -223,7 +223,7 @@ export class CallKitController {
     this.model.endReason = summary?.endReason ?? null;
     this.model.duration = summary?.duration ?? 0;
     this.model.reconnecting = false;
-    this.mediaDown = false;
+    this.connection.resetMedia();
     if (viewMachine.can(this.model.view, 'end')) this.move('end');
     const wait = this.options.endScreenMs ?? 6000;
     if (wait > 0) this.endTimer = setTimeout(() => this.dismiss(), wait);
@@ -276,15 +276,10 @@ export class CallKitController {
         if (mine()) this.stateReport(report);
       },
       onICEConnectionStateChange: (state: string) => {
-        if (!mine()) return;
-        if (state === 'disconnected' || state === 'failed') this.mediaDown = true;
-        else if (state === 'connected' || state === 'completed') this.mediaDown = false;
-        this.updateBanner();
+        if (mine()) this.connection.ice(state);
       },
       onPing: (result: string) => {
-        if (!mine()) return;
-        this.signalingDown = result !== 'Success';
-        this.updateBanner();
+        if (mine()) this.connection.ping(result);
       },
     };
   }
@@ -326,8 +321,7 @@ export class CallKitController {
     const selfId = this.model.selfId;
     Object.assign(this.model, emptyModel(selfId), { view: this.model.view, session, group, video });
     this.trackOwners.clear();
-    this.signalingDown = false;
-    this.mediaDown = false;
+    this.connection.resetMedia();
   }
 
   private syncRemoteUsers(session: RCCallSession): void {
@@ -411,26 +405,9 @@ export class CallKitController {
     }
   }
 
-  private watchConnection(): void {
-    const im = this.options.sdk.RongIMLib;
-    if (!im) return;
-    const on = (name: string, down: boolean) => {
-      const event = im.Events[name];
-      if (event)
-        im.addEventListener(event, () => {
-          this.signalingDown = down;
-          this.updateBanner();
-        });
-    };
-    on('CONNECTING', true);
-    on('SUSPEND', true);
-    on('DISCONNECT', true);
-    on('CONNECTED', false);
-  }
-
   private updateBanner(): void {
     const inCall = this.model.view === 'active' || this.model.view === 'connecting' || this.model.view === 'outgoing';
-    const reconnecting = inCall && (this.signalingDown || this.mediaDown);
+    const reconnecting = inCall && this.connection.recovering;
     if (reconnecting === this.model.reconnecting) return;
     this.model.reconnecting = reconnecting;
     this.emit('banner');
