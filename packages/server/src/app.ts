@@ -248,6 +248,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     defaultAppKey: app.appKey,
     storage,
     tokens,
+    onlineUsers: (appKey) => registry.localStreams().flatMap((s) => (s.appKey === appKey && s.attached ? [s.userId] : [])),
   });
   registerMetricsRoute(http, { registry: metrics.registry, token: config.metricsToken });
   const metricsWarning = openMetricsWarning(config.host, config.metricsToken);
