@@ -5,6 +5,7 @@ export * from './codes/end-reason.js';
 export * from './codes/im-error-code.js';
 export * from './codes/server-api-code.js';
 export * from './codes/ws-close-code.js';
+export * from './console-api.js';
 export * from './enums.js';
 export * from './frames.js';
 export * from './kernel/safe-emitter.js';

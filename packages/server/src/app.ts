@@ -33,10 +33,12 @@ import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook
 import { runTeardown } from './teardown/run-teardown.js';
 import { serverTeardownSteps } from './teardown/server-teardown.js';
 import { guardConnections } from './transport/guard-connections.js';
+import { mountConsole } from './transport/http/console/mount-console.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
+import type { RtcRoomControl, ServerApiDeps } from './transport/http/server-api/server-api-deps.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
 import { dispatchRequest, type RequestServices } from './transport/ws/request-dispatch.js';
@@ -132,11 +134,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     { maxPending: config.maxPendingConnections, maxPendingPerSource: config.maxPendingPerIp },
     logger,
   );
-  await registerServerApi(http, {
-    storage,
-    tokens,
-    logger,
-    // Each rule acts here and, in cluster mode, on every other node (their devices, their calls).
+  // Each rule acts here and, in cluster mode, on every other node (their devices, their calls).
+  // Shared by the server API and the console, so both apply the same rules.
+  const userRules: Pick<ServerApiDeps, 'onTokensRevoked' | 'onUsersBanned'> = {
     onTokensRevoked: (appKey, userIds, before) => {
       registry.closeRevoked(appKey, userIds, before);
       const message = 'token revoked';
@@ -154,28 +154,35 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         message: 'banned by the server',
       });
     },
+  };
+  // Rooms: read here (or from the journal when another node runs the call); changes also go to every node.
+  const rtcControl: RtcRoomControl = {
+    room: (appKey, roomId) => calls.rooms.view(appKey, roomId),
+    kick: (appKey, roomId, userIds) => {
+      calls.rooms.kick(appKey, roomId, userIds);
+      cluster?.bus.broadcast({ t: 'rtc_kick', appKey, roomId, userIds });
+    },
+    destroy: (appKey, roomId) => {
+      calls.rooms.destroy(appKey, roomId);
+      cluster?.bus.broadcast({ t: 'rtc_destroy', appKey, roomId });
+    },
+    kickEverywhere: (appKey, userIds) => {
+      calls.usersBanned(appKey, userIds);
+      cluster?.bus.broadcast({ t: 'users_banned', appKey, userIds });
+    },
+  };
+  await registerServerApi(http, {
+    storage,
+    tokens,
+    logger,
+    ...userRules,
     onBlacklistAdded: (appKey, ownerId, blockedIds) => {
       calls.blacklistAdded(appKey, ownerId, blockedIds);
       cluster?.bus.broadcast({ t: 'blacklist_added', appKey, ownerId, blockedIds });
     },
     // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
     isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
-    // Rooms: read here (or from the journal when another node runs the call); changes also go to every node.
-    rtc: {
-      room: (appKey, roomId) => calls.rooms.view(appKey, roomId),
-      kick: (appKey, roomId, userIds) => {
-        calls.rooms.kick(appKey, roomId, userIds);
-        cluster?.bus.broadcast({ t: 'rtc_kick', appKey, roomId, userIds });
-      },
-      destroy: (appKey, roomId) => {
-        calls.rooms.destroy(appKey, roomId);
-        cluster?.bus.broadcast({ t: 'rtc_destroy', appKey, roomId });
-      },
-      kickEverywhere: (appKey, userIds) => {
-        calls.usersBanned(appKey, userIds);
-        cluster?.bus.broadcast({ t: 'users_banned', appKey, userIds });
-      },
-    },
+    rtc: rtcControl,
     apiRatePerSec: config.apiRatePerSec,
     signature: {
       windowS: config.apiSignatureWindowS,
@@ -193,6 +200,18 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     defaultAppKey: app.appKey,
     storage,
     tokens,
+  });
+  await mountConsole(http, {
+    config,
+    storage,
+    registry,
+    logger,
+    rtc: rtcControl,
+    userRules,
+    defaultAppKey: app.appKey,
+    publicDir: resolve(repoRoot, 'apps/console/public'),
+    // The insights parts (branches telemetry, queries-metrics, apps-api) are added here as they land.
+    insights: {},
   });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);

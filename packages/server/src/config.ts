@@ -14,6 +14,10 @@ export interface ServerConfig {
   /** Default app (env OPENCALL_APP_KEY / OPENCALL_APP_SECRET; generated and printed when unset). */
   appKey: string | undefined;
   appSecret: string | undefined;
+  /** Console password (env OPENCALL_ADMIN_PASSWORD; generated, stored hashed and printed once when unset). */
+  adminPassword: string | undefined;
+  /** Console session lifetime in seconds (env OPENCALL_CONSOLE_SESSION_TTL_S, default 28800 = 8 h). */
+  consoleSessionTtlS: number;
   /** No-answer timeout in ms (env OPENCALL_RING_TIMEOUT_MS, default 60000). */
   ringTimeoutMs: number;
   /** Heartbeat interval announced to clients (env OPENCALL_HEARTBEAT_MS, default 15000). */
@@ -214,6 +218,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: env.OPENCALL_DATA_DIR || './data',
     appKey: env.OPENCALL_APP_KEY || undefined,
     appSecret: env.OPENCALL_APP_SECRET || undefined,
+    adminPassword: env.OPENCALL_ADMIN_PASSWORD || undefined,
+    consoleSessionTtlS: intFromEnv(env, 'OPENCALL_CONSOLE_SESSION_TTL_S', 28_800, 1, 30 * 86_400),
     ringTimeoutMs: intFromEnv(env, 'OPENCALL_RING_TIMEOUT_MS', DEFAULT_RING_TIMEOUT_MS, 1000, 600_000),
     heartbeatMs: intFromEnv(env, 'OPENCALL_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 1000, 120_000),
     production,

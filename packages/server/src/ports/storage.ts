@@ -244,6 +244,13 @@ export interface OutboxStore {
   get(id: string): Promise<OutboxRow | undefined>;
 }
 
+/** Console settings shared by every node (admin password hash, session signing key). */
+export interface ConsoleSettingsStore {
+  get(name: string): Promise<string | undefined>;
+  /** Store `value` unless the setting exists; returns the stored value (the first writer wins across nodes). */
+  putIfAbsent(name: string, value: string): Promise<string>;
+}
+
 /** All storage, opened and migrated by an adapter. */
 export interface Storage {
   apps: AppStore;
@@ -256,6 +263,7 @@ export interface Storage {
   offlineRecords: OfflineRecordStore;
   activeCalls: ActiveCallStore;
   outbox: OutboxStore;
+  consoleSettings: ConsoleSettingsStore;
   /** Run `work` in one transaction (one commit for many writes). */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -6,6 +6,7 @@
 import { type Kysely, sql } from 'kysely';
 import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports/index.js';
 import { activeCallStore } from './active-call-store.js';
+import { consoleSettingsStore } from './console-settings-store.js';
 import { inTransaction } from './in-transaction.js';
 import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
@@ -354,6 +355,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     offlineRecords: offlineRecordStore(db, now),
     activeCalls: activeCallStore(db),
     outbox: outboxStore(db),
+    consoleSettings: consoleSettingsStore(db, now),
     transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),
     close: () => db.destroy(),
   };

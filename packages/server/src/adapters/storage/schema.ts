@@ -187,6 +187,12 @@ export interface QualitySamplesTable {
   mos: number | null;
 }
 
+export interface ConsoleSettingsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -203,4 +209,5 @@ export interface Database {
   call_events: CallEventsTable;
   call_setup_timings: CallSetupTimingsTable;
   quality_samples: QualitySamplesTable;
+  console_settings: ConsoleSettingsTable;
 }

@@ -41,6 +41,7 @@ const TABLES: Record<keyof Database, true> = {
   call_events: true,
   call_setup_timings: true,
   quality_samples: true,
+  console_settings: true,
 };
 
 function asUnknown(db: Kysely<Database>): Kysely<unknown> {
