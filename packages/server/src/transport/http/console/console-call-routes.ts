@@ -7,7 +7,7 @@ import {
   ConsoleKickBody,
   ConsoleRangeQuery,
   ConsoleUsageQuery,
-  type RCCallEndReason,
+  RCCallEndReason,
 } from '@opencall/protocol';
 import type { FastifyInstance } from 'fastify';
 import type { CallSearch } from '../../../ports/index.js';
@@ -19,7 +19,24 @@ import { ConsoleFailure, parseInput, required } from './console-failure.js';
 /** Longest overview range (ms). */
 const MAX_RANGE_MS = 31 * 86_400_000;
 
+/** End reason code → name (the page shows names from this one table). */
+const END_REASON_NAMES = Object.fromEntries(
+  Object.entries(RCCallEndReason)
+    .filter(([, value]) => typeof value === 'number')
+    .map(([name, value]) => [value, name]),
+);
+
 export function registerConsoleCallRoutes(scope: FastifyInstance, deps: ConsoleDeps, defaultAppKey: string): void {
+  scope.get('/api/meta', async () => ({
+    endReasons: END_REASON_NAMES,
+    parts: {
+      queries: deps.queries !== undefined,
+      callDetail: deps.loadCallDetail !== undefined,
+      appAdmin: deps.appAdmin !== undefined,
+      deliveries: deps.deliveries !== undefined,
+    },
+  }));
+
   scope.get('/api/overview', async (request) => {
     const range = parseInput(ConsoleRangeQuery, request.query);
     if (range.to <= range.from || range.to - range.from > MAX_RANGE_MS)
