@@ -210,8 +210,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     userRules,
     defaultAppKey: app.appKey,
     publicDir: resolve(repoRoot, 'apps/console/public'),
-    // The insights parts (branches telemetry, queries-metrics, apps-api) are added here as they land.
-    insights: {},
+    // The insights parts (branches telemetry, apps-api) are added here as they land.
+    insights: { queries: storage.callQueries },
   });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);

@@ -3,6 +3,7 @@
  * implements them with SQLite (Kysely + better-sqlite3); the scale-out build with Postgres + Redis.
  */
 import type { ConversationType, OfflineCallRecord, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
+import type { StoredCallQueries } from './insights.js';
 
 export interface AppRecord {
   appKey: string;
@@ -264,6 +265,8 @@ export interface Storage {
   activeCalls: ActiveCallStore;
   outbox: OutboxStore;
   consoleSettings: ConsoleSettingsStore;
+  /** Read queries over stored calls (services/insights/call-queries.ts): search, usage, overview. */
+  callQueries: StoredCallQueries;
   /** Run `work` in one transaction (one commit for many writes). */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;

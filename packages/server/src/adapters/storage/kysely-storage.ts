@@ -5,13 +5,15 @@
  */
 import { type Kysely, sql } from 'kysely';
 import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports/index.js';
+import { createCallQueries } from '../../services/insights/call-queries.js';
 import { activeCallStore } from './active-call-store.js';
+import { toCallRecord } from './call-record-rows.js';
 import { consoleSettingsStore } from './console-settings-store.js';
 import { inTransaction } from './in-transaction.js';
 import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
-import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
+import type { CallRecordsTable, Database } from './schema.js';
 
 type Now = () => number;
 
@@ -212,34 +214,6 @@ function groupStore(db: Kysely<Database>, now: Now): GroupStore {
   };
 }
 
-function toCallRecord(row: CallRecordsTable, participants: CallParticipantsTable[]): CallRecord {
-  return {
-    appKey: row.app_key,
-    callId: row.call_id,
-    conversationType: Number(row.conversation_type),
-    targetId: row.target_id,
-    channelId: row.channel_id,
-    callerId: row.caller_id,
-    mediaType: Number(row.media_type),
-    extra: row.extra,
-    createdAt: Number(row.created_at),
-    beginAt: Number(row.begin_at),
-    endAt: Number(row.end_at),
-    durationMs: Number(row.duration_ms),
-    endReason: Number(row.end_reason),
-    participants: participants
-      .sort((a, b) => Number(a.position) - Number(b.position))
-      .map((p) => ({
-        userId: p.user_id,
-        deviceId: p.device_id,
-        isCaller: Number(p.is_caller) === 1,
-        joinedAt: Number(p.joined_at),
-        leftAt: Number(p.left_at),
-        endReason: Number(p.end_reason),
-      })),
-  };
-}
-
 function callRecordStore(db: Kysely<Database>): CallRecordStore {
   async function withParticipants(appKey: string, rows: CallRecordsTable[]): Promise<CallRecord[]> {
     if (rows.length === 0) return [];
@@ -356,6 +330,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     activeCalls: activeCallStore(db),
     outbox: outboxStore(db),
     consoleSettings: consoleSettingsStore(db, now),
+    callQueries: createCallQueries(db),
     transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),
     close: () => db.destroy(),
   };
