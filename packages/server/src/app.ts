@@ -13,6 +13,10 @@ import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports/index.js';
+import type { AppAdmin, WebhookDeliveries } from './ports/insights.js';
+import { createAppAdmin } from './services/apps/app-admin.js';
+import { AppChanges } from './services/apps/app-changes.js';
+import { AppDirectory } from './services/apps/app-directory.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { CallDirectory } from './services/call/call-directory.js';
@@ -29,6 +33,7 @@ import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
+import { createWebhookDeliveries } from './services/webhooks/deliveries.js';
 import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
 import { runTeardown } from './teardown/run-teardown.js';
 import { serverTeardownSteps } from './teardown/server-teardown.js';
@@ -53,6 +58,10 @@ export interface RunningServer {
   calls: CallService;
   /** Refused logins and server-API signatures so far (for tests and, later, `/metrics`). */
   securityCounters: SecurityCounters;
+  /** App administration (the console): several apps, keys, rotation, disable, per-app callbacks. */
+  apps: AppAdmin;
+  /** Webhook deliveries still in the outbox, with replay (the console). */
+  deliveries: WebhookDeliveries;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
   /**
@@ -69,7 +78,11 @@ const RESTORE_CALLS_WITHIN_MS = 24 * 3600_000;
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const storage = await openStorage(config, logger);
   const app = await ensureDefaultApp(storage, config, logger);
-  const tokens = createTokenService(storage, Date.now, { ttlS: config.tokenTtlS });
+  // App lookups of connects and signed requests are cached; administrative changes drop them on every node.
+  const appDirectory = new AppDirectory(storage.apps);
+  const tokens = createTokenService({ apps: appDirectory, users: storage.users, bans: storage.bans }, Date.now, {
+    ttlS: config.tokenTtlS,
+  });
   const securityCounters = new SecurityCounters();
   const security = new SecurityEventLog(logger, securityCounters);
   const cluster = await openCluster(config, logger);
@@ -117,7 +130,24 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     mediaRooms,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
-  const clusterNode = cluster ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger) : undefined;
+  const appChanges = new AppChanges(
+    {
+      invalidate: (appKey) => appDirectory.invalidate(appKey),
+      callsInFlight: () => calls.calls.all(),
+      endCallsOf: (appKey, userIds) => calls.usersBanned(appKey, userIds),
+      closeDevices: (appKey, code, message) => registry.closeApp(appKey, code, message),
+    },
+    logger,
+    cluster?.bus,
+  );
+  const apps = createAppAdmin(storage, {
+    allowPrivateTargets: config.webhooks.allowPrivate,
+    onChanged: (change) => appChanges.announce(change),
+  });
+  const deliveries = createWebhookDeliveries(storage.outbox, { worker: webhookOutbox });
+  const clusterNode = cluster
+    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger, (change) => appChanges.apply(change))
+    : undefined;
   pushOutbox?.start();
   webhookOutbox?.start();
 
@@ -182,6 +212,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
     isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
+    apps: appDirectory,
+    onAppChanged: (appKey) => appChanges.announce({ appKey }),
     rtc: rtcControl,
     apiRatePerSec: config.apiRatePerSec,
     signature: {
@@ -210,8 +242,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     userRules,
     defaultAppKey: app.appKey,
     publicDir: resolve(repoRoot, 'apps/console/public'),
-    // The insights parts (branches telemetry, apps-api) are added here as they land.
-    insights: { queries: storage.callQueries },
+    // The call detail (branch telemetry) is added here as it lands.
+    insights: { queries: storage.callQueries, appAdmin: apps, deliveries },
   });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);
@@ -260,6 +292,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     calls,
     securityCounters,
+    apps,
+    deliveries,
     async drain(timeoutMs: number) {
       calls.drain();
       // Cluster mode hands calls over instead of waiting for them (close() below).
@@ -292,6 +326,7 @@ function startClusterNode(
   registry: ConnectionRegistry,
   services: RequestServices,
   logger: Logger,
+  onAppChanged: (change: { appKey: string; disabled?: boolean }) => void,
 ) {
   const { calls } = services;
   const takeover = new CallTakeover(storage, cluster.bus, cluster.leases, calls, logger);
@@ -303,7 +338,7 @@ function startClusterNode(
     takeover,
     logger,
   );
-  const node = new ClusterNode({ bus: cluster.bus, leases: cluster.leases, registry, calls, router, takeover, logger });
+  const node = new ClusterNode({ bus: cluster.bus, leases: cluster.leases, registry, calls, router, takeover, logger, onAppChanged });
   node.start();
   // Redis came back (perhaps without its data): re-announce devices and calls.
   cluster.redis.command.on('ready', () => {

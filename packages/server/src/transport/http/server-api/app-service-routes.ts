@@ -21,6 +21,7 @@ export function registerAppServiceRoutes(scope: FastifyInstance, deps: ServerApi
       videoCallEnabled: body.video === undefined ? app.videoCallEnabled : body.video === 1,
     };
     await deps.storage.apps.upsert(updated);
+    deps.onAppChanged?.(updated.appKey);
     const fields: Omit<AppServiceReply, 'code'> = {
       audio: updated.audioCallEnabled ? 1 : 0,
       video: updated.videoCallEnabled ? 1 : 0,

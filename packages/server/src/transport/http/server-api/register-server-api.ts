@@ -50,7 +50,7 @@ export async function registerServerApi(app: FastifyInstance, deps: ServerApiDep
   });
   const limiter = new ServerApiRateLimiter(deps.apiRatePerSec ?? DEFAULT_API_RATE_PER_SEC);
   const auth = new RequestAuthenticator({
-    apps: deps.storage.apps,
+    apps: deps.apps ?? deps.storage.apps,
     nonces: deps.signature?.nonces ?? new MemoryNonceStore(),
     windowS: deps.signature?.windowS ?? DEFAULT_SIGNATURE_WINDOW_S,
     requireV2: deps.signature?.requireV2 ?? false,
