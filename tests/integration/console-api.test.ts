@@ -137,8 +137,14 @@ describe('console API', () => {
     const unknownRoute = await get('/api/nothing');
     expect(unknownRoute.body.code).toBe('console.not_found');
     const records = await get(`/api/calls?appKey=${server.appKey}`);
-    if (meta.body.parts.queries) expect(records.body).toEqual({ total: 0, calls: [] });
-    else expect(records.body.code).toBe('console.not_available');
+    expect(records.body).toEqual({ total: 0, calls: [] });
+    const usage = await get(`/api/usage?appKey=${server.appKey}&fromDay=2026-01-01&toDay=2026-01-02`);
+    expect(usage.body.days).toHaveLength(2);
+    expect(usage.body.days[0]).toMatchObject({ day: '2026-01-01', calls: 0, peakConcurrentCalls: 0 });
+    const badDay = await get(`/api/usage?appKey=${server.appKey}&fromDay=2026-1-1&toDay=2026-01-02`);
+    expect(badDay.body).toMatchObject({ code: 'console.param_error' });
+    const deliveries = await get(`/api/deliveries?appKey=${server.appKey}`);
+    expect(deliveries.body).toEqual({ total: 0, rows: [] });
   });
 
   it('bans and unbans a user through the same store as the server API', async () => {
@@ -157,6 +163,39 @@ describe('console API', () => {
     await call(server.url, 'POST', '/api/users/unban', { cookie, csrf, body: { appKey: server.appKey, userId: 'console-user-2' } });
     const after = await server.signedPost('/user/block/query.json', {});
     expect(after.body.users.map((u: { userId: string }) => u.userId)).not.toContain('console-user-2');
+  });
+
+  it('manages apps: create (secrets shown once), rotate, services, disable, callbacks', async () => {
+    const { cookie, csrf } = await login(server.url);
+    const post = (path: string, body: unknown) => call(server.url, 'POST', path, { cookie, csrf, body });
+    const created = await post('/api/apps', { name: 'console-made' });
+    expect(created.status).toBe(200);
+    const devKey: string = created.body.development.appKey;
+    expect(created.body.production.appSecret).toEqual(expect.any(String));
+    const listed = async () =>
+      (await call(server.url, 'GET', '/api/apps', { cookie })).body.apps.find((a: { appKey: string }) => a.appKey === devKey);
+    expect(await listed()).toMatchObject({ name: 'console-made', environment: 'development', disabled: false });
+    expect(JSON.stringify((await call(server.url, 'GET', '/api/apps', { cookie })).body)).not.toContain(created.body.development.appSecret);
+    const rotated = await post('/api/apps/rotate-secret', { appKey: devKey, graceMinutes: 10 });
+    expect(rotated.body.appSecret).not.toBe(created.body.development.appSecret);
+    expect(rotated.body.previousValidUntil).toBeGreaterThan(Date.now());
+    expect((await post('/api/apps/services', { appKey: devKey, audio: false })).status).toBe(200);
+    expect((await post('/api/apps/disabled', { appKey: devKey, disabled: true })).status).toBe(200);
+    expect((await post('/api/apps/callbacks', { appKey: devKey, webhookUrl: 'https://hooks.example.com/opencall' })).status).toBe(200);
+    expect(await listed()).toMatchObject({
+      audioCallEnabled: false,
+      videoCallEnabled: true,
+      disabled: true,
+      webhookUrl: 'https://hooks.example.com/opencall',
+    });
+    const badUrl = await post('/api/apps/callbacks', { appKey: devKey, webhookUrl: 'ftp://x' });
+    expect(badUrl.body).toMatchObject({ code: 'console.param_error' });
+    const privateUrl = await post('/api/apps/callbacks', { appKey: devKey, webhookUrl: 'http://127.0.0.1:9/hook' });
+    expect(privateUrl.body).toMatchObject({ code: 'console.param_error' });
+    const unknown = await post('/api/apps/rotate-secret', { appKey: 'no-such-app', graceMinutes: 1 });
+    expect(unknown.body.code).toBe('console.not_found');
+    const replay = await post('/api/deliveries/replay', { id: 'no-such-delivery' });
+    expect(replay.body.code).toBe('console.not_found');
   });
 
   it('refuses an expired session', async () => {

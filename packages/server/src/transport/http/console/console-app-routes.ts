@@ -42,33 +42,25 @@ export function registerConsoleAppRoutes(scope: FastifyInstance, deps: ConsoleDe
     return admin().create(name);
   });
 
-  const ensureApp = async (appKey: string) => {
-    if (!(await admin().list()).some((app) => app.appKey === appKey)) throw ConsoleFailure.notFound(`app ${appKey}`);
-  };
-
   scope.post('/api/apps/rotate-secret', async (request) => {
     const { appKey, graceMinutes } = parseInput(ConsoleRotateBody, request.body);
-    await ensureApp(appKey);
     return admin().rotateSecret(appKey, graceMinutes * 60_000);
   });
 
   scope.post('/api/apps/services', async (request) => {
     const { appKey, audio, video } = parseInput(ConsoleServicesBody, request.body);
-    await ensureApp(appKey);
     await admin().setServices(appKey, { ...(audio === undefined ? {} : { audio }), ...(video === undefined ? {} : { video }) });
     return { ok: true };
   });
 
   scope.post('/api/apps/disabled', async (request) => {
     const { appKey, disabled } = parseInput(ConsoleDisableBody, request.body);
-    await ensureApp(appKey);
     await admin().setDisabled(appKey, disabled);
     return { ok: true };
   });
 
   scope.post('/api/apps/callbacks', async (request) => {
     const { appKey, webhookUrl, rtcCallbackUrl } = parseInput(ConsoleCallbacksBody, request.body);
-    await ensureApp(appKey);
     await admin().setCallbacks(appKey, {
       ...(webhookUrl === undefined ? {} : { webhookUrl }),
       ...(rtcCallbackUrl === undefined ? {} : { rtcCallbackUrl }),

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import { ConsoleErrorCode } from '@opencall/protocol';
 import type { FastifyError, FastifyInstance, FastifyReply } from 'fastify';
+import { AppAdminError } from '../../../services/apps/app-admin.js';
 import { registerConsoleAppRoutes } from './console-app-routes.js';
 import { registerConsoleAuth } from './console-auth.js';
 import { registerConsoleCallRoutes } from './console-call-routes.js';
@@ -28,6 +29,9 @@ const PAGE_HEADERS = {
 
 function toConsoleFailure(error: FastifyError | Error): ConsoleFailure | undefined {
   if (error instanceof ConsoleFailure) return error;
+  if (error instanceof AppAdminError) {
+    return new ConsoleFailure(error.code === 'unknown_app' ? ConsoleErrorCode.NOT_FOUND : ConsoleErrorCode.PARAM_ERROR, error.message);
+  }
   const { statusCode } = error as FastifyError;
   if (statusCode !== undefined && statusCode >= 400 && statusCode < 500)
     return new ConsoleFailure(ConsoleErrorCode.PARAM_ERROR, error.message);
