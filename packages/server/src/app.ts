@@ -12,7 +12,7 @@ import { MemoryNonceStore } from './adapters/nonce/memory-nonce-store.js';
 import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
-import type { Storage, TokenService } from './ports/index.js';
+import type { LoadCallDetail, Storage, TokenService } from './ports/index.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { CallDirectory } from './services/call/call-directory.js';
@@ -24,6 +24,11 @@ import { ClusterNode } from './services/cluster/cluster-node.js';
 import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import type { ImConnection } from './services/im/im-connection.js';
+import { createLoadCallDetail } from './services/insights/call-detail.js';
+import { CallQualityReport } from './services/insights/call-quality-report.js';
+import { CallTimeline } from './services/insights/call-timeline.js';
+import { startQualityRetention } from './services/insights/quality-retention.js';
+import { TelemetryIngest } from './services/insights/telemetry-ingest.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
 import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
@@ -49,6 +54,8 @@ export interface RunningServer {
   storage: Storage;
   tokens: TokenService;
   calls: CallService;
+  /** One call's record, timeline, setup timings and quality samples (services/insights). */
+  loadCallDetail: LoadCallDetail;
   /** Refused logins and server-API signatures so far (for tests and, later, `/metrics`). */
   securityCounters: SecurityCounters;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
@@ -91,6 +98,20 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const callDirectory = new CallDirectory(Date.now);
   const mediaRooms = new MediaRoomService(callDirectory, registry);
   mediaRooms.useSfu(media.sfu, logger);
+  // Call quality telemetry (services/insights): timelines, SDK batches, the `call.quality` webhook.
+  const qualityReport =
+    webhookOutbox && webhookTargets(config.webhooks).callEvents
+      ? new CallQualityReport({ storage, logger, worker: webhookOutbox })
+      : undefined;
+  const timeline = new CallTimeline({ store: storage.telemetry, logger, now: Date.now, onEnded: (call) => qualityReport?.callEnded(call) });
+  const telemetry = new TelemetryIngest({
+    storage,
+    calls: callDirectory,
+    logger,
+    onStored: (appKey, callId, sender, last) => qualityReport?.batchStored(appKey, callId, sender.userId, last),
+  });
+  const qualityRetention = startQualityRetention(storage.telemetry, config.qualityRetentionDays, logger);
+  const loadCallDetail = createLoadCallDetail({ storage, calls: callDirectory });
   const calls = new CallService({
     storage,
     registry,
@@ -113,9 +134,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     restored,
     calls: callDirectory,
     mediaRooms,
+    timeline,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
-  const clusterNode = cluster ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger) : undefined;
+  const clusterNode = cluster ? startClusterNode(cluster, storage, registry, { calls, mediaRooms, telemetry }, logger) : undefined;
   pushOutbox?.start();
   webhookOutbox?.start();
 
@@ -201,6 +223,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     registry,
     calls,
     mediaRooms,
+    telemetry,
     ...(clusterNode
       ? {
           route: (from: ImConnection, request: ClientRequest) => clusterNode.router.route(from, request),
@@ -240,6 +263,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
     calls,
+    loadCallDetail,
     securityCounters,
     async drain(timeoutMs: number) {
       calls.drain();
@@ -249,6 +273,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       while (calls.activeCallCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     },
     async close() {
+      qualityRetention.stop();
       // Every step runs even when one fails; the failures are logged and thrown together at the end.
       const steps = serverTeardownSteps({
         calls,

@@ -3,6 +3,7 @@
  * implements them with SQLite (Kysely + better-sqlite3); the scale-out build with Postgres + Redis.
  */
 import type { ConversationType, OfflineCallRecord, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
+import type { TelemetryStore } from './telemetry-store.js';
 
 export interface AppRecord {
   appKey: string;
@@ -256,6 +257,8 @@ export interface Storage {
   offlineRecords: OfflineRecordStore;
   activeCalls: ActiveCallStore;
   outbox: OutboxStore;
+  /** Call timelines, setup timings and quality samples (services/insights). */
+  telemetry: TelemetryStore;
   /** Run `work` in one transaction (one commit for many writes). */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;
