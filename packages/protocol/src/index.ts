@@ -20,4 +20,5 @@ export * from './request-retry.js';
 export * from './rtc-frames.js';
 export * from './server-api.js';
 export * from './sfu-frames.js';
+export * from './telemetry-frames.js';
 export * from './version.js';

@@ -12,7 +12,7 @@ import { MemoryNonceStore } from './adapters/nonce/memory-nonce-store.js';
 import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
-import type { Storage, TokenService } from './ports/index.js';
+import type { LoadCallDetail, Storage, TokenService } from './ports/index.js';
 import type { AppAdmin, WebhookDeliveries } from './ports/insights.js';
 import { createAppAdmin } from './services/apps/app-admin.js';
 import { AppChanges } from './services/apps/app-changes.js';
@@ -28,6 +28,11 @@ import { ClusterNode } from './services/cluster/cluster-node.js';
 import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import type { ImConnection } from './services/im/im-connection.js';
+import { createLoadCallDetail } from './services/insights/call-detail.js';
+import { CallQualityReport } from './services/insights/call-quality-report.js';
+import { CallTimeline } from './services/insights/call-timeline.js';
+import { startQualityRetention } from './services/insights/quality-retention.js';
+import { TelemetryIngest } from './services/insights/telemetry-ingest.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
 import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
@@ -56,6 +61,8 @@ export interface RunningServer {
   storage: Storage;
   tokens: TokenService;
   calls: CallService;
+  /** One call's record, timeline, setup timings and quality samples (services/insights). */
+  loadCallDetail: LoadCallDetail;
   /** Refused logins and server-API signatures so far (for tests and, later, `/metrics`). */
   securityCounters: SecurityCounters;
   /** App administration (the console): several apps, keys, rotation, disable, per-app callbacks. */
@@ -106,6 +113,20 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const callDirectory = new CallDirectory(Date.now);
   const mediaRooms = new MediaRoomService(callDirectory, registry);
   mediaRooms.useSfu(media.sfu, logger);
+  // Call quality telemetry (services/insights): timelines, SDK batches, the `call.quality` webhook.
+  const qualityReport =
+    webhookOutbox && webhookTargets(config.webhooks).callEvents
+      ? new CallQualityReport({ storage, logger, worker: webhookOutbox })
+      : undefined;
+  const timeline = new CallTimeline({ store: storage.telemetry, logger, now: Date.now, onEnded: (call) => qualityReport?.callEnded(call) });
+  const telemetry = new TelemetryIngest({
+    storage,
+    calls: callDirectory,
+    logger,
+    onStored: (appKey, callId, sender, last) => qualityReport?.batchStored(appKey, callId, sender.userId, last),
+  });
+  const qualityRetention = startQualityRetention(storage.telemetry, config.qualityRetentionDays, logger);
+  const loadCallDetail = createLoadCallDetail({ storage, calls: callDirectory });
   const calls = new CallService({
     storage,
     registry,
@@ -128,6 +149,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     restored,
     calls: callDirectory,
     mediaRooms,
+    timeline,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
   const appChanges = new AppChanges(
@@ -146,7 +168,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const deliveries = createWebhookDeliveries(storage.outbox, { worker: webhookOutbox });
   const clusterNode = cluster
-    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger, (change) => appChanges.apply(change))
+    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms, telemetry }, logger, (change) => appChanges.apply(change))
     : undefined;
   pushOutbox?.start();
   webhookOutbox?.start();
@@ -242,8 +264,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     userRules,
     defaultAppKey: app.appKey,
     publicDir: resolve(repoRoot, 'apps/console/public'),
-    // The call detail (branch telemetry) is added here as it lands.
-    insights: { queries: storage.callQueries, appAdmin: apps, deliveries },
+    insights: { queries: storage.callQueries, appAdmin: apps, deliveries, loadCallDetail },
   });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);
@@ -252,6 +273,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     registry,
     calls,
     mediaRooms,
+    telemetry,
     ...(clusterNode
       ? {
           route: (from: ImConnection, request: ClientRequest) => clusterNode.router.route(from, request),
@@ -291,6 +313,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
     calls,
+    loadCallDetail,
     securityCounters,
     apps,
     deliveries,
@@ -302,6 +325,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       while (calls.activeCallCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     },
     async close() {
+      qualityRetention.stop();
       // Every step runs even when one fails; the failures are logged and thrown together at the end.
       const steps = serverTeardownSteps({
         calls,

@@ -32,6 +32,8 @@ export interface ServerConfig {
   outboxMaxAttempts: number;
   /** Call webhooks and RTC room status sync (services/webhooks/webhook-config.ts lists the variables). */
   webhooks: WebhookConfig;
+  /** Days call timelines and quality samples are kept (env OPENCALL_QUALITY_RETENTION_DAYS, default 30). */
+  qualityRetentionDays: number;
   /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
   reconnectGraceMs: number;
   /** How long a dropped device's event stream waits for a resume (env OPENCALL_STREAM_KEEP_MS, default grace + 10000). */
@@ -227,6 +229,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
     outboxMaxAttempts: intFromEnv(env, 'OPENCALL_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     webhooks: webhookConfigFromEnv(env),
+    qualityRetentionDays: intFromEnv(env, 'OPENCALL_QUALITY_RETENTION_DAYS', 30, 1, 3650),
     reconnectGraceMs,
     streamKeepMs: intFromEnv(env, 'OPENCALL_STREAM_KEEP_MS', reconnectGraceMs + 10_000, 1000, 3_600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),

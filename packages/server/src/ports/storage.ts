@@ -4,6 +4,7 @@
  */
 import type { ConversationType, OfflineCallRecord, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import type { StoredCallQueries } from './insights.js';
+import type { TelemetryStore } from './telemetry-store.js';
 
 export interface AppRecord {
   appKey: string;
@@ -312,6 +313,8 @@ export interface Storage {
   consoleSettings: ConsoleSettingsStore;
   /** Read queries over stored calls (services/insights/call-queries.ts): search, usage, overview. */
   callQueries: StoredCallQueries;
+  /** Call timelines, setup timings and quality samples (services/insights). */
+  telemetry: TelemetryStore;
   /** Run `work` in one transaction (one commit for many writes). */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;

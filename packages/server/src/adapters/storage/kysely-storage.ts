@@ -14,6 +14,7 @@ import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
 import type { AppsTable, CallRecordsTable, Database } from './schema.js';
+import { telemetryStore } from './telemetry-store.js';
 
 type Now = () => number;
 
@@ -381,6 +382,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     outbox: outboxStore(db),
     consoleSettings: consoleSettingsStore(db, now),
     callQueries: createCallQueries(db),
+    telemetry: telemetryStore(db),
     transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),
     close: () => db.destroy(),
   };
