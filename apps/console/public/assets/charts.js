@@ -5,9 +5,9 @@ const COLORS = ['#2563eb', '#e11d48', '#16a34a', '#d97706', '#7c3aed', '#0891b2'
 
 /**
  * A line chart: `xs` in ms, each series `{ label, values }` aligned with `xs` (null = no sample).
- * Returns the wrapper; the chart's element count and data are what the e2e test reads.
+ * `range` fixes the y axis (e.g. MOS 1–4.5). Returns the wrapper; the chart's element count and data are what the e2e test reads.
  */
-export function lineChart({ title, xs, series, testid, width = 380, height = 180 }) {
+export function lineChart({ title, xs, series, testid, range, width = 380, height = 180 }) {
   const wrapper = h('div', { class: 'chart panel', 'data-testid': testid, 'data-points': String(xs.length) }, h('h3', {}, title));
   if (typeof window.uPlot === 'undefined') {
     wrapper.append(h('p', { class: 'muted' }, 'uPlot did not load'));
@@ -20,6 +20,7 @@ export function lineChart({ title, xs, series, testid, width = 380, height = 180
     series: [{}, ...series.map((s, i) => ({ label: s.label, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
     axes: [{}, { size: 50 }],
     legend: { live: false },
+    ...(range ? { scales: { y: { range } } } : {}),
   };
   new window.uPlot(options, data, wrapper);
   return wrapper;

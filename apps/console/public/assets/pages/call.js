@@ -9,7 +9,7 @@ const METRICS = [
   { key: 'jitterMs', title: 'Jitter (ms)' },
   { key: 'rttMs', title: 'RTT (ms)' },
   { key: 'fps', title: 'Frame rate (fps)' },
-  { key: 'mos', title: 'MOS' },
+  { key: 'mos', title: 'MOS', range: [1, 4.5] },
 ];
 
 const ms = (v) => (v === undefined ? '—' : `${Math.round(v)} ms`);
@@ -19,7 +19,7 @@ function participantCharts(userId, deviceId, samples) {
   const own = samples.filter((s) => s.userId === userId && s.deviceId === deviceId);
   const xs = [...new Set(own.map((s) => s.at))].sort((a, b) => a - b);
   const index = new Map(xs.map((x, i) => [x, i]));
-  return METRICS.map(({ key, title }) => {
+  return METRICS.map(({ key, title, range }) => {
     const tracks = new Map();
     for (const s of own) {
       if (s[key] === undefined || s[key] === null) continue;
@@ -27,7 +27,8 @@ function participantCharts(userId, deviceId, samples) {
       if (!tracks.has(label)) tracks.set(label, new Array(xs.length).fill(null));
       tracks.get(label)[index.get(s.at)] = s[key];
     }
-    const series = [...tracks].map(([label, values]) => ({ label, values }));
+    // Sorted, so a track has the same colour in every chart.
+    const series = [...tracks].sort(([a], [b]) => a.localeCompare(b)).map(([label, values]) => ({ label, values }));
     if (series.length === 0)
       return h(
         'div',
@@ -35,7 +36,7 @@ function participantCharts(userId, deviceId, samples) {
         h('h3', {}, title),
         'no samples',
       );
-    return lineChart({ title, xs, series, testid: `chart-${userId}-${key}` });
+    return lineChart({ title, xs, series, range, testid: `chart-${userId}-${key}` });
   });
 }
 
