@@ -30,7 +30,7 @@ export async function renderUsage(root, ctx) {
   root.append(
     h(
       'div',
-      { class: 'charts' },
+      { class: 'charts wide' },
       lineChart({
         title: 'Call minutes per day',
         xs,
