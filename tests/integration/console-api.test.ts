@@ -106,6 +106,16 @@ describe('console API', () => {
     expect(right.body.ok).toBe(true);
   });
 
+  it('logs out: the same cookie is refused afterwards', async () => {
+    const { cookie, csrf } = await login(server.url);
+    const out = await call(server.url, 'POST', '/api/logout', { cookie, csrf });
+    expect(out.status).toBe(200);
+    expect(out.headers.get('set-cookie')).toContain('Max-Age=0');
+    const after = await call(server.url, 'GET', '/api/session', { cookie });
+    expect(after.status).toBe(401);
+    expect(after.body).toMatchObject({ code: 'console.unauthenticated', message: 'not logged in (logged out session)' });
+  });
+
   it('answers the shapes the pages read, with clear codes for bad input', async () => {
     const { cookie } = await login(server.url);
     const get = (path: string) => call(server.url, 'GET', path, { cookie });

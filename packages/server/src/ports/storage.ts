@@ -296,6 +296,9 @@ export interface ConsoleSettingsStore {
   get(name: string): Promise<string | undefined>;
   /** Store `value` unless the setting exists; returns the stored value (the first writer wins across nodes). */
   putIfAbsent(name: string, value: string): Promise<string>;
+  /** A logged-out session: refused on every node until it would have expired. Also drops revocations past their expiry. */
+  revokeSession(sessionId: string, expiresAt: number, now: number): Promise<void>;
+  isSessionRevoked(sessionId: string): Promise<boolean>;
 }
 
 /** All storage, opened and migrated by an adapter. */

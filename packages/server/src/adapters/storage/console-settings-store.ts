@@ -1,4 +1,4 @@
-/** The `console_settings` table (migration 0011): one text value per name, written once. */
+/** The `console_settings` table (migration 0011): one text value per name, written once; and logged-out sessions. */
 import type { Kysely } from 'kysely';
 import type { ConsoleSettingsStore } from '../../ports/index.js';
 import type { Database } from './schema.js';
@@ -19,6 +19,22 @@ export function consoleSettingsStore(db: Kysely<Database>, now: () => number): C
       const stored = await get(name);
       if (stored === undefined) throw new Error(`console setting ${name} was not stored`);
       return stored;
+    },
+    async revokeSession(sessionId, expiresAt, at) {
+      await db.deleteFrom('console_revoked_sessions').where('expires_at', '<=', at).execute();
+      await db
+        .insertInto('console_revoked_sessions')
+        .values({ session_id: sessionId, expires_at: expiresAt })
+        .onConflict((oc) => oc.column('session_id').doNothing())
+        .execute();
+    },
+    async isSessionRevoked(sessionId) {
+      const row = await db
+        .selectFrom('console_revoked_sessions')
+        .select('session_id')
+        .where('session_id', '=', sessionId)
+        .executeTakeFirst();
+      return row !== undefined;
     },
   };
 }

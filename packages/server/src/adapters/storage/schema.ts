@@ -205,6 +205,11 @@ export interface ConsoleSettingsTable {
   created_at: number;
 }
 
+export interface ConsoleRevokedSessionsTable {
+  session_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -222,4 +227,5 @@ export interface Database {
   call_setup_timings: CallSetupTimingsTable;
   quality_samples: QualitySamplesTable;
   console_settings: ConsoleSettingsTable;
+  console_revoked_sessions: ConsoleRevokedSessionsTable;
 }

@@ -1,6 +1,7 @@
 /**
  * Console settings shared by every node (issue 13): the generated admin password's hash and the key
- * that signs console session cookies, so a session made on one node is valid on all of them.
+ * that signs console session cookies, so a session made on one node is valid on all of them; and the
+ * sessions logged out before they expired (refused on every node until then).
  */
 import type { Kysely, Migration } from 'kysely';
 
@@ -12,9 +13,15 @@ export const consoleSettings: Migration = {
       .addColumn('value', 'text', (c) => c.notNull())
       .addColumn('created_at', 'bigint', (c) => c.notNull())
       .execute();
+    await db.schema
+      .createTable('console_revoked_sessions')
+      .addColumn('session_id', 'text', (c) => c.primaryKey())
+      .addColumn('expires_at', 'bigint', (c) => c.notNull())
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
+    await db.schema.dropTable('console_revoked_sessions').ifExists().execute();
     await db.schema.dropTable('console_settings').ifExists().execute();
   },
 };

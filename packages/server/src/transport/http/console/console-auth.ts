@@ -66,6 +66,9 @@ export function registerConsoleAuth(scope: FastifyInstance, deps: ConsoleDeps): 
     const checked = deps.sessions.check(readCookie(request.headers.cookie, SESSION_COOKIE));
     if (checked === 'expired') throw new ConsoleFailure(ConsoleErrorCode.SESSION_EXPIRED, 'the session has expired: log in again');
     if (typeof checked === 'string') throw new ConsoleFailure(ConsoleErrorCode.UNAUTHENTICATED, `not logged in (${checked} session)`);
+    if (await deps.storage.consoleSettings.isSessionRevoked(checked.id)) {
+      throw new ConsoleFailure(ConsoleErrorCode.UNAUTHENTICATED, 'not logged in (logged out session)');
+    }
     if (!SAFE_METHODS.has(request.method)) {
       const token = request.headers[CSRF_HEADER];
       if (typeof token !== 'string' || token === '') {
@@ -80,9 +83,12 @@ export function registerConsoleAuth(scope: FastifyInstance, deps: ConsoleDeps): 
   scope.get('/api/session', { onRequest: guard }, async (request, reply) =>
     reply.header('Cache-Control', 'no-store').send(describe(requestSession(request))),
   );
-  scope.post('/api/logout', { onRequest: guard }, async (request, reply: FastifyReply) =>
-    reply.header('Set-Cookie', sessionCookie(request, '', 0)).send({ ok: true }),
-  );
+  // The cookie is cleared and the session refused on every node from now on (not only in this browser).
+  scope.post('/api/logout', { onRequest: guard }, async (request, reply: FastifyReply) => {
+    const session = requestSession(request);
+    await deps.storage.consoleSettings.revokeSession(session.id, session.expiresAt, now());
+    return reply.header('Set-Cookie', sessionCookie(request, '', 0)).send({ ok: true });
+  });
   return guard;
 }
 
