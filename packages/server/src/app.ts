@@ -33,6 +33,7 @@ import { CallQualityReport } from './services/insights/call-quality-report.js';
 import { CallTimeline } from './services/insights/call-timeline.js';
 import { startQualityRetention } from './services/insights/quality-retention.js';
 import { TelemetryIngest } from './services/insights/telemetry-ingest.js';
+import { createServerMetrics, type ServerMetrics } from './services/metrics/server-metrics.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
 import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
@@ -47,6 +48,7 @@ import { mountConsole } from './transport/http/console/mount-console.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
+import { registerMetricsRoute } from './transport/http/metrics-route.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import type { RtcRoomControl, ServerApiDeps } from './transport/http/server-api/server-api-deps.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
@@ -63,12 +65,14 @@ export interface RunningServer {
   calls: CallService;
   /** One call's record, timeline, setup timings and quality samples (services/insights). */
   loadCallDetail: LoadCallDetail;
-  /** Refused logins and server-API signatures so far (for tests and, later, `/metrics`). */
+  /** Refused logins and server-API signatures so far (also in `/metrics`). */
   securityCounters: SecurityCounters;
   /** App administration (the console): several apps, keys, rotation, disable, per-app callbacks. */
   apps: AppAdmin;
   /** Webhook deliveries still in the outbox, with replay (the console). */
   deliveries: WebhookDeliveries;
+  /** The `/metrics` registry and the call metrics it holds. */
+  metrics: ServerMetrics;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
   /**
@@ -127,7 +131,19 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const qualityRetention = startQualityRetention(storage.telemetry, config.qualityRetentionDays, logger);
   const loadCallDetail = createLoadCallDetail({ storage, calls: callDirectory });
+  // Read at scrape time; `calls` exists by then.
+  const metrics = createServerMetrics(
+    {
+      connections: () => registry.localStreams().filter((stream) => stream.attached).length,
+      activeCalls: () => calls.activeCallCount(),
+      sfu: media.sfu,
+      ...(media.supervisor ? { janusSupervisor: media.supervisor } : {}),
+      security: securityCounters,
+    },
+    logger,
+  );
   const calls = new CallService({
+    lifecycle: metrics.calls,
     storage,
     registry,
     logger,
@@ -266,6 +282,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     publicDir: resolve(repoRoot, 'apps/console/public'),
     insights: { queries: storage.callQueries, appAdmin: apps, deliveries, loadCallDetail },
   });
+  registerMetricsRoute(http, { registry: metrics.registry, token: config.metricsToken });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);
   const ws = attachImWebSocket(http.server, {
@@ -317,6 +334,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     securityCounters,
     apps,
     deliveries,
+    metrics,
     async drain(timeoutMs: number) {
       calls.drain();
       // Cluster mode hands calls over instead of waiting for them (close() below).

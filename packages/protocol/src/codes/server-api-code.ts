@@ -28,6 +28,8 @@ export enum ServerApiCode {
   REST_OK = 10000,
   /** The RTC room does not exist (sent with HTTP 200, as RongCloud does). */
   RTC_ROOM_NOT_FOUND = 40003,
+  /** OpenCall: no stored call with this callId for the App Key (`/call/info.json`; HTTP 200, like 40003). */
+  CALL_NOT_FOUND = 40004,
 }
 
 /** HTTP status for each server-API business code. */
@@ -46,4 +48,5 @@ export const SERVER_API_HTTP_STATUS: Readonly<Record<ServerApiCode, number>> = {
   [ServerApiCode.BODY_TOO_LARGE]: 413,
   [ServerApiCode.REST_OK]: 200,
   [ServerApiCode.RTC_ROOM_NOT_FOUND]: 200,
+  [ServerApiCode.CALL_NOT_FOUND]: 200,
 };

@@ -33,6 +33,7 @@ import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
 import { CallIntents, type InviteBody } from './call-intents.js';
 import { CallJournal } from './call-journal.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
 import { CallPush, type PushText } from './call-push.js';
 import type { RecoveredCall } from './call-recovery.js';
 import { CallRules } from './call-rules.js';
@@ -77,6 +78,8 @@ export interface CallServiceOptions {
   cluster?: ClusterCallsDeps;
   /** Where the calls' timelines go (default: written to `storage.telemetry`). */
   timeline?: CallTimeline;
+  /** Told of every call transition, synchronously (metrics). */
+  lifecycle?: CallLifecycleObserver;
   now?: () => number;
 }
 
@@ -107,6 +110,7 @@ export class CallService {
       options.webhooks ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined,
       options.webhooks?.targets,
       now,
+      options.lifecycle,
     );
     const journal = new CallJournal(storage, logger, now, options.cluster?.bus.nodeId ?? '', () => {
       options.outbox?.nudge();

@@ -11,6 +11,7 @@ import { EXIT_TYPE, ROOM_SYNC_EVENT, type RoomSyncEvent, roomSyncBody } from '..
 import type { WebhookTargets } from '../webhooks/webhook-outbox.js';
 import { callEventRow, roomSyncRow } from '../webhooks/webhook-rows.js';
 import type { Call, Participant } from './call.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
 
 /** Where rows go: the call journal. */
 export interface WebhookSink {
@@ -36,25 +37,31 @@ export class CallWebhooks {
     private readonly sink: WebhookSink | undefined,
     private readonly targets: WebhookTargets = NO_TARGETS,
     private readonly now: () => number = Date.now,
+    /** Also told of each transition (metrics); never awaited. */
+    private readonly observer?: CallLifecycleObserver,
   ) {}
 
   /** `call.invited`: `userIds` now ring, invited by `inviterId`. */
   invited(call: Call, inviterId: string, userIds: readonly string[]): void {
+    this.observer?.invited(call, userIds, this.now());
     if (userIds.length > 0) this.event(call, 'call.invited', { inviterId, userIds: [...userIds] });
   }
 
   /** `call.ringing`: a device of the invitee rings. */
   ringing(call: Call, participant: Participant): void {
+    this.observer?.ringing(call, participant, this.now());
     this.event(call, 'call.ringing', { userId: participant.userId });
   }
 
   /** `call.accepted`: the invitee answered on `participant.deviceId`. */
   accepted(call: Call, participant: Participant): void {
+    this.observer?.accepted(call, participant, this.now());
     this.event(call, 'call.accepted', { userId: participant.userId, deviceId: participant.deviceId ?? null });
   }
 
   /** `call.member_left`: the participant left the call with their own reason. */
   memberLeft(call: Call, participant: Participant, reason: RCCallEndReason): void {
+    this.observer?.memberLeft(call, participant, reason, this.now());
     this.event(call, 'call.member_left', {
       userId: participant.userId,
       reason,
@@ -64,6 +71,7 @@ export class CallWebhooks {
 
   /** `call.ended`, then `call.missed` for each invitee who never answered nor declined. */
   ended(call: Call): void {
+    this.observer?.ended(call, this.now());
     if (!this.sink || !this.targets.callEvents) return;
     this.sink.enqueue(call, this.endedRows(call, this.now()));
   }
@@ -86,6 +94,7 @@ export class CallWebhooks {
   /** The participant's device joined the media room: `call.member_joined`, and room sync 2 (first member) and 11. */
   roomJoined(call: Call, participant: Participant): void {
     const now = this.now();
+    this.observer?.roomJoined(call, participant, now);
     this.roomJoinedAt.set(participant, now);
     this.event(call, 'call.member_joined', { userId: participant.userId, deviceId: participant.deviceId ?? null });
     if (!this.roomCreatedAt.has(call)) {

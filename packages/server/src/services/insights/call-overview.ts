@@ -22,9 +22,9 @@ const minute = sql.lit(MINUTE_MS);
 
 type Band = keyof CallOverview['qualityBands'];
 
-/** The 1-based rank of the nearest-rank `p`-th percentile of `n` sorted values. */
-export function nearestRank(p: number, n: number): number {
-  return Math.min(n, Math.max(1, Math.ceil(p * n)));
+/** The 1-based rank of the nearest-rank `percent`-th percentile of `n` sorted values: ⌈percent·n/100⌉ in integers (no float error). */
+export function nearestRank(percent: number, n: number): number {
+  return Math.min(n, Math.max(1, Math.floor((percent * n + 99) / 100)));
 }
 
 /**
@@ -70,26 +70,24 @@ export async function callOverview(db: Kysely<Database>, range: OverviewRange): 
   };
 }
 
+/**
+ * Nearest-rank p50 and p95 in one sorted pass: each measured value gets its rank and the count, and
+ * only the two ranks come back (`⌈p·n/100⌉ = (p·n+99)/100` in integer arithmetic, as {@link nearestRank}).
+ */
 async function setupPercentiles(db: Kysely<Database>, { appKey, from, to }: OverviewRange): Promise<CallOverview['setupMs']> {
-  const setup = sql<number>`coalesce(accept_to_first_frame_ms, accept_to_ice_connected_ms)`;
-  const measured = db
-    .selectFrom('call_setup_timings')
-    .where('app_key', '=', appKey)
-    .where('at', '>=', from)
-    .where('at', '<', to)
-    .where(sql<boolean>`${setup} is not null`);
-  const counted = await measured.select((eb) => eb.fn.countAll<number | string>().as('n')).executeTakeFirstOrThrow();
-  const samples = Number(counted.n);
-  if (samples === 0) return { samples };
-  const valueAtRank = async (rank: number) => {
-    const row = await measured
-      .select(setup.as('ms'))
-      .orderBy(setup)
-      .limit(1)
-      .offset(rank - 1)
-      .executeTakeFirstOrThrow();
-    return Number(row.ms);
-  };
-  const [p50, p95] = await Promise.all([valueAtRank(nearestRank(0.5, samples)), valueAtRank(nearestRank(0.95, samples))]);
-  return { p50, p95, samples };
+  const result = await sql<{ ms: number | string; rank: number | string; n: number | string }>`
+    select ms, rank, n from (
+      select coalesce(accept_to_first_frame_ms, accept_to_ice_connected_ms) as ms,
+        row_number() over (order by coalesce(accept_to_first_frame_ms, accept_to_ice_connected_ms)) as rank,
+        count(*) over () as n
+      from call_setup_timings
+      where app_key = ${appKey} and at >= ${from} and at < ${to}
+        and coalesce(accept_to_first_frame_ms, accept_to_ice_connected_ms) is not null
+    ) ranked
+    where rank = (50 * n + 99) / 100 or rank = (95 * n + 99) / 100`.execute(db);
+  const first = result.rows[0];
+  if (!first) return { samples: 0 };
+  const samples = Number(first.n);
+  const at = (rank: number) => Number(result.rows.find((row) => Number(row.rank) === rank)?.ms);
+  return { p50: at(nearestRank(50, samples)), p95: at(nearestRank(95, samples)), samples };
 }

@@ -22,11 +22,12 @@ describe('utc days', () => {
     expect(() => dayIndex('2026-1-2')).toThrow(DayRangeError);
   });
 
-  it('nearest rank: ceil(p·n), within 1…n', () => {
-    expect(nearestRank(0.5, 20)).toBe(10);
-    expect(nearestRank(0.95, 20)).toBe(19);
-    expect(nearestRank(0.95, 1)).toBe(1);
-    expect(nearestRank(0.5, 3)).toBe(2);
+  it('nearest rank: ⌈p·n/100⌉, within 1…n, without float error', () => {
+    expect(nearestRank(50, 20)).toBe(10);
+    expect(nearestRank(95, 20)).toBe(19);
+    expect(nearestRank(95, 100)).toBe(95);
+    expect(nearestRank(95, 1)).toBe(1);
+    expect(nearestRank(50, 3)).toBe(2);
   });
 });
 
@@ -222,6 +223,22 @@ describeEachEngine('call queries', (engine) => {
         { reason: RCCallEndReason.HANGUP, calls: 4 },
         { reason: RCCallEndReason.REMOTE_NO_RESPONSE, calls: 2 },
       ]);
+    });
+
+    it('percentiles of 100 samples 1…100 ms are the 50th and the 95th', async () => {
+      const rows: CallSetupTimingsTable[] = Array.from({ length: 100 }, (_, i) => ({
+        app_key: 'app2',
+        call_id: 'x',
+        user_id: `u${i}`,
+        device_id: 'd',
+        at: D + ((i * 37) % 100),
+        invite_to_ringing_ms: null,
+        accept_to_ice_connected_ms: 5000,
+        accept_to_first_frame_ms: ((i * 37) % 100) + 1,
+      }));
+      await db.insertInto('call_setup_timings').values(rows).execute();
+      const overview = await storage.callQueries.overview({ appKey: 'app2', from: D, to: D + HOUR });
+      expect(overview.setupMs).toEqual({ p50: 50, p95: 95, samples: 100 });
     });
 
     it('answers empty figures for an empty range and refuses a reversed or too long one', async () => {

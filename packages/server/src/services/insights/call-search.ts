@@ -3,6 +3,7 @@
  * `(app_key, created_at)` range, newest first, one page of records plus the total, and the page's
  * participants in one query (no N+1).
  */
+import { CALL_QUERY_MAX_PAGE, CALL_QUERY_MAX_PAGE_SIZE } from '@opencall/protocol';
 import type { Kysely, SelectQueryBuilder } from 'kysely';
 import { toCallRecord } from '../../adapters/storage/call-record-rows.js';
 import type { CallParticipantsTable, Database } from '../../adapters/storage/schema.js';
@@ -10,9 +11,9 @@ import type { CallSearch, CallSummary } from '../../ports/insights.js';
 import { roundMos, storedMos } from './quality-mos.js';
 
 /** Largest page a search answers. */
-export const MAX_SEARCH_PAGE_SIZE = 100;
+export const MAX_SEARCH_PAGE_SIZE = CALL_QUERY_MAX_PAGE_SIZE;
 /** Deepest page a search answers (bounds the OFFSET the database skips). */
-export const MAX_SEARCH_PAGE = 10_000;
+export const MAX_SEARCH_PAGE = CALL_QUERY_MAX_PAGE;
 
 type RecordQuery = SelectQueryBuilder<Database, 'call_records', object>;
 
@@ -21,18 +22,14 @@ function matching(query: RecordQuery, search: CallSearch): RecordQuery {
   let q = query.where('call_records.app_key', '=', search.appKey);
   const { userId } = search;
   if (userId !== undefined) {
-    // Caller or participant: the caller is also a participant row, the OR covers records without rows.
-    q = q.where(({ or, eb, exists, selectFrom }) =>
-      or([
-        eb('call_records.caller_id', '=', userId),
-        exists(
-          selectFrom('call_participants')
-            .select('call_participants.call_id')
-            .whereRef('call_participants.app_key', '=', 'call_records.app_key')
-            .whereRef('call_participants.call_id', '=', 'call_records.call_id')
-            .where('call_participants.user_id', '=', userId),
-        ),
-      ]),
+    // Caller or participant: the caller is a participant row too. Starting from the user's rows
+    // (call_participants_by_user) reads only their calls, whatever the app's volume.
+    q = q.where('call_records.call_id', 'in', (eb) =>
+      eb
+        .selectFrom('call_participants')
+        .select('call_participants.call_id')
+        .where('call_participants.app_key', '=', search.appKey)
+        .where('call_participants.user_id', '=', userId),
     );
   }
   if (search.from !== undefined) q = q.where('call_records.created_at', '>=', search.from);

@@ -11,14 +11,14 @@
  *   the next day; at equal times ends sort before begins, so back-to-back calls do not overlap.
  */
 
-import { ConversationType, RCCallMediaType } from '@opencall/protocol';
+import { CALL_USAGE_MAX_DAYS, ConversationType, RCCallMediaType } from '@opencall/protocol';
 import { type Kysely, sql } from 'kysely';
 import type { Database } from '../../adapters/storage/schema.js';
 import type { UsageDay } from '../../ports/insights.js';
 import { DAY_MS, DayRangeError, dayIndex, dayName } from './utc-days.js';
 
 /** Longest range one usage query covers. */
-export const MAX_USAGE_DAYS = 366;
+export const MAX_USAGE_DAYS = CALL_USAGE_MAX_DAYS;
 
 const day = sql.lit(DAY_MS);
 

@@ -10,6 +10,7 @@ import { SecurityCounters } from '../../../services/security/security-counters.j
 import { SecurityEventLog } from '../../../services/security/security-event-log.js';
 import { DEFAULT_API_RATE_PER_SEC, ServerApiRateLimiter } from './api-rate-limiter.js';
 import { registerAppServiceRoutes } from './app-service-routes.js';
+import { registerCallQueryRoutes } from './call-query-routes.js';
 import { registerGroupRoutes } from './group-routes.js';
 import { registerModerationRoutes } from './moderation-routes.js';
 import { BodySyntaxError, parseFormOrJson, parseJsonObject } from './parse-body.js';
@@ -116,5 +117,6 @@ export async function registerServerApi(app: FastifyInstance, deps: ServerApiDep
     registerModerationRoutes(scope, deps);
     registerAppServiceRoutes(scope, deps);
     registerRtcRoutes(scope, deps);
+    registerCallQueryRoutes(scope, deps);
   });
 }

@@ -10,6 +10,7 @@ import type {
   TokensRevokedListener,
   UsersBannedListener,
 } from '../../../ports/index.js';
+import type { LoadCallDetail } from '../../../ports/insights.js';
 import type { RtcRoomView } from '../../../services/call/rtc-room-admin.js';
 import type { SecurityEventLog } from '../../../services/security/security-event-log.js';
 
@@ -51,6 +52,8 @@ export interface ServerApiDeps {
   onAppChanged?: (appKey: string) => void;
   /** Where refused signatures are counted and logged; default: a log on `logger` with its own counters. */
   security?: SecurityEventLog;
+  /** A call with its telemetry (`/call/info.json` answers setup timings and MOS per participant); absent: the stored record. */
+  callDetail?: LoadCallDetail;
 }
 
 const requestApps = new WeakMap<FastifyRequest, AppRecord>();

@@ -50,6 +50,11 @@ export class ServerApiFailure extends Error {
   static appDisabled(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.APP_LOCKED, 'App locked or deleted: this App Key is disabled');
   }
+
+  /** Sent with HTTP 200, like {@link roomNotFound}. */
+  static callNotFound(callId: string): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.CALL_NOT_FOUND, `Call ${callId} does not exist`);
+  }
   static internal(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.INTERNAL_ERROR, 'Internal server error');
   }
