@@ -39,6 +39,7 @@ import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
+import { AppCallbacks } from './services/webhooks/app-callbacks.js';
 import { createWebhookDeliveries } from './services/webhooks/deliveries.js';
 import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
 import { runTeardown } from './teardown/run-teardown.js';
@@ -94,6 +95,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const tokens = createTokenService({ apps: appDirectory, users: storage.users, bans: storage.bans }, Date.now, {
     ttlS: config.tokenTtlS,
   });
+  // Per-app callback URLs over the env-wide ones: which webhook rows to write, per app.
+  const appCallbacks = new AppCallbacks(config.webhooks, storage.apps);
+  await appCallbacks.load();
   const securityCounters = new SecurityCounters();
   const security = new SecurityEventLog(logger, securityCounters);
   const cluster = await openCluster(config, logger);
@@ -104,13 +108,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     : await recoverInterruptedCalls(storage, logger, Date.now(), {
         restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
         // Calls closed here end with their `call.ended` webhook (delivered once the worker starts).
-        endRows: (call, now) => new CallWebhooks(undefined, webhookTargets(config.webhooks)).endedRows(call, now),
+        endRows: (call, now) => new CallWebhooks(undefined, appCallbacks.targets()).endedRows(call, now),
       });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);
   // Call webhooks and RTC room status sync: the same outbox, their own worker (services/webhooks).
-  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId);
+  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId, appDirectory);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
   const media = createSfu(config, logger);
   // The calls in flight, shared by the call service and the media room service (services/room).
@@ -155,7 +159,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     ...(webhookOutbox
       ? {
           webhooks: {
-            targets: webhookTargets(config.webhooks),
+            targets: appCallbacks.targets(),
             worker: webhookOutbox,
             roomSnapshotIntervalMs: config.webhooks.roomSnapshotIntervalMs,
           },
@@ -170,7 +174,10 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const appChanges = new AppChanges(
     {
-      invalidate: (appKey) => appDirectory.invalidate(appKey),
+      invalidate: (appKey) => {
+        appDirectory.invalidate(appKey);
+        return appCallbacks.refresh(appKey);
+      },
       callsInFlight: () => calls.calls.all(),
       endCallsOf: (appKey, userIds) => calls.usersBanned(appKey, userIds),
       closeDevices: (appKey, code, message) => registry.closeApp(appKey, code, message),
@@ -184,7 +191,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const deliveries = createWebhookDeliveries(storage.outbox, { worker: webhookOutbox });
   const clusterNode = cluster
-    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms, telemetry }, logger, (change) => appChanges.apply(change))
+    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms, telemetry }, logger, (change) => void appChanges.apply(change))
     : undefined;
   pushOutbox?.start();
   webhookOutbox?.start();
@@ -251,7 +258,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
     isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
     apps: appDirectory,
-    onAppChanged: (appKey) => appChanges.announce({ appKey }),
+    onAppChanged: (appKey) => void appChanges.announce({ appKey }),
     rtc: rtcControl,
     apiRatePerSec: config.apiRatePerSec,
     signature: {

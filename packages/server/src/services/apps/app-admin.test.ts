@@ -17,7 +17,12 @@ describeEachEngine('apps: administration', (engine) => {
     clock = T;
     changes = [];
     ({ storage } = await engine.open(() => clock));
-    admin = createAppAdmin(storage, { now: () => clock, onChanged: (change) => changes.push(change) });
+    admin = createAppAdmin(storage, {
+      now: () => clock,
+      onChanged: (change) => {
+        changes.push(change);
+      },
+    });
   });
 
   it('create makes a project with a development and a production key, both listed without secrets', async () => {

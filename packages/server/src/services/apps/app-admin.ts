@@ -37,7 +37,7 @@ export interface AppChange {
 
 export interface AppAdminOptions {
   /** Called after each committed change (cache invalidation, cluster broadcast, disable effects). */
-  onChanged?: (change: AppChange) => void;
+  onChanged?: (change: AppChange) => void | Promise<void>;
   /** Per-app callback URLs may be private or loopback (OPENCALL_WEBHOOK_ALLOW_PRIVATE=1). */
   allowPrivateTargets?: boolean;
   now?: () => number;
@@ -83,7 +83,9 @@ function checkedUrl(field: string, url: string | null | undefined, allowPrivate:
 
 export function createAppAdmin(storage: Pick<Storage, 'apps' | 'transaction'>, options: AppAdminOptions = {}): AppAdmin {
   const now = options.now ?? Date.now;
-  const announce = (change: AppChange) => options.onChanged?.(change);
+  const announce = async (change: AppChange) => {
+    await options.onChanged?.(change);
+  };
   const update = async (appKey: string, patch: AppPatch) => {
     if (!(await storage.apps.update(appKey, patch))) throw new AppAdminError('unknown_app', `no app with key ${appKey}`);
   };
@@ -137,7 +139,7 @@ export function createAppAdmin(storage: Pick<Storage, 'apps' | 'transaction'>, o
           previousSecretUntil: graceMs > 0 ? previousValidUntil : null,
         });
       });
-      announce({ appKey });
+      await announce({ appKey });
       return { appSecret, previousValidUntil };
     },
 
@@ -146,12 +148,12 @@ export function createAppAdmin(storage: Pick<Storage, 'apps' | 'transaction'>, o
       if (services.audio !== undefined) patch.audioCallEnabled = services.audio;
       if (services.video !== undefined) patch.videoCallEnabled = services.video;
       await update(appKey, patch);
-      announce({ appKey });
+      await announce({ appKey });
     },
 
     async setDisabled(appKey, disabled) {
       await update(appKey, { disabled });
-      announce({ appKey, disabled });
+      await announce({ appKey, disabled });
     },
 
     async setCallbacks(appKey, callbacks) {
@@ -162,7 +164,7 @@ export function createAppAdmin(storage: Pick<Storage, 'apps' | 'transaction'>, o
       if (webhookUrl !== undefined) patch.webhookUrl = webhookUrl;
       if (rtcCallbackUrl !== undefined) patch.rtcCallbackUrl = rtcCallbackUrl;
       await update(appKey, patch);
-      announce({ appKey });
+      await announce({ appKey });
     },
   };
 }

@@ -9,8 +9,8 @@ import type { NodeBus } from '../../ports/cluster.js';
 import type { AppChange } from './app-admin.js';
 
 export interface AppChangeTargets {
-  /** Forget cached lookups of the app. */
-  invalidate(appKey: string): void;
+  /** Forget cached lookups of the app (and reload what is kept in memory). */
+  invalidate(appKey: string): void | Promise<void>;
   /** The calls in flight that this node runs, of every app. */
   callsInFlight(): readonly { appKey: string; participants: ReadonlyMap<string, unknown> }[];
   /** These users leave their calls with KICKED_BY_SERVER. */
@@ -27,15 +27,19 @@ export class AppChanges {
   ) {}
 
   /** A change made on this node: applied here, then on every other node. */
-  announce(change: AppChange): void {
-    this.apply(change);
+  async announce(change: AppChange): Promise<void> {
     this.bus?.broadcast({ t: 'app_changed', ...change });
+    await this.apply(change);
   }
 
   /** A change made here or on another node. */
-  apply(change: AppChange): void {
+  async apply(change: AppChange): Promise<void> {
     const { appKey } = change;
-    this.targets.invalidate(appKey);
+    try {
+      await this.targets.invalidate(appKey);
+    } catch (err) {
+      this.logger.error({ err, appKey }, 'could not reload an app after its change');
+    }
     if (change.disabled !== true) return;
     const userIds = new Set<string>();
     for (const call of this.targets.callsInFlight()) {

@@ -72,13 +72,13 @@ export class CallWebhooks {
   /** `call.ended`, then `call.missed` for each invitee who never answered nor declined. */
   ended(call: Call): void {
     this.observer?.ended(call, this.now());
-    if (!this.sink || !this.targets.callEvents) return;
+    if (!this.sink || !this.targetsOf(call).callEvents) return;
     this.sink.enqueue(call, this.endedRows(call, this.now()));
   }
 
   /** The rows of `call.ended` and its `call.missed` (also written by start-up recovery for the calls it closes); none when call events are off. */
   endedRows(call: Call, now: number): NewOutboxRow[] {
-    if (!this.targets.callEvents) return [];
+    if (!this.targetsOf(call).callEvents) return [];
     const rows = [callEventRow(call.appKey, call.callId, endedBody(call, now), now)];
     for (const invitee of missedInvitees(call)) {
       const body = callEventBody('call.missed', call, now, {
@@ -139,7 +139,12 @@ export class CallWebhooks {
 
   /** Whether room status sync is on (the call service then runs the periodic snapshot). */
   get syncsRooms(): boolean {
-    return this.sink !== undefined && this.targets.roomSync;
+    return this.sink !== undefined && (this.targets.roomSync || this.targets.forApp !== undefined);
+  }
+
+  /** The call's app's targets (its own callback URLs, else the env-wide ones). */
+  private targetsOf(call: Call): WebhookTargets {
+    return this.targets.forApp?.(call.appKey) ?? this.targets;
   }
 
   private member(participant: Participant, now: number) {
@@ -147,7 +152,7 @@ export class CallWebhooks {
   }
 
   private event(call: Call, type: Parameters<typeof callEventBody>[0], extra: Record<string, unknown>): void {
-    if (!this.sink || !this.targets.callEvents) return;
+    if (!this.sink || !this.targetsOf(call).callEvents) return;
     const now = this.now();
     this.sink.enqueue(call, [callEventRow(call.appKey, call.callId, callEventBody(type, call, now, extra), now)]);
   }
@@ -159,7 +164,7 @@ export class CallWebhooks {
     now: number,
     extra: { exitType?: number; durationTime?: number; members?: { userId: string; joinTime: number }[] } = {},
   ): void {
-    if (!this.sink || !this.targets.roomSync) return;
+    if (!this.sink || !this.targetsOf(call).roomSync) return;
     const body = roomSyncBody({
       event,
       roomId: call.callId,
