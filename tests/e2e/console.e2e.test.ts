@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConsolePage } from './harness/console-page.js';
 import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
+import { printTiming } from './harness/failover-steps.js';
 import { openGroupUser } from './harness/group-agent.js';
 import { everyoneDecodesEveryone, startGroupCall } from './harness/group-call.js';
 import { MediaType, type SdkUser } from './harness/sdk-user.js';
@@ -151,7 +152,14 @@ describe('operator console', () => {
           `${callId}: bitrate of ${participant.userId}`,
         ).toBe(true);
       }
+      const openedAt = Date.now();
       await consolePage.open(`/console/calls/${callId}`);
+      printTiming(`console call page (${callId === calls.oneToOne ? '1:1' : '3-party'})`, {
+        renderMs: Date.now() - openedAt,
+        jsonBytes: JSON.stringify(body).length,
+        samples: samples.length,
+        charts: await consolePage.page.locator('.uplot').count(),
+      });
       for (const participant of body.participants as DetailParticipant[]) {
         const charts = consolePage.page.locator(`[data-participant="${participant.userId}"] .uplot`);
         expect(await charts.count(), `${callId}: charts of ${participant.userId}`).toBeGreaterThan(0);
