@@ -100,7 +100,9 @@ export class RCCallSession {
         Date.now,
         () => this.host.context.getServerTime(),
         (code, samples, kept) =>
-          this.host.context.logger.warn(`[RCCallSession] telemetry batch not taken (${code}): ${samples} samples ${kept ? 'kept' : 'dropped'}`),
+          this.host.context.logger.warn(
+            `[RCCallSession] telemetry batch not taken (${code}): ${samples} samples ${kept ? 'kept' : 'dropped'}`,
+          ),
       );
   }
 
