@@ -97,6 +97,12 @@ export class RCCallSession {
         (body) => this.host.context.request(body),
         telemetry ?? {},
         () => this.mediaType === RCCallMediaType.AUDIO_VIDEO,
+        Date.now,
+        () => this.host.context.getServerTime(),
+        (code, samples, kept) =>
+          this.host.context.logger.warn(
+            `[RCCallSession] telemetry batch not taken (${code}): ${samples} samples ${kept ? 'kept' : 'dropped'}`,
+          ),
       );
   }
 

@@ -2,9 +2,10 @@
  * Call quality telemetry (client → server): compact batches of `getStats` samples and setup timings,
  * sent over the IM socket every ~10 s and at hang-up (README "Call quality telemetry").
  *
- * Keys are short on purpose (a participant-minute costs a few KB). Sample times are `ago`: ms before the
- * frame was sent, so the server dates them on its own clock (no client clock skew); a batch sent again
- * after a socket blip is rebuilt with fresh `ago` values. Every array and string is bounded.
+ * Keys are short on purpose (a participant-minute costs a few KB). Sample times are `ago`: ms before
+ * `sentAt`, the client's estimate of the server clock when it built the frame (IMLib keeps it from
+ * `welcome` and `pong`), so neither client clock skew nor a frame held up in transit (a socket blip)
+ * moves them; a batch sent again is rebuilt with fresh values. Every array and string is bounded.
  */
 import * as z from 'zod/mini';
 import { CallId, Count, UserId } from './primitives.js';
@@ -73,6 +74,8 @@ export const CallTelemetryRequest = z.object({
   setup: z.optional(TelemetrySetup),
   /** Samples this device dropped (buffer over its cap while the socket was down) since its last batch. */
   dropped: Whole(1_000_000),
+  /** Server-clock estimate (ms) when the frame was built; samples are dated `sentAt − ago`. */
+  sentAt: z.optional(Count),
   /** The device's last batch for this call (sent at hang-up). */
   last: z.optional(z.boolean()),
 });

@@ -39,6 +39,8 @@ export class CallTelemetry {
     options: CallTelemetryOptions,
     private readonly isVideoCall: () => boolean,
     private readonly now: () => number = Date.now,
+    serverNow?: () => number,
+    onFailure?: (code: number, samples: number, kept: boolean) => void,
   ) {
     this.sampleIntervalMs = clamp(options.sampleIntervalMs, 2000, 200, 60_000);
     this.marks.start = now();
@@ -46,6 +48,8 @@ export class CallTelemetry {
       batchIntervalMs: clamp(options.batchIntervalMs, 10_000, 1000, 300_000),
       maxBufferedSamples: clamp(options.maxBufferedSamples, 1000, 10, 100_000),
       now,
+      ...(serverNow ? { serverNow } : {}),
+      ...(onFailure ? { onFailure } : {}),
     });
   }
 

@@ -14,6 +14,7 @@ export interface BatchBody {
   setup?: TelemetrySetup;
   dropped?: number;
   last?: boolean;
+  sentAt?: number;
 }
 
 export type SendBatch = (body: BatchBody) => Promise<{ code: number }>;
@@ -22,6 +23,10 @@ export interface UplinkOptions {
   batchIntervalMs: number;
   maxBufferedSamples: number;
   now: () => number;
+  /** The client's estimate of the server clock (IMLib `getServerTime`), sent as `sentAt`. */
+  serverNow?: () => number;
+  /** Told when a batch was not taken: `kept` = buffered again (the link was down), else dropped. */
+  onFailure?: (code: number, samples: number, kept: boolean) => void;
   /** Tries of the last batch while the link is down (default 20, `retryDelayMs` apart). */
   lastTries?: number;
   retryDelayMs?: number;
@@ -90,6 +95,7 @@ export class TelemetryUplink {
           ...(setup ? { setup } : {}),
           ...(this.dropped > 0 ? { dropped: Math.min(this.dropped, 1_000_000) } : {}),
           ...(final ? { last: true } : {}),
+          ...(this.options.serverNow ? { sentAt: Math.max(0, Math.round(this.options.serverNow())) } : {}),
         };
         const { code } = await this.send(body).catch(() => ({ code: -1 }));
         if (SUCCESS_CODES.has(code)) {
@@ -101,8 +107,10 @@ export class TelemetryUplink {
           // Back to the front of the buffer: they go with the next batch.
           this.buffer.unshift(...taken);
           this.add([]);
+          this.options.onFailure?.(code, taken.length, true);
           return false;
         }
+        this.options.onFailure?.(code, taken.length, false);
         return true; // refused for good (not in the call any more): nothing to retry
       } while (this.buffer.length > 0);
       return true;

@@ -43,8 +43,19 @@ export function sampleFrom(sender: Sender, s: TelemetrySample, now: number): Qua
   return sample;
 }
 
-export function samplesFrom(sender: Sender, batch: Pick<CallTelemetryRequest, 'samples'>, now: number): QualitySample[] {
-  return batch.samples.map((s) => sampleFrom(sender, s, now));
+/** How far a batch's `sentAt` may lie from the server clock and still be trusted (a frame held up by a socket blip arrives late). */
+const SENT_AT_PAST_MS = 600_000;
+const SENT_AT_FUTURE_MS = 5000;
+
+/** The time samples are counted back from: the batch's `sentAt` when plausible, else now. */
+export function batchTime(batch: Pick<CallTelemetryRequest, 'sentAt'>, now: number): number {
+  const sentAt = batch.sentAt;
+  return sentAt !== undefined && sentAt >= now - SENT_AT_PAST_MS && sentAt <= now + SENT_AT_FUTURE_MS ? Math.min(sentAt, now) : now;
+}
+
+export function samplesFrom(sender: Sender, batch: Pick<CallTelemetryRequest, 'samples' | 'sentAt'>, now: number): QualitySample[] {
+  const base = batchTime(batch, now);
+  return batch.samples.map((s) => sampleFrom(sender, s, base));
 }
 
 /** The batch's setup timings, undefined when it carries none. */

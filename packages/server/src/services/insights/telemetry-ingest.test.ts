@@ -119,6 +119,14 @@ describe('TelemetryIngest', () => {
     ]);
   });
 
+  it('dates samples from the batch’s sentAt (a frame held up in transit), unless sentAt is implausible', async () => {
+    const { bob } = await connectedCall('t6');
+    await ingest.ingest(bob.connection, batch('t6', [audioRecv(1000)], { sentAt: clock - 5000 }));
+    await ingest.ingest(bob.connection, batch('t6', [audioRecv(1000)], { sentAt: clock + 3_600_000 }));
+    const samples = await harness.storage.telemetry.samples(APP_KEY, 't6', 10);
+    expect(samples.map((s) => s.at)).toEqual([clock - 6000, clock - 1000]);
+  });
+
   it('refuses a user who is not in the call, another device of a participant, another app and an unknown call', async () => {
     await connectedCall('t2');
     const carol = harness.connect('carol');

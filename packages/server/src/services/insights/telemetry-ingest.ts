@@ -48,8 +48,8 @@ export class TelemetryIngest {
   }
 
   async ingest(from: TelemetrySender, batch: Omit<CallTelemetryRequest, 't' | 'rid'>): Promise<IntentResult> {
-    const refusal = await this.authorize(from, batch.callId);
-    if (refusal) return refusal;
+    const found = await this.authorize(from, batch.callId);
+    if ('code' in found) return found;
     const { storage } = this.options;
     const now = this.now();
     const sender = { userId: from.userId, deviceId: from.deviceId };
@@ -60,7 +60,8 @@ export class TelemetryIngest {
     try {
       if (kept > 0) await storage.telemetry.addSamples(from.appKey, batch.callId, kept < samples.length ? samples.slice(0, kept) : samples);
       if (setup) await storage.telemetry.saveSetup(from.appKey, batch.callId, { ...sender, at: now, ...setup });
-      if (samples.some((s) => s.mos !== undefined)) await updateRecordMos(storage, from.appKey, batch.callId);
+      // The record is written when the call ends: only then is there a summary to keep up to date.
+      if (found.ended && samples.some((s) => s.mos !== undefined)) await updateRecordMos(storage, from.appKey, batch.callId);
     } catch (error) {
       this.options.logger.error({ err: error, callId: batch.callId }, 'telemetry: batch not stored');
       return fail(RCCallErrorCode.STORAGE_UNAVAILABLE, 'the telemetry could not be stored');
@@ -69,15 +70,15 @@ export class TelemetryIngest {
     return ok;
   }
 
-  /** Undefined when `from` may report on the call, else the refusal. */
-  private async authorize(from: TelemetrySender, callId: string): Promise<IntentResult | undefined> {
+  /** Whether `from` may report on the call (and whether the call has ended), else the refusal. */
+  private async authorize(from: TelemetrySender, callId: string): Promise<{ ended: boolean } | IntentResult> {
     const live = this.options.calls.get(from.appKey, callId);
     if (live) {
       const participant = live.participants.get(from.userId);
       if (!participant) return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
       if (participant.deviceId !== undefined && participant.deviceId !== from.deviceId)
         return fail(RCCallErrorCode.NOT_IN_CALL, 'this device is not the one in the call');
-      return undefined;
+      return { ended: false };
     }
     const { storage } = this.options;
     const record = await storage.calls.get(from.appKey, callId);
@@ -88,7 +89,7 @@ export class TelemetryIngest {
         return fail(RCCallErrorCode.NOT_IN_CALL, 'this device is not the one in the call');
       if (record.endAt + (this.options.lateWindowMs ?? 300_000) < this.now())
         return fail(RCCallErrorCode.CALL_NOT_FOUND, 'the call ended too long ago');
-      return undefined;
+      return { ended: true };
     }
     // Cluster mode: another node runs the call; its journal row says who is in it.
     const journaled = await storage.activeCalls.get(from.appKey, callId);
@@ -96,7 +97,7 @@ export class TelemetryIngest {
       try {
         const snapshot = parseCallSnapshot(journaled.snapshot);
         const participant = snapshot.participants.find((p) => p.userId === from.userId);
-        if (participant) return undefined;
+        if (participant) return { ended: false };
       } catch {
         // unreadable: refused below
       }
