@@ -93,7 +93,8 @@ export interface CallQueryReply extends ServerApiOk {
 }
 
 export interface CallInfoReply extends ServerApiOk {
-  call: CallView & { mediaPath?: 'p2p' | 'mesh' | 'sfu'; relayed?: boolean };
+  /** With telemetry: `live` (still in flight: `endAt` 0, figures provisional), the media path and whether TURN relayed it. */
+  call: CallView & { live?: boolean; mediaPath?: 'p2p' | 'mesh' | 'sfu'; relayed?: boolean };
 }
 
 export interface CallUsageReply extends ServerApiOk {

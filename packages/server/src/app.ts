@@ -49,7 +49,7 @@ import { mountConsole } from './transport/http/console/mount-console.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
-import { registerMetricsRoute } from './transport/http/metrics-route.js';
+import { openMetricsWarning, registerMetricsRoute } from './transport/http/metrics-route.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import type { RtcRoomControl, ServerApiDeps } from './transport/http/server-api/server-api-deps.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
@@ -290,6 +290,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     insights: { queries: storage.callQueries, appAdmin: apps, deliveries, loadCallDetail },
   });
   registerMetricsRoute(http, { registry: metrics.registry, token: config.metricsToken });
+  const metricsWarning = openMetricsWarning(config.host, config.metricsToken);
+  if (metricsWarning) logger.warn(metricsWarning);
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);
   const ws = attachImWebSocket(http.server, {

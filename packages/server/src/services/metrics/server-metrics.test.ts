@@ -7,7 +7,7 @@ import { ConversationType, RCCallEndReason, RCCallMediaType } from '@opencall/pr
 import Fastify from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { bearerMatches, registerMetricsRoute } from '../../transport/http/metrics-route.js';
+import { bearerMatches, openMetricsWarning, registerMetricsRoute } from '../../transport/http/metrics-route.js';
 import { type CallServiceHarness, createCallServiceHarness, type FakeDevice, RING_TIMEOUT_MS } from '../call/call-service.test-support.js';
 import { SecurityCounters } from '../security/security-counters.js';
 import { histogramCount, parseMetrics, sampleValue } from './prometheus-text.test-support.js';
@@ -162,6 +162,14 @@ describe('GET /metrics', () => {
     expect((await get('Bearer scrape-secret')).statusCode).toBe(200);
     expect((await get('bearer scrape-secret')).statusCode).toBe(200);
     await http.close();
+  });
+
+  it('warns at start-up when it is open on a non-loopback address', () => {
+    expect(openMetricsWarning('0.0.0.0', undefined)).toContain('OPENCALL_METRICS_TOKEN');
+    expect(openMetricsWarning('10.1.2.3', undefined)).toContain('10.1.2.3');
+    expect(openMetricsWarning('0.0.0.0', 'token')).toBeUndefined();
+    expect(openMetricsWarning('127.0.0.1', undefined)).toBeUndefined();
+    expect(openMetricsWarning('::1', undefined)).toBeUndefined();
   });
 
   it('bearerMatches compares the whole token', () => {

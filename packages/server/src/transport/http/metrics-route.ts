@@ -16,6 +16,12 @@ export function bearerMatches(header: string | undefined, token: string): boolea
   return match?.[1] !== undefined && timingSafeEqual(digest(match[1]), digest(token));
 }
 
+/** A start-up warning when `/metrics` is open on a non-loopback bind address; undefined otherwise. */
+export function openMetricsWarning(host: string, token: string | undefined): string | undefined {
+  if (token !== undefined || host === 'localhost' || host === '::1' || host.startsWith('127.')) return undefined;
+  return `GET /metrics is open to anyone who reaches ${host}: set OPENCALL_METRICS_TOKEN`;
+}
+
 export function registerMetricsRoute(http: FastifyInstance, options: { registry: Registry; token: string | undefined }): void {
   const { registry, token } = options;
   http.get('/metrics', async (request, reply) => {
