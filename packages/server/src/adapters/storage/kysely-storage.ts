@@ -92,7 +92,9 @@ function appStore(db: Kysely<Database>): AppStore {
     },
     async update(appKey, patch) {
       const columns = patchColumns(patch);
-      if (Object.keys(columns).length === 0) return (await this.get(appKey)) !== undefined;
+      if (Object.keys(columns).length === 0) {
+        return (await db.selectFrom('apps').select('app_key').where('app_key', '=', appKey).executeTakeFirst()) !== undefined;
+      }
       const result = await db.updateTable('apps').set(columns).where('app_key', '=', appKey).executeTakeFirst();
       return Number(result.numUpdatedRows) > 0;
     },

@@ -132,6 +132,8 @@ describeEachEngine('apps: administration', (engine) => {
       );
     expect(await code(admin.setDisabled('nope', true))).toBe('unknown_app');
     expect(await code(admin.rotateSecret('nope', 0))).toBe('unknown_app');
+    expect(await code(admin.setServices('nope', {}))).toBe('unknown_app');
+    expect(await code(admin.setServices(production.appKey, {}))).toBe('accepted');
     expect(await code(admin.create('   '))).toBe('invalid_name');
     expect(await code(admin.create('x'.repeat(65)))).toBe('invalid_name');
     expect(await code(admin.rotateSecret(production.appKey, -1))).toBe('invalid_grace');

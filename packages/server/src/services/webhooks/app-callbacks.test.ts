@@ -21,7 +21,6 @@ describe('AppCallbacks', () => {
     expect(none.targetsFor('own')).toEqual({ callEvents: true, roomSync: false });
     expect(none.targetsFor('sync')).toEqual({ callEvents: false, roomSync: true });
     expect(none.targetsFor('plain')).toEqual({ callEvents: false, roomSync: false });
-    expect(none.anyRoomSync()).toBe(true);
     const env = new AppCallbacks({ url: 'https://env.example/h', rtcCallbackUrl: undefined }, apps);
     await env.load();
     expect(env.targetsFor('plain')).toEqual({ callEvents: true, roomSync: false });
@@ -39,5 +38,18 @@ describe('AppCallbacks', () => {
     byKey.set('k', { ...base, appKey: 'k' });
     await callbacks.refresh('k');
     expect(callbacks.targetsFor('k').callEvents).toBe(false);
+  });
+
+  it('re-reads the whole list in the background once it is older than 30 s (a lost bus message)', async () => {
+    const { byKey, apps } = store([{ ...base, appKey: 'k' }]);
+    let clock = 1000;
+    const callbacks = new AppCallbacks({ url: undefined, rtcCallbackUrl: undefined }, apps, () => clock);
+    await callbacks.load();
+    byKey.set('k', { ...base, appKey: 'k', webhookUrl: 'https://a.example/h' });
+    expect(callbacks.targetsFor('k').callEvents).toBe(false);
+    clock += 30_000;
+    expect(callbacks.targetsFor('k').callEvents).toBe(false); // this lookup starts the reload
+    await new Promise((r) => setTimeout(r, 10));
+    expect(callbacks.targetsFor('k').callEvents).toBe(true);
   });
 });

@@ -3,8 +3,9 @@
  * `webhookUrl` / `rtcCallbackUrl` replaces `OPENCALL_WEBHOOK_URL` / `OPENCALL_RTC_CALLBACK_URL` for
  * that app's events. Call transitions are synchronous, so which rows to write is answered from memory:
  * the apps that have their own URLs, loaded at start and refreshed when an app changes (on every
- * node: services/apps/app-changes.ts). The URL itself is resolved again when a row is delivered, so a
- * changed URL applies to the rows still waiting.
+ * node: services/apps/app-changes.ts). Should a change's bus message be lost (Redis down), the whole
+ * list is read again in the background once it is older than {@link RELOAD_AFTER_MS}. The URL itself
+ * is resolved again when a row is delivered, so a changed URL applies to the rows still waiting.
  */
 import type { AppRecord, AppStore } from '../../ports/index.js';
 import type { WebhookConfig } from './webhook-config.js';
@@ -12,30 +13,52 @@ import type { WebhookTargets } from './webhook-outbox.js';
 
 type Own = Pick<AppRecord, 'webhookUrl' | 'rtcCallbackUrl'>;
 
+/** Age after which the in-memory list is re-read (in the background, on the next lookup). */
+export const RELOAD_AFTER_MS = 30_000;
+
+function urlsOf(app: Own): Own | undefined {
+  if (app.webhookUrl === undefined && app.rtcCallbackUrl === undefined) return undefined;
+  return {
+    ...(app.webhookUrl ? { webhookUrl: app.webhookUrl } : {}),
+    ...(app.rtcCallbackUrl ? { rtcCallbackUrl: app.rtcCallbackUrl } : {}),
+  };
+}
+
 export class AppCallbacks {
   /** Apps with at least one URL of their own. */
-  readonly #own = new Map<string, Own>();
+  #own = new Map<string, Own>();
+  #loadedAt = 0;
+  #reloading = false;
 
   constructor(
     private readonly config: Pick<WebhookConfig, 'url' | 'rtcCallbackUrl'>,
     private readonly apps: Pick<AppStore, 'get' | 'list'>,
+    private readonly now: () => number = Date.now,
   ) {}
 
-  /** Reads every app's URLs (at start). */
+  /** Reads every app's URLs (at start, then when the list has aged). */
   async load(): Promise<void> {
-    this.#own.clear();
-    for (const app of await this.apps.list()) this.#remember(app.appKey, app);
+    const startedAt = this.now();
+    const own = new Map<string, Own>();
+    for (const app of await this.apps.list()) {
+      const urls = urlsOf(app);
+      if (urls) own.set(app.appKey, urls);
+    }
+    this.#own = own;
+    this.#loadedAt = startedAt;
   }
 
   /** Re-reads one app (it changed). */
   async refresh(appKey: string): Promise<void> {
     const app = await this.apps.get(appKey);
-    this.#own.delete(appKey);
-    if (app) this.#remember(appKey, app);
+    const urls = app ? urlsOf(app) : undefined;
+    if (urls) this.#own.set(appKey, urls);
+    else this.#own.delete(appKey);
   }
 
   /** Which rows to write for the app's calls. */
   targetsFor(appKey: string): WebhookTargets {
+    this.#reloadIfStale();
     const own = this.#own.get(appKey);
     return {
       callEvents: (own?.webhookUrl ?? this.config.url) !== undefined,
@@ -52,16 +75,14 @@ export class AppCallbacks {
     };
   }
 
-  /** Whether any app (or the env) has a room status sync target (the periodic snapshot runs then). */
-  anyRoomSync(): boolean {
-    return this.config.rtcCallbackUrl !== undefined || [...this.#own.values()].some((own) => own.rtcCallbackUrl !== undefined);
-  }
-
-  #remember(appKey: string, app: Own): void {
-    if (app.webhookUrl === undefined && app.rtcCallbackUrl === undefined) return;
-    this.#own.set(appKey, {
-      ...(app.webhookUrl ? { webhookUrl: app.webhookUrl } : {}),
-      ...(app.rtcCallbackUrl ? { rtcCallbackUrl: app.rtcCallbackUrl } : {}),
-    });
+  #reloadIfStale(): void {
+    if (this.#reloading || this.now() - this.#loadedAt < RELOAD_AFTER_MS) return;
+    this.#reloading = true;
+    // A failed read keeps the list it had and tries again on a later lookup.
+    this.load()
+      .catch(() => undefined)
+      .finally(() => {
+        this.#reloading = false;
+      });
   }
 }
