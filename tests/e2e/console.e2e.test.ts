@@ -73,6 +73,8 @@ describe('operator console', () => {
     const overview = await consolePage.api(`/overview?appKey=${env.server.appKey}&from=${Date.now() - 3600_000}&to=${Date.now()}`);
     expect(overview.body.live.calls).toBe(1);
     expect(overview.body.live.users).toBeGreaterThanOrEqual(2);
+    const liveDetail = await consolePage.api(`/calls/${callId}`);
+    expect(liveDetail.body.call).toMatchObject({ callId, live: true, mediaPath: 'p2p' });
     await consolePage.open('/console/users?userId=console-alice');
     await expect(consolePage.page.locator('[data-testid="user-online"]').textContent()).resolves.toBe('online');
     await consolePage.screenshot('users');

@@ -148,6 +148,9 @@ describe('console API', () => {
     expect(unknownRoute.body.code).toBe('console.not_found');
     const records = await get(`/api/calls?appKey=${server.appKey}`);
     expect(records.body).toEqual({ total: 0, calls: [] });
+    expect((await get(`/api/calls?appKey=${server.appKey}&endReason=104&userId=nobody`)).body).toEqual({ total: 0, calls: [] });
+    const badReason = await get(`/api/calls?appKey=${server.appKey}&endReason=99`);
+    expect(badReason.body).toEqual({ code: 'console.param_error', message: 'endReason: is not an RCCallEndReason code' });
     const usage = await get(`/api/usage?appKey=${server.appKey}&fromDay=2026-01-01&toDay=2026-01-02`);
     expect(usage.body.days).toHaveLength(2);
     expect(usage.body.days[0]).toMatchObject({ day: '2026-01-01', calls: 0, peakConcurrentCalls: 0 });

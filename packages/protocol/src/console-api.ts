@@ -3,6 +3,7 @@
  * catalogue. Every error answer is `{ code, message }` with one of {@link ConsoleErrorCode}.
  */
 import * as z from 'zod/mini';
+import { RCCallEndReason } from './codes/end-reason.js';
 import { CallId, GroupId, UserId } from './primitives.js';
 
 /** Console error codes, each with its HTTP status (CONSOLE_ERROR_HTTP_STATUS). */
@@ -53,6 +54,9 @@ export const ConsoleAppKey = z.string().check(z.minLength(1), z.maxLength(64), z
 const EpochMs = z.coerce.number().check(z.int(), z.gte(0));
 const PositiveInt = (max: number) => z.coerce.number().check(z.int(), z.gte(1), z.lte(max));
 const Day = z.string().check(z.regex(/^\d{4}-\d{2}-\d{2}$/));
+const END_REASON_CODES = new Set(Object.values(RCCallEndReason).filter((v) => typeof v === 'number'));
+/** An RCCallEndReason code, from a query string. */
+const EndReasonCode = z.coerce.number().check(z.refine((v) => END_REASON_CODES.has(v), 'is not an RCCallEndReason code'));
 
 export const ConsoleLoginBody = z.object({ password: z.string().check(z.minLength(1), z.maxLength(256)) });
 export const ConsoleAppQuery = z.object({ appKey: ConsoleAppKey });
@@ -63,7 +67,7 @@ export const ConsoleCallSearchQuery = z.object({
   userId: z.optional(UserId),
   from: z.optional(EpochMs),
   to: z.optional(EpochMs),
-  endReason: z.optional(z.coerce.number().check(z.int(), z.gte(0), z.lte(100))),
+  endReason: z.optional(EndReasonCode),
   minDurationMs: z.optional(EpochMs),
   maxDurationMs: z.optional(EpochMs),
   minMos: z.optional(z.coerce.number().check(z.gte(1), z.lte(4.5))),

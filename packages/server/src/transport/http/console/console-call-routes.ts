@@ -70,8 +70,8 @@ export function registerConsoleCallRoutes(scope: FastifyInstance, deps: ConsoleD
 
   scope.get('/api/calls', async (request) => {
     const query = parseInput(ConsoleCallSearchQuery, request.query);
-    const search: CallSearch = { ...query, endReason: query.endReason as RCCallEndReason | undefined };
-    for (const key of Object.keys(search) as (keyof CallSearch)[]) if (search[key] === undefined) delete search[key];
+    // Only the filters given (the port's optional fields are absent, not undefined).
+    const search = Object.fromEntries(Object.entries(query).filter(([, value]) => value !== undefined)) as unknown as CallSearch;
     return required(deps.queries, 'call search').search(search);
   });
 
