@@ -177,6 +177,19 @@ describe('operator console', () => {
     }
   });
 
+  it('creates an app from the apps page: its secrets are shown once, its keys join the app selector', async () => {
+    await consolePage.open('/console/apps');
+    await consolePage.page.locator('input[name="name"]').fill('console-e2e-app');
+    await consolePage.page.getByRole('button', { name: 'Create app' }).click();
+    const notice = consolePage.page.locator('[data-testid="secret-once"]');
+    await notice.waitFor({ timeout: 10_000 });
+    expect(await notice.textContent()).toMatch(/development: \w+ \/ \S+/);
+    await consolePage.open('/console/apps');
+    expect(await consolePage.page.locator('[data-testid="secret-once"]').count()).toBe(0);
+    expect(await consolePage.page.locator('#app-select option').count()).toBe(3);
+    expect(await consolePage.page.locator('tr[data-app]').count()).toBe(3);
+  });
+
   it('the other pages render (screenshots)', async () => {
     for (const [name, path] of [
       ['overview', '/console'],
