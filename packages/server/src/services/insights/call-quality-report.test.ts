@@ -36,7 +36,13 @@ describe('CallQualityReport', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     storage = await openSqliteStorage(':memory:');
     rows = [];
-    const outbox = { ...storage.outbox, enqueue: async (r: readonly NewOutboxRow[]) => (rows.push(...r), r.length) };
+    const outbox = {
+      ...storage.outbox,
+      enqueue: async (r: readonly NewOutboxRow[]) => {
+        rows.push(...r);
+        return r.length;
+      },
+    };
     report = new CallQualityReport({
       storage: { telemetry: storage.telemetry, outbox },
       logger: pino({ level: 'silent' }),
