@@ -153,6 +153,10 @@ describe('call quality telemetry', () => {
     for (const p of detail.participants) expect(p.setup.inviteToRingingMs, `${p.userId}: invite → ringing`).toBeGreaterThanOrEqual(0);
     expectTimeline(detail, ['invite', 'ringing', 'accept', 'join', 'leave', 'end']);
     expect(detail.events.at(-1)?.detail).toMatchObject({ reasons: { [alice.userId]: 3, [bob.userId]: 13 } });
+    // The blip broke the IM sockets (the devices reconnected) and the P2P link (rebuilt): recoveries on the timeline.
+    const recoveries = detail.events.filter((e) => e.kind === 'recovery').map((e) => `${e.userId}:${String(e.detail?.cause)}`);
+    console.log(`[telemetry] recoveries: ${recoveries.join(', ')}`);
+    expect(recoveries.length).toBeGreaterThan(0);
 
     // Samples taken while the network was down reached the server afterwards, and none taken before the
     // link came back is missing (batches that failed in the outage went with later ones). After the blip

@@ -135,6 +135,8 @@ export class CallService {
       },
       roomLeft: (call: Call, participant: Participant, roomEmpty: boolean) => webhooks.roomLeft(call, participant, roomEmpty),
       resourcesChanged: (call: Call, participant: Participant) => webhooks.resourcesChanged(call, participant),
+      mediaRecovered: (call: Call, participant: Participant, cause: 'p2p_relink' | 'sfu_publisher') =>
+        timeline.recovered(call, participant.userId, participant.deviceId ?? '', cause),
     };
     mediaRooms.reportTo({ roomChanged: (call) => journal.record(call), roomEvents });
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.

@@ -1,5 +1,5 @@
 /**
- * The `call.quality` webhook: one per call, once its last telemetry is in — when every participant who
+ * The `call.quality` webhook: one per answered call, once its last telemetry is in — when every participant who
  * joined has sent its last batch (the SDK sends one at hang-up), or `waitMs` (default 10 s) after the
  * end, whichever comes first. It then also settles `call_records.quality_mos`. The row goes through the
  * webhook outbox like the other call events (same order key: after `call.ended`).
@@ -45,6 +45,8 @@ export class CallQualityReport {
 
   /** The call ended: its report goes once its last batches are in, or after the wait. */
   callEnded(call: Call): void {
+    // Only an answered call had media to report on.
+    if (call.beginAt === 0) return;
     const joined = [...call.participants.values()].filter((p) => p.joinedAt > 0);
     if (joined.length === 0) return;
     const key = `${call.appKey}\n${call.callId}`;

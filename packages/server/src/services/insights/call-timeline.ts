@@ -69,8 +69,11 @@ export class CallTimeline {
     this.add(call, 'media_type', participant.userId, participant.deviceId ?? '', { mediaType: call.mediaType });
   }
 
-  /** The call went on after a break: a device came back (`reconnect`), or a restarted server restored it (`restart`). */
-  recovered(call: Call, userId: string, deviceId: string, cause: 'reconnect' | 'restart'): void {
+  /**
+   * The call went on after a break: a device came back (`reconnect`), a restarted server restored it
+   * (`restart`), or a device rebuilt its media connection (`p2p_relink`, `sfu_publisher`).
+   */
+  recovered(call: Call, userId: string, deviceId: string, cause: 'reconnect' | 'restart' | 'p2p_relink' | 'sfu_publisher'): void {
     this.add(call, 'recovery', userId, deviceId, { cause });
   }
 
