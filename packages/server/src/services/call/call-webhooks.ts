@@ -2,7 +2,8 @@
  * The webhooks a call transition causes: native call events (`call.invited` … `call.missed`) and
  * RongCloud RTC room status sync (room created / member joined / member left / room destroyed). Each is
  * an outbox row handed to the call journal, which commits it in the transaction of the change that
- * caused it; the webhook worker (services/webhooks/webhook-outbox.ts) delivers it.
+ * caused it; the webhook worker (services/webhooks/webhook-outbox.ts) delivers it. The same points
+ * also tell the optional {@link CallLifecycleObserver} (metrics), synchronously.
  */
 import { RCCallEndReason, rtcSessionIdOf } from '@opencall/protocol';
 import type { NewOutboxRow } from '../../ports/index.js';

@@ -100,6 +100,7 @@ describeEachEngine('call queries', (engine) => {
       expect(ids(await search({ size: 2, page: 3 }))).toEqual(['c1']);
       expect(await search({ size: 2, page: 4 })).toEqual({ total: 5, calls: [] });
       expect((await search({ size: 1000 })).calls).toHaveLength(5);
+      expect(ids(await search({ size: Number.NaN, page: Number.NaN }))).toEqual(['c5']);
     });
 
     it('gets one call with its quality summary, undefined for another app’s or an unknown id', async () => {

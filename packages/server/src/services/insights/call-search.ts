@@ -42,8 +42,9 @@ function matching(query: RecordQuery, search: CallSearch): RecordQuery {
   return q;
 }
 
+/** `value` as an integer within [min, max]; not a finite number → min. */
 function clamp(value: number, min: number, max: number): number {
-  return Math.min(Math.max(Math.trunc(value), min), max);
+  return Number.isFinite(value) ? Math.min(Math.max(Math.trunc(value), min), max) : min;
 }
 
 /** One page of the calls matching `search` (newest first) and how many match in all. */

@@ -103,22 +103,13 @@ async function fillPeaks(db: Kysely<Database>, appKey: string, from: number, to:
       select d, delta, sum(delta) over (order by t, delta rows between unbounded preceding and current row) as level from edges
     )
     select d as day, max(level) as peak, sum(delta) as net from levels group by d order by d`.execute(db);
-  let level = 0;
-  let next = first;
-  const carryUntil = (index: number) => {
-    // Days without edges stay at the level carried into them.
-    for (; next < index && next - first < days.length; next += 1) {
-      const entry = days[next - first];
-      if (entry && next >= first) entry.peakConcurrentCalls = level;
-    }
-  };
-  for (const row of result.rows) {
-    const index = Number(row.day);
-    if (index >= first) carryUntil(index);
-    const entry = days[index - first];
-    if (entry) entry.peakConcurrentCalls = Math.max(level, Number(row.peak));
-    level += Number(row.net);
-    next = Math.max(next, index + 1);
-  }
-  carryUntil(first + days.length);
+  // Walk the days in order: a day with edges peaks at max(level at its midnight, its edges' levels);
+  // a day without edges stays at the level carried into it. Days before the range only carry.
+  const levels = new Map(result.rows.map((row) => [Number(row.day), { peak: Number(row.peak), net: Number(row.net) }]));
+  let level = result.rows.filter((row) => Number(row.day) < first).reduce((sum, row) => sum + Number(row.net), 0);
+  days.forEach((entry, offset) => {
+    const edges = levels.get(first + offset);
+    entry.peakConcurrentCalls = edges ? Math.max(level, edges.peak) : level;
+    level += edges?.net ?? 0;
+  });
 }
