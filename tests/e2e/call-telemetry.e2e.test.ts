@@ -10,10 +10,10 @@ import { join } from 'node:path';
 import { RCFrameRate, RCResolution } from '@opencall/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStorage } from '../../packages/server/src/adapters/storage/sqlite/open-sqlite-storage.js';
-import type { CallDetail, Storage } from '../../packages/server/src/ports/index.js';
-import { createLoadCallDetail } from '../../packages/server/src/services/insights/call-detail.js';
+import type { Storage } from '../../packages/server/src/ports/index.js';
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.js';
 import type { CallConstraintsJson } from './harness/agent-types.js';
+import { complete, detailWhen, expectSeries, expectTimeline } from './harness/call-detail-checks.js';
 import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
 import { MediaType, type SdkUser } from './harness/sdk-user.js';
 
@@ -30,62 +30,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function closeUsers(...users: SdkUser[]): Promise<void> {
   await Promise.all(users.map((user) => user.page.context().close()));
-}
-
-/** Polls the stored detail until `ready` holds (bounded). */
-async function detailWhen(storage: Storage, appKey: string, callId: string, ready: (d: CallDetail) => boolean): Promise<CallDetail> {
-  const load = createLoadCallDetail({ storage });
-  let last: CallDetail | undefined;
-  for (let i = 0; i < 60 && !(last && ready(last)); i++) {
-    if (i > 0) await sleep(250);
-    last = await load(appKey, callId);
-  }
-  if (!last) throw new Error(`no detail for ${callId}`);
-  return last;
-}
-
-/** Every participant has samples of each figure, a MOS, and ICE / first-frame setup timings. */
-function complete(detail: CallDetail): boolean {
-  // The timeline is written in groups (every 0.5 s): its `end` may land a moment after the hang-up.
-  if (!detail.events.some((e) => e.kind === 'end')) return false;
-  return detail.participants.every((p) => {
-    const own = detail.samples.filter((s) => s.userId === p.userId);
-    return (
-      p.mos !== undefined &&
-      p.setup.acceptToIceConnectedMs !== undefined &&
-      p.setup.acceptToFirstFrameMs !== undefined &&
-      own.some((s) => s.kind === 'video' && s.direction === 'recv' && s.fps !== undefined)
-    );
-  });
-}
-
-function expectSeries(detail: CallDetail): void {
-  for (const p of detail.participants) {
-    const own = detail.samples.filter((s) => s.userId === p.userId);
-    const label = `${p.userId}`;
-    expect(own.filter((s) => (s.bitrateKbps ?? 0) > 0).length, `${label}: bitrate`).toBeGreaterThan(2);
-    expect(own.filter((s) => s.packetLossPct !== undefined).length, `${label}: loss`).toBeGreaterThan(2);
-    expect(own.filter((s) => s.jitterMs !== undefined).length, `${label}: jitter`).toBeGreaterThan(2);
-    expect(own.filter((s) => s.rttMs !== undefined).length, `${label}: rtt`).toBeGreaterThan(2);
-    expect(own.filter((s) => (s.fps ?? 0) > 0).length, `${label}: fps`).toBeGreaterThan(2);
-    expect(own.filter((s) => s.mos !== undefined).length, `${label}: mos`).toBeGreaterThan(2);
-    expect(p.mos, `${label}: MOS on loopback`).toBeGreaterThan(4);
-    expect(p.candidateTypes, `${label}: candidate types`).toContain('host');
-    expect(p.setup.acceptToIceConnectedMs, `${label}: accept → ICE`).toBeGreaterThanOrEqual(0);
-    expect(p.setup.acceptToFirstFrameMs, `${label}: accept → first frame`).toBeGreaterThanOrEqual(0);
-  }
-}
-
-/** The kinds appear in this order (each first occurrence), and `end` is the last event. */
-function expectTimeline(detail: CallDetail, order: string[]): void {
-  const kinds = detail.events.map((e) => e.kind);
-  const positions = order.map((kind) => kinds.indexOf(kind as (typeof kinds)[number]));
-  expect(
-    positions.every((p) => p >= 0),
-    `timeline ${kinds.join(',')}`,
-  ).toBe(true);
-  expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-  expect(kinds.at(-1)).toBe('end');
 }
 
 describe('call quality telemetry', () => {

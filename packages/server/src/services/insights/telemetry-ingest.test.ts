@@ -3,7 +3,7 @@
  * report on a call, what is stored (dated, scored, capped), the record's MOS after a late batch, and the
  * timeline the call service writes.
  */
-import { CallTelemetryRequest, ClientFrame, ConversationType, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
+import { CallTelemetryRequest, ClientFrame, ConversationType, ErrorCode, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_KEY, type CallServiceHarness, createCallServiceHarness, type FakeDevice } from '../call/call-service.test-support.js';
@@ -136,6 +136,13 @@ describe('TelemetryIngest', () => {
     const otherApp = { appKey: 'other-app', userId: 'bob', deviceId: 'bob-d1' };
     expect((await ingest.ingest(otherApp, batch('t2', [audioRecv(0)]))).code).toBe(RCCallErrorCode.CALL_NOT_FOUND);
     expect((await ingest.ingest(carol.connection, batch('nope', [audioRecv(0)]))).code).toBe(RCCallErrorCode.CALL_NOT_FOUND);
+    // A call that ended here a moment ago whose record is not stored yet: try again (a transient code).
+    const racing = new TelemetryIngest({
+      storage: { ...harness.storage, calls: { ...harness.storage.calls, get: async () => undefined } },
+      calls: { get: () => undefined, endedRecently: () => true },
+      logger: pino({ level: 'silent' }),
+    });
+    expect((await racing.ingest(carol.connection, batch('gone', [audioRecv(0)]))).code).toBe(ErrorCode.TIMEOUT);
     expect(await harness.storage.telemetry.samples(APP_KEY, 't2', 100)).toEqual([]);
   });
 

@@ -6,7 +6,7 @@
  * participants' MOS) follows each batch, so samples that arrive after the record was written at hang-up
  * still count. In cluster mode any node may take a batch: it writes straight to the shared database.
  */
-import { type CallTelemetryRequest, RCCallErrorCode } from '@opencall/protocol';
+import { type CallTelemetryRequest, ErrorCode, RCCallErrorCode } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import type { Storage } from '../../ports/index.js';
 import type { CallDirectory } from '../call/call-directory.js';
@@ -16,8 +16,8 @@ import { samplesFrom, setupFrom } from './telemetry-batch.js';
 
 export interface TelemetryIngestOptions {
   storage: Pick<Storage, 'telemetry' | 'calls' | 'activeCalls'>;
-  /** The calls in flight on this node. */
-  calls: Pick<CallDirectory, 'get'>;
+  /** The calls in flight on this node (and those that ended here lately). */
+  calls: Pick<CallDirectory, 'get' | 'endedRecently'>;
   logger: Logger;
   now?: () => number;
   /** Samples kept per call and device; later ones are dropped (default 10000: > 40 min of a 1:1 video call). */
@@ -103,6 +103,8 @@ export class TelemetryIngest {
       }
       return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
     }
+    // Ended here a moment ago, its record not committed yet (a last batch racing the end): the SDK tries again.
+    if (this.options.calls.endedRecently(from.appKey, callId)) return fail(ErrorCode.TIMEOUT, 'the call is being stored; try again');
     return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
   }
 
