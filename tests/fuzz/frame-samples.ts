@@ -50,6 +50,13 @@ export const CLIENT_SAMPLES: Record<string, Record<string, unknown>> = {
   'sfu.subscribe': { t: 'sfu.subscribe', rid: 12, roomId: 'call-1', feedUserId: 'bob' },
   'sfu.start': { t: 'sfu.start', rid: 13, roomId: 'call-1', feedUserId: 'bob', description: { type: 'answer', sdp: 'v=0\r\n' } },
   'sfu.trickle': { t: 'sfu.trickle', rid: 14, roomId: 'call-1', feedUserId: 'bob', candidate },
+  'call.telemetry': {
+    t: 'call.telemetry',
+    rid: 15,
+    callId: 'call-1',
+    samples: [{ ago: 1000, k: 'a', d: 'r', p: 'bob', br: 32, pl: 0.5, j: 4, rtt: 20, ct: 'host' }],
+    setup: { ring: 300, ice: 120, frame: 400 },
+  },
 };
 
 /** Extra valid client frames exercising other union branches. */

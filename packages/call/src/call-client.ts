@@ -298,7 +298,9 @@ export class RCCallClient {
   /** Ring and report an incoming session (`onSession`), ending it at once when busy, as CallLib. */
   private announce(session: RCCallSession, event: CallInvitedEvent, busyHere: boolean): void {
     if (!event.busy && !busyHere) {
-      void this.context.request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) });
+      void this.context
+        .request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) })
+        .then(() => session.rangHere());
     }
     let threw = false;
     try {

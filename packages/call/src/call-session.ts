@@ -22,6 +22,7 @@ import { CALL_TRACK_TAG, captureForCall } from './capture.js';
 import type { CallLocalTrack, CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
 import { SESSION_MACHINE } from './session-machine.js';
 import { SessionMedia } from './session-media.js';
+import { CallTelemetry } from './telemetry/call-telemetry.js';
 import type { ICallConstraints, IEndSummary, IRCCallInitOptions, ISenderInfo, ISessionListener, IUserData, IUserProfile } from './types.js';
 import { assertConstraints, assertListener, assertUserId, assertUserIds } from './validate.js';
 
@@ -76,6 +77,8 @@ export class RCCallSession {
   private endReason: RCCallEndReason | null = null;
   private constraints: ICallConstraints | undefined;
   private rtcSessionId: string | undefined;
+  /** Quality telemetry of this device in the call (off with `telemetry: { enabled: false }`). */
+  private readonly telemetry: CallTelemetry | undefined;
 
   /** @internal */
   constructor(
@@ -87,6 +90,25 @@ export class RCCallSession {
     for (const user of init.users)
       this.users.set(user.userId, { state: user.state, isCaller: user.userId === init.callerId, profile: user.profile });
     if (init.localTracks.length > 0) this.media = new SessionMedia(init.callId, this.mediaHost(), init.localTracks);
+    const telemetry = host.options.telemetry;
+    if (CallTelemetry.enabled(telemetry))
+      this.telemetry = new CallTelemetry(
+        init.callId,
+        (body) => this.host.context.request(body),
+        telemetry ?? {},
+        () => this.mediaType === RCCallMediaType.AUDIO_VIDEO,
+        Date.now,
+        () => this.host.context.getServerTime(),
+        (code, samples, kept) =>
+          this.host.context.logger.warn(
+            `[RCCallSession] telemetry batch not taken (${code}): ${samples} samples ${kept ? 'kept' : 'dropped'}`,
+          ),
+      );
+  }
+
+  /** @internal This device's ringing reached the server (callee: invite → ringing). */
+  rangHere(): void {
+    this.telemetry?.ringing();
   }
 
   /** @internal Whether the app registered a listener (checked right after `onSession`). */
@@ -332,6 +354,7 @@ export class RCCallSession {
       case 'call.ringing':
         if (event.userId === this.init.selfId) break;
         this.mergeProfile(event.userId, event.user);
+        this.telemetry?.ringing();
         this.emit('onRinging', this.sender(event.userId), this);
         break;
       case 'call.accepted':
@@ -382,6 +405,7 @@ export class RCCallSession {
 
   private connected(): void {
     if (this.beginTimestamp === 0) this.beginTimestamp = Date.now();
+    this.telemetry?.accepted();
     this.state = SESSION_MACHINE.next(this.state, 'connected');
   }
 
@@ -392,6 +416,8 @@ export class RCCallSession {
     this.endReason = reason;
     const endTimestamp = Date.now();
     for (const entry of this.users.values()) entry.state = RCCallUserState.NONE;
+    // The last batch goes while media stops (it carries the samples taken so far; not awaited by the app's callback).
+    void this.telemetry?.stop();
     await this.media?.stop();
     const duration = this.beginTimestamp > 0 && endTimestamp > this.beginTimestamp ? endTimestamp - this.beginTimestamp : 0;
     this.host.sessionClosed(this, {
@@ -465,7 +491,11 @@ export class RCCallSession {
         this.emit(track.isAudioTrack() ? 'onAudioMuteChange' : 'onVideoMuteChange', muteUser, this);
       },
       onReport: (report: CallStateReport) => this.emit('onRTCStateReport', report, this),
-      onIceState: (state: string) => this.emit('onICEConnectionStateChange', state, this),
+      onConnectionReports: (reports: CallStateReport[]) => this.telemetry?.reports(reports),
+      onIceState: (state: string) => {
+        this.telemetry?.iceState(state);
+        this.emit('onICEConnectionStateChange', state, this);
+      },
       onPing: (result: string) => this.emit('onPing', result, this),
       onPublishFail: (code: number) => this.emit('onTrackPublishFail', code, this),
       onSubscribeFail: (code: number) => this.emit('onTrackSubscribeFail', code, this),

@@ -15,6 +15,8 @@ export interface MediaHost {
   onTrackReady(track: CallTrack): void;
   onMuteChange(track: CallTrack): void;
   onReport(report: CallStateReport): void;
+  /** The same stats, one report per media connection (call quality telemetry). */
+  onConnectionReports(reports: CallStateReport[]): void;
   onIceState(state: string): void;
   onPing(result: string): void;
   onPublishFail(code: number): void;
@@ -85,6 +87,7 @@ export class SessionMedia {
     });
     room.registerReportListener({
       onStateReport: (report) => this.host.onReport(report),
+      onConnectionReports: (reports) => this.host.onConnectionReports(reports),
       onICEConnectionStateChange: (state) => this.host.onIceState(state),
     });
     for (const track of room.getRemoteTracks()) this.noteOwnerMuted(track);

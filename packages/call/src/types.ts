@@ -1,4 +1,5 @@
 /** CallLib's public interfaces (CallLib Web 5.x, same names and shapes). */
+
 import type {
   ConversationType,
   JoinedRoomInfo,
@@ -14,6 +15,7 @@ import type {
   RTCJoinType,
 } from '@opencall/protocol';
 import type { CallRtcClient, CallStateReport, CallTrack } from './rtc-port.js';
+import type { CallTelemetryOptions } from './telemetry/call-telemetry.js';
 
 /** RTCLib's state report types, as CallLib's d.ts re-exports them. */
 export type { IRCCandidatePairStat, IRCRTCStateReport, IRCTrackStat } from '@opencall/rtc';
@@ -172,6 +174,8 @@ export interface IRCCallInitOptions<S extends SessionRef = SessionRef> {
   /** Receives every log line at or above `logLevel` instead of the console. */
   logStdout?: (level: number, content: string) => void;
   logOutputLevel?: number;
+  /** OpenCall: call quality telemetry sent to the server (README "Call quality telemetry"); on by default. */
+  telemetry?: CallTelemetryOptions;
 }
 
 export interface ICallParams<S extends SessionRef = SessionRef> {

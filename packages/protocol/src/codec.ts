@@ -78,6 +78,7 @@ export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
   'call.modify_media',
   'call.joined_info',
   'call.resync',
+  'call.telemetry',
   'rtc.join',
   'rtc.leave',
   'rtc.signal',

@@ -14,6 +14,7 @@ import { CALL_EVENTS, CALL_REQUESTS, type CallRequest } from './call-frames.js';
 import { Count, DeviceId, UserId } from './primitives.js';
 import { RTC_EVENTS, RTC_REQUESTS, type RtcRequest } from './rtc-frames.js';
 import { SFU_EVENTS, SFU_REQUESTS, type SfuRequest } from './sfu-frames.js';
+import { type CallTelemetryRequest, TELEMETRY_REQUESTS } from './telemetry-frames.js';
 
 export const HelloFrame = z.object({
   t: z.literal('hello'),
@@ -32,9 +33,17 @@ export const PingFrame = z.object({ t: z.literal('ping') });
 export const AckFrame = z.object({ t: z.literal('ack'), seq: Count });
 
 /** Every frame a client may send. Requests are the `call.*` and `rtc.*` frames, each with `rid`. */
-export const ClientFrame = z.discriminatedUnion('t', [HelloFrame, PingFrame, AckFrame, ...CALL_REQUESTS, ...RTC_REQUESTS, ...SFU_REQUESTS]);
+export const ClientFrame = z.discriminatedUnion('t', [
+  HelloFrame,
+  PingFrame,
+  AckFrame,
+  ...CALL_REQUESTS,
+  ...RTC_REQUESTS,
+  ...SFU_REQUESTS,
+  ...TELEMETRY_REQUESTS,
+]);
 export type ClientFrame = z.infer<typeof ClientFrame>;
-export type ClientRequest = CallRequest | RtcRequest | SfuRequest;
+export type ClientRequest = CallRequest | RtcRequest | SfuRequest | CallTelemetryRequest;
 export type ClientRequestType = ClientRequest['t'];
 
 export const IceServer = z.object({

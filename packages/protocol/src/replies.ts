@@ -38,6 +38,7 @@ export const REPLY_DATA = {
   'sfu.subscribe': SfuDescriptionResult,
   'sfu.start': NoReplyData,
   'sfu.trickle': NoReplyData,
+  'call.telemetry': NoReplyData,
 } as const satisfies Record<ClientRequestType, z.ZodMiniType>;
 
 /** The `data` of a reply to request type `T` (`undefined` for requests answered without data). */

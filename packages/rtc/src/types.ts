@@ -57,6 +57,8 @@ export interface IRCCandidatePairStat {
   availableOutgoingBitrate: number | null;
   /** bit/s; 0 when nothing is received */
   availableIncomingBitrate: number | null;
+  /** OpenCall: the local candidate's type (`host`, `srflx`, `prflx`, `relay`), when known. */
+  localCandidateType?: string;
 }
 
 /** One sent or received track. */
@@ -75,6 +77,16 @@ export interface IRCTrackStat {
   bitrate: number;
   /** ms */
   jitter: number | null;
+  /** OpenCall (sent tracks): round-trip time the receiver reported, ms. */
+  rtt?: number | null;
+  /** OpenCall (sent video): `qualityLimitationReason` (`none`, `cpu`, `bandwidth`, `other`). */
+  qualityLimitationReason?: string | null;
+  /** OpenCall (received video): freezes so far and their total duration (ms). */
+  freezeCount?: number | null;
+  freezeDurationMs?: number | null;
+  /** OpenCall (received tracks): video frames decoded so far; seconds of audio played out so far. */
+  framesDecoded?: number | null;
+  audioPlayedS?: number | null;
 }
 
 /** `onStateReport` payload. */

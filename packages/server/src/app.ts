@@ -12,7 +12,7 @@ import { MemoryNonceStore } from './adapters/nonce/memory-nonce-store.js';
 import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
-import type { Storage, TokenService } from './ports/index.js';
+import type { LoadCallDetail, Storage, TokenService } from './ports/index.js';
 import type { AppAdmin, WebhookDeliveries } from './ports/insights.js';
 import { createAppAdmin } from './services/apps/app-admin.js';
 import { AppChanges } from './services/apps/app-changes.js';
@@ -28,6 +28,11 @@ import { ClusterNode } from './services/cluster/cluster-node.js';
 import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import type { ImConnection } from './services/im/im-connection.js';
+import { createLoadCallDetail } from './services/insights/call-detail.js';
+import { CallQualityReport } from './services/insights/call-quality-report.js';
+import { CallTimeline } from './services/insights/call-timeline.js';
+import { startQualityRetention } from './services/insights/quality-retention.js';
+import { TelemetryIngest } from './services/insights/telemetry-ingest.js';
 import { createServerMetrics, type ServerMetrics } from './services/metrics/server-metrics.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
 import { MediaRoomService } from './services/room/media-room-service.js';
@@ -36,15 +41,17 @@ import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
 import { AppCallbacks } from './services/webhooks/app-callbacks.js';
 import { createWebhookDeliveries } from './services/webhooks/deliveries.js';
-import { createWebhookOutbox } from './services/webhooks/webhook-outbox.js';
+import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
 import { runTeardown } from './teardown/run-teardown.js';
 import { serverTeardownSteps } from './teardown/server-teardown.js';
 import { guardConnections } from './transport/guard-connections.js';
+import { mountConsole } from './transport/http/console/mount-console.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
 import { openMetricsWarning, registerMetricsRoute } from './transport/http/metrics-route.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
+import type { RtcRoomControl, ServerApiDeps } from './transport/http/server-api/server-api-deps.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
 import { dispatchRequest, type RequestServices } from './transport/ws/request-dispatch.js';
@@ -57,14 +64,16 @@ export interface RunningServer {
   storage: Storage;
   tokens: TokenService;
   calls: CallService;
+  /** One call's record, timeline, setup timings and quality samples (services/insights). */
+  loadCallDetail: LoadCallDetail;
   /** Refused logins and server-API signatures so far (also in `/metrics`). */
   securityCounters: SecurityCounters;
-  /** The `/metrics` registry and the call metrics it holds. */
-  metrics: ServerMetrics;
   /** App administration (the console): several apps, keys, rotation, disable, per-app callbacks. */
   apps: AppAdmin;
   /** Webhook deliveries still in the outbox, with replay (the console). */
   deliveries: WebhookDeliveries;
+  /** The `/metrics` registry and the call metrics it holds. */
+  metrics: ServerMetrics;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
   /**
@@ -112,6 +121,20 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const callDirectory = new CallDirectory(Date.now);
   const mediaRooms = new MediaRoomService(callDirectory, registry);
   mediaRooms.useSfu(media.sfu, logger);
+  // Call quality telemetry (services/insights): timelines, SDK batches, the `call.quality` webhook.
+  const qualityReport =
+    webhookOutbox && webhookTargets(config.webhooks).callEvents
+      ? new CallQualityReport({ storage, logger, worker: webhookOutbox })
+      : undefined;
+  const timeline = new CallTimeline({ store: storage.telemetry, logger, now: Date.now, onEnded: (call) => qualityReport?.callEnded(call) });
+  const telemetry = new TelemetryIngest({
+    storage,
+    calls: callDirectory,
+    logger,
+    onStored: (appKey, callId, sender, last) => qualityReport?.batchStored(appKey, callId, sender.userId, last),
+  });
+  const qualityRetention = startQualityRetention(storage.telemetry, config.qualityRetentionDays, logger);
+  const loadCallDetail = createLoadCallDetail({ storage, calls: callDirectory });
   // Read at scrape time; `calls` exists by then.
   const metrics = createServerMetrics(
     {
@@ -146,6 +169,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     restored,
     calls: callDirectory,
     mediaRooms,
+    timeline,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
   const appChanges = new AppChanges(
@@ -167,7 +191,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   });
   const deliveries = createWebhookDeliveries(storage.outbox, { worker: webhookOutbox });
   const clusterNode = cluster
-    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger, (change) => void appChanges.apply(change))
+    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms, telemetry }, logger, (change) => void appChanges.apply(change))
     : undefined;
   pushOutbox?.start();
   webhookOutbox?.start();
@@ -185,11 +209,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     { maxPending: config.maxPendingConnections, maxPendingPerSource: config.maxPendingPerIp },
     logger,
   );
-  await registerServerApi(http, {
-    storage,
-    tokens,
-    logger,
-    // Each rule acts here and, in cluster mode, on every other node (their devices, their calls).
+  // Each rule acts here and, in cluster mode, on every other node (their devices, their calls).
+  // Shared by the server API and the console, so both apply the same rules.
+  const userRules: Pick<ServerApiDeps, 'onTokensRevoked' | 'onUsersBanned'> = {
     onTokensRevoked: (appKey, userIds, before) => {
       registry.closeRevoked(appKey, userIds, before);
       const message = 'token revoked';
@@ -207,6 +229,30 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         message: 'banned by the server',
       });
     },
+  };
+  // Rooms: read here (or from the journal when another node runs the call); changes also go to every node.
+  const rtcControl: RtcRoomControl = {
+    room: (appKey, roomId) => calls.rooms.view(appKey, roomId),
+    kick: (appKey, roomId, userIds) => {
+      calls.rooms.kick(appKey, roomId, userIds);
+      cluster?.bus.broadcast({ t: 'rtc_kick', appKey, roomId, userIds });
+    },
+    destroy: (appKey, roomId) => {
+      calls.rooms.destroy(appKey, roomId);
+      cluster?.bus.broadcast({ t: 'rtc_destroy', appKey, roomId });
+    },
+    kickEverywhere: (appKey, userIds) => {
+      calls.usersBanned(appKey, userIds);
+      cluster?.bus.broadcast({ t: 'users_banned', appKey, userIds });
+    },
+  };
+  await registerServerApi(http, {
+    storage,
+    tokens,
+    logger,
+    // `/call/info.json` answers the same detail the console shows (record, timeline, quality).
+    callDetail: loadCallDetail,
+    ...userRules,
     onBlacklistAdded: (appKey, ownerId, blockedIds) => {
       calls.blacklistAdded(appKey, ownerId, blockedIds);
       cluster?.bus.broadcast({ t: 'blacklist_added', appKey, ownerId, blockedIds });
@@ -215,22 +261,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
     apps: appDirectory,
     onAppChanged: (appKey) => void appChanges.announce({ appKey }),
-    // Rooms: read here (or from the journal when another node runs the call); changes also go to every node.
-    rtc: {
-      room: (appKey, roomId) => calls.rooms.view(appKey, roomId),
-      kick: (appKey, roomId, userIds) => {
-        calls.rooms.kick(appKey, roomId, userIds);
-        cluster?.bus.broadcast({ t: 'rtc_kick', appKey, roomId, userIds });
-      },
-      destroy: (appKey, roomId) => {
-        calls.rooms.destroy(appKey, roomId);
-        cluster?.bus.broadcast({ t: 'rtc_destroy', appKey, roomId });
-      },
-      kickEverywhere: (appKey, userIds) => {
-        calls.usersBanned(appKey, userIds);
-        cluster?.bus.broadcast({ t: 'users_banned', appKey, userIds });
-      },
-    },
+    rtc: rtcControl,
     apiRatePerSec: config.apiRatePerSec,
     signature: {
       windowS: config.apiSignatureWindowS,
@@ -250,6 +281,17 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     onlineUsers: (appKey) => registry.localStreams().flatMap((s) => (s.appKey === appKey && s.attached ? [s.userId] : [])),
   });
+  await mountConsole(http, {
+    config,
+    storage,
+    registry,
+    logger,
+    rtc: rtcControl,
+    userRules,
+    defaultAppKey: app.appKey,
+    publicDir: resolve(repoRoot, 'apps/console/public'),
+    insights: { queries: storage.callQueries, appAdmin: apps, deliveries, loadCallDetail },
+  });
   registerMetricsRoute(http, { registry: metrics.registry, token: config.metricsToken });
   const metricsWarning = openMetricsWarning(config.host, config.metricsToken);
   if (metricsWarning) logger.warn(metricsWarning);
@@ -260,6 +302,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     registry,
     calls,
     mediaRooms,
+    telemetry,
     ...(clusterNode
       ? {
           route: (from: ImConnection, request: ClientRequest) => clusterNode.router.route(from, request),
@@ -299,10 +342,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     tokens,
     calls,
+    loadCallDetail,
     securityCounters,
-    metrics,
     apps,
     deliveries,
+    metrics,
     async drain(timeoutMs: number) {
       calls.drain();
       // Cluster mode hands calls over instead of waiting for them (close() below).
@@ -311,6 +355,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       while (calls.activeCallCount() > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
     },
     async close() {
+      qualityRetention.stop();
       // Every step runs even when one fails; the failures are logged and thrown together at the end.
       const steps = serverTeardownSteps({
         calls,

@@ -14,6 +14,10 @@ export interface ServerConfig {
   /** Default app (env OPENCALL_APP_KEY / OPENCALL_APP_SECRET; generated and printed when unset). */
   appKey: string | undefined;
   appSecret: string | undefined;
+  /** Console password (env OPENCALL_ADMIN_PASSWORD; generated, stored hashed and printed once when unset). */
+  adminPassword: string | undefined;
+  /** Console session lifetime in seconds (env OPENCALL_CONSOLE_SESSION_TTL_S, default 28800 = 8 h). */
+  consoleSessionTtlS: number;
   /** No-answer timeout in ms (env OPENCALL_RING_TIMEOUT_MS, default 60000). */
   ringTimeoutMs: number;
   /** Heartbeat interval announced to clients (env OPENCALL_HEARTBEAT_MS, default 15000). */
@@ -28,6 +32,8 @@ export interface ServerConfig {
   outboxMaxAttempts: number;
   /** Call webhooks and RTC room status sync (services/webhooks/webhook-config.ts lists the variables). */
   webhooks: WebhookConfig;
+  /** Days call timelines and quality samples are kept (env OPENCALL_QUALITY_RETENTION_DAYS, default 30). */
+  qualityRetentionDays: number;
   /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
   reconnectGraceMs: number;
   /** How long a dropped device's event stream waits for a resume (env OPENCALL_STREAM_KEEP_MS, default grace + 10000). */
@@ -216,6 +222,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     dataDir: env.OPENCALL_DATA_DIR || './data',
     appKey: env.OPENCALL_APP_KEY || undefined,
     appSecret: env.OPENCALL_APP_SECRET || undefined,
+    adminPassword: env.OPENCALL_ADMIN_PASSWORD || undefined,
+    consoleSessionTtlS: intFromEnv(env, 'OPENCALL_CONSOLE_SESSION_TTL_S', 28_800, 1, 30 * 86_400),
     ringTimeoutMs: intFromEnv(env, 'OPENCALL_RING_TIMEOUT_MS', DEFAULT_RING_TIMEOUT_MS, 1000, 600_000),
     heartbeatMs: intFromEnv(env, 'OPENCALL_HEARTBEAT_MS', DEFAULT_HEARTBEAT_MS, 1000, 120_000),
     production,
@@ -223,6 +231,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
     outboxMaxAttempts: intFromEnv(env, 'OPENCALL_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     webhooks: webhookConfigFromEnv(env),
+    qualityRetentionDays: intFromEnv(env, 'OPENCALL_QUALITY_RETENTION_DAYS', 30, 1, 3650),
     reconnectGraceMs,
     streamKeepMs: intFromEnv(env, 'OPENCALL_STREAM_KEEP_MS', reconnectGraceMs + 10_000, 1000, 3_600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),

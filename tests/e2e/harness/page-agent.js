@@ -257,9 +257,12 @@
     if (!RongIMLib || !RCRTC || !RCCall) throw new Error('SDK globals RongIMLib/RCRTC/RCCall are not loaded');
     RongIMLib.init({ appkey: appKey, navigators });
     watchImStatus(RongIMLib);
-    const rtcClient = RongIMLib.installPlugin(RCRTC.installer, { mediaServer: location.origin, ...(rtcOptions ?? {}) });
+    // `rtcOptions.callTelemetry` is RCCall's `telemetry` option (the rest goes to RCRTC).
+    const { callTelemetry, ...rtcInstallOptions } = rtcOptions ?? {};
+    const rtcClient = RongIMLib.installPlugin(RCRTC.installer, { mediaServer: location.origin, ...rtcInstallOptions });
     callClient = RongIMLib.installPlugin(RCCall.installer, {
       rtcClient,
+      ...(callTelemetry ? { telemetry: callTelemetry } : {}),
       onSession(session) {
         const callId = sessionId(session);
         sessions.set(callId, session);

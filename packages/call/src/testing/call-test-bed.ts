@@ -81,6 +81,8 @@ export function callTestBed(userId: string, relay = new MemoryRtcRelay()): CallT
       session.registerSessionListener(listener);
     },
     onSessionClose: (session, summary) => bed.closed.push({ session, summary }),
+    // Call logic tests read the call requests; telemetry has its own tests (src/telemetry).
+    telemetry: { enabled: false },
   });
   return Object.assign(bed, { client });
 }

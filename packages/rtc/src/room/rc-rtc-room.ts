@@ -342,7 +342,7 @@ export class RCRTCRoom {
 
   async #report(): Promise<void> {
     const listener = this.#reportListener;
-    if (!listener?.onStateReport || this.#left) return;
+    if ((!listener?.onStateReport && !listener?.onConnectionReports) || this.#left) return;
     let reports: Awaited<ReturnType<MediaTransport['getStateReports']>>;
     try {
       reports = await this.#deps.transport.getStateReports();
@@ -350,8 +350,16 @@ export class RCRTCRoom {
       this.#deps.logger.debug('state report failed', error);
       return;
     }
+    if (this.#left) return;
+    if (listener.onConnectionReports && reports.length > 0) {
+      callSafely(
+        'onConnectionReports',
+        (m, e) => this.#deps.logger.error(m, e),
+        () => listener.onConnectionReports?.(reports),
+      );
+    }
     const report = mergeStateReports(reports, Date.now());
-    if (!report || this.#left) return;
+    if (!report || !listener.onStateReport) return;
     callSafely(
       'onStateReport',
       (m, e) => this.#deps.logger.error(m, e),

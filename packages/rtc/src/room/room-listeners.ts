@@ -45,6 +45,11 @@ export interface IRoomEventListener {
 export interface IRCRTCReportListener {
   /** Every `statsReportInterval` ms (default 1000): one report for the room, merging all its media connections. */
   onStateReport?(report: IRCRTCStateReport): void;
+  /**
+   * OpenCall: the same sample, one report per media connection before merging (`pcName` is the remote
+   * user of a P2P link or SFU subscription, or `publisher`). Call quality telemetry reads these.
+   */
+  onConnectionReports?(reports: IRCRTCStateReport[]): void;
   /** A media connection's ICE state changed; `pcName` names the connection: the remote user's id (P2P link, or SFU subscription to that user), or `publisher` for the SFU publisher connection. */
   onICEConnectionStateChange?(state: IceState, pcName?: string): void;
   /** Deprecated in RTCLib; called with the same values as `onICEConnectionStateChange`. */

@@ -5,3 +5,4 @@
 export * from './cluster.js';
 export * from './insights.js';
 export * from './storage.js';
+export * from './telemetry-store.js';

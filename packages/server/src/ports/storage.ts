@@ -4,6 +4,7 @@
  */
 import type { ConversationType, OfflineCallRecord, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
 import type { StoredCallQueries } from './insights.js';
+import type { TelemetryStore } from './telemetry-store.js';
 
 export interface AppRecord {
   appKey: string;
@@ -290,6 +291,16 @@ export interface OutboxQuery {
   limit: number;
 }
 
+/** Console settings shared by every node (admin password hash, session signing key). */
+export interface ConsoleSettingsStore {
+  get(name: string): Promise<string | undefined>;
+  /** Store `value` unless the setting exists; returns the stored value (the first writer wins across nodes). */
+  putIfAbsent(name: string, value: string): Promise<string>;
+  /** A logged-out session: refused on every node until it would have expired. Also drops revocations past their expiry. */
+  revokeSession(sessionId: string, expiresAt: number, now: number): Promise<void>;
+  isSessionRevoked(sessionId: string): Promise<boolean>;
+}
+
 /** All storage, opened and migrated by an adapter. */
 export interface Storage {
   apps: AppStore;
@@ -302,8 +313,11 @@ export interface Storage {
   offlineRecords: OfflineRecordStore;
   activeCalls: ActiveCallStore;
   outbox: OutboxStore;
+  consoleSettings: ConsoleSettingsStore;
   /** Read queries over stored calls (services/insights/call-queries.ts): search, usage, overview. */
   callQueries: StoredCallQueries;
+  /** Call timelines, setup timings and quality samples (services/insights). */
+  telemetry: TelemetryStore;
   /** Run `work` in one transaction (one commit for many writes). */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;

@@ -60,6 +60,7 @@ function candidatePair(stats: ReadonlyMap<string, RawStat>, previous: StatsSnaps
     rtt: rtt === undefined ? null : Math.round(rtt * 1000),
     availableOutgoingBitrate: num(pair.availableOutgoingBitrate) ?? null,
     availableIncomingBitrate: num(pair.availableIncomingBitrate) ?? 0,
+    ...(str(local?.candidateType) ? { localCandidateType: str(local?.candidateType) } : {}),
   };
 }
 
@@ -90,6 +91,7 @@ function sender(
   const remoteInbound = [...stats.values()].find((r) => r.type === 'remote-inbound-rtp' && r.localId === s.id);
   const before = previous?.get(s.id);
   const jitter = num(remoteInbound?.jitter);
+  const rtt = num(remoteInbound?.roundTripTime);
   return {
     id: s.id,
     trackId: (msTrackId && names.local.get(msTrackId)) ?? msTrackId ?? s.id,
@@ -100,6 +102,8 @@ function sender(
     ...videoFields(s, kind),
     bitrate: kbps(num(s.bytesSent), before?.bytesSent, s.timestamp, before?.timestamp),
     jitter: jitter === undefined ? null : Math.round(jitter * 1000),
+    ...(rtt === undefined ? {} : { rtt: Math.round(rtt * 1000) }),
+    ...(kind === 'video' && str(s.qualityLimitationReason) ? { qualityLimitationReason: str(s.qualityLimitationReason) } : {}),
   };
 }
 
@@ -127,7 +131,25 @@ function receiver(s: RawStat, previous: StatsSnapshot | undefined, names: TrackN
     ...videoFields(s, kind),
     bitrate: kbps(num(s.bytesReceived), before?.bytesReceived, s.timestamp, before?.timestamp),
     jitter: jitter === undefined ? null : Math.round(jitter * 1000),
+    ...receivedExtras(s, kind),
   };
+}
+
+/** OpenCall's extra receiver figures (freezes, frames decoded, audio played), only those the browser gives. */
+function receivedExtras(s: RawStat, kind: 'audio' | 'video'): Partial<IRCTrackStat> {
+  const extras: Partial<IRCTrackStat> = {};
+  if (kind === 'audio') {
+    const played = num(s.totalSamplesDuration);
+    if (played !== undefined) extras.audioPlayedS = played;
+    return extras;
+  }
+  const freezes = num(s.freezeCount);
+  const freezeSeconds = num(s.totalFreezesDuration);
+  const decoded = num(s.framesDecoded);
+  if (freezes !== undefined) extras.freezeCount = freezes;
+  if (freezeSeconds !== undefined) extras.freezeDurationMs = Math.round(freezeSeconds * 1000);
+  if (decoded !== undefined) extras.framesDecoded = decoded;
+  return extras;
 }
 
 function snapshotOf(stats: ReadonlyMap<string, RawStat>): StatsSnapshot {

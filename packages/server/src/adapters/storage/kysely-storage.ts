@@ -8,11 +8,13 @@ import type { AppPatch, AppRecord, AppStore, CallRecord, CallRecordStore, GroupS
 import { createCallQueries } from '../../services/insights/call-queries.js';
 import { activeCallStore } from './active-call-store.js';
 import { toCallRecord } from './call-record-rows.js';
+import { consoleSettingsStore } from './console-settings-store.js';
 import { inTransaction } from './in-transaction.js';
 import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
 import type { AppsTable, CallRecordsTable, Database } from './schema.js';
+import { telemetryStore } from './telemetry-store.js';
 
 type Now = () => number;
 
@@ -380,7 +382,9 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     offlineRecords: offlineRecordStore(db, now),
     activeCalls: activeCallStore(db),
     outbox: outboxStore(db),
+    consoleSettings: consoleSettingsStore(db, now),
     callQueries: createCallQueries(db),
+    telemetry: telemetryStore(db),
     transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),
     close: () => db.destroy(),
   };

@@ -199,6 +199,17 @@ export interface QualitySamplesTable {
   mos: number | null;
 }
 
+export interface ConsoleSettingsTable {
+  name: string;
+  value: string;
+  created_at: number;
+}
+
+export interface ConsoleRevokedSessionsTable {
+  session_id: string;
+  expires_at: number;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -215,4 +226,6 @@ export interface Database {
   call_events: CallEventsTable;
   call_setup_timings: CallSetupTimingsTable;
   quality_samples: QualitySamplesTable;
+  console_settings: ConsoleSettingsTable;
+  console_revoked_sessions: ConsoleRevokedSessionsTable;
 }

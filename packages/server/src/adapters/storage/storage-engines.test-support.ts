@@ -41,6 +41,8 @@ const TABLES: Record<keyof Database, true> = {
   call_events: true,
   call_setup_timings: true,
   quality_samples: true,
+  console_settings: true,
+  console_revoked_sessions: true,
 };
 
 function asUnknown(db: Kysely<Database>): Kysely<unknown> {

@@ -17,7 +17,7 @@ import { type IntentResult, ok } from './intent-result.js';
 export class CallContinuity {
   constructor(
     private readonly core: Pick<CallCore, 'end' | 'armRingTimer' | 'drain'>,
-    private readonly ctx: Pick<CallContext, 'storage' | 'logger' | 'now' | 'calls' | 'mediaRooms' | 'journal' | 'cluster'>,
+    private readonly ctx: Pick<CallContext, 'storage' | 'logger' | 'now' | 'calls' | 'mediaRooms' | 'journal' | 'timeline' | 'cluster'>,
     private readonly presence: Pick<DevicePresence, 'awaitReturn' | 'close'>,
   ) {}
 
@@ -40,7 +40,10 @@ export class CallContinuity {
     this.ctx.mediaRooms.restoreP2pRoom(call);
     if (heldSfuRoom(call)) this.takeOverSfuRoom(call);
     const now = this.ctx.now();
+    if (cluster) this.ctx.timeline.takenOver(call, cluster.deps.bus.nodeId);
     for (const participant of call.present()) {
+      if (!cluster && participant.deviceId !== undefined)
+        this.ctx.timeline.recovered(call, participant.userId, participant.deviceId, 'restart');
       calls.link(call, participant.userId);
       cluster?.track(call, participant);
       if (!participant.isCaller && participant.state === 'waiting')

@@ -11,6 +11,7 @@ import { RCCallEndReason, RCCallErrorCode, toRemoteEndReason } from '@opencall/p
 import type { Logger } from 'pino';
 import type { Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
+import type { CallTimeline } from '../insights/call-timeline.js';
 import type { MediaRoomService } from '../room/media-room-service.js';
 import type { Call, Participant } from './call.js';
 import type { CallDirectory } from './call-directory.js';
@@ -37,6 +38,8 @@ export interface CallContext {
   readonly push: CallPush;
   /** Webhook rows (call events, RTC room status sync) written with the transitions. */
   readonly webhooks: CallWebhooks;
+  /** The calls' timelines (services/insights), written in groups off the intent path. */
+  readonly timeline: CallTimeline;
   /** Cluster mode only: the calls other nodes own. */
   readonly cluster: ClusterCalls | undefined;
 }
@@ -59,7 +62,7 @@ export class CallCore {
   constructor(
     private readonly ctx: Pick<
       CallContext,
-      'logger' | 'now' | 'calls' | 'mediaRooms' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
+      'logger' | 'now' | 'calls' | 'mediaRooms' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'timeline' | 'cluster'
     >,
   ) {}
 
@@ -123,6 +126,7 @@ export class CallCore {
       user: participant.profile,
     });
     this.ctx.webhooks.memberLeft(call, participant, reason);
+    this.ctx.timeline.left(call, participant, reason);
     const callerLeftUnanswered = participant.isCaller && !call.hasAnswer();
     if (call.present().length < 2 || callerLeftUnanswered) this.end(call, toRemoteEndReason(reason));
     else this.ctx.journal.record(call);
@@ -144,6 +148,7 @@ export class CallCore {
     this.ctx.logger.debug({ callId: call.callId, endReason: record.endReason, durationMs: record.durationMs }, 'call ended');
     journal.finish(call, record, missedCalls(call, now));
     this.ctx.webhooks.ended(call);
+    this.ctx.timeline.ended(call);
     // The lease goes once the end is stored (until then a takeover would find the call journaled).
     const leases = cluster?.deps.leases;
     if (leases)

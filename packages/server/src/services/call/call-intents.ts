@@ -53,7 +53,18 @@ export class CallIntents {
     >,
     private readonly ctx: Pick<
       CallContext,
-      'storage' | 'registry' | 'logger' | 'now' | 'calls' | 'mediaRooms' | 'fanout' | 'journal' | 'push' | 'webhooks' | 'cluster'
+      | 'storage'
+      | 'registry'
+      | 'logger'
+      | 'now'
+      | 'calls'
+      | 'mediaRooms'
+      | 'fanout'
+      | 'journal'
+      | 'push'
+      | 'webhooks'
+      | 'timeline'
+      | 'cluster'
     >,
     private readonly limits: IntentLimits,
   ) {}
@@ -200,6 +211,7 @@ export class CallIntents {
       ringing.push(invitee);
     }
     this.ctx.webhooks.invited(call, inviterId, ringing);
+    this.ctx.timeline.invited(call, inviterId, ringing);
     for (const [participant, reason] of refusals) this.core.leave(call, participant, reason, undefined);
     for (const userId of ringsToStop) {
       const ringing = call.participants.get(userId);
@@ -223,6 +235,7 @@ export class CallIntents {
         user: participant.profile,
       });
       this.ctx.webhooks.ringing(call, participant);
+      this.ctx.timeline.ringing(call, participant, from.deviceId);
     }
     return ok;
   }
@@ -279,6 +292,7 @@ export class CallIntents {
       rtcSessionId: rtcSessionIdOf(callId, call.beginAt),
     });
     this.ctx.webhooks.accepted(call, participant);
+    this.ctx.timeline.accepted(call, participant);
     this.ctx.journal.record(call);
     return this.core.stored(acceptReply(call));
   }
@@ -323,6 +337,7 @@ export class CallIntents {
       user: participant.profile,
     });
     this.ctx.webhooks.resourcesChanged(call, participant);
+    this.ctx.timeline.mediaTypeChanged(call, participant);
     this.ctx.journal.record(call);
     return this.core.stored();
   }

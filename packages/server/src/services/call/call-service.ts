@@ -22,10 +22,11 @@ import type { CallCommand, Storage } from '../../ports/index.js';
 import type { ConnectionRegistry } from '../im/connection-registry.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { isRemoteDevice } from '../im/remote-devices.js';
+import { CallTimeline } from '../insights/call-timeline.js';
 import type { MediaRoomService } from '../room/media-room-service.js';
 import type { WebhookTargets } from '../webhooks/webhook-outbox.js';
 import { AttemptCounter } from './attempt-counter.js';
-import type { Call } from './call.js';
+import type { Call, Participant } from './call.js';
 import { CallContinuity } from './call-continuity.js';
 import { type CallContext, CallCore } from './call-core.js';
 import { CallDirectory } from './call-directory.js';
@@ -75,6 +76,8 @@ export interface CallServiceOptions {
   calls?: CallDirectory;
   /** Cluster mode: this node's id, call leases, the user call index and the node bus. */
   cluster?: ClusterCallsDeps;
+  /** Where the calls' timelines go (default: written to `storage.telemetry`). */
+  timeline?: CallTimeline;
   /** Told of every call transition, synchronously (metrics). */
   lifecycle?: CallLifecycleObserver;
   now?: () => number;
@@ -91,6 +94,8 @@ export class CallService {
   private readonly intents: CallIntents;
   private readonly rules: CallRules;
   private readonly continuity: CallContinuity;
+  /** Each call's timeline (services/insights/call-timeline.ts). */
+  readonly timeline: CallTimeline;
   /** RTC room status sync's periodic snapshot (event 1) of the rooms this node owns. */
   private readonly roomSnapshots: NodeJS.Timeout | undefined;
 
@@ -120,12 +125,24 @@ export class CallService {
         'lease lost',
       ),
     );
+    const timeline = options.timeline ?? new CallTimeline({ store: storage.telemetry, logger, now });
+    this.timeline = timeline;
     const mediaRooms = options.mediaRooms;
-    mediaRooms.reportTo({ roomChanged: (call) => journal.record(call), roomEvents: webhooks });
+    const roomEvents = {
+      roomJoined: (call: Call, participant: Participant) => {
+        webhooks.roomJoined(call, participant);
+        timeline.joined(call, participant);
+      },
+      roomLeft: (call: Call, participant: Participant, roomEmpty: boolean) => webhooks.roomLeft(call, participant, roomEmpty),
+      resourcesChanged: (call: Call, participant: Participant) => webhooks.resourcesChanged(call, participant),
+      mediaRecovered: (call: Call, participant: Participant, cause: 'p2p_relink' | 'sfu_publisher') =>
+        timeline.recovered(call, participant.userId, participant.deviceId ?? '', cause),
+    };
+    mediaRooms.reportTo({ roomChanged: (call) => journal.record(call), roomEvents });
     // Reads wait for the journal, so a record stored by a call that just ended is not missed.
     const offline = new OfflineRecords(storage, logger, now, () => journal.flushed());
     const attempts = new AttemptCounter(options.callsPerMinute ?? 30, 60_000, now);
-    const context: CallContext = { storage, registry, logger, now, calls, mediaRooms, fanout, journal, push, webhooks, cluster };
+    const context: CallContext = { storage, registry, logger, now, calls, mediaRooms, fanout, journal, push, webhooks, timeline, cluster };
     const core = new CallCore(context);
     this.core = core;
     this.presence = new DevicePresence(
@@ -158,7 +175,14 @@ export class CallService {
       attempts,
     });
     this.continuity = new CallContinuity(core, context, this.presence);
-    registry.onConnected((connection, resumed) => this.presence.connected(connection, resumed));
+    registry.onConnected((connection, resumed) => {
+      this.presence.connected(connection, resumed);
+      // A participant's chosen device came back (a socket blip or a move to another server).
+      for (const call of calls.callsOf(connection.appKey, connection.userId)) {
+        if (call.participants.get(connection.userId)?.deviceId === connection.deviceId && core.owns(call))
+          timeline.recovered(call, connection.userId, connection.deviceId, 'reconnect');
+      }
+    });
     const recovered = options.recovered ?? [];
     if (recovered.length > 0) {
       const notices = new RecoveredCallNotices(recovered, now);
@@ -311,5 +335,6 @@ export class CallService {
     for (const call of this.calls.all()) this.core.end(call, RCCallEndReason.NETWORK_ERROR);
     this.presence.close();
     await this.journal.flushed();
+    await this.timeline.close();
   }
 }

@@ -24,7 +24,8 @@ export type Dispatch = (from: ImConnection, request: ClientRequest) => IntentRes
 
 /** The call a request is about (undefined for requests not tied to one call). */
 function callIdOf(request: ClientRequest): string | undefined {
-  if ('callId' in request && request.t !== 'call.invite') return request.callId;
+  // Telemetry is stored by whichever node takes it (shared database), never forwarded.
+  if ('callId' in request && request.t !== 'call.invite' && request.t !== 'call.telemetry') return request.callId;
   if ('roomId' in request) return request.roomId;
   return undefined;
 }

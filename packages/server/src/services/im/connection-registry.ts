@@ -143,6 +143,14 @@ export class ConnectionRegistry {
     return here;
   }
 
+  /** Every device of the app, on this node and (cluster mode) the others: the console's live view. */
+  devicesOfApp(appKey: string): ImConnection[] {
+    const here: ImConnection[] = this.localStreams().filter((stream) => stream.appKey === appKey);
+    const local = new Set(here.map((stream) => `${stream.userId}\u0000${stream.deviceId}`));
+    for (const device of this.remote?.ofApp(appKey) ?? []) if (!local.has(`${device.userId}\u0000${device.deviceId}`)) here.push(device);
+    return here;
+  }
+
   /** The device's stream when a socket of it is attached (here or on another node). */
   deviceConnection(appKey: string, userId: string, deviceId: string): ImConnection | undefined {
     const stream = this.byUser.get(ConnectionRegistry.key(appKey, userId))?.get(deviceId);

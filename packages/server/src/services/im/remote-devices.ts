@@ -73,6 +73,12 @@ export class RemoteDevices {
     return `${appKey}\u0000${userId}`;
   }
 
+  /** Every known remote device of the app (the console's live view). */
+  ofApp(appKey: string): RemoteDevice[] {
+    const prefix = `${appKey}\u0000`;
+    return [...this.#byUser].filter(([key]) => key.startsWith(prefix)).flatMap(([, devices]) => [...devices.values()]);
+  }
+
   of(appKey: string, userId: string): RemoteDevice[] {
     return [...(this.#byUser.get(RemoteDevices.key(appKey, userId))?.values() ?? [])];
   }

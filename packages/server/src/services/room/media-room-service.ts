@@ -54,7 +54,12 @@ export interface RoomObserver {
   /** A participant joined or left the room, or the SFU room's hand-over state changed (the call service journals it). */
   roomChanged(call: Call): void;
   /** Room status sync and resource webhooks (absent when not configured). */
-  readonly roomEvents?: Pick<CallWebhooks, 'roomJoined' | 'roomLeft' | 'resourcesChanged'> | undefined;
+  readonly roomEvents?:
+    | (Pick<CallWebhooks, 'roomJoined' | 'roomLeft' | 'resourcesChanged'> & {
+        /** A device rebuilt its media connection (P2P relink, fresh SFU publisher): the call's timeline notes it. */
+        mediaRecovered?(call: Call, participant: Participant, cause: 'p2p_relink' | 'sfu_publisher'): void;
+      })
+    | undefined;
 }
 
 export class MediaRoomService {
@@ -154,6 +159,7 @@ export class MediaRoomService {
     if (target?.state !== 'keeping' || !target.inRoom)
       return { code: RCCallErrorCode.NOT_IN_CALL, message: `${toUserId} is not in the room` };
     if (signal.kind === 'description') this.notePublished(found.call, from.userId, signal.description);
+    if (signal.kind === 'relink') this.roomEvents?.mediaRecovered?.(found.call, found.participant, 'p2p_relink');
     this.send(found.call, target, { type: 'rtc.signal', roomId, fromUserId: from.userId, fromDeviceId: from.deviceId, signal });
     return ok;
   }
@@ -191,6 +197,7 @@ export class MediaRoomService {
       switch (request.t) {
         case 'sfu.publish': {
           const answer = await room.publish(participant.userId, request.description.sdp!, request.fresh === true);
+          if (request.fresh === true) this.roomEvents?.mediaRecovered?.(call, participant, 'sfu_publisher');
           if (participant.inRoom) this.notePublished(call, participant.userId, request.description);
           this.roomEvents?.resourcesChanged(call, participant);
           return { ...ok, data: { description: { type: 'answer', sdp: answer } } };

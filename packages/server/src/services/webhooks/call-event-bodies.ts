@@ -14,6 +14,8 @@ export const CALL_EVENT_TYPES = [
   'call.member_left',
   'call.ended',
   'call.missed',
+  /** Per-participant quality summary, once the call's last telemetry arrived (services/insights/call-quality-report.ts). */
+  'call.quality',
 ] as const;
 
 export type CallEventType = (typeof CALL_EVENT_TYPES)[number];

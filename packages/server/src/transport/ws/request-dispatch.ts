@@ -4,19 +4,22 @@
  * committed (acknowledged means stored); the events they cause leave at once. Intents that store
  * nothing (ringing, signals, queries) return their result synchronously.
  */
-import type { ClientRequest } from '@opencall/protocol';
+import { type ClientRequest, RCCallErrorCode } from '@opencall/protocol';
 import type { CallService, IntentResult } from '../../services/call/call-service.js';
 import type { ImConnection } from '../../services/im/im-connection.js';
+import type { TelemetryIngest } from '../../services/insights/telemetry-ingest.js';
 import type { MediaRoomService } from '../../services/room/media-room-service.js';
 
 /** The services a request may reach: the calls (`call.*`) and their media rooms (`rtc.*`, `sfu.*`). */
 export interface RequestServices {
   readonly calls: CallService;
   readonly mediaRooms: MediaRoomService;
+  /** `call.telemetry` batches (services/insights); absent: batches are answered and not kept. */
+  readonly telemetry?: TelemetryIngest | undefined;
 }
 
 export function dispatchRequest(
-  { calls, mediaRooms }: RequestServices,
+  { calls, mediaRooms, telemetry }: RequestServices,
   from: ImConnection,
   request: ClientRequest,
 ): IntentResult | Promise<IntentResult> {
@@ -53,6 +56,10 @@ export function dispatchRequest(
     case 'sfu.start':
     case 'sfu.trickle':
       return mediaRooms.sfuRequest(from, request);
+    case 'call.telemetry': {
+      const { t: _t, rid: _rid, ...batch } = request;
+      return telemetry ? telemetry.ingest(from, batch) : { code: RCCallErrorCode.SUCCESS };
+    }
     default: {
       const unreachable: never = request;
       throw new Error(`unhandled request ${JSON.stringify(unreachable)}`);

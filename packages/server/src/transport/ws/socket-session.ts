@@ -31,6 +31,7 @@ import type { CallService, IntentResult } from '../../services/call/call-service
 import type { ConnectionRegistry } from '../../services/im/connection-registry.js';
 import type { DeviceStream, FrameSink, HandedStream } from '../../services/im/device-stream.js';
 import type { ImConnection } from '../../services/im/im-connection.js';
+import type { TelemetryIngest } from '../../services/insights/telemetry-ingest.js';
 import type { MediaRoomService } from '../../services/room/media-room-service.js';
 import type { HelloRefusal } from '../../services/security/security-counters.js';
 import type { SecurityEventLog } from '../../services/security/security-event-log.js';
@@ -52,6 +53,8 @@ export interface SessionDeps {
   calls: CallService;
   /** The media rooms (`rtc.*` and `sfu.*` requests). */
   mediaRooms: MediaRoomService;
+  /** `call.telemetry` batches (services/insights/telemetry-ingest.ts). */
+  telemetry?: TelemetryIngest;
   /**
    * Cluster mode: a resume of a stream another node holds — that node hands it over (undefined: a
    * fresh stream).

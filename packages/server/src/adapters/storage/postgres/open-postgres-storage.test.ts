@@ -104,6 +104,8 @@ describe('openPostgresStorage', () => {
       'call_setup_timings.accept_to_ice_connected_ms',
       'call_setup_timings.at',
       'call_setup_timings.invite_to_ringing_ms',
+      'console_revoked_sessions.expires_at',
+      'console_settings.created_at',
       'group_members.joined_at',
       'groups.created_at',
       'offline_records.added_at',

@@ -1,0 +1,126 @@
+/** The `call.quality` webhook row: after every participant's last batch, or after the wait; one per answered call. */
+import { pino } from 'pino';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-storage.js';
+import type { NewOutboxRow, QualitySample, Storage } from '../../ports/index.js';
+import type { Call } from '../call/call.js';
+import { CallQualityReport } from './call-quality-report.js';
+import { participantQuality } from './quality-summary.js';
+
+const T = 1_767_225_600_000;
+
+function endedCall(callId: string, beginAt: number): Call {
+  const participants = new Map([
+    ['alice', { userId: 'alice', joinedAt: T }],
+    ['bob', { userId: 'bob', joinedAt: beginAt }],
+  ]);
+  return { appKey: 'app', callId, beginAt, participants } as unknown as Call;
+}
+
+const sample = (userId: string, extra: Partial<QualitySample>): QualitySample => ({
+  userId,
+  deviceId: `${userId}-d1`,
+  at: T,
+  kind: 'audio',
+  direction: 'recv',
+  peerUserId: userId === 'alice' ? 'bob' : 'alice',
+  ...extra,
+});
+
+describe('CallQualityReport', () => {
+  let storage: Storage;
+  let rows: NewOutboxRow[];
+  let report: CallQualityReport;
+
+  beforeEach(async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    storage = await openSqliteStorage(':memory:');
+    rows = [];
+    const outbox = {
+      ...storage.outbox,
+      enqueue: async (r: readonly NewOutboxRow[]) => {
+        rows.push(...r);
+        return r.length;
+      },
+    };
+    report = new CallQualityReport({
+      storage: { telemetry: storage.telemetry, outbox },
+      logger: pino({ level: 'silent' }),
+      worker: { nudge() {} },
+      now: () => T + 60_000,
+    });
+    await storage.telemetry.addSamples('app', 'c1', [
+      sample('alice', { mos: 4.4, packetLossPct: 0, jitterMs: 4, rttMs: 20, bitrateKbps: 36, candidateType: 'host' }),
+      sample('alice', { mos: 4.0, packetLossPct: 2, jitterMs: 6, rttMs: 30, bitrateKbps: 34, candidateType: 'relay' }),
+      sample('bob', { kind: 'video', freezeCount: 1, freezeMs: 200, bitrateKbps: 800 }),
+      sample('bob', { kind: 'video', freezeCount: 3, freezeMs: 700, bitrateKbps: 900 }),
+      sample('bob', { direction: 'send', bitrateKbps: 40 }),
+    ]);
+  });
+
+  afterEach(async () => {
+    vi.useRealTimers();
+    await storage.close();
+  });
+
+  it('goes once every participant sent its last batch, with each participant’s summary', async () => {
+    report.callEnded(endedCall('c1', T + 1000));
+    report.batchStored('app', 'c1', 'alice', true);
+    expect(rows).toHaveLength(0);
+    report.batchStored('app', 'c1', 'bob', false);
+    expect(rows).toHaveLength(0);
+    report.batchStored('app', 'c1', 'bob', true);
+    await vi.waitFor(() => expect(rows).toHaveLength(1));
+    const body = JSON.parse(rows[0]!.payload);
+    expect(body.type).toBe('call.quality');
+    expect(rows[0]!.orderKey).toBe('webhook:app:c1');
+    expect(body.data.participants).toEqual([
+      {
+        userId: 'alice',
+        samples: 2,
+        mosMean: 4.2,
+        mosMin: 4,
+        packetLossPct: 1,
+        jitterMs: 5,
+        rttMs: 25,
+        sendKbps: null,
+        recvKbps: 35,
+        freezeCount: 0,
+        freezeMs: 0,
+        candidateTypes: ['host', 'relay'],
+      },
+      {
+        userId: 'bob',
+        samples: 3,
+        mosMean: null,
+        mosMin: null,
+        packetLossPct: null,
+        jitterMs: null,
+        rttMs: null,
+        sendKbps: 40,
+        recvKbps: 850,
+        freezeCount: 3,
+        freezeMs: 700,
+        candidateTypes: [],
+      },
+    ]);
+    expect(body.data.qualityMos).toBe(4.2);
+  });
+
+  it('goes after the wait when a last batch never comes; never for a call nobody answered', async () => {
+    report.callEnded(endedCall('c1', T + 1000));
+    report.callEnded(endedCall('c2', 0));
+    await vi.advanceTimersByTimeAsync(10_000);
+    await vi.waitFor(() => expect(rows).toHaveLength(1));
+    expect(JSON.parse(rows[0]!.payload).data.callId).toBe('c1');
+  });
+
+  it('freezes count the last value of each received video track', () => {
+    const summary = participantQuality('bob', [
+      sample('bob', { kind: 'video', peerUserId: 'x', freezeCount: 2, freezeMs: 100 }),
+      sample('bob', { kind: 'video', peerUserId: 'y', freezeCount: 1, freezeMs: 50 }),
+      sample('bob', { kind: 'video', peerUserId: 'x', freezeCount: 4, freezeMs: 300 }),
+    ]);
+    expect([summary.freezeCount, summary.freezeMs]).toEqual([5, 350]);
+  });
+});

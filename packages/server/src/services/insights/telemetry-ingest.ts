@@ -1,0 +1,138 @@
+/**
+ * Ingest of `call.telemetry` batches: validated by the protocol schema at the socket, authorized here
+ * (the sender is a participant of the call in its own app: a call in flight on this node, one another
+ * node journals, or one that ended within `lateWindowMs`), dated and scored (telemetry-batch.ts), capped
+ * per call and device, and stored with one INSERT. The call record's `quality_mos` (the mean of its
+ * participants' MOS) follows each batch, so samples that arrive after the record was written at hang-up
+ * still count. In cluster mode any node may take a batch: it writes straight to the shared database.
+ */
+import { type CallTelemetryRequest, ErrorCode, RCCallErrorCode } from '@opencall/protocol';
+import type { Logger } from 'pino';
+import type { Storage } from '../../ports/index.js';
+import type { CallDirectory } from '../call/call-directory.js';
+import { parseCallSnapshot } from '../call/call-snapshot.js';
+import { fail, type IntentResult, ok } from '../call/intent-result.js';
+import { samplesFrom, setupFrom } from './telemetry-batch.js';
+
+export interface TelemetryIngestOptions {
+  storage: Pick<Storage, 'telemetry' | 'calls' | 'activeCalls'>;
+  /** The calls in flight on this node (and those that ended here lately). */
+  calls: Pick<CallDirectory, 'get' | 'endedRecently'>;
+  logger: Logger;
+  now?: () => number;
+  /** Samples kept per call and device; later ones are dropped (default 10000: > 40 min of a 1:1 video call). */
+  maxSamplesPerDevice?: number;
+  /** How long after its end a call still takes batches (default 5 min). */
+  lateWindowMs?: number;
+  /** Told after each stored batch (the `call.quality` webhook waits for last batches). */
+  onStored?: (appKey: string, callId: string, sender: { userId: string; deviceId: string }, last: boolean) => void;
+}
+
+export interface TelemetrySender {
+  appKey: string;
+  userId: string;
+  deviceId: string;
+}
+
+/** Counters kept per call/device entry; the map is bounded (oldest entries go first). */
+const MAX_TRACKED_DEVICES = 20_000;
+
+export class TelemetryIngest {
+  private readonly counts = new Map<string, number>();
+  private readonly now: () => number;
+  /** Samples refused by the per-device cap, and those the SDKs said they dropped. */
+  readonly dropped = { overCap: 0, byClients: 0 };
+
+  constructor(private readonly options: TelemetryIngestOptions) {
+    this.now = options.now ?? Date.now;
+  }
+
+  async ingest(from: TelemetrySender, batch: Omit<CallTelemetryRequest, 't' | 'rid'>): Promise<IntentResult> {
+    const found = await this.authorize(from, batch.callId);
+    if ('code' in found) return found;
+    const { storage } = this.options;
+    const now = this.now();
+    const sender = { userId: from.userId, deviceId: from.deviceId };
+    this.dropped.byClients += batch.dropped ?? 0;
+    const samples = samplesFrom(sender, batch, now);
+    const kept = await this.withinCap(from, batch.callId, samples.length);
+    const setup = setupFrom(batch);
+    try {
+      if (kept > 0) await storage.telemetry.addSamples(from.appKey, batch.callId, kept < samples.length ? samples.slice(0, kept) : samples);
+      if (setup) await storage.telemetry.saveSetup(from.appKey, batch.callId, { ...sender, at: now, ...setup });
+      // The record is written when the call ends: only then is there a summary to keep up to date.
+      if (found.ended && samples.some((s) => s.mos !== undefined)) await updateRecordMos(storage, from.appKey, batch.callId);
+    } catch (error) {
+      this.options.logger.error({ err: error, callId: batch.callId }, 'telemetry: batch not stored');
+      return fail(RCCallErrorCode.STORAGE_UNAVAILABLE, 'the telemetry could not be stored');
+    }
+    this.options.onStored?.(from.appKey, batch.callId, sender, batch.last === true);
+    return ok;
+  }
+
+  /** Whether `from` may report on the call (and whether the call has ended), else the refusal. */
+  private async authorize(from: TelemetrySender, callId: string): Promise<{ ended: boolean } | IntentResult> {
+    const live = this.options.calls.get(from.appKey, callId);
+    if (live) {
+      const participant = live.participants.get(from.userId);
+      if (!participant) return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
+      if (participant.deviceId !== undefined && participant.deviceId !== from.deviceId)
+        return fail(RCCallErrorCode.NOT_IN_CALL, 'this device is not the one in the call');
+      return { ended: false };
+    }
+    const { storage } = this.options;
+    const record = await storage.calls.get(from.appKey, callId);
+    if (record) {
+      const participant = record.participants.find((p) => p.userId === from.userId);
+      if (!participant) return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
+      if (participant.deviceId !== '' && participant.deviceId !== from.deviceId)
+        return fail(RCCallErrorCode.NOT_IN_CALL, 'this device is not the one in the call');
+      if (record.endAt + (this.options.lateWindowMs ?? 300_000) < this.now())
+        return fail(RCCallErrorCode.CALL_NOT_FOUND, 'the call ended too long ago');
+      return { ended: true };
+    }
+    // Cluster mode: another node runs the call; its journal row says who is in it.
+    const journaled = await storage.activeCalls.get(from.appKey, callId);
+    if (journaled) {
+      try {
+        const snapshot = parseCallSnapshot(journaled.snapshot);
+        const participant = snapshot.participants.find((p) => p.userId === from.userId);
+        if (participant) return { ended: false };
+      } catch {
+        // unreadable: refused below
+      }
+      return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
+    }
+    // Ended here a moment ago, its record not committed yet (a last batch racing the end): the SDK tries again.
+    if (this.options.calls.endedRecently(from.appKey, callId)) return fail(ErrorCode.TIMEOUT, 'the call is being stored; try again');
+    return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
+  }
+
+  /** How many of `incoming` samples fit under the device's cap (and counts them in). */
+  private async withinCap(from: TelemetrySender, callId: string, incoming: number): Promise<number> {
+    const cap = this.options.maxSamplesPerDevice ?? 10_000;
+    const key = `${from.appKey}\n${callId}\n${from.userId}\n${from.deviceId}`;
+    let stored = this.counts.get(key);
+    if (stored === undefined) {
+      const counts = await this.options.storage.telemetry.sampleCounts(from.appKey, callId);
+      stored = counts.get(`${from.userId}/${from.deviceId}`) ?? 0;
+    } else this.counts.delete(key); // re-inserted below: most recently used last
+    const kept = Math.max(0, Math.min(incoming, cap - stored));
+    this.dropped.overCap += incoming - kept;
+    this.counts.set(key, stored + kept);
+    if (this.counts.size > MAX_TRACKED_DEVICES) {
+      const oldest = this.counts.keys().next().value;
+      if (oldest !== undefined) this.counts.delete(oldest);
+    }
+    return kept;
+  }
+}
+
+/** `call_records.quality_mos` := mean of the participants' mean MOS (no-op while the record is not written). */
+export async function updateRecordMos(storage: Pick<Storage, 'telemetry'>, appKey: string, callId: string): Promise<number | undefined> {
+  const byUser = await storage.telemetry.meanMosByUser(appKey, callId);
+  if (byUser.size === 0) return undefined;
+  const mos = Math.round(([...byUser.values()].reduce((a, b) => a + b, 0) / byUser.size) * 100) / 100;
+  await storage.telemetry.setRecordMos(appKey, callId, mos);
+  return mos;
+}
