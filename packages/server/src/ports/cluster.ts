@@ -70,7 +70,9 @@ export type NodeMessage =
   | { t: 'blacklist_added'; appKey: string; ownerId: string; blockedIds: string[] }
   /** Server API: kick users from a media room, or destroy it (the call's owner applies it). */
   | { t: 'rtc_kick'; appKey: string; roomId: string; userIds: string[] }
-  | { t: 'rtc_destroy'; appKey: string; roomId: string };
+  | { t: 'rtc_destroy'; appKey: string; roomId: string }
+  /** The sender changed a store whose reads nodes cache (apps, blacklists, bans, RTC bans): drop the cache. */
+  | { t: 'storage_changed'; store: 'apps' | 'blacklists' | 'bans' | 'rtcBans' };
 
 /** What one node may ask the owner of a call to do. */
 export type CallCommand = { op: 'stop_ringing'; userId: string };

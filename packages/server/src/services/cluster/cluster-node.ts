@@ -181,6 +181,8 @@ export class ClusterNode {
       case 'rtc_destroy':
         calls.rooms.destroy(message.appKey, message.roomId);
         return;
+      case 'storage_changed': // the read cache listens to the bus itself (app.ts)
+        return;
       default: {
         const unreachable: never = message;
         this.deps.logger.warn({ message: unreachable }, 'cluster: unknown message');
