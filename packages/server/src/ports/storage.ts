@@ -180,6 +180,11 @@ export interface ActiveCallStore {
    * when fenced: the row belongs to a later epoch (another node took the call over).
    */
   save(entry: ActiveCallSnapshot): Promise<boolean>;
+  /**
+   * `save` for many calls in one statement (the journal's batch of one tick); entries are distinct
+   * calls. Returns, per entry in order, whether it was written (false: fenced).
+   */
+  saveMany(entries: readonly ActiveCallSnapshot[]): Promise<boolean[]>;
   /** Delete the row (only at `ownerEpoch` when given); returns false when fenced or already gone. */
   remove(appKey: string, callId: string, ownerEpoch?: number): Promise<boolean>;
   all(): Promise<ActiveCallSnapshot[]>;
