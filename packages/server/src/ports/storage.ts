@@ -95,6 +95,8 @@ export interface GroupStore {
 
 export interface CallRecordStore {
   save(record: CallRecord): Promise<void>;
+  /** `save` for many calls at once (the journal's batch of one tick); records are distinct calls. */
+  saveMany(records: readonly CallRecord[]): Promise<void>;
   get(appKey: string, callId: string): Promise<CallRecord | undefined>;
   /** Most recent first. */
   list(appKey: string, options: { userId?: string; limit: number }): Promise<CallRecord[]>;
@@ -187,6 +189,8 @@ export interface ActiveCallStore {
   saveMany(entries: readonly ActiveCallSnapshot[]): Promise<boolean[]>;
   /** Delete the row (only at `ownerEpoch` when given); returns false when fenced or already gone. */
   remove(appKey: string, callId: string, ownerEpoch?: number): Promise<boolean>;
+  /** `remove` at each entry's epoch for many calls in one statement; per entry, whether it was deleted. */
+  removeMany(entries: readonly { appKey: string; callId: string; ownerEpoch: number }[]): Promise<boolean[]>;
   all(): Promise<ActiveCallSnapshot[]>;
   get(appKey: string, callId: string): Promise<ActiveCallSnapshot | undefined>;
   /** Rows owned by none of `liveNodes` (cluster mode: calls whose node died). */

@@ -76,6 +76,19 @@ describeEachEngine('storage: active call journal', (engine) => {
     expect((await storage.activeCalls.all()).length).toBe(1_201);
   });
 
+  it('removeMany deletes rows at their epoch, answering per entry (fenced or gone: false)', async () => {
+    expect(await storage.activeCalls.removeMany([])).toEqual([]);
+    await storage.activeCalls.saveMany([row('app1', 'a', '{}', T), row('app1', 'b', '{}', T), row('app2', 'a', '{}', T)]);
+    await storage.activeCalls.claim('app1', 'b', 'node-b', 1);
+    const removed = await storage.activeCalls.removeMany([
+      { appKey: 'app1', callId: 'a', ownerEpoch: 1 },
+      { appKey: 'app1', callId: 'b', ownerEpoch: 1 },
+      { appKey: 'app1', callId: 'gone', ownerEpoch: 1 },
+    ]);
+    expect(removed).toEqual([true, false, false]);
+    expect((await storage.activeCalls.all()).map((r) => `${r.appKey}/${r.callId}`).sort()).toEqual(['app1/b', 'app2/a']);
+  });
+
   it('orphaned lists the calls of nodes not in the live set', async () => {
     await storage.activeCalls.save(row('app1', 'a1', '{}', T, 'node-a'));
     await storage.activeCalls.save(row('app1', 'b1', '{}', T + 1, 'node-b'));

@@ -69,6 +69,21 @@ export function activeCallStore(db: Kysely<Database>): ActiveCallStore {
       }
       return entries.map((e) => written.has(e.appKey + KEY_SEP + e.callId));
     },
+    async removeMany(entries) {
+      const removed = new Set<string>();
+      for (let start = 0; start < entries.length; start += ROWS_PER_STATEMENT) {
+        const batch = entries.slice(start, start + ROWS_PER_STATEMENT);
+        const rows = await db
+          .deleteFrom('active_calls')
+          .where(({ eb, and, or }) =>
+            or(batch.map((e) => and([eb('app_key', '=', e.appKey), eb('call_id', '=', e.callId), eb('owner_epoch', '=', e.ownerEpoch)]))),
+          )
+          .returning(['app_key', 'call_id'])
+          .execute();
+        for (const row of rows) removed.add(row.app_key + KEY_SEP + row.call_id);
+      }
+      return entries.map((e) => removed.has(e.appKey + KEY_SEP + e.callId));
+    },
     async remove(appKey, callId, ownerEpoch) {
       let query = db.deleteFrom('active_calls').where('app_key', '=', appKey).where('call_id', '=', callId);
       if (ownerEpoch !== undefined) query = query.where('owner_epoch', '=', ownerEpoch);

@@ -147,17 +147,15 @@ export class CallJournal {
             else fenced.push(call);
           });
         }
-        for (const [key, { call, record, missed }] of batch) {
-          if (!record) continue;
-          const { appKey, callId, ownerEpoch } = call;
-          // Only the owner at the row's epoch ends the call: a fenced writer's record is dropped.
-          if (this.written.delete(key) && !(await tx.activeCalls.remove(appKey, callId, ownerEpoch))) {
-            fenced.push(call);
-            continue;
-          }
-          await tx.calls.save(record);
-          await storeMissedCalls(tx, appKey, missed ?? []);
-        }
+        const ended = batch.flatMap(([key, { call, record, missed }]) => (record ? [{ key, call, record, missed }] : []));
+        // Only the owner at the row's epoch ends the call: a fenced writer's record is dropped.
+        const journaled = ended.filter(({ key }) => this.written.delete(key));
+        const removed = await tx.activeCalls.removeMany(journaled.map(({ call }) => call));
+        const lost = new Set(journaled.filter((_, i) => !removed[i]).map(({ call }) => call));
+        fenced.push(...lost);
+        const stored = ended.filter(({ call }) => !lost.has(call));
+        await tx.calls.saveMany(stored.map(({ record }) => record));
+        for (const { call, missed } of stored) await storeMissedCalls(tx, call.appKey, missed ?? []);
         if (outbox.length > 0) await tx.outbox.enqueue(outbox);
       }),
     );
