@@ -132,6 +132,8 @@ export interface RtcBanStore {
   unban(appKey: string, userIds: readonly string[], roomId: string | undefined): Promise<void>;
   /** The latest end (ms) of the user's active bans that cover `roomId` (its own, or every room), or undefined. */
   bannedUntil(appKey: string, userId: string, roomId: string, now: number): Promise<number | undefined>;
+  /** The user's bans still running at `now`: per room, or every room (`roomId` undefined). */
+  activeBans(appKey: string, userId: string, now: number): Promise<{ roomId: string | undefined; endsAt: number }[]>;
 }
 
 /** A call a user missed while none of their devices was connected: the protocol's record, defined once. */

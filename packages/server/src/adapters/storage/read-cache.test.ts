@@ -26,7 +26,7 @@ function counting(storage: Storage): { storage: Storage; reads: Record<string, n
       apps: count('apps', storage.apps, ['get']),
       blacklists: count('blacklists', storage.blacklists, ['has', 'entriesAmong']),
       bans: count('bans', storage.bans, ['bannedUntil']),
-      rtcBans: count('rtcBans', storage.rtcBans, ['bannedUntil']),
+      rtcBans: count('rtcBans', storage.rtcBans, ['bannedUntil', 'activeBans']),
     },
   };
 }
@@ -94,12 +94,30 @@ describe('read cache', () => {
     expect(await storage.bans.bannedUntil('k1', 'u1', T)).toBeUndefined();
   });
 
-  it('RTC bans: an every-room ban reaches a cached room answer', async () => {
-    expect(await storage.rtcBans.bannedUntil('k1', 'u1', 'room', T)).toBeUndefined();
+  it('RTC bans: cached per user, so every new room (call) is answered from memory', async () => {
+    expect(await storage.rtcBans.bannedUntil('k1', 'u1', 'room-1', T)).toBeUndefined();
+    expect(await storage.rtcBans.bannedUntil('k1', 'u1', 'room-2', T)).toBeUndefined();
+    expect(reads['rtcBans.activeBans']).toBe(1);
+    expect(reads['rtcBans.bannedUntil']).toBeUndefined();
+  });
+
+  it('RTC bans: an every-room ban, a room ban and their ends, as the store answers them', async () => {
     await storage.rtcBans.ban('k1', ['u1'], undefined, T + 1000);
-    expect(await storage.rtcBans.bannedUntil('k1', 'u1', 'room', T)).toBe(T + 1000);
-    expect(await storage.rtcBans.bannedUntil('k1', 'u1', 'room', T)).toBe(T + 1000);
-    expect(reads['rtcBans.bannedUntil']).toBe(2);
+    await storage.rtcBans.ban('k1', ['u1'], 'room-x', T + 5000);
+    for (const [room, at] of [
+      ['room-1', T],
+      ['room-x', T],
+      ['room-x', T + 2000],
+      ['room-1', T + 2000],
+      ['room-x', T + 5000],
+    ] as const) {
+      expect(await storage.rtcBans.bannedUntil('k1', 'u1', room, at)).toBe(await raw.rtcBans.bannedUntil('k1', 'u1', room, at));
+    }
+    expect(await storage.rtcBans.bannedUntil('k1', 'u1', 'room-1', T)).toBe(T + 1000);
+    expect(reads['rtcBans.activeBans']).toBe(1);
+    await storage.rtcBans.unban('k1', ['u1'], undefined);
+    expect(await storage.rtcBans.bannedUntil('k1', 'u1', 'room-1', T)).toBeUndefined();
+    expect(await storage.rtcBans.bannedUntil('k1', 'u1', 'room-x', T)).toBe(T + 5000);
   });
 
   it('writes in a transaction invalidate after it settles, also when it rolls back', async () => {

@@ -33,6 +33,8 @@ export interface ReadCache {
   onLocalChange(listener: (store: CachedStore) => void): void;
 }
 
+type RtcBan = Awaited<ReturnType<RtcBanStore['activeBans']>>[number];
+
 /** `undefined` is a value worth caching ("not banned"), which LRUCache cannot hold bare. */
 interface Held<T> {
   value: T;
@@ -85,7 +87,7 @@ export function withReadCache(storage: Storage, options: ReadCacheOptions = {}):
   const apps = new StoreCache<Awaited<ReturnType<AppStore['get']>>>(maxEntries, maxAgeMs);
   const blacklistPairs = new StoreCache<boolean>(maxEntries, maxAgeMs);
   const bans = new StoreCache<number | undefined>(maxEntries, maxAgeMs);
-  const rtcBans = new StoreCache<number | undefined>(maxEntries, maxAgeMs);
+  const rtcBans = new StoreCache<RtcBan[]>(maxEntries, maxAgeMs);
   const caches: Record<CachedStore, { clear(): void }> = { apps, blacklists: blacklistPairs, bans, rtcBans };
   const listeners: ((store: CachedStore) => void)[] = [];
 
@@ -93,6 +95,12 @@ export function withReadCache(storage: Storage, options: ReadCacheOptions = {}):
   const changedHere = (store: CachedStore) => {
     invalidate(store);
     for (const listener of listeners) listener(store);
+  };
+
+  /** A user's running RTC bans (those that ended by `now` are filtered out by the readers). */
+  const activeRtcBans = async (store: RtcBanStore, appKey: string, userId: string, now: number): Promise<RtcBan[]> => {
+    const bans = await rtcBans.through(appKey + SEP + userId, () => store.activeBans(appKey, userId, now));
+    return bans.filter((ban) => ban.endsAt > now);
   };
 
   /** The cached view of one storage (the root one, or a transaction's: `changed` collects its writes). */
@@ -117,10 +125,14 @@ export function withReadCache(storage: Storage, options: ReadCacheOptions = {}):
     } satisfies BanStore,
     rtcBans: {
       ...writesInvalidate(inner.rtcBans, () => changed('rtcBans')),
+      // Cached per user, not per room: every call is a new room, and most users have no ban at all.
+      activeBans: (appKey, userId, now) => activeRtcBans(inner.rtcBans, appKey, userId, now),
       bannedUntil: async (appKey, userId, roomId, now) => {
-        const key = appKey + SEP + userId + SEP + roomId;
-        const until = await rtcBans.through(key, () => inner.rtcBans.bannedUntil(appKey, userId, roomId, now));
-        return until !== undefined && until > now ? until : undefined;
+        let until: number | undefined;
+        for (const ban of await activeRtcBans(inner.rtcBans, appKey, userId, now)) {
+          if ((ban.roomId === undefined || ban.roomId === roomId) && ban.endsAt > now) until = Math.max(until ?? 0, ban.endsAt);
+        }
+        return until;
       },
     } satisfies RtcBanStore,
     transaction: (work) => {
