@@ -80,6 +80,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     cluster.bus.onMessage((message) => {
       if (message.t === 'storage_changed') readCache.invalidate(message.store);
     });
+    // While Redis is away other nodes' changes cannot arrive: the cache is bypassed (and starts empty after).
+    readCache.useReliability(() => cluster.bus.healthy());
   }
   // Journaled calls go on; a device that does not come back within the reconnect grace leaves it.
   // (In cluster mode the journal holds other nodes' calls too: only orphans are taken over, by the sweep.)

@@ -154,6 +154,21 @@ describe('read cache', () => {
     expect(await storage.blacklists.has('k1', 'alice', 'bob')).toBe(true);
   });
 
+  it('while invalidations cannot arrive (bus unhealthy) reads bypass the cache, which starts empty after', async () => {
+    let healthy = true;
+    cache.useReliability(() => healthy);
+    expect(await storage.blacklists.has('k1', 'alice', 'bob')).toBe(false);
+    healthy = false;
+    await raw.blacklists.add('k1', 'alice', ['bob']); // another node's write whose message is lost
+    expect(await storage.blacklists.has('k1', 'alice', 'bob')).toBe(true);
+    await raw.blacklists.remove('k1', 'alice', ['bob']);
+    expect(await storage.blacklists.has('k1', 'alice', 'bob')).toBe(false);
+    healthy = true;
+    await raw.blacklists.add('k1', 'alice', ['bob']);
+    expect(await storage.blacklists.has('k1', 'alice', 'bob')).toBe(true);
+    expect(reads['blacklists.has']).toBe(4);
+  });
+
   it('entries expire after maxAgeMs', async () => {
     const short = withReadCache(raw, { maxAgeMs: 20 }).storage;
     expect(await short.blacklists.has('k1', 'alice', 'bob')).toBe(false);

@@ -7,8 +7,10 @@
  *   (and again when the transaction that held it settles, committed or rolled back).
  * - A read that was in flight across such a drop is not cached (a per-store generation).
  * - Other nodes: `onLocalChange` tells the cluster bus, which calls `invalidate` on every node.
- * - Entries also expire after `maxAgeMs`, which bounds staleness if a bus message is lost (Redis
- *   down) or another process writes the database.
+ *   While the bus cannot carry those messages (`reliable()` false: Redis down) the cache is bypassed
+ *   and emptied, so it starts afresh once the bus is back.
+ * - Entries also expire after `maxAgeMs` (5 min), a last bound on staleness should anything else
+ *   (another process, a hand edit) write the database.
  */
 import { LRUCache } from 'lru-cache';
 import type { AppStore, BanStore, BlacklistStore, RtcBanStore, Storage } from '../../ports/index.js';
@@ -22,6 +24,8 @@ export interface ReadCacheOptions {
   maxEntries?: number;
   /** How long an entry is trusted without a write seen. */
   maxAgeMs?: number;
+  /** Whether invalidations from other nodes arrive now (cluster bus healthy); when not, reads bypass the cache. */
+  reliable?: () => boolean;
 }
 
 export interface ReadCache {
@@ -29,6 +33,8 @@ export interface ReadCache {
   readonly storage: Storage;
   /** Drop what is cached of `store` (another node changed it). */
   invalidate(store: CachedStore): void;
+  /** Set where invalidations come from other nodes: while `reliable()` is false the cache is bypassed. */
+  useReliability(reliable: () => boolean): void;
   /** Told after this process changed `store` (cluster mode broadcasts it). */
   onLocalChange(listener: (store: CachedStore) => void): void;
 }
@@ -44,27 +50,34 @@ class StoreCache<T> {
   private readonly entries: LRUCache<string, Held<T>>;
   private generation = 0;
 
-  constructor(maxEntries: number, maxAgeMs: number) {
+  constructor(
+    maxEntries: number,
+    maxAgeMs: number,
+    private readonly reliable: () => boolean,
+  ) {
     this.entries = new LRUCache<string, Held<T>>({ max: maxEntries, ttl: maxAgeMs });
   }
 
+  /** The cached answer, if any may be trusted now (an unreliable bus empties the cache). */
   get(key: string): Held<T> | undefined {
-    return this.entries.get(key);
+    if (this.reliable()) return this.entries.get(key);
+    if (this.entries.size > 0) this.clear();
+    return undefined;
   }
 
   /** Reads through `load`, caching its answer unless the store changed meanwhile. */
   async through(key: string, load: () => Promise<T>): Promise<T> {
-    const held = this.entries.get(key);
+    const held = this.get(key);
     if (held) return held.value;
     const generation = this.generation;
     const value = await load();
-    if (generation === this.generation) this.entries.set(key, { value });
+    if (generation === this.generation && this.reliable()) this.entries.set(key, { value });
     return value;
   }
 
   /** Caches answers the caller learnt together (under the generation it read at). */
   fill(generation: number, answers: Iterable<[string, T]>): void {
-    if (generation !== this.generation) return;
+    if (generation !== this.generation || !this.reliable()) return;
     for (const [key, value] of answers) this.entries.set(key, { value });
   }
 
@@ -83,11 +96,13 @@ const SEP = '\u0000';
 /** Wraps `storage` so the hot reads come from memory. */
 export function withReadCache(storage: Storage, options: ReadCacheOptions = {}): ReadCache {
   const maxEntries = options.maxEntries ?? 50_000;
-  const maxAgeMs = options.maxAgeMs ?? 10_000;
-  const apps = new StoreCache<Awaited<ReturnType<AppStore['get']>>>(maxEntries, maxAgeMs);
-  const blacklistPairs = new StoreCache<boolean>(maxEntries, maxAgeMs);
-  const bans = new StoreCache<number | undefined>(maxEntries, maxAgeMs);
-  const rtcBans = new StoreCache<RtcBan[]>(maxEntries, maxAgeMs);
+  const maxAgeMs = options.maxAgeMs ?? 5 * 60_000;
+  let isReliable = options.reliable ?? (() => true);
+  const reliable = () => isReliable();
+  const apps = new StoreCache<Awaited<ReturnType<AppStore['get']>>>(maxEntries, maxAgeMs, reliable);
+  const blacklistPairs = new StoreCache<boolean>(maxEntries, maxAgeMs, reliable);
+  const bans = new StoreCache<number | undefined>(maxEntries, maxAgeMs, reliable);
+  const rtcBans = new StoreCache<RtcBan[]>(maxEntries, maxAgeMs, reliable);
   const caches: Record<CachedStore, { clear(): void }> = { apps, blacklists: blacklistPairs, bans, rtcBans };
   const listeners: ((store: CachedStore) => void)[] = [];
 
@@ -156,6 +171,9 @@ export function withReadCache(storage: Storage, options: ReadCacheOptions = {}):
   return {
     storage: view(storage, changedHere),
     invalidate,
+    useReliability: (check) => {
+      isReliable = check;
+    },
     onLocalChange: (listener) => listeners.push(listener),
   };
 }
