@@ -1,8 +1,9 @@
 /**
  * Worker (inside `unshare -n`): `rounds` times, alternating, (1) a 1:1 video call through the SDK
  * in two fresh Chromium contexts — accept() → first presented remote frame — and (2) a bare
- * RTCPeerConnection between two fresh pages — start of signaling → first presented remote frame.
- * Prints `{"media": {sdk: [ms…], bare: [ms…], sdkCaller: [ms…]}}`.
+ * RTCPeerConnection between two fresh pages — start of signaling → first presented remote frame —
+ * with complete ICE (`bare`) and with trickle ICE (`bareTrickle`, the fair baseline).
+ * Prints `{"media": {sdk: [ms…], bare: [ms…], bareTrickle: [ms…], sdkCaller: [ms…]}}`.
  *
  *   node --import tsx bench/workers/media.ts <rounds>
  */
@@ -16,6 +17,7 @@ const env = await startE2eEnv({ label: 'bench-media', budgetMs: 280_000 });
 const sdk: number[] = [];
 const sdkCaller: number[] = [];
 const bare: number[] = [];
+const bareTrickle: number[] = [];
 let exitCode = 0;
 try {
   for (let i = 0; i < rounds; i++) {
@@ -32,14 +34,16 @@ try {
     await caller.hangup(callId);
     await Promise.all([caller.page.context().close(), callee.page.context().close()]);
 
-    const a = await env.openPage(`bare-a-${i}`);
-    const b = await env.openPage(`bare-b-${i}`);
-    const result = await runBareCall(a.page, b.page, 5);
-    bare.push(result.firstFrameMs);
-    await closeBareCall(a.page, b.page);
-    await Promise.all([a.context.close(), b.context.close()]);
+    for (const trickle of [false, true]) {
+      const a = await env.openPage(`bare-a-${i}-${trickle ? 'trickle' : 'complete'}`);
+      const b = await env.openPage(`bare-b-${i}-${trickle ? 'trickle' : 'complete'}`);
+      const result = await runBareCall(a.page, b.page, 5, 20_000, { trickle });
+      (trickle ? bareTrickle : bare).push(result.firstFrameMs);
+      await closeBareCall(a.page, b.page);
+      await Promise.all([a.context.close(), b.context.close()]);
+    }
   }
-  console.log(JSON.stringify({ media: { sdk, bare, sdkCaller } }));
+  console.log(JSON.stringify({ media: { sdk, bare, bareTrickle, sdkCaller } }));
 } catch (error) {
   console.error(error);
   exitCode = 1;

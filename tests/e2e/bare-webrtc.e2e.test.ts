@@ -35,4 +35,16 @@ describe('bare WebRTC between two pages (harness baseline)', () => {
     expect(result.selectedPair?.remote).toMatch(loopback);
     await closeBareCall(caller.page, callee.page);
   });
+
+  it('with trickle ICE (candidates relayed as found) the callee decodes 30 frames too', async () => {
+    const caller = await env.openPage('trickle-caller');
+    const callee = await env.openPage('trickle-callee');
+
+    const result = await runBareCall(caller.page, callee.page, 30, 20_000, { trickle: true });
+    console.log(`[e2e-timing] bare WebRTC, trickle ICE: first remote frame after ${result.firstFrameMs} ms`);
+
+    expect(result.frames.last - result.frames.first).toBeGreaterThanOrEqual(30);
+    expect(result.selectedPair?.local).toMatch(/^(127\.|::1$)/);
+    await closeBareCall(caller.page, callee.page);
+  });
 });

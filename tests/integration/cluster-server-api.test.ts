@@ -4,7 +4,7 @@
  * them — online status from the presence replica, the room from the call journal, kicks, bans and
  * room destruction through the node bus.
  */
-import { RCCallEndReason } from '@opencall/call';
+import { RCCallEndReason, RCCallErrorCode } from '@opencall/call';
 import { ServerApiCode } from '@opencall/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeAnsweredCall } from '../helpers/call-steps.js';
@@ -78,6 +78,29 @@ describe('cluster: the server API on a node that holds neither the devices nor t
     expect((await caller.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.KICKED_BY_SERVER);
     expect((await callee.waitForClose(callId)).summary.endReason).toBe(RCCallEndReason.REMOTE_KICKED_BY_SERVER);
     expect((await onB('/rtc/user/unblock.json', { userId: caller.userId })).body).toEqual({ code: 200 });
+  });
+
+  it('a blacklist change on node B reaches node A’s cached reads at once (refused, then allowed again)', async () => {
+    const [caller, callee] = [await deviceOnA('cx-a'), await deviceOnA('cx-b')];
+    // A first call: node A has read (and cached) "the callee has not blacklisted the caller".
+    const { callerSession } = await placeAnsweredCall(caller, callee);
+    await callerSession.hungup();
+    expect((await onB('/user/blacklist/add.json', { userId: callee.userId, blackUserId: caller.userId })).body.code).toBe(200);
+    let placed = await caller.client.call({ targetId: callee.userId, listener: caller.listener() });
+    // The bus message may trail the HTTP answer by a moment: bounded retries (20 × 50 ms).
+    for (let i = 0; i < 20 && placed.code === RCCallErrorCode.SUCCESS; i++) {
+      await placed.session?.hungup();
+      await new Promise((r) => setTimeout(r, 50));
+      placed = await caller.client.call({ targetId: callee.userId, listener: caller.listener() });
+    }
+    expect(placed.code).toBe(RCCallErrorCode.REJECTED_BY_BLACKLIST);
+    expect((await onB('/user/blacklist/remove.json', { userId: callee.userId, blackUserId: caller.userId })).body.code).toBe(200);
+    for (let i = 0; i < 20 && placed.code !== RCCallErrorCode.SUCCESS; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      placed = await caller.client.call({ targetId: callee.userId, listener: caller.listener() });
+    }
+    expect(placed.code).toBe(RCCallErrorCode.SUCCESS);
+    await placed.session?.hungup();
   });
 
   it('DELETE /v2/rtc/rooms/{id} on node B ends the call node A runs (23 for everyone)', async () => {

@@ -65,6 +65,23 @@ describe('RCCallSession (callee)', () => {
     expect(bob.closed[0]!.summary?.endReason).toBe(RCCallEndReason.NETWORK_ERROR);
   });
 
+  it('a call that ends before the answer’s reply arrives stays ended (no join, no error thrown)', async () => {
+    const relay = new MemoryRtcRelay();
+    const bob = callTestBed('bob', relay);
+    const { session } = ringing(bob);
+    bob.answer = (request) => {
+      if (request.t === 'call.accept') {
+        bob.emit({ type: 'call.ended', callId: 'call-1', reason: RCCallEndReason.REMOTE_KICKED_BY_SERVER, beginTime: 1, endTime: 2 });
+      }
+      return { code: RCCallErrorCode.SUCCESS };
+    };
+    expect(await session.accept()).toEqual({ code: RCCallErrorCode.STATE_MACHINE_EXIT });
+    expect(session.getState()).toBe(RCCallSessionState.END);
+    await waitFor(() => bob.closed.length === 1, 2000, 'onSessionClose');
+    expect(bob.closed[0]!.summary?.endReason).toBe(RCCallEndReason.REMOTE_KICKED_BY_SERVER);
+    expect(relay.requests.some((r) => r.userId === 'bob' && r.body.t === 'rtc.join')).toBe(false);
+  });
+
   it('an answer given while the IM link is down is sent again once it is back', async () => {
     const bob = callTestBed('bob');
     const { session } = ringing(bob);

@@ -200,6 +200,11 @@ export class RCCallSession {
       if (!this.isEnded()) await this.end(RCCallEndReason.NETWORK_ERROR);
       return { code: toCallErrorCode(result.code) };
     }
+    // The call ended while the answer was on its way (its end event came before the reply): nothing to join.
+    if (this.isEnded()) {
+      for (const track of tracks) track.destroy();
+      return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
+    }
     this.setUser(this.init.selfId, RCCallUserState.KEEPING);
     this.setUser(this.init.callerId, RCCallUserState.KEEPING);
     if (result.data) this.rtcSessionId = result.data.rtcSessionId;

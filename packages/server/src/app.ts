@@ -11,6 +11,7 @@ import { RedisNonceStore } from './adapters/cluster/redis/redis-nonce-store.js';
 import { MemoryNonceStore } from './adapters/nonce/memory-nonce-store.js';
 import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
+import { withReadCache } from './adapters/storage/read-cache.js';
 import type { ServerConfig } from './config.js';
 import type { LoadCallDetail, Storage, TokenService } from './ports/index.js';
 import type { AppAdmin, WebhookDeliveries } from './ports/insights.js';
@@ -88,7 +89,9 @@ const repoRoot = resolve(import.meta.dirname, '../../..');
 const RESTORE_CALLS_WITHIN_MS = 24 * 3600_000;
 
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
-  const storage = await openStorage(config, logger);
+  // The reads every call makes (app switches, blacklists, bans) come from memory (adapters/storage/read-cache.ts).
+  const readCache = withReadCache(await openStorage(config, logger));
+  const storage = readCache.storage;
   const app = await ensureDefaultApp(storage, config, logger);
   // App lookups of connects and signed requests are cached; administrative changes drop them on every node.
   const appDirectory = new AppDirectory(storage.apps);
@@ -101,6 +104,15 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const securityCounters = new SecurityCounters();
   const security = new SecurityEventLog(logger, securityCounters);
   const cluster = await openCluster(config, logger);
+  if (cluster) {
+    // Every node drops its cached reads of a store another node changed.
+    readCache.onLocalChange((store) => cluster.bus.broadcast({ t: 'storage_changed', store }));
+    cluster.bus.onMessage((message) => {
+      if (message.t === 'storage_changed') readCache.invalidate(message.store);
+    });
+    // While Redis is away other nodes' changes cannot arrive: the cache is bypassed (and starts empty after).
+    readCache.useReliability(() => cluster.bus.healthy());
+  }
   // Journaled calls go on; a device that does not come back within the reconnect grace leaves it.
   // (In cluster mode the journal holds other nodes' calls too: only orphans are taken over, by the sweep.)
   const { restored, closed: recovered } = cluster

@@ -83,8 +83,9 @@ export interface E2eAgent {
   /** RTCPeerConnections created so far, and the selected candidate pair of each open one. */
   peerPaths(): Promise<PeerPaths>;
   bare: {
-    offer(): Promise<SessionDescriptionJson>;
-    answer(offer: SessionDescriptionJson): Promise<SessionDescriptionJson>;
+    offer(trickle?: boolean): Promise<SessionDescriptionJson>;
+    answer(offer: SessionDescriptionJson, trickle?: boolean): Promise<SessionDescriptionJson>;
+    addCandidate(candidate: RTCIceCandidateInit): Promise<void>;
     accept(answer: SessionDescriptionJson): Promise<void>;
     restartOffer(): Promise<SessionDescriptionJson>;
     reanswer(offer: SessionDescriptionJson): Promise<SessionDescriptionJson>;
@@ -97,6 +98,8 @@ export interface E2eAgent {
 declare global {
   interface Window {
     __e2e: E2eAgent;
+    /** Exposed by `runBareCall(…, { trickle: true })`: relays a local candidate to the other page. */
+    __e2eBareTrickle(candidate: RTCIceCandidateInit): Promise<void>;
   }
 }
 

@@ -1,6 +1,6 @@
 /**
  * The harness baseline: a bare RTCPeerConnection between two pages, signaled by the test itself
- * (offer/answer with complete ICE, carried through page.evaluate). Benchmarks reuse it as the
+ * (offer/answer with complete ICE, or trickle ICE, carried through page.evaluate). Benchmarks reuse it as the
  * "no SDK, no server" reference for time to first decoded frame.
  */
 import type { Page } from 'playwright-core';
@@ -22,11 +22,25 @@ export interface BareCallResult {
 /**
  * Connects `caller` → `callee` (each a page with the agent loaded) and waits until the callee's
  * <video> has decoded `frames` frames. The peer connections stay open; call `closeBareCall` after.
+ * With `trickle`, offer and answer go at once and each candidate is relayed to the other page as
+ * soon as it is found (as an SDK signaling through a server does); else both wait for complete ICE.
+ * A page takes part in at most one trickle call (its relay binding is exposed once).
  */
-export async function runBareCall(caller: Page, callee: Page, frames = 30, timeoutMs = 20_000): Promise<BareCallResult> {
+export async function runBareCall(
+  caller: Page,
+  callee: Page,
+  frames = 30,
+  timeoutMs = 20_000,
+  { trickle = false }: { trickle?: boolean } = {},
+): Promise<BareCallResult> {
+  if (trickle) {
+    const relay = (to: Page) => (candidate: RTCIceCandidateInit) => to.evaluate((c) => window.__e2e.bare.addCandidate(c), candidate);
+    await caller.exposeFunction('__e2eBareTrickle', relay(callee));
+    await callee.exposeFunction('__e2eBareTrickle', relay(caller));
+  }
   const startedAt = Date.now();
-  const offer = await caller.evaluate(() => window.__e2e.bare.offer());
-  const answer = await callee.evaluate((o) => window.__e2e.bare.answer(o), offer);
+  const offer = await caller.evaluate((t) => window.__e2e.bare.offer(t), trickle);
+  const answer = await callee.evaluate(([o, t]) => window.__e2e.bare.answer(o, t), [offer, trickle] as const);
   await caller.evaluate((a) => window.__e2e.bare.accept(a), answer);
   const decoded = await waitForDecodedFrames(callee, BARE_REMOTE_VIDEO, frames, timeoutMs);
   const framesMs = Date.now() - startedAt;

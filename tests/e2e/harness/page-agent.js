@@ -417,32 +417,63 @@
     });
   }
 
+  /** Trickle ICE: remote candidates that arrived before the remote description (added after it). */
+  let bareEarlyCandidates = [];
+
+  /**
+   * A new bare connection. With `trickle`, each local candidate goes to `window.__e2eBareTrickle`
+   * (a binding the harness exposes to relay it to the other page) as soon as it is found.
+   */
+  function newBarePc(trickle) {
+    const pc = new RTCPeerConnection();
+    bareEarlyCandidates = [];
+    if (trickle) {
+      pc.addEventListener('icecandidate', (event) => {
+        if (event.candidate) void window.__e2eBareTrickle(event.candidate.toJSON());
+      });
+    }
+    return pc;
+  }
+
+  async function setBareRemote(description) {
+    await barePc.setRemoteDescription(description);
+    const early = bareEarlyCandidates;
+    bareEarlyCandidates = [];
+    for (const candidate of early) await barePc.addIceCandidate(candidate);
+  }
+
   const bare = {
-    /** Caller: capture the fake camera + mic, return a complete (non-trickle) offer. */
-    async offer() {
-      barePc = new RTCPeerConnection();
+    /** Caller: capture the fake camera + mic, return an offer: complete (default) or at once with `trickle`. */
+    async offer(trickle = false) {
+      barePc = newBarePc(trickle);
       const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
       for (const track of stream.getTracks()) barePc.addTrack(track, stream);
       await barePc.setLocalDescription(await barePc.createOffer());
-      await gatheringComplete(barePc, 5000);
+      if (!trickle) await gatheringComplete(barePc, 5000);
       return barePc.localDescription.toJSON();
     },
-    /** Callee: play whatever arrives into <video data-e2e-video="remote">, return a complete answer. */
-    async answer(offer) {
-      barePc = new RTCPeerConnection();
+    /** Trickle ICE: a candidate relayed from the other page (kept until the remote description is set). */
+    async addCandidate(candidate) {
+      if (!barePc) return;
+      if (barePc.remoteDescription) await barePc.addIceCandidate(candidate);
+      else bareEarlyCandidates.push(candidate);
+    },
+    /** Callee: play whatever arrives into <video data-e2e-video="remote">, return an answer (complete unless `trickle`). */
+    async answer(offer, trickle = false) {
+      barePc = newBarePc(trickle);
       barePc.addEventListener('track', (event) => {
         if (event.track.kind !== 'video') return;
         const video = videoSlot('remote');
         video.srcObject = event.streams[0] ?? new MediaStream([event.track]);
         video.play().catch((error) => record('playFailed', { error: String(error) }));
       });
-      await barePc.setRemoteDescription(offer);
+      await setBareRemote(offer);
       await barePc.setLocalDescription(await barePc.createAnswer());
-      await gatheringComplete(barePc, 5000);
+      if (!trickle) await gatheringComplete(barePc, 5000);
       return barePc.localDescription.toJSON();
     },
     async accept(answer) {
-      await barePc.setRemoteDescription(answer);
+      await setBareRemote(answer);
     },
     /** Caller: the usual app recipe after a network problem — an ICE restart offer (complete ICE). */
     async restartOffer() {

@@ -72,7 +72,9 @@ export type NodeMessage =
   | { t: 'rtc_kick'; appKey: string; roomId: string; userIds: string[] }
   | { t: 'rtc_destroy'; appKey: string; roomId: string }
   /** An app was changed by its administrator: drop cached lookups; `disabled`: close its devices, end its calls. */
-  | { t: 'app_changed'; appKey: string; disabled?: boolean };
+  | { t: 'app_changed'; appKey: string; disabled?: boolean }
+  /** The sender changed a store whose reads nodes cache (apps, blacklists, bans, RTC bans): drop the cache. */
+  | { t: 'storage_changed'; store: 'apps' | 'blacklists' | 'bans' | 'rtcBans' };
 
 /** What one node may ask the owner of a call to do. */
 export type CallCommand = { op: 'stop_ringing'; userId: string };

@@ -126,6 +126,8 @@ export interface GroupStore {
 
 export interface CallRecordStore {
   save(record: CallRecord): Promise<void>;
+  /** `save` for many calls at once (the journal's batch of one tick); records are distinct calls. */
+  saveMany(records: readonly CallRecord[]): Promise<void>;
   get(appKey: string, callId: string): Promise<CallRecord | undefined>;
   /** Most recent first. */
   list(appKey: string, options: { userId?: string; limit: number }): Promise<CallRecord[]>;
@@ -161,6 +163,8 @@ export interface RtcBanStore {
   unban(appKey: string, userIds: readonly string[], roomId: string | undefined): Promise<void>;
   /** The latest end (ms) of the user's active bans that cover `roomId` (its own, or every room), or undefined. */
   bannedUntil(appKey: string, userId: string, roomId: string, now: number): Promise<number | undefined>;
+  /** The user's bans still running at `now`: per room, or every room (`roomId` undefined). */
+  activeBans(appKey: string, userId: string, now: number): Promise<{ roomId: string | undefined; endsAt: number }[]>;
 }
 
 /** A call a user missed while none of their devices was connected: the protocol's record, defined once. */
@@ -211,8 +215,15 @@ export interface ActiveCallStore {
    * when fenced: the row belongs to a later epoch (another node took the call over).
    */
   save(entry: ActiveCallSnapshot): Promise<boolean>;
+  /**
+   * `save` for many calls in one statement (the journal's batch of one tick); entries are distinct
+   * calls. Returns, per entry in order, whether it was written (false: fenced).
+   */
+  saveMany(entries: readonly ActiveCallSnapshot[]): Promise<boolean[]>;
   /** Delete the row (only at `ownerEpoch` when given); returns false when fenced or already gone. */
   remove(appKey: string, callId: string, ownerEpoch?: number): Promise<boolean>;
+  /** `remove` at each entry's epoch for many calls in one statement; per entry, whether it was deleted. */
+  removeMany(entries: readonly { appKey: string; callId: string; ownerEpoch: number }[]): Promise<boolean[]>;
   all(): Promise<ActiveCallSnapshot[]>;
   get(appKey: string, callId: string): Promise<ActiveCallSnapshot | undefined>;
   /** Rows owned by none of `liveNodes` (cluster mode: calls whose node died). */

@@ -54,6 +54,41 @@ describeEachEngine('storage: active call journal', (engine) => {
     expect(await storage.activeCalls.remove('app1', 'c1', 2)).toBe(true);
   });
 
+  it('saveMany inserts and updates in one go, answering per entry; a fenced entry is left as it was', async () => {
+    expect(await storage.activeCalls.saveMany([])).toEqual([]);
+    await storage.activeCalls.save(row('app1', 'old', '{"v":1}', T, 'node-a', 1));
+    await storage.activeCalls.save(row('app1', 'taken', '{"v":1}', T, 'node-a', 1));
+    await storage.activeCalls.claim('app1', 'taken', 'node-b', 1);
+    const written = await storage.activeCalls.saveMany([
+      row('app1', 'new', '{"v":1}', T + 1, 'node-a', 1),
+      row('app1', 'taken', '{"v":"stale"}', T + 1, 'node-a', 1),
+      row('app1', 'old', '{"v":2}', T + 1, 'node-a', 1),
+    ]);
+    expect(written).toEqual([true, false, true]);
+    expect(await storage.activeCalls.get('app1', 'new')).toEqual(row('app1', 'new', '{"v":1}', T + 1, 'node-a', 1));
+    expect(await storage.activeCalls.get('app1', 'old')).toEqual(row('app1', 'old', '{"v":2}', T + 1, 'node-a', 1));
+    expect(await storage.activeCalls.get('app1', 'taken')).toEqual(row('app1', 'taken', '{"v":1}', T, 'node-b', 2));
+  });
+
+  it('saveMany splits a large batch over several statements', async () => {
+    const rows = Array.from({ length: 1_201 }, (_, i) => row('app1', `c${i}`, `{"i":${i}}`, T + i));
+    expect((await storage.activeCalls.saveMany(rows)).every(Boolean)).toBe(true);
+    expect((await storage.activeCalls.all()).length).toBe(1_201);
+  });
+
+  it('removeMany deletes rows at their epoch, answering per entry (fenced or gone: false)', async () => {
+    expect(await storage.activeCalls.removeMany([])).toEqual([]);
+    await storage.activeCalls.saveMany([row('app1', 'a', '{}', T), row('app1', 'b', '{}', T), row('app2', 'a', '{}', T)]);
+    await storage.activeCalls.claim('app1', 'b', 'node-b', 1);
+    const removed = await storage.activeCalls.removeMany([
+      { appKey: 'app1', callId: 'a', ownerEpoch: 1 },
+      { appKey: 'app1', callId: 'b', ownerEpoch: 1 },
+      { appKey: 'app1', callId: 'gone', ownerEpoch: 1 },
+    ]);
+    expect(removed).toEqual([true, false, false]);
+    expect((await storage.activeCalls.all()).map((r) => `${r.appKey}/${r.callId}`).sort()).toEqual(['app1/b', 'app2/a']);
+  });
+
   it('orphaned lists the calls of nodes not in the live set', async () => {
     await storage.activeCalls.save(row('app1', 'a1', '{}', T, 'node-a'));
     await storage.activeCalls.save(row('app1', 'b1', '{}', T + 1, 'node-b'));

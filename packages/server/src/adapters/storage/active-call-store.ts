@@ -18,6 +18,10 @@ function fromRow(r: Selectable<ActiveCallsTable>): ActiveCallSnapshot {
   };
 }
 
+/** Rows per multi-row upsert: 6 parameters each, well under SQLite's and Postgres's parameter limits. */
+const ROWS_PER_STATEMENT = 500;
+const KEY_SEP = '\u0000';
+
 export function activeCallStore(db: Kysely<Database>): ActiveCallStore {
   return {
     async save({ appKey, callId, snapshot, updatedAt, ownerNode, ownerEpoch }) {
@@ -32,6 +36,53 @@ export function activeCallStore(db: Kysely<Database>): ActiveCallStore {
         )
         .executeTakeFirst();
       return Number(result.numInsertedOrUpdatedRows ?? 0) > 0;
+    },
+    async saveMany(entries) {
+      const written = new Set<string>();
+      for (let start = 0; start < entries.length; start += ROWS_PER_STATEMENT) {
+        const rows = await db
+          .insertInto('active_calls')
+          .values(
+            entries.slice(start, start + ROWS_PER_STATEMENT).map((e) => ({
+              app_key: e.appKey,
+              call_id: e.callId,
+              snapshot: e.snapshot,
+              updated_at: e.updatedAt,
+              owner_node: e.ownerNode,
+              owner_epoch: e.ownerEpoch,
+            })),
+          )
+          .onConflict((oc) =>
+            oc
+              .columns(['app_key', 'call_id'])
+              .doUpdateSet(({ ref }) => ({
+                snapshot: ref('excluded.snapshot'),
+                updated_at: ref('excluded.updated_at'),
+                owner_node: ref('excluded.owner_node'),
+              }))
+              .where(({ eb, ref }) => eb('active_calls.owner_epoch', '=', ref('excluded.owner_epoch'))),
+          )
+          // Rows the WHERE kept from updating (fenced) are not returned.
+          .returning(['app_key', 'call_id'])
+          .execute();
+        for (const row of rows) written.add(row.app_key + KEY_SEP + row.call_id);
+      }
+      return entries.map((e) => written.has(e.appKey + KEY_SEP + e.callId));
+    },
+    async removeMany(entries) {
+      const removed = new Set<string>();
+      for (let start = 0; start < entries.length; start += ROWS_PER_STATEMENT) {
+        const batch = entries.slice(start, start + ROWS_PER_STATEMENT);
+        const rows = await db
+          .deleteFrom('active_calls')
+          .where(({ eb, and, or }) =>
+            or(batch.map((e) => and([eb('app_key', '=', e.appKey), eb('call_id', '=', e.callId), eb('owner_epoch', '=', e.ownerEpoch)]))),
+          )
+          .returning(['app_key', 'call_id'])
+          .execute();
+        for (const row of rows) removed.add(row.app_key + KEY_SEP + row.call_id);
+      }
+      return entries.map((e) => removed.has(e.appKey + KEY_SEP + e.callId));
     },
     async remove(appKey, callId, ownerEpoch) {
       let query = db.deleteFrom('active_calls').where('app_key', '=', appKey).where('call_id', '=', callId);

@@ -175,6 +175,18 @@ describeEachEngine('storage: apps, users, groups, call records, transactions', (
     expect(listed).toEqual(r3);
   });
 
+  it('calls: saveMany stores many records (one replaced, participants included) like save does one by one', async () => {
+    await storage.calls.saveMany([]);
+    const old = callRecord('c1', T + 1000, ['alice', 'bob', 'carol']);
+    await storage.calls.save(old);
+    const replaced = { ...old, extra: 'y', participants: old.participants.slice(0, 2) };
+    const records = [replaced, ...Array.from({ length: 600 }, (_, i) => callRecord(`m${i}`, T + 2000 + i, ['u1', `v${i}`]))];
+    await storage.calls.saveMany(records);
+    expect(await storage.calls.get('app1', 'c1')).toEqual(replaced);
+    expect(await storage.calls.get('app1', 'm599')).toEqual(records[600]);
+    expect((await storage.calls.list('app1', { userId: 'u1', limit: 1000 })).length).toBe(600);
+  });
+
   it('transaction: commits every write together', async () => {
     await storage.transaction(async (tx) => {
       await tx.calls.save(callRecord('c1', T, ['alice', 'bob']));

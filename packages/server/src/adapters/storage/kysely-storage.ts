@@ -267,6 +267,77 @@ function groupStore(db: Kysely<Database>, now: Now): GroupStore {
   };
 }
 
+/** Rows per multi-row statement (≤ 13 parameters each: well under SQLite's and Postgres's limits). */
+const ROWS_PER_STATEMENT = 500;
+
+function chunks<T>(items: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let start = 0; start < items.length; start += ROWS_PER_STATEMENT) out.push(items.slice(start, start + ROWS_PER_STATEMENT));
+  return out;
+}
+
+/** Stores (or replaces) call records with their participants: three statements per batch, not per call. */
+async function saveCallRecords(db: Kysely<Database>, records: readonly CallRecord[]): Promise<void> {
+  if (records.length === 0) return;
+  await inTransaction(db, async (trx) => {
+    for (const batch of chunks(records)) {
+      // quality_mos is the telemetry's (set when samples arrive, possibly after this save): never overwritten here.
+      const values: Omit<CallRecordsTable, 'quality_mos'>[] = batch.map((record) => ({
+        app_key: record.appKey,
+        call_id: record.callId,
+        conversation_type: record.conversationType,
+        target_id: record.targetId,
+        channel_id: record.channelId,
+        caller_id: record.callerId,
+        media_type: record.mediaType,
+        extra: record.extra,
+        created_at: record.createdAt,
+        begin_at: record.beginAt,
+        end_at: record.endAt,
+        duration_ms: record.durationMs,
+        end_reason: record.endReason,
+      }));
+      await trx
+        .insertInto('call_records')
+        .values(values)
+        .onConflict((oc) =>
+          oc.columns(['app_key', 'call_id']).doUpdateSet(({ ref }) => ({
+            conversation_type: ref('excluded.conversation_type'),
+            target_id: ref('excluded.target_id'),
+            channel_id: ref('excluded.channel_id'),
+            caller_id: ref('excluded.caller_id'),
+            media_type: ref('excluded.media_type'),
+            extra: ref('excluded.extra'),
+            created_at: ref('excluded.created_at'),
+            begin_at: ref('excluded.begin_at'),
+            end_at: ref('excluded.end_at'),
+            duration_ms: ref('excluded.duration_ms'),
+            end_reason: ref('excluded.end_reason'),
+          })),
+        )
+        .execute();
+      await trx
+        .deleteFrom('call_participants')
+        .where(({ eb, and, or }) => or(batch.map((record) => and([eb('app_key', '=', record.appKey), eb('call_id', '=', record.callId)]))))
+        .execute();
+    }
+    const participants = records.flatMap((record) =>
+      record.participants.map((p, position) => ({
+        app_key: record.appKey,
+        call_id: record.callId,
+        position,
+        user_id: p.userId,
+        device_id: p.deviceId,
+        is_caller: p.isCaller ? 1 : 0,
+        joined_at: p.joinedAt,
+        left_at: p.leftAt,
+        end_reason: p.endReason,
+      })),
+    );
+    for (const batch of chunks(participants)) await trx.insertInto('call_participants').values(batch).execute();
+  });
+}
+
 function callRecordStore(db: Kysely<Database>): CallRecordStore {
   async function withParticipants(appKey: string, rows: CallRecordsTable[]): Promise<CallRecord[]> {
     if (rows.length === 0) return [];
@@ -289,50 +360,8 @@ function callRecordStore(db: Kysely<Database>): CallRecordStore {
   }
 
   return {
-    async save(record) {
-      // quality_mos is the telemetry's (set when samples arrive, possibly after this save): never overwritten here.
-      const values: Omit<CallRecordsTable, 'quality_mos'> = {
-        app_key: record.appKey,
-        call_id: record.callId,
-        conversation_type: record.conversationType,
-        target_id: record.targetId,
-        channel_id: record.channelId,
-        caller_id: record.callerId,
-        media_type: record.mediaType,
-        extra: record.extra,
-        created_at: record.createdAt,
-        begin_at: record.beginAt,
-        end_at: record.endAt,
-        duration_ms: record.durationMs,
-        end_reason: record.endReason,
-      };
-      const { app_key: _appKey, call_id: _callId, ...update } = values;
-      await inTransaction(db, async (trx) => {
-        await trx
-          .insertInto('call_records')
-          .values(values)
-          .onConflict((oc) => oc.columns(['app_key', 'call_id']).doUpdateSet(update))
-          .execute();
-        await trx.deleteFrom('call_participants').where('app_key', '=', record.appKey).where('call_id', '=', record.callId).execute();
-        if (record.participants.length === 0) return;
-        await trx
-          .insertInto('call_participants')
-          .values(
-            record.participants.map((p, position) => ({
-              app_key: record.appKey,
-              call_id: record.callId,
-              position,
-              user_id: p.userId,
-              device_id: p.deviceId,
-              is_caller: p.isCaller ? 1 : 0,
-              joined_at: p.joinedAt,
-              left_at: p.leftAt,
-              end_reason: p.endReason,
-            })),
-          )
-          .execute();
-      });
-    },
+    save: (record) => saveCallRecords(db, [record]),
+    saveMany: (records) => saveCallRecords(db, records),
     async get(appKey, callId) {
       const row = await db
         .selectFrom('call_records')

@@ -151,6 +151,16 @@ export function rtcBanStore(db: Kysely<Database>): RtcBanStore {
         .where('room_id', '=', roomId ?? EVERY_ROOM)
         .execute();
     },
+    async activeBans(appKey, userId, now) {
+      const rows = await db
+        .selectFrom('rtc_bans')
+        .select(['room_id', 'ends_at'])
+        .where('app_key', '=', appKey)
+        .where('user_id', '=', userId)
+        .where('ends_at', '>', now)
+        .execute();
+      return rows.map((r) => ({ roomId: r.room_id === EVERY_ROOM ? undefined : r.room_id, endsAt: Number(r.ends_at) }));
+    },
     async bannedUntil(appKey, userId, roomId, now) {
       const rows = await db
         .selectFrom('rtc_bans')

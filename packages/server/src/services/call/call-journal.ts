@@ -128,22 +128,34 @@ export class CallJournal {
     const fenced: Call[] = [];
     const written = this.tail.then(() =>
       this.storage.transaction(async (tx) => {
-        for (const [key, { call, record, missed }] of batch) {
-          const { appKey, callId, ownerEpoch } = call;
-          if (record) {
-            // Only the owner at the row's epoch ends the call: a fenced writer's record is dropped.
-            if (this.written.delete(key) && !(await tx.activeCalls.remove(appKey, callId, ownerEpoch))) {
-              fenced.push(call);
-              continue;
-            }
-            await tx.calls.save(record);
-            await storeMissedCalls(tx, appKey, missed ?? []);
-          } else {
-            const entry = { appKey, callId, snapshot: snapshotOf(call), updatedAt, ownerNode: this.nodeId, ownerEpoch };
-            if (await tx.activeCalls.save(entry)) this.written.add(key);
+        // Every snapshot of the batch in one statement; then the calls that ended, one by one.
+        const snapshots: { key: string; call: Call }[] = [];
+        for (const [key, { call, record }] of batch) if (!record) snapshots.push({ key, call });
+        if (snapshots.length > 0) {
+          const saved = await tx.activeCalls.saveMany(
+            snapshots.map(({ call }) => ({
+              appKey: call.appKey,
+              callId: call.callId,
+              snapshot: snapshotOf(call),
+              updatedAt,
+              ownerNode: this.nodeId,
+              ownerEpoch: call.ownerEpoch,
+            })),
+          );
+          snapshots.forEach(({ key, call }, i) => {
+            if (saved[i]) this.written.add(key);
             else fenced.push(call);
-          }
+          });
         }
+        const ended = batch.flatMap(([key, { call, record, missed }]) => (record ? [{ key, call, record, missed }] : []));
+        // Only the owner at the row's epoch ends the call: a fenced writer's record is dropped.
+        const journaled = ended.filter(({ key }) => this.written.delete(key));
+        const removed = await tx.activeCalls.removeMany(journaled.map(({ call }) => call));
+        const lost = new Set(journaled.filter((_, i) => !removed[i]).map(({ call }) => call));
+        fenced.push(...lost);
+        const stored = ended.filter(({ call }) => !lost.has(call));
+        await tx.calls.saveMany(stored.map(({ record }) => record));
+        for (const { call, missed } of stored) await storeMissedCalls(tx, call.appKey, missed ?? []);
         if (outbox.length > 0) await tx.outbox.enqueue(outbox);
       }),
     );

@@ -188,6 +188,8 @@ export class ClusterNode {
           message.disabled === undefined ? { appKey: message.appKey } : { appKey: message.appKey, disabled: message.disabled },
         );
         return;
+      case 'storage_changed': // the read cache listens to the bus itself (app.ts)
+        return;
       default: {
         const unreachable: never = message;
         this.deps.logger.warn({ message: unreachable }, 'cluster: unknown message');
