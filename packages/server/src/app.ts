@@ -134,16 +134,19 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const mediaRooms = new MediaRoomService(callDirectory, registry);
   mediaRooms.useSfu(media.sfu, logger);
   // Call quality telemetry (services/insights): timelines, SDK batches, the `call.quality` webhook.
-  const qualityReport =
-    webhookOutbox && webhookTargets(config.webhooks).callEvents
-      ? new CallQualityReport({ storage, logger, worker: webhookOutbox })
-      : undefined;
-  const timeline = new CallTimeline({ store: storage.telemetry, logger, now: Date.now, onEnded: (call) => qualityReport?.callEnded(call) });
+  // Every answered call's record MOS is settled; its `call.quality` webhook follows the app's callback URLs.
+  const qualityReport = new CallQualityReport({
+    storage,
+    logger,
+    worker: webhookOutbox,
+    callEventsOn: (appKey) => appCallbacks.targetsFor(appKey).callEvents,
+  });
+  const timeline = new CallTimeline({ store: storage.telemetry, logger, now: Date.now, onEnded: (call) => qualityReport.callEnded(call) });
   const telemetry = new TelemetryIngest({
     storage,
     calls: callDirectory,
     logger,
-    onStored: (appKey, callId, sender, last) => qualityReport?.batchStored(appKey, callId, sender.userId, last),
+    onStored: (appKey, callId, sender, last) => qualityReport.batchStored(appKey, callId, sender.userId, last),
   });
   const qualityRetention = startQualityRetention(storage.telemetry, config.qualityRetentionDays, logger);
   const loadCallDetail = createLoadCallDetail({ storage, calls: callDirectory });
@@ -372,6 +375,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       const steps = serverTeardownSteps({
         calls,
         cluster: clusterNode && cluster ? { node: clusterNode.node, adapters: cluster } : undefined,
+        insights: {
+          // Timeline first: the quality report's `call.quality` follows the call's last events.
+          flush: async () => {
+            await timeline.close();
+            await qualityReport.close();
+          },
+        },
         pushOutbox,
         webhookOutbox,
         registry,

@@ -18,6 +18,7 @@ function recordingParts(options: { cluster: boolean; failing?: string }) {
     cluster: options.cluster
       ? { node: { stop: () => act('cluster.stop') }, adapters: { close: async () => act('cluster.close') } }
       : undefined,
+    insights: { flush: async () => act('insights.flush') },
     pushOutbox: { stop: async () => act('push.stop') },
     webhookOutbox: { stop: async () => act('webhooks.stop') },
     registry: { closeAll: () => act('devices.close') },
@@ -38,6 +39,9 @@ const SINGLE_NODE_EDGES: [before: string, after: string, why: string][] = [
   ['push.stop', 'devices.close', 'the outbox worker stops while everything it reads is still open'],
   ['push.stop', 'storage.close', 'deliveries in flight finish while storage is open'],
   ['calls.close', 'webhooks.stop', 'ending calls writes their call.ended webhooks to the outbox the worker still delivers'],
+  ['calls.close', 'insights.flush', 'the timeline events of the calls just ended are in the buffer being flushed'],
+  ['insights.flush', 'webhooks.stop', 'a settled call.quality row is written while the webhook worker still runs'],
+  ['insights.flush', 'storage.close', 'timeline events and record MOS are written while storage is open'],
   ['webhooks.stop', 'storage.close', 'webhook deliveries in flight finish while storage is open'],
   ['devices.close', 'websocket.close', 'streams close with OC_SERVER_SHUTDOWN before the endpoint goes'],
   ['websocket.close', 'media.stop', 'no device can ask the SFU for anything once the endpoint is closed'],

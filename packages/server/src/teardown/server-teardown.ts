@@ -1,13 +1,15 @@
 /**
  * The server's teardown, written once (docs/teardown.md explains each edge):
  *
- *   single node: calls.close → push.stop → webhooks.stop → devices.close → websocket.close → media.stop → http.close → storage.close
- *   cluster:     calls.handOver → cluster.stop → cluster.close → push.stop → webhooks.stop → devices.close → … (same tail)
+ *   single node: calls.close → insights.flush → push.stop → webhooks.stop → devices.close → websocket.close → media.stop → http.close → storage.close
+ *   cluster:     calls.handOver → cluster.stop → cluster.close → insights.flush → push.stop → webhooks.stop → devices.close → … (same tail)
  *
  * - Calls first: ending them (NETWORK_ERROR) stores their records, writes their notices to the push
  *   outbox and tells every device while sockets, outbox and storage are still up. In a cluster they
  *   are handed over instead (kept journaled; this node's liveness key goes so others take them at once),
  *   then the node stops its sweep and leaves the bus, and the Redis connections close.
+ * - Then the call insights: the buffered timeline events (the calls just ended) are written, and the
+ *   quality reports still waiting for a last batch are settled (record MOS, `call.quality` row).
  * - The push and webhook workers next: deliveries in flight finish (bounded) while storage is still open.
  * - Devices (closed with OC_SERVER_SHUTDOWN, expiry timers cleared), then the WebSocket endpoint,
  *   which waits (bounded) for every close handshake, so the `call.ended` and `bye` frames just sent
@@ -22,6 +24,8 @@ export interface TeardownParts {
   calls: { close(): Promise<void>; handOver(): Promise<void> };
   /** Cluster mode only. */
   cluster?: { node: { stop(): void }; adapters: { close(): Promise<void> } } | undefined;
+  /** The call timeline's buffer and the pending quality reports (services/insights). */
+  insights?: { flush(): Promise<void> } | undefined;
   pushOutbox?: { stop(): Promise<void> } | undefined;
   /** Call webhooks and RTC room status sync (stopped with the push worker, for the same reason). */
   webhookOutbox?: { stop(): Promise<void> } | undefined;
@@ -43,6 +47,7 @@ export function serverTeardownSteps(parts: TeardownParts): TeardownStep[] {
     : [{ name: 'calls.close', run: () => parts.calls.close() }];
   return [
     ...head,
+    { name: 'insights.flush', run: () => parts.insights?.flush() },
     { name: 'push.stop', run: () => parts.pushOutbox?.stop() },
     { name: 'webhooks.stop', run: () => parts.webhookOutbox?.stop() },
     { name: 'devices.close', run: () => parts.registry.closeAll() },

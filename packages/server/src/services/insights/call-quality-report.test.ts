@@ -31,11 +31,13 @@ describe('CallQualityReport', () => {
   let storage: Storage;
   let rows: NewOutboxRow[];
   let report: CallQualityReport;
+  let callEventsOn: boolean;
 
   beforeEach(async () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     storage = await openSqliteStorage(':memory:');
     rows = [];
+    callEventsOn = true;
     const outbox = {
       ...storage.outbox,
       enqueue: async (r: readonly NewOutboxRow[]) => {
@@ -47,6 +49,7 @@ describe('CallQualityReport', () => {
       storage: { telemetry: storage.telemetry, outbox },
       logger: pino({ level: 'silent' }),
       worker: { nudge() {} },
+      callEventsOn: () => callEventsOn,
       now: () => T + 60_000,
     });
     await storage.telemetry.addSamples('app', 'c1', [
@@ -113,6 +116,33 @@ describe('CallQualityReport', () => {
     await vi.advanceTimersByTimeAsync(10_000);
     await vi.waitFor(() => expect(rows).toHaveLength(1));
     expect(JSON.parse(rows[0]!.payload).data.callId).toBe('c1');
+  });
+
+  it('settles the record MOS even when the app sends no call events (then no row is written)', async () => {
+    callEventsOn = false;
+    await storage.calls.save({
+      appKey: 'app',
+      callId: 'c1',
+      conversationType: 1,
+      targetId: 'bob',
+      channelId: '',
+      callerId: 'alice',
+      mediaType: 1,
+      extra: '',
+      createdAt: T,
+      beginAt: T + 1000,
+      endAt: T + 20_000,
+      durationMs: 19_000,
+      endReason: 13,
+      participants: [],
+    });
+    report.callEnded(endedCall('c1', T + 1000));
+    report.batchStored('app', 'c1', 'alice', true);
+    report.batchStored('app', 'c1', 'bob', true);
+    await vi.waitFor(async () =>
+      expect((await storage.callQueries.search({ appKey: 'app', page: 1, size: 10 })).calls[0]?.qualityMos).toBe(4.2),
+    );
+    expect(rows).toHaveLength(0);
   });
 
   it('freezes count the last value of each received video track', () => {

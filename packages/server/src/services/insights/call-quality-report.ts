@@ -1,8 +1,10 @@
 /**
- * The `call.quality` webhook: one per answered call, once its last telemetry is in — when every participant who
- * joined has sent its last batch (the SDK sends one at hang-up), or `waitMs` (default 10 s) after the
- * end, whichever comes first. It then also settles `call_records.quality_mos`. The row goes through the
- * webhook outbox like the other call events (same order key: after `call.ended`).
+ * Settles an answered call's quality once its last telemetry is in — when every participant who joined
+ * has sent its last batch (the SDK sends one at hang-up), or `waitMs` (default 10 s) after the end,
+ * whichever comes first: `call_records.quality_mos` is set (always: the console and the read API filter
+ * on it), then the `call.quality` webhook is written when the call's app has call events on (its own
+ * callback URL or the env-wide one). The row goes through the webhook outbox like the other call
+ * events (same order key: after `call.ended`).
  *
  * Held in memory by the node that ended the call: if that node dies within the wait, the call has no
  * `call.quality` event (its samples and record MOS are stored all the same).
@@ -19,8 +21,10 @@ import { updateRecordMos } from './telemetry-ingest.js';
 export interface CallQualityReportOptions {
   storage: Pick<Storage, 'telemetry' | 'outbox'>;
   logger: Logger;
-  /** The webhook worker, nudged once a row is written. */
-  worker: { nudge(): void };
+  /** The webhook worker, nudged once a row is written (none: no webhook is written). */
+  worker: { nudge(): void } | undefined;
+  /** Whether the app's call events go anywhere (its own callback URL, else the env-wide one). */
+  callEventsOn: (appKey: string) => boolean;
   now?: () => number;
   waitMs?: number;
 }
@@ -85,8 +89,10 @@ export class CallQualityReport {
     clearTimeout(entry.timer);
     const { storage, logger } = this.options;
     try {
-      const samples = await storage.telemetry.samples(entry.appKey, entry.callId, MAX_DETAIL_SAMPLES);
       const qualityMos = (await updateRecordMos(storage, entry.appKey, entry.callId)) ?? null;
+      const { worker } = this.options;
+      if (!worker || !this.options.callEventsOn(entry.appKey)) return;
+      const samples = await storage.telemetry.samples(entry.appKey, entry.callId, MAX_DETAIL_SAMPLES);
       const now = this.now();
       const body: CallEventBody = {
         type: 'call.quality',
@@ -100,7 +106,7 @@ export class CallQualityReport {
         },
       };
       await storage.outbox.enqueue([callEventRow(entry.appKey, entry.callId, body, now)]);
-      this.options.worker.nudge();
+      worker.nudge();
     } catch (error) {
       logger.error({ err: error, callId: entry.callId }, 'call.quality webhook not written');
     }
