@@ -42,7 +42,7 @@ import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
 import { AppCallbacks } from './services/webhooks/app-callbacks.js';
 import { createWebhookDeliveries } from './services/webhooks/deliveries.js';
-import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
+import { createWebhookOutbox } from './services/webhooks/webhook-outbox.js';
 import { runTeardown } from './teardown/run-teardown.js';
 import { serverTeardownSteps } from './teardown/server-teardown.js';
 import { guardConnections } from './transport/guard-connections.js';
