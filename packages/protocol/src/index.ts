@@ -20,3 +20,4 @@ export * from './rtc-frames.js';
 export * from './server-api.js';
 export * from './sfu-frames.js';
 export * from './version.js';
+export * from './web-push.js';

@@ -11,6 +11,7 @@ import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
 import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
+import { webPushStore } from './web-push-store.js';
 
 type Now = () => number;
 
@@ -354,6 +355,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     offlineRecords: offlineRecordStore(db, now),
     activeCalls: activeCallStore(db),
     outbox: outboxStore(db),
+    webPush: webPushStore(db),
     transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),
     close: () => db.destroy(),
   };

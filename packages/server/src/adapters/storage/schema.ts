@@ -187,6 +187,27 @@ export interface QualitySamplesTable {
   mos: number | null;
 }
 
+/** The VAPID key pair (migration 0010): one row, id 'vapid'; keys base64url as the `web-push` package writes them. */
+export interface WebPushKeysTable {
+  id: string;
+  public_key: string;
+  private_key: string;
+  created_at: number;
+}
+
+/** Web Push subscriptions (migration 0010), one per device; `capability_hash` = SHA-256 (hex) of the decline token. */
+export interface WebPushSubscriptionsTable {
+  app_key: string;
+  user_id: string;
+  device_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  capability_hash: string;
+  created_at: number;
+  last_ok_at: number | null;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -203,4 +224,6 @@ export interface Database {
   call_events: CallEventsTable;
   call_setup_timings: CallSetupTimingsTable;
   quality_samples: QualitySamplesTable;
+  web_push_keys: WebPushKeysTable;
+  web_push_subscriptions: WebPushSubscriptionsTable;
 }

@@ -41,6 +41,8 @@ const TABLES: Record<keyof Database, true> = {
   call_events: true,
   call_setup_timings: true,
   quality_samples: true,
+  web_push_keys: true,
+  web_push_subscriptions: true,
 };
 
 function asUnknown(db: Kysely<Database>): Kysely<unknown> {

@@ -14,6 +14,7 @@ import { callOwnership } from './0005-call-ownership.js';
 import { outbox } from './0006-outbox.js';
 import { rtcBans } from './0007-rtc-bans.js';
 import { callInsights } from './0008-call-insights.js';
+import { webPush } from './0010-web-push.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -24,6 +25,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-outbox': outbox,
   '0007-rtc-bans': rtcBans,
   '0008-call-insights': callInsights,
+  '0010-web-push': webPush,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */
