@@ -25,6 +25,7 @@ import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import type { ImConnection } from './services/im/im-connection.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
+import { loadVapidKeys, WebPushSender } from './services/push/web-push-sender.js';
 import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
@@ -38,6 +39,7 @@ import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
+import { registerWebPushRoutes } from './transport/http/web-push-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
 import { dispatchRequest, type RequestServices } from './transport/ws/request-dispatch.js';
 
@@ -81,8 +83,12 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         endRows: (call, now) => new CallWebhooks(undefined, webhookTargets(config.webhooks)).endedRows(call, now),
       });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
+  // Web Push (README "Web Push"): the VAPID keys are kept in the database, shared by every node.
+  const webPush = config.webPush.subject
+    ? new WebPushSender(storage.webPush, await loadVapidKeys(storage.webPush, Date.now()), config.webPush.subject, logger)
+    : undefined;
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
-  const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);
+  const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId, webPush);
   // Call webhooks and RTC room status sync: the same outbox, their own worker (services/webhooks).
   const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
@@ -193,6 +199,14 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     defaultAppKey: app.appKey,
     storage,
     tokens,
+  });
+  registerWebPushRoutes(http, {
+    storage,
+    tokens,
+    config: config.webPush,
+    publicKey: webPush?.publicKey,
+    decline: (appKey, userId, deviceId, callId) => calls.declineRinging(appKey, userId, deviceId, callId),
+    logger,
   });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);

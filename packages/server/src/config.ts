@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_RING_TIMEOUT_MS, MAX_FRAME_BYTES } from '@opencall/protocol';
 import { defaultMaxPendingConnections, softOpenFileLimit } from './open-file-limit.js';
+import { type WebPushConfig, webPushConfigFromEnv } from './services/push/web-push-config.js';
 import { type WebhookConfig, webhookConfigFromEnv } from './services/webhooks/webhook-config.js';
 
 export interface ServerConfig {
@@ -28,6 +29,8 @@ export interface ServerConfig {
   outboxMaxAttempts: number;
   /** Call webhooks and RTC room status sync (services/webhooks/webhook-config.ts lists the variables). */
   webhooks: WebhookConfig;
+  /** Web Push to devices with no connection (services/push/web-push-config.ts lists the variables). */
+  webPush: WebPushConfig;
   /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
   reconnectGraceMs: number;
   /** How long a dropped device's event stream waits for a resume (env OPENCALL_STREAM_KEEP_MS, default grace + 10000). */
@@ -221,6 +224,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     pushWebhookUrl: env.OPENCALL_PUSH_WEBHOOK_URL || undefined,
     outboxMaxAttempts: intFromEnv(env, 'OPENCALL_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     webhooks: webhookConfigFromEnv(env),
+    webPush: webPushConfigFromEnv(env),
     reconnectGraceMs,
     streamKeepMs: intFromEnv(env, 'OPENCALL_STREAM_KEEP_MS', reconnectGraceMs + 10_000, 1000, 3_600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),

@@ -242,6 +242,11 @@ export class CallService {
     this.rules.usersBanned(appKey, userIds);
   }
 
+  /** A service worker declined `callId` for `userId` from `deviceId` (Web Push); false when it does not ring them here. */
+  declineRinging(appKey: string, userId: string, deviceId: string, callId: string): boolean {
+    return this.rules.declineRinging(appKey, userId, deviceId, callId);
+  }
+
   /** Another node's rule for a call this node owns (cluster mode). */
   command(appKey: string, callId: string, command: CallCommand): void {
     this.rules.command(appKey, callId, command);
