@@ -22,7 +22,11 @@ function toRecord(row: Selectable<WebPushSubscriptionsTable>): WebPushSubscripti
 export function webPushStore(db: Kysely<Database>): WebPushStore {
   return {
     async vapidKeys(generate, now) {
-      const stored = await db.selectFrom('web_push_keys').select(['public_key', 'private_key']).where('id', '=', VAPID_ROW).executeTakeFirst();
+      const stored = await db
+        .selectFrom('web_push_keys')
+        .select(['public_key', 'private_key'])
+        .where('id', '=', VAPID_ROW)
+        .executeTakeFirst();
       if (stored) return { publicKey: stored.public_key, privateKey: stored.private_key };
       const keys = generate();
       // Two nodes starting together: the first insert wins and both read it back.
@@ -31,7 +35,11 @@ export function webPushStore(db: Kysely<Database>): WebPushStore {
         .values({ id: VAPID_ROW, public_key: keys.publicKey, private_key: keys.privateKey, created_at: now })
         .onConflict((oc) => oc.column('id').doNothing())
         .execute();
-      const row = await db.selectFrom('web_push_keys').select(['public_key', 'private_key']).where('id', '=', VAPID_ROW).executeTakeFirstOrThrow();
+      const row = await db
+        .selectFrom('web_push_keys')
+        .select(['public_key', 'private_key'])
+        .where('id', '=', VAPID_ROW)
+        .executeTakeFirstOrThrow();
       return { publicKey: row.public_key, privateKey: row.private_key };
     },
     async save(record) {
@@ -89,7 +97,11 @@ export function webPushStore(db: Kysely<Database>): WebPushStore {
       return rows.map(toRecord);
     },
     async byCapability(capabilityHash) {
-      const row = await db.selectFrom('web_push_subscriptions').selectAll().where('capability_hash', '=', capabilityHash).executeTakeFirst();
+      const row = await db
+        .selectFrom('web_push_subscriptions')
+        .selectAll()
+        .where('capability_hash', '=', capabilityHash)
+        .executeTakeFirst();
       return row ? toRecord(row) : undefined;
     },
     async markOk(appKey, userId, endpoint, at) {

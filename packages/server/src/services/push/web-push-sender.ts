@@ -6,8 +6,7 @@
  * subscription is gone: it is deleted. Any other failure fails the notice and the outbox retries it
  * (subscriptions that took it get it again; the same notification tag makes that harmless).
  */
-import type { PushSender } from '@opencall/protocol';
-import type { WebPushMessage } from '@opencall/protocol';
+import type { PushSender, WebPushMessage } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import webpush from 'web-push';
 import type { WebPushStore, WebPushSubscriptionRecord } from '../../ports/index.js';
@@ -83,8 +82,11 @@ export class WebPushSender {
     };
     const payload = JSON.stringify(message);
     const results = await Promise.allSettled(subscriptions.map((s) => this.sendOne(s, payload, ttl, pushTopicFor(notice.callId))));
-    const failures = results.flatMap((r) => (r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : []));
-    if (failures.length > 0) throw new Error(`web push failed for ${failures.length} of ${subscriptions.length} subscriptions: ${failures.join('; ')}`);
+    const failures = results.flatMap((r) =>
+      r.status === 'rejected' ? [r.reason instanceof Error ? r.reason.message : String(r.reason)] : [],
+    );
+    if (failures.length > 0)
+      throw new Error(`web push failed for ${failures.length} of ${subscriptions.length} subscriptions: ${failures.join('; ')}`);
   }
 
   private async sendOne(subscription: WebPushSubscriptionRecord, payload: string, ttl: number, topic: string): Promise<void> {

@@ -7,8 +7,8 @@
  */
 import { createHash, randomBytes } from 'node:crypto';
 import {
-  type WebPushDeclineBody,
   WebPushDeclineBody as DeclineBody,
+  type WebPushDeclineBody,
   WebPushErrorCode,
   WebPushSubscribeBody,
   WebPushUnsubscribeBody,
@@ -83,7 +83,12 @@ export function registerWebPushRoutes(http: FastifyInstance, deps: WebPushRouteD
     const token = bearer(request);
     const check = token === undefined ? undefined : await tokens.verify(token);
     if (check?.ok) return { appKey: check.appKey, userId: check.userId };
-    refuse(reply, 401, WebPushErrorCode.UNAUTHORIZED, check ? `IM token refused: ${check.message}` : 'Authorization: Bearer <IM token> required');
+    refuse(
+      reply,
+      401,
+      WebPushErrorCode.UNAUTHORIZED,
+      check ? `IM token refused: ${check.message}` : 'Authorization: Bearer <IM token> required',
+    );
     return undefined;
   }
 
@@ -111,7 +116,12 @@ export function registerWebPushRoutes(http: FastifyInstance, deps: WebPushRouteD
       return refuse(reply, 400, WebPushErrorCode.INSECURE_ENDPOINT, 'the push endpoint must be https:');
     }
     if (keyBytes(keys.p256dh) !== 65 || keyBytes(keys.auth) !== 16) {
-      return refuse(reply, 400, WebPushErrorCode.BAD_REQUEST, 'keys.p256dh must be a 65-byte P-256 point and keys.auth 16 bytes (base64url)');
+      return refuse(
+        reply,
+        400,
+        WebPushErrorCode.BAD_REQUEST,
+        'keys.p256dh must be a 65-byte P-256 point and keys.auth 16 bytes (base64url)',
+      );
     }
     const existing = await storage.webPush.listForUser(user.appKey, user.userId);
     if (existing.length >= MAX_SUBSCRIPTIONS_PER_USER && !existing.some((s) => s.deviceId === body.deviceId)) {
@@ -145,7 +155,8 @@ export function registerWebPushRoutes(http: FastifyInstance, deps: WebPushRouteD
     const token = bearer(request);
     const hash = token === undefined ? undefined : capabilityHash(token);
     const subscription = hash === undefined ? undefined : await storage.webPush.byCapability(hash);
-    if (!subscription || hash === undefined) return refuse(reply, 401, WebPushErrorCode.UNAUTHORIZED, 'Authorization: Bearer <decline token> required');
+    if (!subscription || hash === undefined)
+      return refuse(reply, 401, WebPushErrorCode.UNAUTHORIZED, 'Authorization: Bearer <decline token> required');
     if (!limiterFor(hash).take()) return refuse(reply, 429, WebPushErrorCode.RATE_LIMITED, 'too many declines; try again later');
     const body: WebPushDeclineBody | undefined = parse(DeclineBody, request.body, reply);
     if (!body) return reply;

@@ -28,7 +28,12 @@ export const webPush: Migration = {
       .addPrimaryKeyConstraint('web_push_subscriptions_pk', ['app_key', 'user_id', 'device_id'])
       .execute();
     // A decline from a service worker finds its subscription by the token's hash.
-    await db.schema.createIndex('web_push_subscriptions_by_capability').on('web_push_subscriptions').column('capability_hash').unique().execute();
+    await db.schema
+      .createIndex('web_push_subscriptions_by_capability')
+      .on('web_push_subscriptions')
+      .column('capability_hash')
+      .unique()
+      .execute();
   },
 
   async down(db: Kysely<unknown>): Promise<void> {
