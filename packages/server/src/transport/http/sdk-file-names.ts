@@ -6,7 +6,16 @@
  */
 
 /** The bundles served under `/sdk/`, each also with its `.map`. */
-export const SDK_BUNDLES = ['RongIMLib.js', 'RCRTC.js', 'RCCall.js', 'RCEngine.js', 'CallPlusWrapper.js', 'CallPlus.js'] as const;
+export const SDK_BUNDLES = [
+  'RongIMLib.js',
+  'RCRTC.js',
+  'RCCall.js',
+  'RCEngine.js',
+  'CallPlusWrapper.js',
+  'CallPlus.js',
+  'RCCallWebPush.js',
+  'opencall-sw.js',
+] as const;
 export type SdkBundle = (typeof SDK_BUNDLES)[number];
 
 /** `-5.9.5`, `-4.2.0`, `-5.0.1-alpha.12`, `-v2.5.10`: a dash, an optional `v`, a dotted version and an optional pre-release tag. */
