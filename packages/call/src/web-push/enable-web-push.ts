@@ -13,6 +13,12 @@ export interface EnableWebPushOptions {
   token: string;
   /** The service worker script; must be on the page's origin. Default `/sdk/opencall-sw.js`. */
   serviceWorkerUrl?: string;
+  /**
+   * The worker's scope. `/` (the server sends `Service-Worker-Allowed: /` with opencall-sw.js) lets
+   * Accept send an open window of the app into the call instead of opening another one; leave it
+   * unset when the app has a service worker of its own at `/` (that one would be replaced).
+   */
+  scope?: string;
   /** The page a notification's Accept opens (with `?opencallAnswer=<callId>`). Default: this page without its query. */
   appUrl?: string;
   /**
@@ -67,7 +73,8 @@ export async function enable(options: EnableWebPushOptions): Promise<WebPushRegi
   }
   const permission = await Notification.requestPermission();
   if (permission !== 'granted') throw new Error(`OpenCall web push: notification permission ${permission}`);
-  await navigator.serviceWorker.register(options.serviceWorkerUrl ?? DEFAULT_SERVICE_WORKER_URL);
+  const url = options.serviceWorkerUrl ?? DEFAULT_SERVICE_WORKER_URL;
+  await navigator.serviceWorker.register(url, options.scope === undefined ? {} : { scope: options.scope });
   const registration = await navigator.serviceWorker.ready;
   const server = options.serverUrl;
   let subscription = options.subscription;

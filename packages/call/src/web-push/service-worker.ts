@@ -7,8 +7,9 @@
  * - `push` `close`: answered or declined elsewhere: the ring notification is closed (replaced by a
  *   quiet one only when no window of the app is visible, as browsers require a push to show something).
  * - Decline: `POST /webpush/decline` with the subscription's decline token; no page needed.
- * - Accept (or a click on the notification): focuses a window of the app and sends it to
- *   `appUrl?opencallAnswer=<callId>`, or opens one there; the page answers (`RCCallWebPush.takeAnswerRequest`).
+ * - Accept (or a click on the notification): sends a window of the app this worker controls to
+ *   `appUrl?opencallAnswer=<callId>` and focuses it, or opens one there; the page answers
+ *   (`RCCallWebPush.takeAnswerRequest`).
  */
 import { WebPushMessage } from '@opencall/protocol';
 import {
@@ -149,11 +150,13 @@ async function accept(callId: string): Promise<void> {
   const config = await loadConfig();
   const target = new URL(config?.appUrl ?? '/', self.location.href);
   target.searchParams.set(ANSWER_PARAM, callId);
-  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: true });
+  // A window of the app this worker controls (registered with scope `/`) is sent to the call;
+  // otherwise a new window opens there.
+  const windows = await self.clients.matchAll({ type: 'window', includeUncontrolled: false });
   const app = windows.find((w) => new URL(w.url).pathname === target.pathname);
   if (app) {
-    await app.focus();
     await app.navigate(target.href);
+    await app.focus().catch(() => undefined); // refused without a user's click: the window is already on the call
     return;
   }
   await self.clients.openWindow(target.href);
@@ -174,7 +177,12 @@ self.addEventListener('notificationclick', (event) => {
   const data = event.notification.data as RingData | null;
   event.notification.close();
   if (!data) return;
-  event.waitUntil(act(data.callId, event.action === 'decline' ? 'decline' : 'accept'));
+  const work = act(data.callId, event.action === 'decline' ? 'decline' : 'accept');
+  try {
+    event.waitUntil(work);
+  } catch {
+    // An event dispatched by script (DevTools, a test) cannot extend its lifetime; the work still runs.
+  }
 });
 
 self.addEventListener('message', (event) => {
