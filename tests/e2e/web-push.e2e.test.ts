@@ -1,0 +1,189 @@
+/**
+ * Web Push in real Chromium (README "Web Push"). Chromium has no push service here, so bob's page
+ * registers its subscription with a push-service stand-in on 127.0.0.1 (`RCCallWebPush.enable` with
+ * `subscription`: the endpoint and keys the test made); the server's real push reaches the stand-in,
+ * the test decrypts it (RFC 8291) and hands the plaintext to bob's service worker through the
+ * DevTools protocol (`ServiceWorker.deliverPushMessage`), as the browser's push service would.
+ * Notification clicks cannot be made by a test: it dispatches a `notificationclick` with the shown
+ * notification and the action into the worker, so the worker's own handler runs.
+ *
+ * Decline: the worker declines with its token, alice's call ends with REMOTE_REJECT. Accept: the
+ * worker sends bob's open app window into the call (`?opencallAnswer=<callId>`), the page connects,
+ * `takeAnswerRequest` says to answer, and media flows both ways.
+ */
+import type { CDPSession, Page, Worker } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type BrowserSubscriptionKeys,
+  decryptPush,
+  newSubscriptionKeys,
+  type PushServiceStandIn,
+  startPushServiceStandIn,
+} from '../helpers/push-service-stand-in.js';
+import { type E2eEnv, startE2eEnv } from './harness/e2e-env.js';
+import { SdkUser } from './harness/sdk-user.js';
+
+const REMOTE_REJECT = 12;
+
+interface ShownNotification {
+  title: string;
+  tag: string;
+  body: string;
+  requireInteraction: boolean;
+  actions: string[];
+}
+
+describe('Web Push rings a closed tab', () => {
+  let env: E2eEnv;
+  let pushService: PushServiceStandIn;
+  let bobPage: Page;
+  let bobCdp: CDPSession;
+  let bobWorker: Worker;
+  let keys: BrowserSubscriptionKeys;
+  let registrationId = '';
+
+  beforeAll(async () => {
+    pushService = await startPushServiceStandIn();
+    env = await startE2eEnv({
+      label: 'web-push',
+      budgetMs: 240_000,
+      serverEnv: {
+        OPENCALL_WEB_PUSH_SUBJECT: 'mailto:ops@opencall.test',
+        OPENCALL_WEB_PUSH_ALLOW_INSECURE_ENDPOINTS: '1',
+        OPENCALL_RING_TIMEOUT_MS: '60000',
+      },
+    });
+    const origin = env.server.url;
+    const opened = await env.openPage('bob');
+    bobPage = opened.page;
+    // Granting replaces every other permission of the origin: camera and microphone stay granted.
+    await opened.context.grantPermissions(['notifications', 'camera', 'microphone'], { origin });
+    await bobPage.addScriptTag({ url: '/sdk/RCCallWebPush.js' });
+    bobCdp = await opened.context.newCDPSession(bobPage);
+    await bobCdp.send('ServiceWorker.enable');
+    const registered = new Promise<string>((resolve) => {
+      bobCdp.on('ServiceWorker.workerRegistrationUpdated', ({ registrations }) => {
+        const ours = registrations.find((r) => r.scopeURL === `${origin}/` && !r.isDeleted);
+        if (ours) resolve(ours.registrationId);
+      });
+    });
+    keys = newSubscriptionKeys();
+    const subscription = { endpoint: `${pushService.origin}/push/bob`, keys: { p256dh: keys.p256dh, auth: keys.auth } };
+    const token = await env.server.getToken('wpbob');
+    const result = await bobPage.evaluate(
+      (o) => (window as unknown as { RCCallWebPush: { enable(o: unknown): Promise<{ deviceId: string }> } }).RCCallWebPush.enable(o),
+      { serverUrl: origin, token, scope: '/', subscription },
+    );
+    expect(result.deviceId).toMatch(/^webpush-/);
+    registrationId = await registered;
+    bobWorker =
+      opened.context.serviceWorkers().find((w) => w.url().endsWith('/sdk/opencall-sw.js')) ??
+      (await opened.context.waitForEvent('serviceworker', { timeout: 10_000 }));
+  }, 90_000);
+
+  afterAll(async () => {
+    await env?.close();
+    await pushService?.close();
+  });
+
+  /** Waits for the server's ring push of `callId` to bob, decrypts it and gives it to bob's worker. */
+  async function deliverRing(callId: string): Promise<Record<string, unknown>> {
+    const ring = () =>
+      pushService.pushes
+        .filter((p) => p.path === '/push/bob')
+        .map((p) => decryptPush(p.body, keys))
+        .find((text) => {
+          const message = JSON.parse(text) as { kind: string; callId: string };
+          return message.kind === 'call' && message.callId === callId;
+        });
+    expect(await pushService.until(() => ring() !== undefined, 10_000)).toBe(true);
+    const plaintext = ring()!;
+    await bobCdp.send('ServiceWorker.deliverPushMessage', { origin: env.server.url, registrationId, data: plaintext });
+    return JSON.parse(plaintext) as Record<string, unknown>;
+  }
+
+  async function notifications(): Promise<ShownNotification[]> {
+    return bobWorker.evaluate(async () => {
+      const scope = self as unknown as { registration: { getNotifications(): Promise<Notification[]> } };
+      return (await scope.registration.getNotifications()).map((n) => ({
+        title: n.title,
+        tag: n.tag,
+        body: n.body,
+        requireInteraction: n.requireInteraction,
+        actions: ((n as unknown as { actions: { action: string }[] }).actions ?? []).map((a) => a.action),
+      }));
+    });
+  }
+
+  async function notificationFor(callId: string): Promise<ShownNotification> {
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline) {
+      const found = (await notifications()).find((n) => n.tag === callId);
+      if (found) return found;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    throw new Error(`no notification for ${callId}; shown: ${JSON.stringify(await notifications())}`);
+  }
+
+  /** What a click on the notification's `action` button does, run by the worker's own handler. */
+  async function click(callId: string, action: 'accept' | 'decline'): Promise<void> {
+    await bobWorker.evaluate(
+      async ([tag, act]) => {
+        const scope = self as unknown as { registration: { getNotifications(f: { tag: string }): Promise<Notification[]> } };
+        const [notification] = await scope.registration.getNotifications({ tag: tag as string });
+        if (!notification) throw new Error(`no notification ${tag}`);
+        const Event = (self as unknown as { NotificationEvent: new (t: string, i: unknown) => Event }).NotificationEvent;
+        self.dispatchEvent(new Event('notificationclick', { notification, action: act }));
+      },
+      [callId, action] as const,
+    );
+  }
+
+  it('the worker shows the ring with Accept / Decline; Decline ends the call for the caller with REMOTE_REJECT', async () => {
+    // bob's tab is closed (no page of his is connected): only his service worker is left.
+    await bobPage.goto('about:blank');
+    const alice = await env.openSdkUser('wpalice');
+    const callId = await alice.call('wpbob');
+    const message = await deliverRing(callId);
+    expect(message).toMatchObject({ kind: 'call', callId, sender: { userId: 'wpalice' } });
+    const shown = await notificationFor(callId);
+    expect(shown).toMatchObject({ requireInteraction: true, actions: ['accept', 'decline'] });
+    console.log(`[web-push] notification: ${JSON.stringify(shown)}`);
+
+    await click(callId, 'decline');
+    const closed = await alice.waitFor({ name: 'onSessionClose', callId }, 10_000);
+    expect(closed.endReason).toBe(REMOTE_REJECT);
+    expect((await notifications()).some((n) => n.tag === callId && n.requireInteraction)).toBe(false);
+    await alice.page.context().close();
+  }, 60_000);
+
+  it('Accept sends the open app window into the call: the page answers and media flows both ways', async () => {
+    // bob's app page is open but signed out (not connected): the server still pushes.
+    await bobPage.goto(`${env.server.url}/`);
+    expect(await bobPage.evaluate(() => Boolean(navigator.serviceWorker.controller))).toBe(true);
+    const alice = await env.openSdkUser('wpalice2');
+    const callId = await alice.call('wpbob');
+    await deliverRing(callId);
+    await notificationFor(callId);
+    const navigated = bobPage.waitForURL((url) => url.searchParams.get('opencallAnswer') === callId, { timeout: 10_000 });
+    await click(callId, 'accept');
+    await navigated;
+    await bobPage.addScriptTag({ url: '/sdk/RCCallWebPush.js' });
+
+    // The worker's focus() needs a real click; bring the page forward as that click would.
+    await bobPage.bringToFront();
+    const bob = new SdkUser('wpbob', bobPage);
+    await bob.connect(env.server, await env.server.getToken('wpbob'));
+    await bob.waitFor({ name: 'onSession', callId }, 10_000);
+    const answer = await bobPage.evaluate(
+      (id) => (window as unknown as { RCCallWebPush: { takeAnswerRequest(id: string): boolean } }).RCCallWebPush.takeAnswerRequest(id),
+      callId,
+    );
+    expect(answer).toBe(true);
+    expect(new URL(bobPage.url()).searchParams.has('opencallAnswer')).toBe(false);
+    await bob.accept(callId);
+    await alice.waitFor({ name: 'onAccept', sender: 'wpbob', callId }, 10_000);
+    await Promise.all([alice.waitForRemoteFrames('wpbob', 30), bob.waitForRemoteFrames('wpalice2', 30)]);
+    await alice.page.context().close();
+  }, 90_000);
+});
