@@ -86,15 +86,15 @@ describe('Web Push rings a closed tab', () => {
     await pushService?.close();
   });
 
-  /** Waits for the server's ring push of `callId` to bob, decrypts it and gives it to bob's worker. */
-  async function deliverRing(callId: string): Promise<Record<string, unknown>> {
+  /** Waits for the server's `kind` push about `callId` to bob, decrypts it and gives it to bob's worker. */
+  async function deliverRing(callId: string, kind = 'call'): Promise<Record<string, unknown>> {
     const ring = () =>
       pushService.pushes
         .filter((p) => p.path === '/push/bob')
         .map((p) => decryptPush(p.body, keys))
         .find((text) => {
           const message = JSON.parse(text) as { kind: string; callId: string };
-          return message.kind === 'call' && message.callId === callId;
+          return message.kind === kind && message.callId === callId;
         });
     expect(await pushService.until(() => ring() !== undefined, 10_000)).toBe(true);
     const plaintext = ring()!;
@@ -154,6 +154,37 @@ describe('Web Push rings a closed tab', () => {
     const closed = await alice.waitFor({ name: 'onSessionClose', callId }, 10_000);
     expect(closed.endReason).toBe(REMOTE_REJECT);
     expect((await notifications()).some((n) => n.tag === callId && n.requireInteraction)).toBe(false);
+    await alice.page.context().close();
+  }, 60_000);
+
+  it('the caller cancelling replaces the ring with a missed-call notification; a stale ring push shows nothing', async () => {
+    await bobPage.goto('about:blank');
+    const alice = await env.openSdkUser('wpalice3');
+    const callId = await alice.call('wpbob');
+    await deliverRing(callId);
+    await notificationFor(callId);
+    await alice.hangup(callId);
+    await deliverRing(callId, 'hangup');
+    const deadline = Date.now() + 5000;
+    let shown = await notificationFor(callId);
+    while (shown.requireInteraction && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      shown = await notificationFor(callId);
+    }
+    expect(shown).toMatchObject({ title: 'Missed call from wpalice3', requireInteraction: false, actions: [] });
+
+    // A ring push read after its ring deadline (a browser that was offline) is ignored.
+    const stale = { v: 1, kind: 'call', callId: 'staleCall1', title: 't', body: 'b', sender: { userId: 'wpalice3', name: '', portraitUri: '' } };
+    const data = JSON.stringify({ ...stale, ringDeadline: Date.now() - 1000 });
+    await bobCdp.send('ServiceWorker.deliverPushMessage', { origin: env.server.url, registrationId, data });
+    const fresh = JSON.stringify({ ...stale, callId: 'freshCall1', ringDeadline: Date.now() + 60_000 });
+    await bobCdp.send('ServiceWorker.deliverPushMessage', { origin: env.server.url, registrationId, data: fresh });
+    await notificationFor('freshCall1'); // delivered after the stale one, so that one was handled by now
+    expect((await notifications()).some((n) => n.tag === 'staleCall1')).toBe(false);
+    await bobWorker.evaluate(async () => {
+      const scope = self as unknown as { registration: { getNotifications(f: { tag: string }): Promise<Notification[]> } };
+      for (const n of await scope.registration.getNotifications({ tag: 'freshCall1' })) n.close();
+    });
     await alice.page.context().close();
   }, 60_000);
 
