@@ -49,7 +49,7 @@ describe('Web Push rings a closed tab', () => {
       budgetMs: 240_000,
       serverEnv: {
         OPENCALL_WEB_PUSH_SUBJECT: 'mailto:ops@opencall.test',
-        OPENCALL_WEB_PUSH_ALLOW_INSECURE_ENDPOINTS: '1',
+        OPENCALL_WEB_PUSH_ALLOW_PRIVATE_ENDPOINTS: '1',
         OPENCALL_RING_TIMEOUT_MS: '60000',
       },
     });
@@ -174,7 +174,14 @@ describe('Web Push rings a closed tab', () => {
     expect(shown).toMatchObject({ title: 'Missed call from wpalice3', requireInteraction: false, actions: [] });
 
     // A ring push read after its ring deadline (a browser that was offline) is ignored.
-    const stale = { v: 1, kind: 'call', callId: 'staleCall1', title: 't', body: 'b', sender: { userId: 'wpalice3', name: '', portraitUri: '' } };
+    const stale = {
+      v: 1,
+      kind: 'call',
+      callId: 'staleCall1',
+      title: 't',
+      body: 'b',
+      sender: { userId: 'wpalice3', name: '', portraitUri: '' },
+    };
     const data = JSON.stringify({ ...stale, ringDeadline: Date.now() - 1000 });
     await bobCdp.send('ServiceWorker.deliverPushMessage', { origin: env.server.url, registrationId, data });
     const fresh = JSON.stringify({ ...stale, callId: 'freshCall1', ringDeadline: Date.now() + 60_000 });

@@ -61,7 +61,7 @@ export const WebPushErrorCode = {
   UNAUTHORIZED: 46002,
   /** The body does not fit the endpoint's schema: 400. */
   BAD_REQUEST: 46003,
-  /** The push endpoint is not `https:` (and insecure endpoints are not allowed): 400. */
+  /** The push endpoint is not `https:`, carries credentials or names a private address (unless allowed): 400. */
   INSECURE_ENDPOINT: 46004,
   /** The call does not ring this token's user (ended, answered, never invited): 404. */
   NOT_RINGING: 46005,

@@ -85,7 +85,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   // Web Push (README "Web Push"): the VAPID keys are kept in the database, shared by every node.
   const webPush = config.webPush.subject
-    ? new WebPushSender(storage.webPush, await loadVapidKeys(storage.webPush, Date.now()), config.webPush.subject, logger)
+    ? new WebPushSender(
+        storage.webPush,
+        await loadVapidKeys(storage.webPush, Date.now()),
+        config.webPush.subject,
+        logger,
+        config.webPush.allowPrivateEndpoints,
+      )
     : undefined;
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId, webPush);

@@ -49,7 +49,10 @@ function webPushDeviceId(): string {
 async function serverJson(url: URL, init: RequestInit): Promise<Record<string, unknown>> {
   const response = await fetch(url, init);
   const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
-  if (!response.ok) throw new Error(`OpenCall web push: ${url.pathname} answered ${response.status} ${String(body.code ?? '')} ${String(body.message ?? '')}`);
+  if (!response.ok)
+    throw new Error(
+      `OpenCall web push: ${url.pathname} answered ${response.status} ${String(body.code ?? '')} ${String(body.message ?? '')}`,
+    );
   return body;
 }
 

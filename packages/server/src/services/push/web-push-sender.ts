@@ -1,15 +1,19 @@
 /**
  * The Web Push provider: sends a notice to every subscription of its user (RFC 8291 `aes128gcm`
- * encryption and the VAPID JWT by the `web-push` package; the request itself by `fetch`, so a timeout
- * bounds it). A ring push lives as long as the ring (`TTL`), is `Urgency: high`, and takes the call id
+ * encryption and the VAPID JWT by the `web-push` package; the request itself here, with the webhooks'
+ * SSRF guard and a timeout). A ring push lives as long as the ring (`TTL`), is `Urgency: high`, and takes the call id
  * as `Topic`, so the call's later push replaces it at the push service. A 404 / 410 answer means the
  * subscription is gone: it is deleted. Any other failure fails the notice and the outbox retries it
  * (subscriptions that took it get it again; the same notification tag makes that harmless).
  */
+
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { PushSender, WebPushMessage } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import webpush from 'web-push';
 import type { WebPushStore, WebPushSubscriptionRecord } from '../../ports/index.js';
+import { checkTargetUrl, guardedLookup } from '../webhooks/target-guard.js';
 import { pushTopicFor } from './web-push-topic.js';
 
 /** What the outbox hands the sender (push-outbox.ts builds it from the stored notice). */
@@ -55,6 +59,8 @@ export class WebPushSender {
     private readonly keys: VapidKeys,
     private readonly subject: string,
     private readonly logger: Logger,
+    /** Allow endpoints on private / loopback addresses (tests, stand-ins); else the webhook SSRF guard applies. */
+    private readonly allowPrivate = false,
     private readonly timeoutMs = 5000,
     private readonly now: () => number = Date.now,
   ) {}
@@ -101,31 +107,51 @@ export class WebPushSender {
         vapidDetails: { subject: this.subject, publicKey: this.keys.publicKey, privateKey: this.keys.privateKey },
       },
     );
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(details.headers)) {
-      if (name.toLowerCase() !== 'content-length') headers[name] = String(value);
-    }
-    let response: Response;
+    let status: number;
     try {
-      response = await fetch(details.endpoint, {
-        method: details.method,
-        headers,
-        body: details.body ? new Uint8Array(details.body) : null,
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
+      status = await postPush(details.endpoint, details.headers, details.body, this.timeoutMs, this.allowPrivate);
     } catch (error) {
-      throw new Error(`push service unreachable (${new URL(subscription.endpoint).host})`, { cause: error });
+      throw new Error(`push service unreachable (${new URL(subscription.endpoint).host}): ${(error as Error).message}`, { cause: error });
     }
-    await response.body?.cancel().catch(() => undefined);
     const { appKey, userId, endpoint } = subscription;
-    if (response.status === 404 || response.status === 410) {
+    if (status === 404 || status === 410) {
       await this.store.removeEndpoint(appKey, userId, endpoint);
-      this.logger.info({ appKey, userId, deviceId: subscription.deviceId, status: response.status }, 'web push subscription gone: removed');
+      this.logger.info({ appKey, userId, deviceId: subscription.deviceId, status }, 'web push subscription gone: removed');
       return;
     }
-    if (!response.ok) throw new Error(`push service answered HTTP ${response.status}`);
+    if (status < 200 || status >= 300) throw new Error(`push service answered HTTP ${status}`);
     await this.store.markOk(appKey, userId, endpoint, this.now());
   }
+}
+
+/**
+ * POSTs one push with the webhooks' SSRF guard (target-guard.ts: the address each connection uses
+ * must be public unless `allowPrivate`) and a timeout over the whole exchange; resolves with the status.
+ */
+function postPush(
+  endpoint: string,
+  headers: Record<string, unknown>,
+  body: Buffer | null,
+  timeoutMs: number,
+  allowPrivate: boolean,
+): Promise<number> {
+  const target = checkTargetUrl(endpoint, allowPrivate);
+  const https = target.protocol === 'https:';
+  const send = https ? httpsRequest : httpRequest;
+  const outgoing: Record<string, string> = {};
+  for (const [name, value] of Object.entries(headers)) outgoing[name] = String(value);
+  return new Promise<number>((resolve, reject) => {
+    const req = send(target, { method: 'POST', headers: outgoing, lookup: guardedLookup(allowPrivate), timeout: timeoutMs }, (res) => {
+      res.resume(); // the answer's body is not used
+      res.on('end', () => resolve(res.statusCode ?? 0));
+      res.on('error', reject);
+    });
+    const overall = setTimeout(() => req.destroy(new Error(`no answer within ${timeoutMs} ms`)), timeoutMs);
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.on('close', () => clearTimeout(overall));
+    req.end(body ?? undefined);
+  });
 }
 
 /** The server's VAPID keys: the stored pair, generated and stored on first use (shared by every node). */

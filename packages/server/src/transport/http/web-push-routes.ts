@@ -18,6 +18,7 @@ import type { Logger } from 'pino';
 import * as z from 'zod/mini';
 import type { Storage, TokenService } from '../../ports/index.js';
 import type { WebPushConfig } from '../../services/push/web-push-config.js';
+import { checkTargetUrl } from '../../services/webhooks/target-guard.js';
 import { RateLimiter } from '../ws/rate-limiter.js';
 
 export interface WebPushRouteDeps {
@@ -58,6 +59,17 @@ function keyBytes(value: string): number {
     return Buffer.from(value, 'base64url').length;
   } catch {
     return -1;
+  }
+}
+
+/** Why a push endpoint is refused (not https:, credentials, a private address literal), or undefined. */
+export function endpointRefusal(endpoint: string, allowPrivate: boolean): string | undefined {
+  try {
+    const url = checkTargetUrl(endpoint, allowPrivate);
+    if (url.protocol !== 'https:' && !allowPrivate) return 'the push endpoint must be https:';
+    return undefined;
+  } catch (error) {
+    return (error as Error).message.replace('webhook', 'push endpoint');
   }
 }
 
@@ -111,10 +123,8 @@ export function registerWebPushRoutes(http: FastifyInstance, deps: WebPushRouteD
     const body = parse(WebPushSubscribeBody, request.body, reply);
     if (!body) return reply;
     const { endpoint, keys } = body.subscription;
-    const protocol = new URL(endpoint).protocol;
-    if (protocol !== 'https:' && !(protocol === 'http:' && config.allowInsecureEndpoints)) {
-      return refuse(reply, 400, WebPushErrorCode.INSECURE_ENDPOINT, 'the push endpoint must be https:');
-    }
+    const refusal = endpointRefusal(endpoint, config.allowPrivateEndpoints);
+    if (refusal) return refuse(reply, 400, WebPushErrorCode.INSECURE_ENDPOINT, refusal);
     if (keyBytes(keys.p256dh) !== 65 || keyBytes(keys.auth) !== 16) {
       return refuse(
         reply,
