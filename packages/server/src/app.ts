@@ -211,7 +211,13 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     config: config.webPush,
     publicKey: webPush?.publicKey,
-    decline: (appKey, userId, deviceId, callId) => calls.declineRinging(appKey, userId, deviceId, callId),
+    // Cluster mode: a call another node owns gets the decline through the bus (its owner applies it).
+    decline: (appKey, userId, deviceId, callId) => {
+      if (calls.declineRinging(appKey, userId, deviceId, callId)) return true;
+      if (!cluster || calls.hasCall(appKey, callId)) return false;
+      cluster.bus.broadcast({ t: 'call_command', appKey, callId, command: { op: 'decline', userId, deviceId } });
+      return true;
+    },
     logger,
   });
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });

@@ -73,7 +73,10 @@ export type NodeMessage =
   | { t: 'rtc_destroy'; appKey: string; roomId: string };
 
 /** What one node may ask the owner of a call to do. */
-export type CallCommand = { op: 'stop_ringing'; userId: string };
+export type CallCommand =
+  | { op: 'stop_ringing'; userId: string }
+  /** A service worker declined the call from `deviceId` (Web Push): the owner rejects for the user if it still rings them. */
+  | { op: 'decline'; userId: string; deviceId: string };
 
 export interface NodeBus {
   readonly nodeId: string;

@@ -166,7 +166,9 @@ export class CallRules {
     const call = this.ctx.calls.get(appKey, callId);
     const participant = call?.participants.get(command.userId);
     if (!call || call.hasEnded() || !participant) return;
-    if (command.op === 'stop_ringing' && participant.state === 'waiting' && !participant.isCaller) {
+    if (command.op === 'decline') {
+      this.declineRinging(appKey, command.userId, command.deviceId, callId);
+    } else if (command.op === 'stop_ringing' && participant.state === 'waiting' && !participant.isCaller) {
       this.core.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
     }
   }
