@@ -112,6 +112,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     maxCallParticipants: config.maxCallParticipants,
     callsPerMinute: config.callsPerMinute,
     outbox: pushOutbox,
+    closePushes: webPush !== undefined,
     ...(webhookOutbox
       ? {
           webhooks: {

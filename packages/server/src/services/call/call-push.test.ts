@@ -55,7 +55,7 @@ describe('call push', () => {
 
   it('a pushed ring that ends without a hang-up notice gets one close notice (Web Push); others get none', () => {
     const rows: NewOutboxRow[] = [];
-    const push = new CallPush({ enqueue: (_call, added) => rows.push(...added) }, registry, () => 5000);
+    const push = new CallPush({ enqueue: (_call, added) => rows.push(...added) }, registry, () => 5000, true);
     const call = groupCall();
     push.send(call, 'bob', 'call', {});
     push.send(call, 'carol', 'call', {});
@@ -71,6 +71,13 @@ describe('call push', () => {
       'push:app:c%3A1:carol:hangup:61000',
     ]);
     expect(JSON.parse(rows[2]!.payload)).toMatchObject({ kind: 'close', userId: 'bob', data: { callId: 'c:1' }, ringDeadline: 61_000 });
+
+    // Without Web Push (a webhook only) nobody reads close notices: none is written.
+    const webhookOnly: NewOutboxRow[] = [];
+    const plain = new CallPush({ enqueue: (_call, added) => webhookOnly.push(...added) }, registry, () => 5000);
+    plain.send(call, 'bob', 'call', {});
+    plain.ringSettled(call, 'bob');
+    expect(webhookOnly.map((r) => r.id)).toEqual(['push:app:c%3A1:bob:call:61000']);
   });
 
   it('the hang-up has its own id; a later invitation of the same user gets new ids', () => {

@@ -27,11 +27,12 @@ export class CallPush {
    */
   private readonly pushedRings = new Set<string>();
 
-  /** `outbox` undefined: no push configured, no notice written. */
+  /** `outbox` undefined: no push configured, no notice written. `closeNotices`: Web Push is on (only it reads them). */
   constructor(
     private readonly outbox: PushOutbox | undefined,
     private readonly registry: Pick<ConnectionRegistry, 'isOnline'>,
     private readonly now: () => number,
+    private readonly closeNotices = false,
   ) {}
 
   /**
@@ -66,7 +67,7 @@ export class CallPush {
     };
     this.outbox.enqueue(call, [pushOutboxRow(notice, call.callId, participant?.ringDeadline ?? 0, this.now())]);
     const ring = ringKey(call, userId);
-    if (kind === 'call') this.pushedRings.add(ring);
+    if (kind === 'call' && this.closeNotices) this.pushedRings.add(ring);
     else this.pushedRings.delete(ring);
   }
 
