@@ -49,7 +49,7 @@ describe('Web Push rings a closed tab', () => {
       budgetMs: 240_000,
       serverEnv: {
         OPENCALL_WEB_PUSH_SUBJECT: 'mailto:ops@opencall.test',
-        OPENCALL_WEB_PUSH_ALLOW_PRIVATE_ENDPOINTS: '1',
+        OPENCALL_WEB_PUSH_ALLOW_PRIVATE: '1',
         OPENCALL_RING_TIMEOUT_MS: '60000',
       },
     });

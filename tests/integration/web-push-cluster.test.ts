@@ -23,7 +23,7 @@ beforeAll(async () => {
   pushService = await startPushServiceStandIn();
   cluster = await startCluster(['node-a', 'node-b'], {
     OPENCALL_WEB_PUSH_SUBJECT: 'mailto:ops@opencall.test',
-    OPENCALL_WEB_PUSH_ALLOW_PRIVATE_ENDPOINTS: '1',
+    OPENCALL_WEB_PUSH_ALLOW_PRIVATE: '1',
   });
 }, 90_000);
 

@@ -35,7 +35,7 @@ beforeAll(async () => {
   server = await startServerProcess({
     env: {
       OPENCALL_WEB_PUSH_SUBJECT: SUBJECT,
-      OPENCALL_WEB_PUSH_ALLOW_PRIVATE_ENDPOINTS: '1',
+      OPENCALL_WEB_PUSH_ALLOW_PRIVATE: '1',
       OPENCALL_RING_TIMEOUT_MS: String(RING_TIMEOUT_MS),
     },
   });

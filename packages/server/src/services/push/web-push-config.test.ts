@@ -7,11 +7,9 @@ describe('web push config', () => {
     expect(webPushConfigFromEnv({})).toEqual({ subject: undefined, allowPrivateEndpoints: false, declinesPerMinute: 10 });
     expect(webPushConfigFromEnv({ OPENCALL_WEB_PUSH_SUBJECT: 'mailto:ops@example.com' }).subject).toBe('mailto:ops@example.com');
     expect(() => webPushConfigFromEnv({ OPENCALL_WEB_PUSH_SUBJECT: 'ops@example.com' })).toThrow(/mailto: or https/);
-    expect(() => webPushConfigFromEnv({ OPENCALL_WEB_PUSH_ALLOW_PRIVATE_ENDPOINTS: 'yes' })).toThrow(/0 or 1/);
+    expect(() => webPushConfigFromEnv({ OPENCALL_WEB_PUSH_ALLOW_PRIVATE: 'yes' })).toThrow(/0 or 1/);
     expect(() => webPushConfigFromEnv({ OPENCALL_WEB_PUSH_DECLINES_PER_MINUTE: '0' })).toThrow(/1 to 10000/);
-    expect(
-      webPushConfigFromEnv({ OPENCALL_WEB_PUSH_ALLOW_PRIVATE_ENDPOINTS: '1', OPENCALL_WEB_PUSH_DECLINES_PER_MINUTE: '3' }),
-    ).toMatchObject({
+    expect(webPushConfigFromEnv({ OPENCALL_WEB_PUSH_ALLOW_PRIVATE: '1', OPENCALL_WEB_PUSH_DECLINES_PER_MINUTE: '3' })).toMatchObject({
       allowPrivateEndpoints: true,
       declinesPerMinute: 3,
     });
