@@ -71,14 +71,18 @@ async function register(userId: string, deviceId: string, imToken?: string): Pro
   return { keys, path, declineToken };
 }
 
-async function callOffline(callerId: string, calleeId: string): Promise<{ caller: HeadlessClient; session: RCCallSession; at: number }> {
+/** `at`: just before `call()`; `ackedAt`: once it resolved (the server acknowledged the stored invite). */
+async function callOffline(
+  callerId: string,
+  calleeId: string,
+): Promise<{ caller: HeadlessClient; session: RCCallSession; at: number; ackedAt: number }> {
   const caller = await connectHeadless(server.url, server.appKey, callerId, await server.getToken(callerId));
   clients.push(caller);
   await server.getToken(calleeId);
   const at = Date.now();
   const placed = await caller.client.call({ targetId: calleeId, mediaType: RCCallMediaType.AUDIO_VIDEO, listener: caller.listener() });
   expect(placed.session).toBeDefined();
-  return { caller, session: placed.session!, at };
+  return { caller, session: placed.session!, at, ackedAt: Date.now() };
 }
 
 async function pushesTo(path: string, count: number): Promise<ReceivedPush[]> {
@@ -94,7 +98,7 @@ function open(push: ReceivedPush, keys: BrowserSubscriptionKeys): WebPushMessage
 describe('web push', () => {
   it('the ring push decrypts, its VAPID JWT verifies, TTL = ring left, Urgency high, Topic = call id; cancel replaces it', async () => {
     const bob = await register('wpBob', 'wpBob-laptop');
-    const { session, at } = await callOffline('wpAlice', 'wpBob');
+    const { session, at, ackedAt } = await callOffline('wpAlice', 'wpBob');
     const callId = session.getSessionId();
     const [ring] = await pushesTo(bob.path, 1);
     expect(ring!.headers['content-encoding']).toBe('aes128gcm');
@@ -112,7 +116,7 @@ describe('web push', () => {
     expect(message).toMatchObject({ v: 1, kind: 'call', callId, mediaType: RCCallMediaType.AUDIO_VIDEO, sender: { userId: 'wpAlice' } });
     expect(message.ringDeadline).toBeGreaterThanOrEqual(at + RING_TIMEOUT_MS - 1000);
     expect(message.ringDeadline).toBeLessThanOrEqual(Date.now() + RING_TIMEOUT_MS);
-    console.log(`[web-push] ring push at the stand-in ${ring!.at - at} ms after the call was placed`);
+    console.log(`[web-push] ring push at the stand-in ${ring!.at - ackedAt} ms after the caller's acknowledgement`);
 
     await session.hungup();
     const [, hangup] = await pushesTo(bob.path, 2);
@@ -141,9 +145,11 @@ describe('web push', () => {
     const bad = await decline(carol.declineToken, 'bad id!');
     expect(bad.status).toBe(400);
 
+    const declinedAt = Date.now();
     const declined = await decline(carol.declineToken, session.getSessionId());
     expect(declined.status).toBe(200);
     const closed = await caller.waitForClose(session.getSessionId(), 5000);
+    console.log(`[web-push] decline POST → caller's session closed in ${Date.now() - declinedAt} ms`);
     expect(closed.summary.endReason).toBe(RCCallEndReason.REMOTE_REJECT);
     const again = await decline(carol.declineToken, session.getSessionId());
     expect(again.status).toBe(404);
