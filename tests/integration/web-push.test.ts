@@ -187,6 +187,21 @@ describe('web push', () => {
     await second.session.hungup();
   }, 30_000);
 
+  it('a push service failing (503) has the notice retried by the outbox: the push arrives on the next attempt', async () => {
+    const kim = await register('wpKim', 'wpKim-laptop');
+    let refused = 0;
+    pushService.answer = (path) => (path === kim.path && refused++ === 0 ? 503 : 201);
+    const { session } = await callOffline('wpLee', 'wpKim');
+    const [first, second] = await pushesTo(kim.path, 2);
+    expect([first!.status, second!.status]).toEqual([503, 201]);
+    expect(second!.at - first!.at).toBeGreaterThanOrEqual(900); // the outbox's first backoff is 1 s
+    expect(open(second!, kim.keys)).toMatchObject({ kind: 'call', callId: session.getSessionId() });
+    // The retry's TTL is what is left of the ring then.
+    expect(Number(second!.headers.ttl)).toBeLessThanOrEqual(Number(first!.headers.ttl));
+    pushService.answer = () => 201;
+    await session.hungup();
+  }, 30_000);
+
   it('refuses a subscription without an IM token, with bad keys or an endpoint that is no URL', async () => {
     const keys = newSubscriptionKeys();
     const body = (endpoint: string, p256dh = keys.p256dh) =>
