@@ -1,3 +1,4 @@
+import { createECDH } from 'node:crypto';
 import { WebPushErrorCode } from '@opencall/protocol';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { pino } from 'pino';
@@ -6,8 +7,10 @@ import { openSqliteStorage } from '../../adapters/storage/sqlite/open-sqlite-sto
 import type { Storage, TokenCheck } from '../../ports/index.js';
 import { capabilityHash, endpointRefusal, registerWebPushRoutes } from './web-push-routes.js';
 
-/** A 65-byte P-256 point and a 16-byte secret, base64url (shape only: the routes do not encrypt). */
-const P256DH = Buffer.alloc(65, 4).toString('base64url');
+/** A browser's P-256 public key and 16-byte auth secret, base64url. */
+const browserKey = createECDH('prime256v1');
+browserKey.generateKeys();
+const P256DH = browserKey.getPublicKey().toString('base64url');
 const AUTH = Buffer.alloc(16, 1).toString('base64url');
 
 describe('push endpoint guard', () => {
@@ -83,6 +86,18 @@ describe('web push routes', () => {
     await start('BPublicKey');
     expect((await http.inject({ url: '/webpush/vapid-public-key' })).json()).toEqual({ publicKey: 'BPublicKey' });
     expect((await subscribe('nope')).json().code).toBe(WebPushErrorCode.UNAUTHORIZED);
+    // 65 bytes, but no point on the curve.
+    const offCurve = await http.inject({
+      method: 'POST',
+      url: '/webpush/subscriptions',
+      headers: { authorization: 'Bearer im-bob' },
+      payload: {
+        deviceId: 'laptop',
+        subscription: { endpoint: 'https://push.example/x', keys: { p256dh: Buffer.alloc(65, 4).toString('base64url'), auth: AUTH } },
+      },
+    });
+    expect(offCurve.statusCode).toBe(400);
+    expect(offCurve.json().code).toBe(WebPushErrorCode.BAD_REQUEST);
     const loopback = await subscribe('im-bob', 'https://127.0.0.1/x');
     expect(loopback.statusCode).toBe(400);
     expect(loopback.json().code).toBe(WebPushErrorCode.INSECURE_ENDPOINT);

@@ -5,7 +5,7 @@
  * callers are allowed (`Access-Control-Allow-Origin: *`): no cookie is ever read, every call carries
  * its own bearer token.
  */
-import { createHash, randomBytes } from 'node:crypto';
+import { createECDH, createHash, randomBytes } from 'node:crypto';
 import {
   WebPushDeclineBody as DeclineBody,
   type WebPushDeclineBody,
@@ -53,12 +53,17 @@ function refuse(reply: FastifyReply, status: number, code: WebPushErrorCode, mes
   return reply.code(status).send({ code, message });
 }
 
-/** Decoded length of a base64url key, or -1 when it does not decode. */
-function keyBytes(value: string): number {
+/** Whether `p256dh` is an uncompressed point on P-256 and `auth` 16 bytes (else every push to them would fail). */
+function validKeys(p256dh: string, auth: string): boolean {
+  const point = Buffer.from(p256dh, 'base64url');
+  if (point.length !== 65 || Buffer.from(auth, 'base64url').length !== 16) return false;
   try {
-    return Buffer.from(value, 'base64url').length;
+    const probe = createECDH('prime256v1');
+    probe.generateKeys();
+    probe.computeSecret(point);
+    return true;
   } catch {
-    return -1;
+    return false;
   }
 }
 
@@ -125,7 +130,7 @@ export function registerWebPushRoutes(http: FastifyInstance, deps: WebPushRouteD
     const { endpoint, keys } = body.subscription;
     const refusal = endpointRefusal(endpoint, config.allowPrivateEndpoints);
     if (refusal) return refuse(reply, 400, WebPushErrorCode.INSECURE_ENDPOINT, refusal);
-    if (keyBytes(keys.p256dh) !== 65 || keyBytes(keys.auth) !== 16) {
+    if (!validKeys(keys.p256dh, keys.auth)) {
       return refuse(
         reply,
         400,
