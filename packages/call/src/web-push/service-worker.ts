@@ -138,11 +138,18 @@ async function decline(callId: string): Promise<void> {
   await closeRing(callId);
   const config = await loadConfig();
   if (!config) return;
-  await fetch(new URL('/webpush/decline', config.serverUrl), {
+  const status = await fetch(new URL('/webpush/decline', config.serverUrl), {
     method: 'POST',
     headers: { authorization: `Bearer ${config.declineToken}`, 'content-type': 'application/json' },
     body: JSON.stringify({ callId }),
-  }).catch(() => undefined);
+  }).then(
+    (response) => response.status,
+    () => 0,
+  );
+  // 404: the call stopped ringing meanwhile, nothing to tell. Anything else: the decline did not arrive.
+  if (status !== 200 && status !== 404) {
+    await self.registration.showNotification('Could not decline the call', { tag: callId, body: 'Open the app to end it.', data: null });
+  }
 }
 
 async function accept(callId: string): Promise<void> {
