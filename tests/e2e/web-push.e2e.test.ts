@@ -195,6 +195,25 @@ describe('Web Push rings a closed tab', () => {
     await alice.page.context().close();
   }, 60_000);
 
+  it('a page of the app can act as the notification buttons do (RCCallWebPush.notificationAction)', async () => {
+    await bobPage.goto(`${env.server.url}/`); // open, signed out: the server still pushes
+    await bobPage.addScriptTag({ url: '/sdk/RCCallWebPush.js' });
+    const alice = await env.openSdkUser('wpalice5');
+    const callId = await alice.call('wpbob');
+    await deliverRing(callId);
+    await notificationFor(callId);
+    await bobPage.evaluate(
+      (id) =>
+        (
+          window as unknown as { RCCallWebPush: { notificationAction(id: string, a: string): Promise<void> } }
+        ).RCCallWebPush.notificationAction(id, 'decline'),
+      callId,
+    );
+    const closed = await alice.waitFor({ name: 'onSessionClose', callId }, 10_000);
+    expect(closed.endReason).toBe(REMOTE_REJECT);
+    await alice.page.context().close();
+  }, 60_000);
+
   it('Accept sends the open app window into the call: the page answers and media flows both ways', async () => {
     // bob's app page is open but signed out (not connected): the server still pushes.
     await bobPage.goto(`${env.server.url}/`);
