@@ -99,6 +99,11 @@ describe('Web Push rings a closed tab', () => {
     expect(await pushService.until(() => ring() !== undefined, 10_000)).toBe(true);
     const plaintext = ring()!;
     await bobCdp.send('ServiceWorker.deliverPushMessage', { origin: env.server.url, registrationId, data: plaintext });
+    if (kind === 'call' && !(await shownWithin(callId, 3000))) {
+      // Seen now and then: the DevTools delivery reports success but the worker never gets the event.
+      console.warn(`[web-push] ring ${callId} not shown 3 s after the DevTools delivery; delivering it again`);
+      await bobCdp.send('ServiceWorker.deliverPushMessage', { origin: env.server.url, registrationId, data: plaintext });
+    }
     return JSON.parse(plaintext) as Record<string, unknown>;
   }
 
@@ -113,6 +118,15 @@ describe('Web Push rings a closed tab', () => {
         actions: ((n as unknown as { actions: { action: string }[] }).actions ?? []).map((a) => a.action),
       }));
     });
+  }
+
+  async function shownWithin(tag: string, ms: number): Promise<boolean> {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if ((await notifications()).some((n) => n.tag === tag)) return true;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return false;
   }
 
   async function notificationFor(callId: string): Promise<ShownNotification> {
@@ -157,7 +171,7 @@ describe('Web Push rings a closed tab', () => {
     await alice.page.context().close();
   }, 60_000);
 
-  it('the caller cancelling replaces the ring with a missed-call notification; a stale ring push shows nothing', async () => {
+  it('cancel replaces the ring with a missed-call notification, close with a quiet one; a stale ring push shows nothing', async () => {
     await bobPage.goto('about:blank');
     const alice = await env.openSdkUser('wpalice3');
     const callId = await alice.call('wpbob');
@@ -188,6 +202,17 @@ describe('Web Push rings a closed tab', () => {
     await bobCdp.send('ServiceWorker.deliverPushMessage', { origin: env.server.url, registrationId, data: fresh });
     await notificationFor('freshCall1'); // delivered after the stale one, so that one was handled by now
     expect((await notifications()).some((n) => n.tag === 'staleCall1')).toBe(false);
+
+    // Answered elsewhere (`close`): the ring goes; with no window of the app visible a quiet notice replaces it.
+    const close = JSON.stringify({ ...stale, kind: 'close', callId: 'freshCall1', ringDeadline: Date.now() + 60_000 });
+    await bobCdp.send('ServiceWorker.deliverPushMessage', { origin: env.server.url, registrationId, data: close });
+    const closeDeadline = Date.now() + 5000;
+    let replaced = await notificationFor('freshCall1');
+    while (replaced.requireInteraction && Date.now() < closeDeadline) {
+      await new Promise((r) => setTimeout(r, 50));
+      replaced = await notificationFor('freshCall1');
+    }
+    expect(replaced).toMatchObject({ title: 'Call from wpalice3 ended', requireInteraction: false, actions: [] });
     await bobWorker.evaluate(async () => {
       const scope = self as unknown as { registration: { getNotifications(f: { tag: string }): Promise<Notification[]> } };
       for (const n of await scope.registration.getNotifications({ tag: 'freshCall1' })) n.close();
