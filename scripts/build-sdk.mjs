@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
  * Builds the browser SDK bundles into dist/sdk/ (IIFE globals `RongIMLib`, `RCRTC`, `RCCall`, `RCEngine`,
- * and for CallPlus pages `CallPlus`, `CallPlusWrapper`), exactly the files the server serves under /sdk/.
+ * for CallPlus pages `CallPlus`, `CallPlusWrapper`, and the call screens `RCCallKit`), exactly the files the server serves under /sdk/.
  * Runs before every `npm start`, so it stays fast.
  *
  *   node scripts/build-sdk.mjs
@@ -59,6 +59,8 @@ const bundles = [
     shareProtocol: false,
     footer: '',
   },
+  // CallKit (call screens) sits on the public RCCall / RCRTC / RongIMLib globals; it bundles only the machine kernel.
+  { globalName: 'RCCallKit', entry: 'packages/callkit/src/index.ts', file: 'RCCallKit.js', shareProtocol: false, footer: '' },
 ];
 
 /**

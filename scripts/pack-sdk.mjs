@@ -37,6 +37,7 @@ const SDK_PACKAGES = [
     description: 'CallPlus client and the CallPlus wrapper (CallLib API on CallPlus) on an OpenCall server',
     entries: { '.': 'index', './wrapper': 'wrapper/index' },
   },
+  { dir: 'packages/callkit', description: 'CallKit for the web: call screens as custom elements on the CallLib Web 5.x API' },
 ];
 
 /** A package's entry points: export path → source module under `src/` (without `.ts`). */

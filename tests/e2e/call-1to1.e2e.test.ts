@@ -162,8 +162,9 @@ describe('1:1 calls through the SDK', () => {
   });
 
   it('(f) demo UI: connect two users, call, accept, both videos play, hang up', async () => {
-    const alicePage = await env.openPage('alice-ui');
-    const bobPage = await env.openPage('bob-ui');
+    // The plain CallLib page (the migration reference); `/` is the CallKit demo (callkit.e2e.test.ts).
+    const alicePage = await env.openPage('alice-ui', '/plain/');
+    const bobPage = await env.openPage('bob-ui', '/plain/');
     const alice = new DemoPage(alicePage.page, alicePage.consoleLines);
     const bob = new DemoPage(bobPage.page, bobPage.consoleLines);
 

@@ -42,6 +42,11 @@ export function endpointSamples(p: string): [path: string, form: Form][] {
     ['/user/unblock.json', { userId: [u1, u2] }],
     ['/user/block/query.json', { page: '1', size: '50' }],
     ['/opencall/app/service.json', { audio: '1', video: '1' }],
+    [
+      '/call/query.json',
+      { userId: u1, startTime: '0', endTime: String(Date.now()), endReason: '3', minDuration: '0', page: '1', pageSize: '20' },
+    ],
+    ['/call/usage.json', { startDate: '2026-11-01', endDate: '2026-11-30' }],
     ['/user/no-such-endpoint.json', { userId: u1 }],
   ];
 }

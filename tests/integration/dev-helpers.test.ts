@@ -5,6 +5,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { connectHeadless } from '../helpers/headless-client.js';
 import { readReply, type ServerProcess, startServerProcess } from '../helpers/server-process.js';
 
 interface RawReply {
@@ -42,6 +43,8 @@ function raw(base: string, method: 'GET' | 'POST', path: string, headers: Record
 
 const ROUTES = [
   ['GET', '/dev/token?userId=devuser'],
+  ['GET', '/dev/users'],
+  ['GET', '/dev/user?userId=devuser'],
   ['POST', '/debug/heap'],
 ] as const;
 
@@ -92,6 +95,44 @@ describe('on with OPENCALL_DEV_TOKENS=1 and OPENCALL_DEBUG_HEAP=1', () => {
     expect(reply).toEqual({ status: 200, body: { code: 200, appKey: server.appKey, userId: 'devuser', token: expect.any(String) } });
     expect(server.logs()).toMatch(/dev token helper is ON/i);
     expect(server.logs()).toMatch(/never expose/i);
+  });
+
+  it('demo helpers: /dev/users lists connected users with names, /dev/user a profile, /dev/group makes a group', async () => {
+    const token = (await readReply(await fetch(`${server.url}/dev/token?userId=ck-online&name=Online`))).body.token as string;
+    const client = await connectHeadless(server.url, server.appKey, 'ck-online', token, 'ck-online-dev');
+    try {
+      const users = await readReply(await fetch(`${server.url}/dev/users`));
+      expect(users.status).toBe(200);
+      expect(users.body.users).toContainEqual({ userId: 'ck-online', name: 'Online' });
+      expect(await readReply(await fetch(`${server.url}/dev/user?userId=ck-online`))).toEqual({
+        status: 200,
+        body: { code: 200, userId: 'ck-online', name: 'Online' },
+      });
+      const post = (body: unknown) =>
+        fetch(`${server.url}/dev/group`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        }).then(readReply);
+      const created = await post({ groupId: 'ck-g', name: 'Team', userIds: ['ck-online', 'ck-b'] });
+      expect(created).toMatchObject({ status: 200, body: { code: 200, groupId: 'ck-g' } });
+      expect([...created.body.members].sort()).toEqual(['ck-b', 'ck-online']);
+      expect([...(await post({ groupId: 'ck-g', userIds: ['ck-c'] })).body.members].sort()).toEqual(['ck-b', 'ck-c', 'ck-online']);
+      expect(await post({ groupId: 'ck-g', userIds: [] })).toMatchObject({ status: 400, body: { code: 1002 } });
+      expect(await post({ userIds: ['x'] })).toMatchObject({
+        status: 400,
+        body: { code: 1002, errorMessage: expect.stringContaining('groupId') },
+      });
+    } finally {
+      await client.disconnect();
+    }
+    // Gone from the list once the server has seen the socket close.
+    await expect
+      .poll(async () => (await readReply(await fetch(`${server.url}/dev/users`))).body.users.map((u: { userId: string }) => u.userId), {
+        timeout: 5000,
+      })
+      .not.toContain('ck-online');
+    expect(await readReply(await fetch(`${server.url}/dev/user?userId=${encodeURIComponent('bad id')}`))).toMatchObject({ status: 400 });
   });
 
   it('validates userId', async () => {

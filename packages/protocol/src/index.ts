@@ -1,4 +1,5 @@
 export * from './call-frames.js';
+export * from './call-query-api.js';
 export * from './codec.js';
 export * from './codes/call-error-code.js';
 export * from './codes/end-reason.js';

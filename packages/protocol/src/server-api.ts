@@ -71,6 +71,32 @@ export interface DevTokenReply {
   token: string;
 }
 
+/** A user the development helpers list: its id and the name its token was asked for with. */
+export interface DevUser {
+  userId: string;
+  name?: string;
+  portraitUri?: string;
+}
+
+/** `GET /dev/users` (development only): the default app's users with a live connection (this node). */
+export interface DevUsersReply {
+  code: 200;
+  users: DevUser[];
+}
+
+/** `GET /dev/user?userId=` (development only): one user's profile, for call screens. */
+export interface DevUserReply extends DevUser {
+  code: 200;
+}
+
+/** `POST /dev/group` (development only): create a group of the default app, or add members to it. */
+export const DevGroupBody = z.object({
+  groupId: GroupId,
+  name: z.optional(z.string().check(z.maxLength(64))),
+  userIds: z.array(UserId).check(z.minLength(1), z.maxLength(16)),
+});
+export type DevGroupBody = z.infer<typeof DevGroupBody>;
+
 /** An integer field in `[min, max]`, given as a decimal string (forms) or a JSON number. */
 export function intField(min: number, max: number) {
   return z.pipe(

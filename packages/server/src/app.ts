@@ -13,6 +13,10 @@ import { createSfu } from './adapters/sfu/create-sfu.js';
 import { openStorage } from './adapters/storage/open-storage.js';
 import type { ServerConfig } from './config.js';
 import type { Storage, TokenService } from './ports/index.js';
+import type { AppAdmin, WebhookDeliveries } from './ports/insights.js';
+import { createAppAdmin } from './services/apps/app-admin.js';
+import { AppChanges } from './services/apps/app-changes.js';
+import { AppDirectory } from './services/apps/app-directory.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { CallDirectory } from './services/call/call-directory.js';
@@ -24,19 +28,23 @@ import { ClusterNode } from './services/cluster/cluster-node.js';
 import { IntentRouter } from './services/cluster/intent-router.js';
 import { ConnectionRegistry } from './services/im/connection-registry.js';
 import type { ImConnection } from './services/im/im-connection.js';
+import { createServerMetrics, type ServerMetrics } from './services/metrics/server-metrics.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
 import { loadVapidKeys, WebPushSender } from './services/push/web-push-sender.js';
 import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
 import { createIceServersFor, iceRefreshIntervalMs } from './services/turn/turn-credentials.js';
-import { createWebhookOutbox, webhookTargets } from './services/webhooks/webhook-outbox.js';
+import { AppCallbacks } from './services/webhooks/app-callbacks.js';
+import { createWebhookDeliveries } from './services/webhooks/deliveries.js';
+import { createWebhookOutbox } from './services/webhooks/webhook-outbox.js';
 import { runTeardown } from './teardown/run-teardown.js';
 import { serverTeardownSteps } from './teardown/server-teardown.js';
 import { guardConnections } from './transport/guard-connections.js';
 import { registerDebugHeapRoutes } from './transport/http/debug-heap-routes.js';
 import { announceDevHelpers } from './transport/http/dev-helpers-notice.js';
 import { httpTimeoutOptions } from './transport/http/http-timeouts.js';
+import { openMetricsWarning, registerMetricsRoute } from './transport/http/metrics-route.js';
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { registerWebPushRoutes } from './transport/http/web-push-routes.js';
@@ -51,8 +59,14 @@ export interface RunningServer {
   storage: Storage;
   tokens: TokenService;
   calls: CallService;
-  /** Refused logins and server-API signatures so far (for tests and, later, `/metrics`). */
+  /** Refused logins and server-API signatures so far (also in `/metrics`). */
   securityCounters: SecurityCounters;
+  /** The `/metrics` registry and the call metrics it holds. */
+  metrics: ServerMetrics;
+  /** App administration (the console): several apps, keys, rotation, disable, per-app callbacks. */
+  apps: AppAdmin;
+  /** Webhook deliveries still in the outbox, with replay (the console). */
+  deliveries: WebhookDeliveries;
   /** Refuse new calls and wait (bounded) for the ones in flight to end. */
   drain(timeoutMs: number): Promise<void>;
   /**
@@ -69,7 +83,14 @@ const RESTORE_CALLS_WITHIN_MS = 24 * 3600_000;
 export async function startServer(config: ServerConfig, logger: Logger): Promise<RunningServer> {
   const storage = await openStorage(config, logger);
   const app = await ensureDefaultApp(storage, config, logger);
-  const tokens = createTokenService(storage, Date.now, { ttlS: config.tokenTtlS });
+  // App lookups of connects and signed requests are cached; administrative changes drop them on every node.
+  const appDirectory = new AppDirectory(storage.apps);
+  const tokens = createTokenService({ apps: appDirectory, users: storage.users, bans: storage.bans }, Date.now, {
+    ttlS: config.tokenTtlS,
+  });
+  // Per-app callback URLs over the env-wide ones: which webhook rows to write, per app.
+  const appCallbacks = new AppCallbacks(config.webhooks, storage.apps);
+  await appCallbacks.load();
   const securityCounters = new SecurityCounters();
   const security = new SecurityEventLog(logger, securityCounters);
   const cluster = await openCluster(config, logger);
@@ -80,7 +101,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     : await recoverInterruptedCalls(storage, logger, Date.now(), {
         restoreWithinMs: RESTORE_CALLS_WITHIN_MS,
         // Calls closed here end with their `call.ended` webhook (delivered once the worker starts).
-        endRows: (call, now) => new CallWebhooks(undefined, webhookTargets(config.webhooks)).endedRows(call, now),
+        endRows: (call, now) => new CallWebhooks(undefined, appCallbacks.targets()).endedRows(call, now),
       });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
   // Web Push (README "Web Push"): the VAPID keys are kept in the database, shared by every node.
@@ -96,14 +117,26 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId, webPush);
   // Call webhooks and RTC room status sync: the same outbox, their own worker (services/webhooks).
-  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId);
+  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId, appDirectory);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
   const media = createSfu(config, logger);
   // The calls in flight, shared by the call service and the media room service (services/room).
   const callDirectory = new CallDirectory(Date.now);
   const mediaRooms = new MediaRoomService(callDirectory, registry);
   mediaRooms.useSfu(media.sfu, logger);
+  // Read at scrape time; `calls` exists by then.
+  const metrics = createServerMetrics(
+    {
+      connections: () => registry.localStreams().filter((stream) => stream.attached).length,
+      activeCalls: () => calls.activeCallCount(),
+      sfu: media.sfu,
+      ...(media.supervisor ? { janusSupervisor: media.supervisor } : {}),
+      security: securityCounters,
+    },
+    logger,
+  );
   const calls = new CallService({
+    lifecycle: metrics.calls,
     storage,
     registry,
     logger,
@@ -116,7 +149,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     ...(webhookOutbox
       ? {
           webhooks: {
-            targets: webhookTargets(config.webhooks),
+            targets: appCallbacks.targets(),
             worker: webhookOutbox,
             roomSnapshotIntervalMs: config.webhooks.roomSnapshotIntervalMs,
           },
@@ -128,7 +161,27 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     mediaRooms,
     ...(cluster ? { cluster: { bus: cluster.bus, leases: cluster.leases, index: cluster.index } } : {}),
   });
-  const clusterNode = cluster ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger) : undefined;
+  const appChanges = new AppChanges(
+    {
+      invalidate: (appKey) => {
+        appDirectory.invalidate(appKey);
+        return appCallbacks.refresh(appKey);
+      },
+      callsInFlight: () => calls.calls.all(),
+      endCallsOf: (appKey, userIds) => calls.usersBanned(appKey, userIds),
+      closeDevices: (appKey, code, message) => registry.closeApp(appKey, code, message),
+    },
+    logger,
+    cluster?.bus,
+  );
+  const apps = createAppAdmin(storage, {
+    allowPrivateTargets: config.webhooks.allowPrivate,
+    onChanged: (change) => appChanges.announce(change),
+  });
+  const deliveries = createWebhookDeliveries(storage.outbox, { worker: webhookOutbox });
+  const clusterNode = cluster
+    ? startClusterNode(cluster, storage, registry, { calls, mediaRooms }, logger, (change) => void appChanges.apply(change))
+    : undefined;
   pushOutbox?.start();
   webhookOutbox?.start();
 
@@ -173,6 +226,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
     isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
+    apps: appDirectory,
+    onAppChanged: (appKey) => void appChanges.announce({ appKey }),
     // Rooms: read here (or from the journal when another node runs the call); changes also go to every node.
     rtc: {
       room: (appKey, roomId) => calls.rooms.view(appKey, roomId),
@@ -206,6 +261,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     defaultAppKey: app.appKey,
     storage,
     tokens,
+    onlineUsers: (appKey) => registry.localStreams().flatMap((s) => (s.appKey === appKey && s.attached ? [s.userId] : [])),
   });
   registerWebPushRoutes(http, {
     storage,
@@ -221,6 +277,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     logger,
   });
+  registerMetricsRoute(http, { registry: metrics.registry, token: config.metricsToken });
+  const metricsWarning = openMetricsWarning(config.host, config.metricsToken);
+  if (metricsWarning) logger.warn(metricsWarning);
   if (config.debugHeap) registerDebugHeapRoutes(http, { snapshotDir: resolve(config.dataDir, 'heap') });
   announceDevHelpers(config, logger);
   const ws = attachImWebSocket(http.server, {
@@ -268,6 +327,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     tokens,
     calls,
     securityCounters,
+    metrics,
+    apps,
+    deliveries,
     async drain(timeoutMs: number) {
       calls.drain();
       // Cluster mode hands calls over instead of waiting for them (close() below).
@@ -300,6 +362,7 @@ function startClusterNode(
   registry: ConnectionRegistry,
   services: RequestServices,
   logger: Logger,
+  onAppChanged: (change: { appKey: string; disabled?: boolean }) => void,
 ) {
   const { calls } = services;
   const takeover = new CallTakeover(storage, cluster.bus, cluster.leases, calls, logger);
@@ -311,7 +374,7 @@ function startClusterNode(
     takeover,
     logger,
   );
-  const node = new ClusterNode({ bus: cluster.bus, leases: cluster.leases, registry, calls, router, takeover, logger });
+  const node = new ClusterNode({ bus: cluster.bus, leases: cluster.leases, registry, calls, router, takeover, logger, onAppChanged });
   node.start();
   // Redis came back (perhaps without its data): re-announce devices and calls.
   cluster.redis.command.on('ready', () => {

@@ -105,6 +105,8 @@ export interface ServerConfig {
   apiLegacyReusedSignatures: boolean;
   /** Tokens older than this (seconds) are refused at connect with 31020 (env OPENCALL_TOKEN_TTL_S; unset = no expiry). */
   tokenTtlS: number | undefined;
+  /** `GET /metrics` requires `Authorization: Bearer <token>` (env OPENCALL_METRICS_TOKEN; unset = open). */
+  metricsToken: string | undefined;
 }
 
 /** Cluster mode's variables: Redis URL (which also needs a shared Postgres), cluster name, node id. */
@@ -272,5 +274,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     apiRequireSignatureV2: env.OPENCALL_API_REQUIRE_SIGNATURE_V2 === '1',
     apiLegacyReusedSignatures: env.OPENCALL_API_ALLOW_REUSED_SIGNATURES === '1',
     tokenTtlS: env.OPENCALL_TOKEN_TTL_S ? intFromEnv(env, 'OPENCALL_TOKEN_TTL_S', 0, 1, 10 * 365 * 86_400) : undefined,
+    metricsToken: env.OPENCALL_METRICS_TOKEN?.trim() || undefined,
   };
 }

@@ -1,4 +1,4 @@
-/** Drives the demo page (apps/demo/public) with clicks, through its `data-testid` attributes. */
+/** Drives the plain CallLib page (apps/demo/public/plain, served at /plain/) with clicks, through its `data-testid` attributes. */
 import type { Page } from 'playwright-core';
 import { waitForDecodedFrames } from './frames.js';
 

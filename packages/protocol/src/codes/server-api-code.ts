@@ -18,6 +18,8 @@ export enum ServerApiCode {
   SIGNATURE_FAILED = 1004,
   /** A parameter is too long. */
   PARAM_TOO_LONG = 1005,
+  /** App locked or deleted: the App Key is disabled by the operator (sent only to a caller whose signature verified). */
+  APP_LOCKED = 1006,
   /** Rate limit exceeded (also: the replay protection's nonce memory is full, retry later). */
   RATE_LIMITED = 1008,
   /** Body larger than 100 KB. */
@@ -26,6 +28,8 @@ export enum ServerApiCode {
   REST_OK = 10000,
   /** The RTC room does not exist (sent with HTTP 200, as RongCloud does). */
   RTC_ROOM_NOT_FOUND = 40003,
+  /** OpenCall: no stored call with this callId for the App Key (`/call/info.json`; HTTP 200, like 40003). */
+  CALL_NOT_FOUND = 40004,
 }
 
 /** HTTP status for each server-API business code. */
@@ -39,8 +43,10 @@ export const SERVER_API_HTTP_STATUS: Readonly<Record<ServerApiCode, number>> = {
   [ServerApiCode.NO_POST_DATA]: 400,
   [ServerApiCode.SIGNATURE_FAILED]: 401,
   [ServerApiCode.PARAM_TOO_LONG]: 400,
+  [ServerApiCode.APP_LOCKED]: 401,
   [ServerApiCode.RATE_LIMITED]: 429,
   [ServerApiCode.BODY_TOO_LARGE]: 413,
   [ServerApiCode.REST_OK]: 200,
   [ServerApiCode.RTC_ROOM_NOT_FOUND]: 200,
+  [ServerApiCode.CALL_NOT_FOUND]: 200,
 };

@@ -70,7 +70,9 @@ export type NodeMessage =
   | { t: 'blacklist_added'; appKey: string; ownerId: string; blockedIds: string[] }
   /** Server API: kick users from a media room, or destroy it (the call's owner applies it). */
   | { t: 'rtc_kick'; appKey: string; roomId: string; userIds: string[] }
-  | { t: 'rtc_destroy'; appKey: string; roomId: string };
+  | { t: 'rtc_destroy'; appKey: string; roomId: string }
+  /** An app was changed by its administrator: drop cached lookups; `disabled`: close its devices, end its calls. */
+  | { t: 'app_changed'; appKey: string; disabled?: boolean };
 
 /** What one node may ask the owner of a call to do. */
 export type CallCommand =

@@ -143,6 +143,11 @@ export interface CallQueries {
   overview(range: OverviewRange): Promise<CallOverview>;
 }
 
+/** {@link CallQueries} plus one stored call by id (`/call/info.json` when no {@link LoadCallDetail} is wired). */
+export interface StoredCallQueries extends CallQueries {
+  get(appKey: string, callId: string): Promise<CallSummary | undefined>;
+}
+
 export type AppEnvironment = 'development' | 'production';
 
 /** An App Key as the console lists it (never its secret). */

@@ -3,6 +3,7 @@
  * implements them with SQLite (Kysely + better-sqlite3); the scale-out build with Postgres + Redis.
  */
 import type { ConversationType, OfflineCallRecord, RCCallEndReason, RCCallMediaType } from '@opencall/protocol';
+import type { StoredCallQueries } from './insights.js';
 
 export interface AppRecord {
   appKey: string;
@@ -12,6 +13,31 @@ export interface AppRecord {
   /** Per-app call service switches (off → calls end with SERVICE_NOT_OPENED 104). Default on. */
   audioCallEnabled: boolean;
   videoCallEnabled: boolean;
+  /** The project (app) this key belongs to; a stored app always has one (default: its own key). */
+  projectId?: string;
+  /** Default 'production'. */
+  environment?: 'development' | 'production';
+  /** A disabled app cannot connect (31008) nor call the server API (1006). Default false. */
+  disabled?: boolean;
+  /** The secret before the last rotation: still signs and verifies until `previousSecretUntil` (ms). */
+  previousSecret?: string;
+  previousSecretUntil?: number;
+  /** Per-app callback URLs (override OPENCALL_WEBHOOK_URL / OPENCALL_RTC_CALLBACK_URL). */
+  webhookUrl?: string;
+  rtcCallbackUrl?: string;
+}
+
+/** Fields an administrator changes on a stored app; `null` clears a nullable one. */
+export interface AppPatch {
+  name?: string;
+  appSecret?: string;
+  audioCallEnabled?: boolean;
+  videoCallEnabled?: boolean;
+  disabled?: boolean;
+  previousSecret?: string | null;
+  previousSecretUntil?: number | null;
+  webhookUrl?: string | null;
+  rtcCallbackUrl?: string | null;
 }
 
 export interface UserRecord {
@@ -63,8 +89,12 @@ export interface CallRecord {
 
 export interface AppStore {
   get(appKey: string): Promise<AppRecord | undefined>;
-  /** Create or update (secret, name). */
+  /** Create (every field) or update (secret, name, call switches only; the rest through `update`). */
   upsert(app: AppRecord): Promise<void>;
+  /** Every app, by creation time. */
+  list(): Promise<AppRecord[]>;
+  /** Change some fields; false when the app does not exist. */
+  update(appKey: string, patch: AppPatch): Promise<boolean>;
 }
 
 export interface UserStore {
@@ -242,6 +272,22 @@ export interface OutboxStore {
   /** Delete dead letters given up before `before` (ms); returns how many. */
   prune(before: number): Promise<number>;
   get(id: string): Promise<OutboxRow | undefined>;
+  /**
+   * Rows of `topics` still in the outbox (delivered ones are deleted), oldest first: pending
+   * (`failedAt` unset) or failed (given up), optionally only those whose order key starts with one of
+   * `orderKeyPrefixes`. `total` counts every match.
+   */
+  list(query: OutboxQuery): Promise<{ total: number; rows: OutboxRow[] }>;
+  /** Make the row due at `now` with its attempts reset and `failedAt` cleared; false when unknown. */
+  replay(id: string, now: number): Promise<boolean>;
+}
+
+export interface OutboxQuery {
+  topics: readonly string[];
+  orderKeyPrefixes?: readonly string[];
+  status?: 'pending' | 'failed';
+  offset: number;
+  limit: number;
 }
 
 /** A device's Web Push subscription (its browser's push endpoint and keys, RFC 8291). */
@@ -289,6 +335,8 @@ export interface Storage {
   activeCalls: ActiveCallStore;
   outbox: OutboxStore;
   webPush: WebPushStore;
+  /** Read queries over stored calls (services/insights/call-queries.ts): search, usage, overview. */
+  callQueries: StoredCallQueries;
   /** Run `work` in one transaction (one commit for many writes). */
   transaction<T>(work: (tx: Storage) => Promise<T>): Promise<T>;
   close(): Promise<void>;

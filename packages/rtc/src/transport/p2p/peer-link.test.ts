@@ -143,6 +143,29 @@ describe('PeerLink negotiation', () => {
     expect(bob.removed).toEqual(['RongCloudRTC/audio']);
   });
 
+  it('a track unpublished and published again in one go (camera switch) keeps its sender: no removal at the other side', async () => {
+    const { alice, bob } = pair();
+    alice.link.start();
+    bob.link.start();
+    const first = handle('alice', 'video');
+    alice.link.addLocalTrack(first);
+    await waitFor(() => bob.received.length === 1 && stable(alice, bob), 2000, 'the first camera');
+    const sender = alice.pc.getSenders()[0];
+    const second = handle('alice', 'video');
+    alice.link.removeLocalTrack(first.trackId);
+    alice.link.addLocalTrack(second);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(alice.pc.getSenders()).toEqual([sender]);
+    expect(sender?.track).toBe(second.track);
+    expect(bob.removed).toEqual([]);
+    expect(bob.received).toEqual(['RongCloudRTC/video']);
+
+    // Unpublished alone, the sender goes at the end of the task and the other side removes the track.
+    alice.link.removeLocalTrack(second.trackId);
+    await waitFor(() => bob.removed.length === 1, 2000, 'the removed camera');
+    expect(bob.removed).toEqual(['RongCloudRTC/video']);
+  });
+
   it('follows the connection state, restarts ICE with new credentials, and reports trouble and health', async () => {
     const { alice, bob } = pair();
     const states: string[] = [];

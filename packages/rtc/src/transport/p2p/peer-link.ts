@@ -58,6 +58,8 @@ export class PeerLink extends SafeEmitter<PeerLinkEvents> {
   readonly #pc: RTCPeerConnection;
   readonly #options: PeerLinkOptions;
   readonly #senders = new Map<string, RTCRtpSender>();
+  /** Senders of unpublished tracks, removed at the end of the current task (see `removeLocalTrack`). */
+  readonly #leavingSenders = new Map<string, RTCRtpSender>();
   readonly #streams = new Map<string, MediaStream>();
   /** Local MediaStream id → stream id announced in SDP. */
   readonly #wireIds = new Map<string, string>();
@@ -128,6 +130,17 @@ export class PeerLink extends SafeEmitter<PeerLinkEvents> {
 
   addLocalTrack(handle: LocalTrackHandle): void {
     if (this.#state === 'closed' || this.#senders.has(handle.trackId)) return;
+    const leaving = this.#leavingSenders.get(handle.trackId);
+    if (leaving) {
+      // Unpublished and published again in one go (a camera or microphone switch): the same sender
+      // carries the new track, with no renegotiation, so the other side keeps its track and frames.
+      this.#leavingSenders.delete(handle.trackId);
+      this.#senders.set(handle.trackId, leaving);
+      leaving.replaceTrack(handle.track as unknown as MediaStreamTrack).catch((error) => {
+        this.#options.logger.warn(`PeerLink ${this.remoteUserId}: replacing ${handle.trackId} failed`, error);
+      });
+      return;
+    }
     let stream = this.#streams.get(handle.streamId);
     if (!stream) {
       stream = this.#options.createMediaStream?.() ?? new MediaStream();
@@ -138,11 +151,20 @@ export class PeerLink extends SafeEmitter<PeerLinkEvents> {
     this.#senders.set(handle.trackId, sender);
   }
 
+  /**
+   * The sender goes at the end of this task, unless the same track id is published again before
+   * (`addLocalTrack` then reuses it).
+   */
   removeLocalTrack(trackId: string): void {
     const sender = this.#senders.get(trackId);
     if (!sender || this.#state === 'closed') return;
     this.#senders.delete(trackId);
-    this.#pc.removeTrack(sender);
+    this.#leavingSenders.set(trackId, sender);
+    setTimeout(() => {
+      if (this.#leavingSenders.get(trackId) !== sender) return;
+      this.#leavingSenders.delete(trackId);
+      if (this.#state !== 'closed') this.#pc.removeTrack(sender);
+    }, 0);
   }
 
   async setMaxBitrate(trackId: string, maxKbps: number | undefined): Promise<void> {

@@ -48,6 +48,8 @@ export interface CreatedSfu {
   sfu: Sfu;
   /** Stops the SFU and, in local mode, Janus. */
   stop(): Promise<void>;
+  /** Local mode: the Janus supervisor (its `down` events feed the metrics). */
+  supervisor?: JanusSupervisor;
 }
 
 export function createSfu(config: SfuConfig, logger: Logger): CreatedSfu {
@@ -93,6 +95,7 @@ export function createSfu(config: SfuConfig, logger: Logger): CreatedSfu {
   logger.info({ binary }, 'media: group calls use a local Janus SFU (supervised)');
   return {
     sfu,
+    supervisor,
     async stop() {
       await sfu.close();
       await supervisor.stop();

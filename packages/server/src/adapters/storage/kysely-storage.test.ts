@@ -49,7 +49,13 @@ describeEachEngine('storage: apps, users, groups, call records, transactions', (
     expect(await storage.apps.get('nope')).toBeUndefined();
     await storage.apps.upsert(app('s1', 'one', T));
     await storage.apps.upsert(app('s2', 'two', T + 99));
-    expect(await storage.apps.get('app1')).toEqual(app('s2', 'two', T));
+    // Migration 0009's fields read back with their defaults.
+    expect(await storage.apps.get('app1')).toEqual({
+      ...app('s2', 'two', T),
+      projectId: 'app1',
+      environment: 'production',
+      disabled: false,
+    });
   });
 
   it('apps: call switches default on and upsert stores them', async () => {

@@ -3,33 +3,64 @@
  * (ON CONFLICT upserts, composite keys); numeric columns go through Number() because Postgres
  * drivers return BIGINT as strings.
  */
-import { type Kysely, sql } from 'kysely';
-import type { AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports/index.js';
+import { type Kysely, type Selectable, sql, type Updateable } from 'kysely';
+import type { AppPatch, AppRecord, AppStore, CallRecord, CallRecordStore, GroupStore, Storage, UserStore } from '../../ports/index.js';
+import { createCallQueries } from '../../services/insights/call-queries.js';
 import { activeCallStore } from './active-call-store.js';
+import { toCallRecord } from './call-record-rows.js';
 import { inTransaction } from './in-transaction.js';
 import { banStore, blacklistStore, rtcBanStore } from './moderation-stores.js';
 import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
-import type { CallParticipantsTable, CallRecordsTable, Database } from './schema.js';
+import type { AppsTable, CallRecordsTable, Database } from './schema.js';
 import { webPushStore } from './web-push-store.js';
 
 type Now = () => number;
+
+function toApp(row: Selectable<AppsTable>): AppRecord {
+  const app: AppRecord = {
+    appKey: row.app_key,
+    appSecret: row.app_secret,
+    name: row.name,
+    createdAt: Number(row.created_at),
+    audioCallEnabled: Number(row.audio_call_enabled) === 1,
+    videoCallEnabled: Number(row.video_call_enabled) === 1,
+    projectId: row.project_id ?? row.app_key,
+    environment: row.environment === 'development' ? 'development' : 'production',
+    disabled: Number(row.disabled) === 1,
+  };
+  if (row.previous_secret !== null && row.previous_secret_until !== null) {
+    app.previousSecret = row.previous_secret;
+    app.previousSecretUntil = Number(row.previous_secret_until);
+  }
+  if (row.webhook_url !== null) app.webhookUrl = row.webhook_url;
+  if (row.rtc_callback_url !== null) app.rtcCallbackUrl = row.rtc_callback_url;
+  return app;
+}
+
+function patchColumns(patch: AppPatch): Updateable<AppsTable> {
+  const flag = (value: boolean) => (value ? 1 : 0);
+  const columns: Updateable<AppsTable> = {};
+  if (patch.name !== undefined) columns.name = patch.name;
+  if (patch.appSecret !== undefined) columns.app_secret = patch.appSecret;
+  if (patch.audioCallEnabled !== undefined) columns.audio_call_enabled = flag(patch.audioCallEnabled);
+  if (patch.videoCallEnabled !== undefined) columns.video_call_enabled = flag(patch.videoCallEnabled);
+  if (patch.disabled !== undefined) columns.disabled = flag(patch.disabled);
+  if (patch.previousSecret !== undefined) columns.previous_secret = patch.previousSecret;
+  if (patch.previousSecretUntil !== undefined) columns.previous_secret_until = patch.previousSecretUntil;
+  if (patch.webhookUrl !== undefined) columns.webhook_url = patch.webhookUrl;
+  if (patch.rtcCallbackUrl !== undefined) columns.rtc_callback_url = patch.rtcCallbackUrl;
+  return columns;
+}
 
 function appStore(db: Kysely<Database>): AppStore {
   return {
     async get(appKey) {
       const row = await db.selectFrom('apps').selectAll().where('app_key', '=', appKey).executeTakeFirst();
-      if (!row) return undefined;
-      return {
-        appKey: row.app_key,
-        appSecret: row.app_secret,
-        name: row.name,
-        createdAt: Number(row.created_at),
-        audioCallEnabled: Number(row.audio_call_enabled) === 1,
-        videoCallEnabled: Number(row.video_call_enabled) === 1,
-      };
+      return row ? toApp(row) : undefined;
     },
-    // Updates every mutable field (secret, name, call switches): callers pass a full record.
+    // Inserts every field; on conflict updates the secret, name and call switches only (the
+    // administration's fields change through `update`, so a stale full record cannot undo them).
     async upsert(app) {
       const update = {
         app_secret: app.appSecret,
@@ -39,9 +70,32 @@ function appStore(db: Kysely<Database>): AppStore {
       };
       await db
         .insertInto('apps')
-        .values({ app_key: app.appKey, created_at: app.createdAt, ...update })
+        .values({
+          app_key: app.appKey,
+          created_at: app.createdAt,
+          ...update,
+          project_id: app.projectId ?? null,
+          environment: app.environment ?? 'production',
+          disabled: app.disabled ? 1 : 0,
+          previous_secret: app.previousSecret ?? null,
+          previous_secret_until: app.previousSecretUntil ?? null,
+          webhook_url: app.webhookUrl ?? null,
+          rtc_callback_url: app.rtcCallbackUrl ?? null,
+        })
         .onConflict((oc) => oc.column('app_key').doUpdateSet(update))
         .execute();
+    },
+    async list() {
+      const rows = await db.selectFrom('apps').selectAll().orderBy('created_at').orderBy('app_key').execute();
+      return rows.map(toApp);
+    },
+    async update(appKey, patch) {
+      const columns = patchColumns(patch);
+      if (Object.keys(columns).length === 0) {
+        return (await db.selectFrom('apps').select('app_key').where('app_key', '=', appKey).executeTakeFirst()) !== undefined;
+      }
+      const result = await db.updateTable('apps').set(columns).where('app_key', '=', appKey).executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
     },
   };
 }
@@ -212,34 +266,6 @@ function groupStore(db: Kysely<Database>, now: Now): GroupStore {
   };
 }
 
-function toCallRecord(row: CallRecordsTable, participants: CallParticipantsTable[]): CallRecord {
-  return {
-    appKey: row.app_key,
-    callId: row.call_id,
-    conversationType: Number(row.conversation_type),
-    targetId: row.target_id,
-    channelId: row.channel_id,
-    callerId: row.caller_id,
-    mediaType: Number(row.media_type),
-    extra: row.extra,
-    createdAt: Number(row.created_at),
-    beginAt: Number(row.begin_at),
-    endAt: Number(row.end_at),
-    durationMs: Number(row.duration_ms),
-    endReason: Number(row.end_reason),
-    participants: participants
-      .sort((a, b) => Number(a.position) - Number(b.position))
-      .map((p) => ({
-        userId: p.user_id,
-        deviceId: p.device_id,
-        isCaller: Number(p.is_caller) === 1,
-        joinedAt: Number(p.joined_at),
-        leftAt: Number(p.left_at),
-        endReason: Number(p.end_reason),
-      })),
-  };
-}
-
 function callRecordStore(db: Kysely<Database>): CallRecordStore {
   async function withParticipants(appKey: string, rows: CallRecordsTable[]): Promise<CallRecord[]> {
     if (rows.length === 0) return [];
@@ -356,6 +382,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     activeCalls: activeCallStore(db),
     outbox: outboxStore(db),
     webPush: webPushStore(db),
+    callQueries: createCallQueries(db),
     transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),
     close: () => db.destroy(),
   };

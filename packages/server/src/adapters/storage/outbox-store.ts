@@ -149,5 +149,36 @@ export function outboxStore(db: Kysely<Database>): OutboxStore {
       const row = await db.selectFrom('outbox').selectAll().where('id', '=', id).executeTakeFirst();
       return row ? toRow(row) : undefined;
     },
+
+    async list(query) {
+      if (query.topics.length === 0 || query.orderKeyPrefixes?.length === 0) return { total: 0, rows: [] };
+      const prefixes = query.orderKeyPrefixes;
+      let matching = db.selectFrom('outbox').where('topic', 'in', [...query.topics]);
+      if (query.status === 'pending') matching = matching.where('failed_at', 'is', null);
+      if (query.status === 'failed') matching = matching.where('failed_at', 'is not', null);
+      // substr() rather than LIKE: no wildcard to escape, and both engines have it.
+      if (prefixes)
+        matching = matching.where((eb) =>
+          eb.or(prefixes.map((prefix) => eb(eb.fn('substr', ['order_key', eb.val(1), eb.val(prefix.length)]), '=', prefix))),
+        );
+      const counted = await matching.select((eb) => eb.fn.countAll().as('n')).executeTakeFirst();
+      const rows = await matching
+        .selectAll()
+        .orderBy('created_at')
+        .orderBy('id')
+        .offset(Math.max(0, Math.trunc(query.offset)))
+        .limit(Math.max(0, Math.min(Math.trunc(query.limit), MAX_ROWS)))
+        .execute();
+      return { total: Number(counted?.n ?? 0), rows: rows.map(toRow) };
+    },
+
+    async replay(id, now) {
+      const result = await db
+        .updateTable('outbox')
+        .set({ due_at: now, attempts: 0, failed_at: null })
+        .where('id', '=', id)
+        .executeTakeFirst();
+      return Number(result.numUpdatedRows) > 0;
+    },
   };
 }

@@ -13,6 +13,18 @@ export interface AppsTable {
   /** Call service switches (0/1), added by migration 0002 with default 1. */
   audio_call_enabled: Generated<number>;
   video_call_enabled: Generated<number>;
+  /** App administration (migration 0009): the project both keys belong to (null = the app key itself). */
+  project_id: string | null;
+  /** 'development' | 'production' (default 'production'). */
+  environment: Generated<string>;
+  /** 0/1: a disabled app cannot connect nor call the server API. */
+  disabled: Generated<number>;
+  /** The secret before the last rotation, valid until `previous_secret_until` (ms). */
+  previous_secret: string | null;
+  previous_secret_until: number | null;
+  /** Per-app callback URLs, overriding OPENCALL_WEBHOOK_URL / OPENCALL_RTC_CALLBACK_URL. */
+  webhook_url: string | null;
+  rtc_callback_url: string | null;
 }
 
 export interface UsersTable {

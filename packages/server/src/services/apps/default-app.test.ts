@@ -69,4 +69,25 @@ describe('ensureDefaultApp', () => {
     const app = await ensureDefaultApp(storage, config(), logger);
     expect(app).toMatchObject({ appKey: 'envkey123456', appSecret: 'env-secret-0000001' });
   });
+
+  it('a different env key disables the previous env app with a warning; naming it again enables it', async () => {
+    const warnings: string[] = [];
+    const watching = pino({ level: 'warn' }, { write: (line: string) => warnings.push(JSON.parse(line).msg) });
+    const first = { OPENCALL_APP_KEY: 'firstkey1234', OPENCALL_APP_SECRET: 'env-secret-0000001' };
+    const second = { OPENCALL_APP_KEY: 'secondkey123', OPENCALL_APP_SECRET: 'env-secret-0000002' };
+    await ensureDefaultApp(storage, config(first), watching);
+    expect(warnings).toEqual([]);
+    const app = await ensureDefaultApp(storage, config(second), watching);
+    expect(app).toMatchObject({ appKey: 'secondkey123', disabled: false });
+    expect(await storage.apps.get('firstkey1234')).toMatchObject({ disabled: true });
+    expect(warnings).toEqual([expect.stringContaining('previous env app is now disabled')]);
+
+    // Restarting with the same key changes nothing; going back re-enables the first and retires the second.
+    await ensureDefaultApp(storage, config(second), watching);
+    expect(warnings).toHaveLength(1);
+    const back = await ensureDefaultApp(storage, config(first), watching);
+    expect(back).toMatchObject({ appKey: 'firstkey1234', disabled: false });
+    expect(await storage.apps.get('secondkey123')).toMatchObject({ disabled: true });
+    expect(warnings).toHaveLength(3);
+  });
 });

@@ -60,7 +60,8 @@ function announceGenerated(logger: Logger, appKey: string, appSecret: string, ge
 
 /**
  * Makes sure the default app exists in `storage` and returns it.
- * An env key with a different secret than stored updates the stored secret (invalidating tokens).
+ * An env key with a different secret than stored updates the stored secret (invalidating tokens);
+ * an env key different from the one before disables the previous env app.
  */
 export async function ensureDefaultApp(storage: Storage, config: ServerConfig, logger: Logger): Promise<AppRecord> {
   const remembered = readRememberedKey(config.dataDir);
@@ -98,7 +99,32 @@ export async function ensureDefaultApp(storage: Storage, config: ServerConfig, l
     announceGenerated(logger, app.appKey, app.appSecret, generatedKey);
   }
 
+  if (config.appKey !== undefined) await retirePreviousEnvApp(storage, logger, remembered, app);
   if (remembered !== app.appKey) rememberKey(config.dataDir, app.appKey);
   restrictFile(join(config.dataDir, DEFAULT_APP_FILE));
-  return app;
+  return (await storage.apps.get(app.appKey)) ?? app;
+}
+
+/**
+ * `OPENCALL_APP_KEY` names the env app. When it changed to another key, the app the variable named
+ * before (remembered in the data dir) must not stay silently usable: it is disabled (its devices are
+ * refused with 31008, its server-API calls with 1006) and a warning says how to get it back. The env
+ * app itself is always enabled (it may be one disabled earlier that the variable names again).
+ */
+async function retirePreviousEnvApp(storage: Storage, logger: Logger, remembered: string | undefined, app: AppRecord): Promise<void> {
+  if (remembered !== undefined && remembered !== app.appKey) {
+    const previous = await storage.apps.get(remembered);
+    if (previous && !previous.disabled) {
+      await storage.apps.update(remembered, { disabled: true });
+      logger.warn(
+        { previousAppKey: remembered, appKey: app.appKey },
+        'OPENCALL_APP_KEY changed: the previous env app is now disabled (enable it again in the console if it is still needed)',
+      );
+    }
+  }
+  const current = await storage.apps.get(app.appKey);
+  if (current?.disabled) {
+    await storage.apps.update(app.appKey, { disabled: false });
+    logger.warn({ appKey: app.appKey }, 'OPENCALL_APP_KEY names a disabled app: enabling it again (it is the env app)');
+  }
 }

@@ -127,6 +127,30 @@ describe('token service', () => {
     expect(await tokens.verify(token)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_TOKEN_INCORRECT });
   });
 
+  it('after a rotation with grace, tokens of the previous secret verify until the grace ends; new ones use the new secret', async () => {
+    const old = await tokens.issue('appone', 'alice');
+    await storage.apps.update('appone', {
+      appSecret: 'rotated-secret-000000',
+      previousSecret: 'secret-one-0123456789',
+      previousSecretUntil: clock + 1000,
+    });
+    const fresh = await tokens.issue('appone', 'alice');
+    expect(await tokens.verify(old)).toMatchObject({ ok: true });
+    expect(await tokens.verify(fresh)).toMatchObject({ ok: true });
+    clock += 1000;
+    expect(await tokens.verify(old)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_TOKEN_INCORRECT });
+    expect(await tokens.verify(fresh)).toMatchObject({ ok: true });
+  });
+
+  it('a disabled app refuses its valid tokens with 31008 (a forged one still gets 31004); enabled again they work', async () => {
+    const token = await tokens.issue('appone', 'alice');
+    await storage.apps.update('appone', { disabled: true });
+    expect(await tokens.verify(token)).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_APP_BLOCKED_OR_DELETED });
+    expect(await tokens.verify(flip(token, token.length - 2))).toMatchObject({ ok: false, code: ErrorCode.RC_CONN_TOKEN_INCORRECT });
+    await storage.apps.update('appone', { disabled: false });
+    expect(await tokens.verify(token)).toMatchObject({ ok: true });
+  });
+
   it('expireTokens revokes tokens issued before the time (31020), not later ones or other users', async () => {
     const old = await tokens.issue('appone', 'alice');
     const bobs = await tokens.issue('appone', 'bob');

@@ -6,11 +6,13 @@
  * `/user/token/expire.json` revokes by issue time through the user's `tokensValidAfter`; with a
  * lifetime (`OPENCALL_TOKEN_TTL_S`) a token older than it is refused with 31020 too (RongCloud's tokens
  * never expire by default, and neither do ours); a user with an active ban (`/user/block.json`) is
- * refused with 31009 whatever the token.
+ * refused with 31009 whatever the token. After a secret rotation, tokens signed with the previous
+ * secret stay valid until its grace period ends; a disabled app's tokens are refused with 31008.
  */
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@opencall/protocol';
-import type { Storage, TokenCheck, TokenService } from '../../ports/index.js';
+import type { AppStore, Storage, TokenCheck, TokenService } from '../../ports/index.js';
+import { acceptedSecrets } from '../apps/app-directory.js';
 
 const VERSION = '1';
 /** Tokens are advertised as ≤ 256 bytes (RongCloud's limit). */
@@ -52,7 +54,7 @@ export interface TokenServiceOptions {
  * @param now clock (ms), injectable for tests
  */
 export function createTokenService(
-  storage: Pick<Storage, 'apps' | 'users' | 'bans'>,
+  storage: Pick<Storage, 'users' | 'bans'> & { apps: Pick<AppStore, 'get'> },
   now: () => number = Date.now,
   options: TokenServiceOptions = {},
 ): TokenService {
@@ -82,10 +84,15 @@ export function createTokenService(
 
       const app = await storage.apps.get(payload.appKey);
       if (!app) return { ok: false, code: ErrorCode.RC_CONN_ID_REJECT, message: 'unknown app key' };
-      // Compare the canonical encodings so that no second spelling of the same MAC is accepted.
+      // Compare the canonical encodings so that no second spelling of the same MAC is accepted. After a
+      // rotation, tokens of the previous secret stay valid for its grace period.
       const given = Buffer.from(encodedMac, 'ascii');
-      const expected = Buffer.from(mac(app.appSecret, encodedPayload).toString('base64url'), 'ascii');
-      if (given.length !== expected.length || !timingSafeEqual(given, expected)) return incorrect('token signature invalid');
+      const signedBy = (secret: string) => {
+        const expected = Buffer.from(mac(secret, encodedPayload).toString('base64url'), 'ascii');
+        return given.length === expected.length && timingSafeEqual(given, expected);
+      };
+      if (!acceptedSecrets(app, now()).some(signedBy)) return incorrect('token signature invalid');
+      if (app.disabled) return { ok: false, code: ErrorCode.RC_CONN_APP_BLOCKED_OR_DELETED, message: 'app is disabled' };
 
       if (ttlMs !== undefined && now() - payload.issuedAt > ttlMs) {
         return { ok: false, code: ErrorCode.RC_CONN_TOKEN_EXPIRED, message: 'token expired' };

@@ -14,6 +14,7 @@ import type { FrameSink } from '../im/device-stream.js';
 import type { ImConnection } from '../im/im-connection.js';
 import { MediaRoomService } from '../room/media-room-service.js';
 import { CallDirectory } from './call-directory.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
 import { CallService, type IntentResult } from './call-service.js';
 
 export const APP_KEY = 'app';
@@ -65,13 +66,16 @@ function parseRequest(frame: Record<string, unknown>): ClientRequest {
   return parsed;
 }
 
-export async function createCallServiceHarness(now: () => number): Promise<CallServiceHarness> {
+export async function createCallServiceHarness(
+  now: () => number,
+  options: { lifecycle?: CallLifecycleObserver } = {},
+): Promise<CallServiceHarness> {
   const logger = pino({ level: 'silent' });
   const storage = await openSqliteStorage(':memory:');
   const registry = new ConnectionRegistry(logger, 30_000, now);
   const calls = new CallDirectory(now);
   const mediaRooms = new MediaRoomService(calls, registry);
-  const service = new CallService({ storage, registry, logger, ringTimeoutMs: RING_TIMEOUT_MS, calls, mediaRooms, now });
+  const service = new CallService({ storage, registry, logger, ringTimeoutMs: RING_TIMEOUT_MS, calls, mediaRooms, now, ...options });
   return {
     service,
     storage,

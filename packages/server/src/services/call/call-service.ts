@@ -32,6 +32,7 @@ import { CallDirectory } from './call-directory.js';
 import { CallFanout } from './call-fanout.js';
 import { CallIntents, type InviteBody } from './call-intents.js';
 import { CallJournal } from './call-journal.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
 import { CallPush, type PushText } from './call-push.js';
 import type { RecoveredCall } from './call-recovery.js';
 import { CallRules } from './call-rules.js';
@@ -76,6 +77,8 @@ export interface CallServiceOptions {
   calls?: CallDirectory;
   /** Cluster mode: this node's id, call leases, the user call index and the node bus. */
   cluster?: ClusterCallsDeps;
+  /** Told of every call transition, synchronously (metrics). */
+  lifecycle?: CallLifecycleObserver;
   now?: () => number;
 }
 
@@ -109,6 +112,7 @@ export class CallService {
       options.webhooks ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined,
       options.webhooks?.targets,
       now,
+      options.lifecycle,
     );
     const journal = new CallJournal(storage, logger, now, options.cluster?.bus.nodeId ?? '', () => {
       options.outbox?.nudge();

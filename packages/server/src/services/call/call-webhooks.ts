@@ -2,7 +2,8 @@
  * The webhooks a call transition causes: native call events (`call.invited` … `call.missed`) and
  * RongCloud RTC room status sync (room created / member joined / member left / room destroyed). Each is
  * an outbox row handed to the call journal, which commits it in the transaction of the change that
- * caused it; the webhook worker (services/webhooks/webhook-outbox.ts) delivers it.
+ * caused it; the webhook worker (services/webhooks/webhook-outbox.ts) delivers it. The same points
+ * also tell the optional {@link CallLifecycleObserver} (metrics), synchronously.
  */
 import { RCCallEndReason, rtcSessionIdOf } from '@opencall/protocol';
 import type { NewOutboxRow } from '../../ports/index.js';
@@ -11,6 +12,7 @@ import { EXIT_TYPE, ROOM_SYNC_EVENT, type RoomSyncEvent, roomSyncBody } from '..
 import type { WebhookTargets } from '../webhooks/webhook-outbox.js';
 import { callEventRow, roomSyncRow } from '../webhooks/webhook-rows.js';
 import type { Call, Participant } from './call.js';
+import type { CallLifecycleObserver } from './call-lifecycle.js';
 
 /** Where rows go: the call journal. */
 export interface WebhookSink {
@@ -36,25 +38,31 @@ export class CallWebhooks {
     private readonly sink: WebhookSink | undefined,
     private readonly targets: WebhookTargets = NO_TARGETS,
     private readonly now: () => number = Date.now,
+    /** Also told of each transition (metrics); never awaited. */
+    private readonly observer?: CallLifecycleObserver,
   ) {}
 
   /** `call.invited`: `userIds` now ring, invited by `inviterId`. */
   invited(call: Call, inviterId: string, userIds: readonly string[]): void {
+    this.observer?.invited(call, userIds, this.now());
     if (userIds.length > 0) this.event(call, 'call.invited', { inviterId, userIds: [...userIds] });
   }
 
   /** `call.ringing`: a device of the invitee rings. */
   ringing(call: Call, participant: Participant): void {
+    this.observer?.ringing(call, participant, this.now());
     this.event(call, 'call.ringing', { userId: participant.userId });
   }
 
   /** `call.accepted`: the invitee answered on `participant.deviceId`. */
   accepted(call: Call, participant: Participant): void {
+    this.observer?.accepted(call, participant, this.now());
     this.event(call, 'call.accepted', { userId: participant.userId, deviceId: participant.deviceId ?? null });
   }
 
   /** `call.member_left`: the participant left the call with their own reason. */
   memberLeft(call: Call, participant: Participant, reason: RCCallEndReason): void {
+    this.observer?.memberLeft(call, participant, reason, this.now());
     this.event(call, 'call.member_left', {
       userId: participant.userId,
       reason,
@@ -64,13 +72,14 @@ export class CallWebhooks {
 
   /** `call.ended`, then `call.missed` for each invitee who never answered nor declined. */
   ended(call: Call): void {
-    if (!this.sink || !this.targets.callEvents) return;
+    this.observer?.ended(call, this.now());
+    if (!this.sink || !this.targetsOf(call).callEvents) return;
     this.sink.enqueue(call, this.endedRows(call, this.now()));
   }
 
   /** The rows of `call.ended` and its `call.missed` (also written by start-up recovery for the calls it closes); none when call events are off. */
   endedRows(call: Call, now: number): NewOutboxRow[] {
-    if (!this.targets.callEvents) return [];
+    if (!this.targetsOf(call).callEvents) return [];
     const rows = [callEventRow(call.appKey, call.callId, endedBody(call, now), now)];
     for (const invitee of missedInvitees(call)) {
       const body = callEventBody('call.missed', call, now, {
@@ -86,6 +95,7 @@ export class CallWebhooks {
   /** The participant's device joined the media room: `call.member_joined`, and room sync 2 (first member) and 11. */
   roomJoined(call: Call, participant: Participant): void {
     const now = this.now();
+    this.observer?.roomJoined(call, participant, now);
     this.roomJoinedAt.set(participant, now);
     this.event(call, 'call.member_joined', { userId: participant.userId, deviceId: participant.deviceId ?? null });
     if (!this.roomCreatedAt.has(call)) {
@@ -130,7 +140,12 @@ export class CallWebhooks {
 
   /** Whether room status sync is on (the call service then runs the periodic snapshot). */
   get syncsRooms(): boolean {
-    return this.sink !== undefined && this.targets.roomSync;
+    return this.sink !== undefined && (this.targets.roomSync || this.targets.forApp !== undefined);
+  }
+
+  /** The call's app's targets (its own callback URLs, else the env-wide ones). */
+  private targetsOf(call: Call): WebhookTargets {
+    return this.targets.forApp?.(call.appKey) ?? this.targets;
   }
 
   private member(participant: Participant, now: number) {
@@ -138,7 +153,7 @@ export class CallWebhooks {
   }
 
   private event(call: Call, type: Parameters<typeof callEventBody>[0], extra: Record<string, unknown>): void {
-    if (!this.sink || !this.targets.callEvents) return;
+    if (!this.sink || !this.targetsOf(call).callEvents) return;
     const now = this.now();
     this.sink.enqueue(call, [callEventRow(call.appKey, call.callId, callEventBody(type, call, now, extra), now)]);
   }
@@ -150,7 +165,7 @@ export class CallWebhooks {
     now: number,
     extra: { exitType?: number; durationTime?: number; members?: { userId: string; joinTime: number }[] } = {},
   ): void {
-    if (!this.sink || !this.targets.roomSync) return;
+    if (!this.sink || !this.targetsOf(call).roomSync) return;
     const body = roomSyncBody({
       event,
       roomId: call.callId,

@@ -33,6 +33,8 @@ export interface ClusterNodeDeps {
   router: IntentRouter;
   takeover: CallTakeover;
   logger: Logger;
+  /** Another node changed an app (services/apps/app-changes.ts). */
+  onAppChanged?: (change: { appKey: string; disabled?: boolean }) => void;
 }
 
 function locationOf(stream: DeviceStream, nodeId: string): DeviceLocation {
@@ -180,6 +182,11 @@ export class ClusterNode {
         return;
       case 'rtc_destroy':
         calls.rooms.destroy(message.appKey, message.roomId);
+        return;
+      case 'app_changed':
+        this.deps.onAppChanged?.(
+          message.disabled === undefined ? { appKey: message.appKey } : { appKey: message.appKey, disabled: message.disabled },
+        );
         return;
       default: {
         const unreachable: never = message;

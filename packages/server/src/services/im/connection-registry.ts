@@ -209,6 +209,13 @@ export class ConnectionRegistry {
     for (const userId of userIds) for (const stream of this.localStreamsOf(appKey, userId)) this.closeStream(stream, code, message);
   }
 
+  /** Close this node's streams of every user of an app (the app was disabled: 31008). */
+  closeApp(appKey: string, code: number, message: string): void {
+    for (const devices of [...this.byUser.values()]) {
+      for (const stream of [...devices.values()]) if (stream.appKey === appKey) this.closeStream(stream, code, message);
+    }
+  }
+
   /** Close this node's stream of one device (it connected on another node). */
   closeDevice(appKey: string, userId: string, deviceId: string, code: number, message: string): void {
     const stream = this.localStream(appKey, userId, deviceId);

@@ -2,7 +2,7 @@
  * An in-memory OutboxStore with the contract of the real one (adapters/storage/outbox-store.ts, whose
  * contract tests run on both engines), for unit tests of the worker.
  */
-import type { NewOutboxRow, OutboxRow, OutboxStore } from '../../ports/index.js';
+import type { NewOutboxRow, OutboxQuery, OutboxRow, OutboxStore } from '../../ports/index.js';
 
 const before = (a: OutboxRow, b: OutboxRow) => a.createdAt < b.createdAt || (a.createdAt === b.createdAt && a.id < b.id);
 
@@ -73,5 +73,21 @@ export class MemoryOutboxStore implements OutboxStore {
   async get(id: string): Promise<OutboxRow | undefined> {
     const row = this.rows.get(id);
     return row ? { ...row } : undefined;
+  }
+
+  async list(query: OutboxQuery): Promise<{ total: number; rows: OutboxRow[] }> {
+    const matching = [...this.rows.values()]
+      .filter((r) => query.topics.includes(r.topic))
+      .filter((r) => query.status === undefined || (query.status === 'failed') === (r.failedAt !== undefined))
+      .filter((r) => query.orderKeyPrefixes === undefined || query.orderKeyPrefixes.some((p) => r.orderKey.startsWith(p)))
+      .sort((a, b) => (before(a, b) ? -1 : 1));
+    return { total: matching.length, rows: matching.slice(query.offset, query.offset + query.limit).map((r) => ({ ...r })) };
+  }
+
+  async replay(id: string, now: number): Promise<boolean> {
+    const row = this.rows.get(id);
+    if (!row) return false;
+    Object.assign(row, { dueAt: now, attempts: 0, failedAt: undefined });
+    return true;
   }
 }

@@ -25,7 +25,7 @@ export type ApiSignatureRefusal =
   | 'nonce_store_full';
 
 /** Why a WebSocket hello was refused. */
-export type HelloRefusal = 'token_incorrect' | 'token_expired' | 'unknown_app' | 'user_blocked' | 'other';
+export type HelloRefusal = 'token_incorrect' | 'token_expired' | 'unknown_app' | 'app_disabled' | 'user_blocked' | 'other';
 
 export type SecurityReason = ApiSignatureRefusal | HelloRefusal;
 

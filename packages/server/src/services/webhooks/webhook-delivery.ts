@@ -3,7 +3,7 @@
  * way (`webhook-id`, `webhook-timestamp`, `webhook-signature: v1,<base64 HMAC-SHA256 of
  * id.timestamp.body>`, by the `standardwebhooks` library) with a fresh timestamp per attempt, so a
  * receiver's tolerance window holds for retries; the id stays the row's. Room status sync bodies are
- * signed as RongCloud does, with the app's own secret.
+ * signed as RongCloud does, with the app's own secret. Each app may have its own URLs (app-callbacks.ts).
  */
 
 import { Webhook } from 'standardwebhooks';
@@ -12,37 +12,54 @@ import type { AppStore, OutboxRow } from '../../ports/index.js';
 import { type OutboxHandler, PermanentDeliveryError } from '../outbox/outbox-handler.js';
 import { roomSyncHeaders } from './room-sync-bodies.js';
 import { postWebhook } from './webhook-post.js';
+import { appKeyOfRow } from './webhook-rows.js';
 
 export interface TargetOptions {
-  url: string;
   timeoutMs: number;
   allowPrivate: boolean;
   now?: () => number;
 }
 
-/** A Standard Webhooks signer: `whsec_<base64>` secrets as the standard writes them; any other text is used as raw bytes. */
-export function webhookSigner(secret: string): Webhook {
-  return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret));
+/** Where one app's native call events go, and the secret that signs them. */
+export interface CallEventTarget {
+  url: string;
+  secret: string;
 }
 
-export function callWebhookDelivery(target: TargetOptions, secret: string): OutboxHandler {
-  const signer = webhookSigner(secret);
+/** A Standard Webhooks signer: `whsec_<base64>` secrets as the standard writes them; any other text is used as raw bytes. */
+export function webhookSigner(secret: string): Webhook {
+  // Raw bytes need `format: 'raw'`: without it the library expects base64 text and throws on bytes.
+  return secret.startsWith('whsec_') ? new Webhook(secret) : new Webhook(new TextEncoder().encode(secret), { format: 'raw' });
+}
+
+/**
+ * Native call events. The target is resolved per row (the app's own URL, else the env one), so a URL
+ * changed in the console applies to the rows still waiting; none → the row is given up.
+ */
+export function callWebhookDelivery(
+  target: TargetOptions,
+  resolve: (appKey: string) => Promise<CallEventTarget | undefined>,
+): OutboxHandler {
   const now = target.now ?? Date.now;
   return async (row: OutboxRow) => {
+    const appKey = appKeyOfRow(row);
+    const resolved = await resolve(appKey);
+    if (!resolved) throw new PermanentDeliveryError(`no webhook URL for app ${appKey} (neither its own nor OPENCALL_WEBHOOK_URL)`);
     const at = new Date(now());
     const headers = {
       'webhook-id': row.id,
       'webhook-timestamp': String(Math.floor(at.getTime() / 1000)),
-      'webhook-signature': signer.sign(row.id, at, row.payload),
+      'webhook-signature': webhookSigner(resolved.secret).sign(row.id, at, row.payload),
       'idempotency-key': row.id,
     };
-    await postWebhook({ ...target, headers, body: row.payload });
+    await postWebhook({ ...target, url: resolved.url, headers, body: row.payload });
   };
 }
 
 const storedRoomSync = z.object({ appKey: z.string(), body: z.looseObject({ roomId: z.string(), event: z.number() }) });
 
-export function roomSyncDelivery(target: TargetOptions, apps: Pick<AppStore, 'get'>): OutboxHandler {
+/** RTC room status sync to the app's own URL, else `envUrl`; signed with the app's secret. */
+export function roomSyncDelivery(target: TargetOptions, apps: Pick<AppStore, 'get'>, envUrl: string | undefined): OutboxHandler {
   const now = target.now ?? Date.now;
   return async (row: OutboxRow) => {
     let parsed: ReturnType<typeof storedRoomSync.safeParse>;
@@ -54,7 +71,9 @@ export function roomSyncDelivery(target: TargetOptions, apps: Pick<AppStore, 'ge
     if (!parsed.success) throw new PermanentDeliveryError(`room sync payload does not fit: ${z.prettifyError(parsed.error)}`);
     const app = await apps.get(parsed.data.appKey);
     if (!app) throw new PermanentDeliveryError(`no app ${parsed.data.appKey} to sign the room sync with`);
+    const url = app.rtcCallbackUrl ?? envUrl;
+    if (!url) throw new PermanentDeliveryError(`no RTC callback URL for app ${app.appKey} (neither its own nor OPENCALL_RTC_CALLBACK_URL)`);
     const headers: Record<string, string> = { ...roomSyncHeaders(app.appKey, app.appSecret, now()), 'x-opencall-id': row.id };
-    await postWebhook({ ...target, headers, body: JSON.stringify(parsed.data.body) });
+    await postWebhook({ ...target, url, headers, body: JSON.stringify(parsed.data.body) });
   };
 }

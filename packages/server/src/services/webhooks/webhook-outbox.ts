@@ -10,7 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { Storage } from '../../ports/index.js';
+import type { AppStore, Storage } from '../../ports/index.js';
 import type { OutboxHandler } from '../outbox/outbox-handler.js';
 import { OutboxWorker } from '../outbox/outbox-worker.js';
 import type { WebhookConfig } from './webhook-config.js';
@@ -19,26 +19,47 @@ import { CALL_WEBHOOK_TOPIC, ROOM_SYNC_TOPIC } from './webhook-rows.js';
 
 const RETRY_JITTER = 0.2;
 
-/** Which webhook rows the call service writes. */
+/** Which webhook rows the call service writes (env-wide; `forApp`, when set, answers per app). */
 export interface WebhookTargets {
   callEvents: boolean;
   roomSync: boolean;
+  forApp?: (appKey: string) => WebhookTargets;
 }
 
 export function webhookTargets(config: WebhookConfig): WebhookTargets {
   return { callEvents: config.url !== undefined, roomSync: config.rtcCallbackUrl !== undefined };
 }
 
+/** Without an env-wide URL only per-app rows exist, each nudging the worker: polling serves retries. */
+const PER_APP_ONLY_POLL_MS = 2000;
+
+/**
+ * The worker. With `apps` (per-app URLs, services/webhooks/app-callbacks.ts) it always exists; each
+ * row's target is the app's own URL, else the env one. Call events sent to an app's own URL are
+ * signed (Standard Webhooks) with that app's App Secret; those to the env URL with OPENCALL_WEBHOOK_SECRET.
+ */
 export function createWebhookOutbox(
   config: WebhookConfig,
   storage: Storage,
   logger: Logger,
   nodeId: string = `node-${randomUUID()}`,
+  apps?: Pick<AppStore, 'get'>,
 ): OutboxWorker | undefined {
   const handlers: Record<string, OutboxHandler> = {};
   const target = { timeoutMs: config.timeoutMs, allowPrivate: config.allowPrivate };
-  if (config.url && config.secret) handlers[CALL_WEBHOOK_TOPIC] = callWebhookDelivery({ ...target, url: config.url }, config.secret);
-  if (config.rtcCallbackUrl) handlers[ROOM_SYNC_TOPIC] = roomSyncDelivery({ ...target, url: config.rtcCallbackUrl }, storage.apps);
+  const envCallTarget = config.url && config.secret ? { url: config.url, secret: config.secret } : undefined;
+  if (apps) {
+    handlers[CALL_WEBHOOK_TOPIC] = callWebhookDelivery(target, async (appKey) => {
+      const app = await apps.get(appKey);
+      if (!app?.webhookUrl) return envCallTarget;
+      // The app's backend holds its App Secret; the env secret is the operator's and stays with the env URL.
+      return { url: app.webhookUrl, secret: app.appSecret };
+    });
+    handlers[ROOM_SYNC_TOPIC] = roomSyncDelivery(target, apps, config.rtcCallbackUrl);
+  } else {
+    if (envCallTarget) handlers[CALL_WEBHOOK_TOPIC] = callWebhookDelivery(target, async () => envCallTarget);
+    if (config.rtcCallbackUrl) handlers[ROOM_SYNC_TOPIC] = roomSyncDelivery(target, storage.apps, config.rtcCallbackUrl);
+  }
   if (Object.keys(handlers).length === 0) return undefined;
   return new OutboxWorker({
     store: storage.outbox,
@@ -53,5 +74,6 @@ export function createWebhookOutbox(
     // A claim outlasts the request's own timeout (and the app lookup of a room sync).
     leaseMs: 2 * config.timeoutMs + 1000,
     deliveryTimeoutMs: config.timeoutMs + 500,
+    ...(config.url === undefined && config.rtcCallbackUrl === undefined ? { pollMs: PER_APP_ONLY_POLL_MS } : {}),
   });
 }

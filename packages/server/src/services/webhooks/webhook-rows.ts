@@ -53,3 +53,13 @@ export function roomSyncRow(appKey: string, body: RoomSyncBody, now: number): Ne
     dueAt: now,
   };
 }
+
+/** The App Key a webhook row belongs to (its order key is `<topic>:<appKey>:<callId|roomId>`). */
+export function appKeyOfRow(row: Pick<NewOutboxRow, 'orderKey'>): string {
+  const part = row.orderKey.split(':')[1] ?? '';
+  try {
+    return decodeURIComponent(part);
+  } catch {
+    return part;
+  }
+}

@@ -15,6 +15,7 @@ export const SDK_BUNDLES = [
   'CallPlus.js',
   'RCCallWebPush.js',
   'opencall-sw.js',
+  'RCCallKit.js',
 ] as const;
 export type SdkBundle = (typeof SDK_BUNDLES)[number];
 

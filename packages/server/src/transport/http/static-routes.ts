@@ -1,7 +1,8 @@
 /**
- * Plain HTTP routes: the demo app at `/`, the SDK bundles under `/sdk/`, `/healthz`, and the
- * development-only token helper `GET /dev/token` (only with OPENCALL_DEV_TOKENS=1, never in
- * production, and for local callers only: see loopback-guard.ts).
+ * Plain HTTP routes: the demo app at `/` (the plain CallLib page at `/plain/`), the SDK bundles under
+ * `/sdk/`, `/healthz`, and the development-only token helper `GET /dev/token` with the demo's
+ * `/dev/users`, `/dev/user`, `/dev/group` (only with OPENCALL_DEV_TOKENS=1, never in production, and
+ * for local callers only: see loopback-guard.ts).
  */
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -11,6 +12,7 @@ import { type DevTokenReply, SERVER_API_HTTP_STATUS, ServerApiCode, UserId } fro
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import * as z from 'zod/mini';
 import type { Storage, TokenService } from '../../ports/index.js';
+import { registerDevDemoRoutes } from './dev-demo-routes.js';
 import { refuseUnlessLocal } from './loopback-guard.js';
 import { sdkFileFor } from './sdk-file-names.js';
 
@@ -24,6 +26,8 @@ export interface StaticRoutesDeps {
   defaultAppKey: string;
   storage: Storage;
   tokens: TokenService;
+  /** With `devTokenEnabled`: users connected to this node, for the demo's `GET /dev/users`. */
+  onlineUsers?: (appKey: string) => string[];
 }
 
 export { SDK_BUNDLES } from './sdk-file-names.js';
@@ -75,12 +79,14 @@ export async function registerStaticRoutes(app: FastifyInstance, deps: StaticRou
       const body: DevTokenReply = { code: 200, appKey: deps.defaultAppKey, userId, token };
       return reply.header('Cache-Control', 'no-store').send(body);
     });
+    registerDevDemoRoutes(app, { defaultAppKey: deps.defaultAppKey, storage: deps.storage, onlineUsers: deps.onlineUsers ?? (() => []) });
   }
 
   await app.register(fastifyStatic, {
     root: deps.demoDir,
     prefix: '/',
     index: ['index.html'],
+    redirect: true,
     cacheControl: true,
     maxAge: 0,
   });

@@ -90,6 +90,8 @@ function helloRefusal(code: number): HelloRefusal {
       return 'token_expired';
     case ErrorCode.RC_CONN_ID_REJECT:
       return 'unknown_app';
+    case ErrorCode.RC_CONN_APP_BLOCKED_OR_DELETED:
+      return 'app_disabled';
     case ErrorCode.RC_CONN_USER_BLOCKED:
       return 'user_blocked';
     default:

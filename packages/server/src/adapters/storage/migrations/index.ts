@@ -14,7 +14,9 @@ import { callOwnership } from './0005-call-ownership.js';
 import { outbox } from './0006-outbox.js';
 import { rtcBans } from './0007-rtc-bans.js';
 import { callInsights } from './0008-call-insights.js';
+import { appAdmin } from './0009-app-admin.js';
 import { webPush } from './0010-web-push.js';
+import { callQueryIndexes } from './0012-call-query-indexes.js';
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0001-initial-schema': initialSchema,
@@ -25,7 +27,9 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0006-outbox': outbox,
   '0007-rtc-bans': rtcBans,
   '0008-call-insights': callInsights,
+  '0009-app-admin': appAdmin,
   '0010-web-push': webPush,
+  '0012-call-query-indexes': callQueryIndexes,
 };
 
 /** Serves {@link MIGRATIONS} to Kysely's Migrator. */

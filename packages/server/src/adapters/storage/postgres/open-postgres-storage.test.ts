@@ -90,6 +90,7 @@ describe('openPostgresStorage', () => {
     const timeColumns = [
       'active_calls.updated_at',
       'apps.created_at',
+      'apps.previous_secret_until',
       'bans.ends_at',
       'blacklists.created_at',
       'call_events.at',

@@ -46,6 +46,6 @@ describe('openSqliteStorage', () => {
     await storage.apps.upsert(app('s1', 'one', 1));
     await storage.close();
     storage = await openSqliteStorage(file);
-    expect(await storage.apps.get('app1')).toEqual(app('s1', 'one', 1));
+    expect(await storage.apps.get('app1')).toMatchObject(app('s1', 'one', 1));
   });
 });

@@ -10,6 +10,7 @@ import { SecurityCounters } from '../../../services/security/security-counters.j
 import { SecurityEventLog } from '../../../services/security/security-event-log.js';
 import { DEFAULT_API_RATE_PER_SEC, ServerApiRateLimiter } from './api-rate-limiter.js';
 import { registerAppServiceRoutes } from './app-service-routes.js';
+import { registerCallQueryRoutes } from './call-query-routes.js';
 import { registerGroupRoutes } from './group-routes.js';
 import { registerModerationRoutes } from './moderation-routes.js';
 import { BodySyntaxError, parseFormOrJson, parseJsonObject } from './parse-body.js';
@@ -50,7 +51,7 @@ export async function registerServerApi(app: FastifyInstance, deps: ServerApiDep
   });
   const limiter = new ServerApiRateLimiter(deps.apiRatePerSec ?? DEFAULT_API_RATE_PER_SEC);
   const auth = new RequestAuthenticator({
-    apps: deps.storage.apps,
+    apps: deps.apps ?? deps.storage.apps,
     nonces: deps.signature?.nonces ?? new MemoryNonceStore(),
     windowS: deps.signature?.windowS ?? DEFAULT_SIGNATURE_WINDOW_S,
     requireV2: deps.signature?.requireV2 ?? false,
@@ -116,5 +117,6 @@ export async function registerServerApi(app: FastifyInstance, deps: ServerApiDep
     registerModerationRoutes(scope, deps);
     registerAppServiceRoutes(scope, deps);
     registerRtcRoutes(scope, deps);
+    registerCallQueryRoutes(scope, deps);
   });
 }

@@ -11,11 +11,12 @@ import { computeSignature, computeSignatureV2 } from './verify-signature.js';
 const APP: AppRecord = { appKey: 'app1', appSecret: 'secret1', name: '', createdAt: 0, audioCallEnabled: true, videoCallEnabled: true };
 const NOW = 1_767_225_600_000;
 
-function setup(options: { requireV2?: boolean; capacity?: number; legacyReusedV1?: boolean } = {}) {
+function setup(options: { requireV2?: boolean; capacity?: number; legacyReusedV1?: boolean; app?: AppRecord } = {}) {
+  const app = options.app ?? APP;
   const counters = new SecurityCounters();
   const lines: unknown[] = [];
   const auth = new RequestAuthenticator({
-    apps: { get: async (key) => (key === APP.appKey ? APP : undefined) },
+    apps: { get: async (key) => (key === app.appKey ? app : undefined) },
     nonces: new MemoryNonceStore(options.capacity ?? 100, () => NOW),
     windowS: 300,
     requireV2: options.requireV2 ?? false,
@@ -44,6 +45,31 @@ async function attempt(auth: RequestAuthenticator, headers: Record<string, strin
 }
 
 describe('RequestAuthenticator', () => {
+  it('after a rotation the previous secret signs (v1 and v2) until its grace ends', async () => {
+    const rotated = { ...APP, appSecret: 'secret2', previousSecret: APP.appSecret };
+    const during = setup({ app: { ...rotated, previousSecretUntil: NOW + 1 } }).auth;
+    expect(await attempt(during, v1Headers('r1'))).toBe('ok');
+    expect(await attempt(during, v1Headers('r2', String(NOW / 1000), 'secret2'))).toBe('ok');
+    const v2 = (nonce: string, secret: string) => {
+      const timestamp = String(NOW / 1000);
+      const signature = computeSignatureV2(secret, nonce, timestamp, 'POST', '/user/getToken.json', '');
+      return { 'app-key': APP.appKey, nonce, timestamp, signature, 'x-opencall-signature-version': '2' };
+    };
+    expect(await attempt(during, v2('r3', APP.appSecret))).toBe('ok');
+    const after = setup({ app: { ...rotated, previousSecretUntil: NOW } }).auth;
+    expect(await attempt(after, v1Headers('r4'))).toBe('1004 Signature verification failed: signature mismatch');
+    expect(await attempt(after, v2('r5', APP.appSecret))).toBe('1004 Signature verification failed: signature mismatch');
+    expect(await attempt(after, v1Headers('r6', String(NOW / 1000), 'secret2'))).toBe('ok');
+  });
+
+  it('a disabled app gets 1006 with a good signature and 1004 with a bad one', async () => {
+    const { auth } = setup({ app: { ...APP, disabled: true } });
+    expect(await attempt(auth, v1Headers('d1'))).toBe('1006 App locked or deleted: this App Key is disabled');
+    expect(await attempt(auth, v1Headers('d2', String(NOW / 1000), 'wrong'))).toBe(
+      '1004 Signature verification failed: signature mismatch',
+    );
+  });
+
   it('accepts a fresh v1 request once', async () => {
     const { auth } = setup();
     expect(await attempt(auth, v1Headers('n1'))).toBe('ok');

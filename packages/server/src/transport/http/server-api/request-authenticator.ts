@@ -6,13 +6,15 @@
  *   → [rate limit, by the caller] → nonce never seen for this App Key within the window
  *
  * The nonce is remembered only once the signature verified, so forged requests cannot fill the store.
- * An unknown App Key gets the same answer as a wrong signature, after computing a signature with a
+ * A disabled app gets 1006 (after its signature verified). After a secret rotation the previous secret
+ * signs too until its grace period ends. An unknown App Key gets the same answer as a wrong signature, after computing a signature with a
  * throw-away secret, so the two cannot be told apart by the reply or (much) by its timing. Every
  * refusal is counted and logged (rate-limited) with its reason; the reply's message says why without
  * any secret material.
  */
 import { randomBytes } from 'node:crypto';
 import type { AppRecord, AppStore, NonceStore } from '../../../ports/index.js';
+import { acceptedSecrets } from '../../../services/apps/app-directory.js';
 import type { ApiSignatureRefusal } from '../../../services/security/security-counters.js';
 import type { SecurityEventLog } from '../../../services/security/security-event-log.js';
 import { ServerApiFailure } from './server-api-failure.js';
@@ -105,15 +107,18 @@ export class RequestAuthenticator {
    */
   async verify(claim: SignatureClaim, parts?: SignedRequestParts): Promise<AppRecord> {
     const app = await this.#o.apps.get(claim.appKey);
-    const secret = app?.appSecret ?? this.#decoySecret;
-    const expected =
+    // After a rotation the previous secret signs too, until its grace period ends.
+    const secrets = app ? acceptedSecrets(app, this.#now()) : [this.#decoySecret];
+    const expected = (secret: string) =>
       claim.version === 2
         ? computeSignatureV2(secret, claim.nonce, claim.timestamp, parts?.method ?? '', parts?.url ?? '', parts?.body ?? new Uint8Array())
         : computeSignature(secret, claim.nonce, claim.timestamp);
-    const matches = signatureMatches(claim.signature, expected);
+    const matches = secrets.some((secret) => signatureMatches(claim.signature, expected(secret)));
     if (!app || !matches) {
       throw this.#refuse(app ? 'signature_mismatch' : 'unknown_app_key', 'signature mismatch', claim);
     }
+    // Only a caller holding the secret learns that the app is disabled.
+    if (app.disabled) throw ServerApiFailure.appDisabled();
     return app;
   }
 

@@ -10,6 +10,7 @@ import type {
   TokensRevokedListener,
   UsersBannedListener,
 } from '../../../ports/index.js';
+import type { LoadCallDetail } from '../../../ports/insights.js';
 import type { RtcRoomView } from '../../../services/call/rtc-room-admin.js';
 import type { SecurityEventLog } from '../../../services/security/security-event-log.js';
 
@@ -45,8 +46,14 @@ export interface ServerApiDeps {
   now?: () => number;
   /** Replay protection of the signing headers (defaults: ±300 s window, v1 allowed, nonces in memory, `Date.now`). */
   signature?: { windowS?: number; requireV2?: boolean; legacyReusedV1?: boolean; nonces?: NonceStore; now?: () => number };
+  /** App lookups of the signature check (a cache, services/apps/app-directory.ts); default `storage.apps`. */
+  apps?: Pick<Storage['apps'], 'get'>;
+  /** Called after an endpoint changed an app (`/opencall/app/service.json`), so caches on every node drop it. */
+  onAppChanged?: (appKey: string) => void;
   /** Where refused signatures are counted and logged; default: a log on `logger` with its own counters. */
   security?: SecurityEventLog;
+  /** A call with its telemetry (`/call/info.json` answers setup timings and MOS per participant); absent: the stored record. */
+  callDetail?: LoadCallDetail;
 }
 
 const requestApps = new WeakMap<FastifyRequest, AppRecord>();

@@ -46,6 +46,14 @@ export class ServerApiFailure extends Error {
   static roomNotFound(roomId: string): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.RTC_ROOM_NOT_FOUND, `RTC room ${roomId} does not exist`);
   }
+  /** Sent with HTTP 200, like {@link roomNotFound}. */
+  static callNotFound(callId: string): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.CALL_NOT_FOUND, `Call ${callId} does not exist`);
+  }
+  /** The app is disabled by its operator (RongCloud: "App locked or deleted"). */
+  static appDisabled(): ServerApiFailure {
+    return new ServerApiFailure(ServerApiCode.APP_LOCKED, 'App locked or deleted: this App Key is disabled');
+  }
   static internal(): ServerApiFailure {
     return new ServerApiFailure(ServerApiCode.INTERNAL_ERROR, 'Internal server error');
   }

@@ -1,0 +1,78 @@
+/**
+ * Every `RCCallEndReason` in words, zh-CN and en. Keyed by the enum member's name so the compiler
+ * refuses a table that misses one; the unit test also checks every value of the enum at run time.
+ */
+import type { RCCallEndReason } from '@opencall/protocol';
+
+export type EndReasonName = keyof typeof RCCallEndReason;
+export type EndReasonTable = Readonly<Record<EndReasonName, string>>;
+
+export const END_REASONS_EN: EndReasonTable = {
+  CANCEL: 'You cancelled the call',
+  REJECT: 'You declined the call',
+  HANGUP: 'You hung up',
+  BUSY_LINE: 'You were busy in another call',
+  NO_RESPONSE: 'You did not answer',
+  ENGINE_UNSUPPORTED: 'This browser cannot make calls',
+  NETWORK_ERROR: 'Your network connection failed',
+  GET_MEDIA_RESOURCES_ERROR: 'Your camera or microphone could not be used',
+  PUBLISH_ERROR: 'Your audio or video could not be sent',
+  SUBSCRIBE_ERROR: 'The other side’s audio or video could not be received',
+  REMOTE_CANCEL: 'The caller cancelled',
+  REMOTE_REJECT: 'The call was declined',
+  REMOTE_HANGUP: 'The other side hung up',
+  REMOTE_BUSY_LINE: 'The other side is busy',
+  REMOTE_NO_RESPONSE: 'No answer',
+  REMOTE_ENGINE_UNSUPPORTED: 'The other side’s device cannot make calls',
+  REMOTE_NETWORK_ERROR: 'The other side’s network failed',
+  REMOTE_GET_MEDIA_RESOURCE_ERROR: 'The other side’s camera or microphone could not be used',
+  REMOTE_PUBLISH_ERROR: 'The other side’s audio or video could not be sent',
+  REMOTE_SUBSCRIBE_ERROR: 'The other side could not receive your audio or video',
+  OTHER_CLIENT_JOINED_CALL: 'Another of your devices joined a new call',
+  OTHER_CLIENT_IN_CALL: 'Another of your devices is in a call',
+  KICKED_BY_SERVER: 'The server ended your call',
+  ACCEPT_SYSTEM_CALL: 'You answered a phone call',
+  REMOTE_OTHER_CLIENT_JOINED_CALL: 'The other side joined a call on another device',
+  REMOTE_OTHER_CLIENT_IN_CALL: 'The other side is in a call on another device',
+  REMOTE_KICKED_BY_SERVER: 'The server ended the other side’s call',
+  REMOTE_ACCEPT_SYSTEM_CALL: 'The other side answered a phone call',
+  ACCEPT_BY_OTHER_CLIENT: 'Answered on another of your devices',
+  HANGUP_BY_OTHER_CLIENT: 'Ended on another of your devices',
+  ADDED_TO_BLACKLIST: 'You cannot call this user',
+  SERVICE_NOT_OPENED: 'Calling is not enabled for this app',
+};
+
+export const END_REASONS_ZH_CN: EndReasonTable = {
+  CANCEL: '已取消通话',
+  REJECT: '已拒绝通话',
+  HANGUP: '已挂断',
+  BUSY_LINE: '您正在另一通话中',
+  NO_RESPONSE: '未接听',
+  ENGINE_UNSUPPORTED: '当前浏览器不支持通话',
+  NETWORK_ERROR: '您的网络连接失败',
+  GET_MEDIA_RESOURCES_ERROR: '无法使用您的摄像头或麦克风',
+  PUBLISH_ERROR: '无法发送您的音视频',
+  SUBSCRIBE_ERROR: '无法接收对方的音视频',
+  REMOTE_CANCEL: '对方已取消',
+  REMOTE_REJECT: '对方已拒绝',
+  REMOTE_HANGUP: '对方已挂断',
+  REMOTE_BUSY_LINE: '对方忙线中',
+  REMOTE_NO_RESPONSE: '对方无应答',
+  REMOTE_ENGINE_UNSUPPORTED: '对方设备不支持通话',
+  REMOTE_NETWORK_ERROR: '对方网络连接失败',
+  REMOTE_GET_MEDIA_RESOURCE_ERROR: '对方无法使用摄像头或麦克风',
+  REMOTE_PUBLISH_ERROR: '对方无法发送音视频',
+  REMOTE_SUBSCRIBE_ERROR: '对方无法接收您的音视频',
+  OTHER_CLIENT_JOINED_CALL: '您的其他设备加入了新的通话',
+  OTHER_CLIENT_IN_CALL: '您的其他设备正在通话中',
+  KICKED_BY_SERVER: '服务器结束了您的通话',
+  ACCEPT_SYSTEM_CALL: '您接听了电话',
+  REMOTE_OTHER_CLIENT_JOINED_CALL: '对方在其他设备上加入了通话',
+  REMOTE_OTHER_CLIENT_IN_CALL: '对方在其他设备上通话中',
+  REMOTE_KICKED_BY_SERVER: '服务器结束了对方的通话',
+  REMOTE_ACCEPT_SYSTEM_CALL: '对方接听了电话',
+  ACCEPT_BY_OTHER_CLIENT: '已在您的其他设备上接听',
+  HANGUP_BY_OTHER_CLIENT: '已在您的其他设备上挂断',
+  ADDED_TO_BLACKLIST: '您无法呼叫该用户',
+  SERVICE_NOT_OPENED: '此应用未开通音视频服务',
+};
