@@ -50,6 +50,15 @@ const bundles = [
     footer: '',
   },
   { globalName: 'RCEngine', entry: 'packages/engine/src/index.ts', file: 'RCEngine.js', shareProtocol: false, footer: '' },
+  // Web Push (README "Web Push"): the opt-in page API and the service worker, outside the size budget.
+  { globalName: 'RCCallWebPush', entry: 'packages/call/src/web-push/index.ts', file: 'RCCallWebPush.js', shareProtocol: false, footer: '' },
+  {
+    globalName: 'OpenCallServiceWorker',
+    entry: 'packages/call/src/web-push/service-worker.ts',
+    file: 'opencall-sw.js',
+    shareProtocol: false,
+    footer: '',
+  },
   // CallKit (call screens) sits on the public RCCall / RCRTC / RongIMLib globals; it bundles only the machine kernel.
   { globalName: 'RCCallKit', entry: 'packages/callkit/src/index.ts', file: 'RCCallKit.js', shareProtocol: false, footer: '' },
 ];

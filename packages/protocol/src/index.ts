@@ -23,3 +23,4 @@ export * from './server-api.js';
 export * from './sfu-frames.js';
 export * from './telemetry-frames.js';
 export * from './version.js';
+export * from './web-push.js';

@@ -36,6 +36,7 @@ import { startQualityRetention } from './services/insights/quality-retention.js'
 import { TelemetryIngest } from './services/insights/telemetry-ingest.js';
 import { createServerMetrics, type ServerMetrics } from './services/metrics/server-metrics.js';
 import { createPushOutbox } from './services/push/push-outbox.js';
+import { loadVapidKeys, WebPushSender } from './services/push/web-push-sender.js';
 import { MediaRoomService } from './services/room/media-room-service.js';
 import { SecurityCounters } from './services/security/security-counters.js';
 import { SecurityEventLog } from './services/security/security-event-log.js';
@@ -54,6 +55,7 @@ import { openMetricsWarning, registerMetricsRoute } from './transport/http/metri
 import { registerServerApi } from './transport/http/server-api/register-server-api.js';
 import type { RtcRoomControl, ServerApiDeps } from './transport/http/server-api/server-api-deps.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
+import { registerWebPushRoutes } from './transport/http/web-push-routes.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
 import { dispatchRequest, type RequestServices } from './transport/ws/request-dispatch.js';
 
@@ -123,8 +125,18 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
         endRows: (call, now) => new CallWebhooks(undefined, appCallbacks.targets()).endedRows(call, now),
       });
   const registry = new ConnectionRegistry(logger, config.streamKeepMs);
+  // Web Push (README "Web Push"): the VAPID keys are kept in the database, shared by every node.
+  const webPush = config.webPush.subject
+    ? new WebPushSender(
+        storage.webPush,
+        await loadVapidKeys(storage.webPush, Date.now()),
+        config.webPush.subject,
+        logger,
+        config.webPush.allowPrivateEndpoints,
+      )
+    : undefined;
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
-  const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId);
+  const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId, webPush);
   // Call webhooks and RTC room status sync: the same outbox, their own worker (services/webhooks).
   const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId, appDirectory);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
@@ -171,6 +183,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     maxCallParticipants: config.maxCallParticipants,
     callsPerMinute: config.callsPerMinute,
     outbox: pushOutbox,
+    closePushes: webPush !== undefined,
     ...(webhookOutbox
       ? {
           webhooks: {
@@ -306,6 +319,20 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     defaultAppKey: app.appKey,
     publicDir: resolve(repoRoot, 'apps/console/public'),
     insights: { queries: storage.callQueries, appAdmin: apps, deliveries, loadCallDetail },
+  });
+  registerWebPushRoutes(http, {
+    storage,
+    tokens,
+    config: config.webPush,
+    publicKey: webPush?.publicKey,
+    // Cluster mode: a call another node owns gets the decline through the bus (its owner applies it).
+    decline: (appKey, userId, deviceId, callId) => {
+      if (calls.declineRinging(appKey, userId, deviceId, callId)) return true;
+      if (!cluster || calls.hasCall(appKey, callId)) return false;
+      cluster.bus.broadcast({ t: 'call_command', appKey, callId, command: { op: 'decline', userId, deviceId } });
+      return true;
+    },
+    logger,
   });
   registerMetricsRoute(http, { registry: metrics.registry, token: config.metricsToken });
   const metricsWarning = openMetricsWarning(config.host, config.metricsToken);

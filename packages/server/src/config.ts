@@ -2,6 +2,7 @@
 import { randomBytes } from 'node:crypto';
 import { DEFAULT_HEARTBEAT_MS, DEFAULT_RING_TIMEOUT_MS, MAX_FRAME_BYTES } from '@opencall/protocol';
 import { defaultMaxPendingConnections, softOpenFileLimit } from './open-file-limit.js';
+import { type WebPushConfig, webPushConfigFromEnv } from './services/push/web-push-config.js';
 import { type WebhookConfig, webhookConfigFromEnv } from './services/webhooks/webhook-config.js';
 
 export interface ServerConfig {
@@ -34,6 +35,8 @@ export interface ServerConfig {
   webhooks: WebhookConfig;
   /** Days call timelines and quality samples are kept (env OPENCALL_QUALITY_RETENTION_DAYS, default 30). */
   qualityRetentionDays: number;
+  /** Web Push to devices with no connection (services/push/web-push-config.ts lists the variables). */
+  webPush: WebPushConfig;
   /** How long a dropped device keeps its place in a call (env OPENCALL_RECONNECT_GRACE_MS, default 20000). */
   reconnectGraceMs: number;
   /** How long a dropped device's event stream waits for a resume (env OPENCALL_STREAM_KEEP_MS, default grace + 10000). */
@@ -232,6 +235,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     outboxMaxAttempts: intFromEnv(env, 'OPENCALL_OUTBOX_MAX_ATTEMPTS', 8, 1, 100),
     webhooks: webhookConfigFromEnv(env),
     qualityRetentionDays: intFromEnv(env, 'OPENCALL_QUALITY_RETENTION_DAYS', 30, 1, 3650),
+    webPush: webPushConfigFromEnv(env),
     reconnectGraceMs,
     streamKeepMs: intFromEnv(env, 'OPENCALL_STREAM_KEEP_MS', reconnectGraceMs + 10_000, 1000, 3_600_000),
     drainTimeoutMs: intFromEnv(env, 'OPENCALL_DRAIN_TIMEOUT_MS', 3000, 0, 600_000),

@@ -77,7 +77,10 @@ export type NodeMessage =
   | { t: 'storage_changed'; store: 'apps' | 'blacklists' | 'bans' | 'rtcBans' };
 
 /** What one node may ask the owner of a call to do. */
-export type CallCommand = { op: 'stop_ringing'; userId: string };
+export type CallCommand =
+  | { op: 'stop_ringing'; userId: string }
+  /** A service worker declined the call from `deviceId` (Web Push): the owner rejects for the user if it still rings them. */
+  | { op: 'decline'; userId: string; deviceId: string };
 
 export interface NodeBus {
   readonly nodeId: string;

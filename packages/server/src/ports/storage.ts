@@ -312,6 +312,38 @@ export interface ConsoleSettingsStore {
   isSessionRevoked(sessionId: string): Promise<boolean>;
 }
 
+/** A device's Web Push subscription (its browser's push endpoint and keys, RFC 8291). */
+export interface WebPushSubscriptionRecord {
+  appKey: string;
+  userId: string;
+  deviceId: string;
+  endpoint: string;
+  /** The browser's P-256 public key, base64url. */
+  p256dh: string;
+  /** The 16-byte auth secret, base64url. */
+  auth: string;
+  /** SHA-256 (hex) of the token the device's service worker declines calls with. */
+  capabilityHash: string;
+  createdAt: number;
+  lastOkAt: number | undefined;
+}
+
+/** Web Push (migration 0010): the server's VAPID keys and the devices' subscriptions. */
+export interface WebPushStore {
+  /** The stored VAPID key pair, or the one given when none is stored yet (first writer wins across nodes). */
+  vapidKeys(generate: () => { publicKey: string; privateKey: string }, now: number): Promise<{ publicKey: string; privateKey: string }>;
+  /** Store the device's subscription (replacing its earlier one). */
+  save(record: Omit<WebPushSubscriptionRecord, 'lastOkAt'>): Promise<void>;
+  /** Remove the device's subscription; returns whether there was one. */
+  remove(appKey: string, userId: string, deviceId: string): Promise<boolean>;
+  /** Remove a subscription by its endpoint (the push service said it is gone: 404 / 410). */
+  removeEndpoint(appKey: string, userId: string, endpoint: string): Promise<void>;
+  listForUser(appKey: string, userId: string): Promise<WebPushSubscriptionRecord[]>;
+  byCapability(capabilityHash: string): Promise<WebPushSubscriptionRecord | undefined>;
+  /** The push service took a push for `endpoint` at `at`. */
+  markOk(appKey: string, userId: string, endpoint: string, at: number): Promise<void>;
+}
+
 /** All storage, opened and migrated by an adapter. */
 export interface Storage {
   apps: AppStore;
@@ -325,6 +357,7 @@ export interface Storage {
   activeCalls: ActiveCallStore;
   outbox: OutboxStore;
   consoleSettings: ConsoleSettingsStore;
+  webPush: WebPushStore;
   /** Read queries over stored calls (services/insights/call-queries.ts): search, usage, overview. */
   callQueries: StoredCallQueries;
   /** Call timelines, setup timings and quality samples (services/insights). */

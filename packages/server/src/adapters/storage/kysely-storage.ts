@@ -15,6 +15,7 @@ import { offlineRecordStore } from './offline-record-store.js';
 import { outboxStore } from './outbox-store.js';
 import type { AppsTable, CallRecordsTable, Database } from './schema.js';
 import { telemetryStore } from './telemetry-store.js';
+import { webPushStore } from './web-push-store.js';
 
 type Now = () => number;
 
@@ -412,6 +413,7 @@ export function createKyselyStorage(db: Kysely<Database>, now: Now = Date.now): 
     activeCalls: activeCallStore(db),
     outbox: outboxStore(db),
     consoleSettings: consoleSettingsStore(db, now),
+    webPush: webPushStore(db),
     callQueries: createCallQueries(db),
     telemetry: telemetryStore(db),
     transaction: (work) => (db.isTransaction ? work(storage) : inTransaction(db, (trx) => work(createKyselyStorage(trx, now)))),

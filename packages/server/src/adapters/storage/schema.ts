@@ -210,6 +210,27 @@ export interface ConsoleRevokedSessionsTable {
   expires_at: number;
 }
 
+/** The VAPID key pair (migration 0010): one row, id 'vapid'; keys base64url as the `web-push` package writes them. */
+export interface WebPushKeysTable {
+  id: string;
+  public_key: string;
+  private_key: string;
+  created_at: number;
+}
+
+/** Web Push subscriptions (migration 0010), one per device; `capability_hash` = SHA-256 (hex) of the decline token. */
+export interface WebPushSubscriptionsTable {
+  app_key: string;
+  user_id: string;
+  device_id: string;
+  endpoint: string;
+  p256dh: string;
+  auth: string;
+  capability_hash: string;
+  created_at: number;
+  last_ok_at: number | null;
+}
+
 export interface Database {
   apps: AppsTable;
   users: UsersTable;
@@ -228,4 +249,6 @@ export interface Database {
   quality_samples: QualitySamplesTable;
   console_settings: ConsoleSettingsTable;
   console_revoked_sessions: ConsoleRevokedSessionsTable;
+  web_push_keys: WebPushKeysTable;
+  web_push_subscriptions: WebPushSubscriptionsTable;
 }

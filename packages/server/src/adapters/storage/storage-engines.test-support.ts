@@ -43,7 +43,12 @@ const TABLES: Record<keyof Database, true> = {
   quality_samples: true,
   console_settings: true,
   console_revoked_sessions: true,
+  web_push_keys: true,
+  web_push_subscriptions: true,
 };
+
+/** The names of every OpenCall table (the `Database` type's keys). */
+export const DATABASE_TABLES = Object.keys(TABLES) as (keyof Database)[];
 
 function asUnknown(db: Kysely<Database>): Kysely<unknown> {
   return db as unknown as Kysely<unknown>;

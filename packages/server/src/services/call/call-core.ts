@@ -110,6 +110,7 @@ export class CallCore {
     const now = this.ctx.now();
     const wasRinging = participant.state === 'waiting' && !participant.isCaller;
     participant.leave(now, reason);
+    this.ctx.push.ringSettled(call, participant.userId);
     calls.unlink(call, participant.userId);
     cluster?.untrack(call, participant.userId);
     mediaRooms.participantLeft(call, participant);
@@ -138,6 +139,7 @@ export class CallCore {
     const now = this.ctx.now();
     for (const participant of call.present()) {
       participant.leave(now, reasonForRemaining);
+      this.ctx.push.ringSettled(call, participant.userId);
       this.ctx.mediaRooms.participantLeft(call, participant);
       this.ctx.fanout.toParticipant(call, participant, this.endedEvent(call, reasonForRemaining, now));
     }

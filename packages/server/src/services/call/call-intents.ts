@@ -273,6 +273,7 @@ export class CallIntents {
     this.rules.stopRingingElsewhere(from.appKey, from.userId, callId, elsewhere);
     const now = this.ctx.now();
     participant.answer(from.deviceId, now, profile);
+    this.ctx.push.ringSettled(call, participant.userId);
     if (call.state === 'ringing') call.beginAt = now;
     call.apply('accepted');
     const caller = call.caller();

@@ -47,9 +47,37 @@ describe('call push', () => {
       content: 'from alice',
       inviterId: 'alice',
       data: { mediaType: RCCallMediaType.AUDIO, userIdList: ['bob', 'carol'], callId: 'c:1' },
+      ringDeadline: 61_000,
     });
     const off = new CallPush(undefined, registry, () => 5000);
     expect(() => off.send(call, 'bob', 'call', {})).not.toThrow();
+  });
+
+  it('a pushed ring that ends without a hang-up notice gets one close notice (Web Push); others get none', () => {
+    const rows: NewOutboxRow[] = [];
+    const push = new CallPush({ enqueue: (_call, added) => rows.push(...added) }, registry, () => 5000, true);
+    const call = groupCall();
+    push.send(call, 'bob', 'call', {});
+    push.send(call, 'carol', 'call', {});
+    push.ringSettled(call, 'bob'); // bob answered on a device he connected since
+    push.ringSettled(call, 'bob'); // once only
+    push.send(call, 'carol', 'hangup', {}, RCCallEndReason.CANCEL);
+    push.ringSettled(call, 'carol'); // the hang-up notice already replaces carol's ring
+    push.ringSettled(call, 'alice'); // never pushed
+    expect(rows.map((r) => r.id)).toEqual([
+      'push:app:c%3A1:bob:call:61000',
+      'push:app:c%3A1:carol:call:61000',
+      'push:app:c%3A1:bob:close:61000',
+      'push:app:c%3A1:carol:hangup:61000',
+    ]);
+    expect(JSON.parse(rows[2]!.payload)).toMatchObject({ kind: 'close', userId: 'bob', data: { callId: 'c:1' }, ringDeadline: 61_000 });
+
+    // Without Web Push (a webhook only) nobody reads close notices: none is written.
+    const webhookOnly: NewOutboxRow[] = [];
+    const plain = new CallPush({ enqueue: (_call, added) => webhookOnly.push(...added) }, registry, () => 5000);
+    plain.send(call, 'bob', 'call', {});
+    plain.ringSettled(call, 'bob');
+    expect(webhookOnly.map((r) => r.id)).toEqual(['push:app:c%3A1:bob:call:61000']);
   });
 
   it('the hang-up has its own id; a later invitation of the same user gets new ids', () => {

@@ -19,11 +19,20 @@ export interface PushOutbox {
 }
 
 export class CallPush {
-  /** `outbox` undefined: no push configured, no notice written. */
+  /**
+   * The invitations a `call` notice was written for and no `hangup` notice since (`appKey callId userId`):
+   * when such a ring ends some other way (answered or declined on a device, the call ended while the
+   * user was connected), a `close` notice tells their push-rung devices (Web Push) to stop ringing.
+   * In memory: after a restart or a takeover those rings end by their TTL and the stale check instead.
+   */
+  private readonly pushedRings = new Set<string>();
+
+  /** `outbox` undefined: no push configured, no notice written. `closeNotices`: Web Push is on (only it reads them). */
   constructor(
     private readonly outbox: PushOutbox | undefined,
     private readonly registry: Pick<ConnectionRegistry, 'isOnline'>,
     private readonly now: () => number,
+    private readonly closeNotices = false,
   ) {}
 
   /**
@@ -57,6 +66,29 @@ export class CallPush {
       ...(pushConfig === undefined ? {} : { pushConfig }),
     };
     this.outbox.enqueue(call, [pushOutboxRow(notice, call.callId, participant?.ringDeadline ?? 0, this.now())]);
+    const ring = ringKey(call, userId);
+    if (kind === 'call' && this.closeNotices) this.pushedRings.add(ring);
+    else this.pushedRings.delete(ring);
+  }
+
+  /**
+   * `userId`'s ring in `call` is over (they answered, declined, left, or the call ended): if a `call`
+   * notice went out and no `hangup` notice followed, write a `close` notice (Web Push only).
+   */
+  ringSettled(call: Call, userId: string): void {
+    const ring = ringKey(call, userId);
+    if (!this.outbox || !this.pushedRings.delete(ring)) return;
+    const participant = call.participants.get(userId);
+    const notice: StoredPushNotice = {
+      appKey: call.appKey,
+      userId,
+      kind: 'close',
+      title: call.init.pushTitle,
+      content: call.init.pushContent,
+      inviterId: participant?.inviterId ?? call.init.callerId,
+      data: { callId: call.callId },
+    };
+    this.outbox.enqueue(call, [pushOutboxRow(notice, call.callId, participant?.ringDeadline ?? 0, this.now())]);
   }
 
   /** The caller gave up before anyone answered: invitees never reached get the hang-up push. */
@@ -65,4 +97,8 @@ export class CallPush {
       if (!participant.isCaller && !participant.reached) this.send(call, participant.userId, 'hangup', text, reason);
     }
   }
+}
+
+function ringKey(call: Call, userId: string): string {
+  return `${call.appKey} ${call.callId} ${userId}`;
 }

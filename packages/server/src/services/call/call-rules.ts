@@ -9,7 +9,7 @@
  * server, and the commands other nodes send for calls this node owns (cluster mode). In cluster mode
  * each rule also sees the user's calls other nodes own (`elsewhere`).
  */
-import { RCCallEndReason, RCCallErrorCode } from '@opencall/protocol';
+import { ConversationType, RCCallEndReason, RCCallErrorCode } from '@opencall/protocol';
 import type { CallCommand, UserCallEntry } from '../../ports/index.js';
 import type { Call, Participant } from './call.js';
 import { ringsStoppedByBlacklist } from './call-blacklist.js';
@@ -22,8 +22,8 @@ import { invitedEventFor } from './invited-event.js';
 /** The cross-call rules, applied by the intents and by the server's own commands (REST API, cluster, media). */
 export class CallRules {
   constructor(
-    private readonly core: Pick<CallCore, 'leave' | 'end'>,
-    private readonly ctx: Pick<CallContext, 'storage' | 'registry' | 'now' | 'calls' | 'cluster'>,
+    private readonly core: Pick<CallCore, 'leave' | 'end' | 'owns'>,
+    private readonly ctx: Pick<CallContext, 'storage' | 'registry' | 'now' | 'calls' | 'cluster' | 'push'>,
   ) {}
 
   /**
@@ -143,12 +143,32 @@ export class CallRules {
     }
   }
 
+  /**
+   * A device's service worker declined a call ringing `userId` (Web Push, no connection): the user
+   * rejects as `call.hangup` from `deviceId` would (their other devices get 102, the others
+   * REMOTE_REJECT; a 1:1 caller with no device online gets the hang-up push). False when the call
+   * does not ring the user here (ended, answered, not invited, or owned by another node).
+   */
+  declineRinging(appKey: string, userId: string, deviceId: string, callId: string): boolean {
+    const call = this.ctx.calls.get(appKey, callId);
+    const participant = call?.participants.get(userId);
+    if (!call || call.hasEnded() || !participant || participant.isCaller || participant.state !== 'waiting') return false;
+    if (participant.deviceId !== undefined || !this.core.owns(call)) return false;
+    if (!call.hasAnswer() && call.init.conversationType === ConversationType.PRIVATE) {
+      this.ctx.push.send(call, call.init.callerId, 'hangup', {}, RCCallEndReason.REJECT, userId);
+    }
+    this.core.leave(call, participant, RCCallEndReason.REJECT, deviceId);
+    return true;
+  }
+
   /** Another node's rule for a call this node owns (cluster mode). */
   command(appKey: string, callId: string, command: CallCommand): void {
     const call = this.ctx.calls.get(appKey, callId);
     const participant = call?.participants.get(command.userId);
     if (!call || call.hasEnded() || !participant) return;
-    if (command.op === 'stop_ringing' && participant.state === 'waiting' && !participant.isCaller) {
+    if (command.op === 'decline') {
+      this.declineRinging(appKey, command.userId, command.deviceId, callId);
+    } else if (command.op === 'stop_ringing' && participant.state === 'waiting' && !participant.isCaller) {
       this.core.leave(call, participant, RCCallEndReason.OTHER_CLIENT_JOINED_CALL, undefined);
     }
   }

@@ -307,3 +307,28 @@ describe('CallService 1:1 calls', () => {
     expect(endedFor(alice, 'call-x')).toMatchObject([{ reason: RCCallEndReason.REMOTE_REJECT }]);
   });
 });
+
+describe('CallService decline from a service worker (Web Push)', () => {
+  it("declines a ringing invitee as a reject from that device: REMOTE_REJECT for the caller, 102 on the user's devices", async () => {
+    const alice = harness.connect('alice');
+    const bobTab = harness.connect('bob', 'bob-tab');
+    expect(await invite(alice, 'call-w', 'bob')).toEqual(SUCCESS);
+    expect(harness.service.declineRinging(APP_KEY, 'alice', 'alice-sw', 'call-w')).toBe(false); // the caller cannot
+    expect(harness.service.declineRinging(APP_KEY, 'carol', 'carol-sw', 'call-w')).toBe(false); // not invited
+    expect(harness.service.declineRinging(APP_KEY, 'bob', 'bob-sw', 'call-w')).toBe(true);
+
+    expect(memberLeftFor(alice, 'call-w')).toMatchObject([{ userId: 'bob', reason: RCCallEndReason.REJECT }]);
+    expect(endedFor(alice, 'call-w')).toMatchObject([{ reason: RCCallEndReason.REMOTE_REJECT }]);
+    expect(endedFor(bobTab, 'call-w')).toMatchObject([{ reason: RCCallEndReason.HANGUP_BY_OTHER_CLIENT }]);
+    expect(harness.service.declineRinging(APP_KEY, 'bob', 'bob-sw', 'call-w')).toBe(false); // ended
+  });
+
+  it('does not decline a call the user already answered', async () => {
+    const alice = harness.connect('alice');
+    const bob = harness.connect('bob');
+    expect(await invite(alice, 'call-a', 'bob')).toEqual(SUCCESS);
+    expect(await harness.send(bob, { t: 'call.accept', callId: 'call-a' })).toMatchObject(SUCCESS);
+    expect(harness.service.declineRinging(APP_KEY, 'bob', 'bob-sw', 'call-a')).toBe(false);
+    expect(endedFor(alice, 'call-a')).toEqual([]);
+  });
+});

@@ -57,6 +57,8 @@ export interface CallServiceOptions {
   reconnectGraceMs?: number;
   /** Set when push is configured: notices are written to the outbox with the call change, and this is nudged after each commit that added some. */
   outbox?: { nudge(): void };
+  /** Web Push is on: a pushed ring that ends without a hang-up notice gets a `close` notice (call-push.ts). */
+  closePushes?: boolean;
   /** Set when call webhooks or RTC room status sync are configured: which rows to write, and the worker nudged after each commit that added some. */
   webhooks?: { targets: WebhookTargets; worker: { nudge(): void }; roomSnapshotIntervalMs?: number };
   /** Participants a group call may hold with an SFU (default 16; without one the mesh limit applies). */
@@ -104,7 +106,12 @@ export class CallService {
     const now = options.now ?? Date.now;
     const calls = options.calls ?? new CallDirectory(now);
     this.calls = calls;
-    const push = new CallPush(options.outbox ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined, registry, now);
+    const push = new CallPush(
+      options.outbox ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined,
+      registry,
+      now,
+      options.closePushes ?? false,
+    );
     const fanout = new CallFanout(registry);
     const webhooks = new CallWebhooks(
       options.webhooks ? { enqueue: (call, rows) => journal.enqueue(call, rows) } : undefined,
@@ -268,6 +275,11 @@ export class CallService {
   /** Banned users leave every call with KICKED_BY_SERVER (the others see REMOTE_KICKED_BY_SERVER). */
   usersBanned(appKey: string, userIds: string[]): void {
     this.rules.usersBanned(appKey, userIds);
+  }
+
+  /** A service worker declined `callId` for `userId` from `deviceId` (Web Push); false when it does not ring them here. */
+  declineRinging(appKey: string, userId: string, deviceId: string, callId: string): boolean {
+    return this.rules.declineRinging(appKey, userId, deviceId, callId);
   }
 
   /** Another node's rule for a call this node owns (cluster mode). */

@@ -18,6 +18,7 @@ import type { NewOutboxRow, Storage, UserStore } from '../../ports/index.js';
 import { type OutboxHandler, PermanentDeliveryError } from '../outbox/outbox-handler.js';
 import { OutboxWorker } from '../outbox/outbox-worker.js';
 import { type PushProvider, WebhookPushProvider } from './push-provider.js';
+import type { WebPushSender } from './web-push-sender.js';
 
 export const PUSH_TOPIC = 'push';
 /** The webhook's own timeout; a claim outlasts it with room for the sender lookup. */
@@ -28,7 +29,8 @@ const PUSH_LEASE_MS = 2 * WEBHOOK_TIMEOUT_MS;
 const storedPushSchema = z.object({
   appKey: z.string(),
   userId: z.string(),
-  kind: z.enum(['call', 'hangup']),
+  /** `close`: a Web Push only notice that the ring ended for this user elsewhere (answered, declined). */
+  kind: z.enum(['call', 'hangup', 'close']),
   title: z.string(),
   content: z.string(),
   /** The user who invited them, named from the user store when the notice is sent. */
@@ -36,6 +38,8 @@ const storedPushSchema = z.object({
   data: z.record(z.string(), z.unknown()),
   /** The sender's per-vendor push fields, passed on to the provider as they are. */
   pushConfig: z.optional(PushVendorConfig),
+  /** The invitation's ring deadline (ms); absent in rows written before Web Push. */
+  ringDeadline: z.optional(z.number()),
 });
 
 export type StoredPushNotice = z.infer<typeof storedPushSchema>;
@@ -50,14 +54,17 @@ export function pushOutboxRow(notice: StoredPushNotice, callId: string, ringDead
     id: `push:${part(notice.appKey)}:${part(callId)}:${part(notice.userId)}:${notice.kind}:${ringDeadline}`,
     topic: PUSH_TOPIC,
     orderKey: `push:${part(notice.appKey)}:${part(callId)}:${part(notice.userId)}`,
-    payload: JSON.stringify(notice),
+    payload: JSON.stringify({ ...notice, ringDeadline }),
     createdAt: now,
     dueAt: now,
   };
 }
 
-/** Delivers `push` rows through `provider`, naming the sender from the user store at that moment. */
-export function pushDelivery(provider: PushProvider, users: Pick<UserStore, 'get'>): OutboxHandler {
+/**
+ * Delivers `push` rows through the webhook `provider` and the Web Push `webPush` sender (each when
+ * configured), naming the sender from the user store at that moment. `close` notices go to Web Push only.
+ */
+export function pushDelivery(provider: PushProvider | undefined, users: Pick<UserStore, 'get'>, webPush?: WebPushSender): OutboxHandler {
   return async (row) => {
     let parsed: ReturnType<typeof storedPushSchema.safeParse>;
     try {
@@ -66,32 +73,52 @@ export function pushDelivery(provider: PushProvider, users: Pick<UserStore, 'get
       throw new PermanentDeliveryError('push payload is not JSON');
     }
     if (!parsed.success) throw new PermanentDeliveryError(`push payload does not fit: ${z.prettifyError(parsed.error)}`);
-    const { inviterId, ...notice } = parsed.data;
+    const { inviterId, ringDeadline, kind, ...notice } = parsed.data;
+    if (kind === 'close' && !webPush) return;
     const record = await users.get(notice.appKey, inviterId);
-    await provider.send({
-      id: row.id,
-      ...notice,
-      sender: { userId: inviterId, name: record?.name ?? '', portraitUri: record?.portraitUri ?? '' },
-    });
+    const sender = { userId: inviterId, name: record?.name ?? '', portraitUri: record?.portraitUri ?? '' };
+    const sends: Promise<void>[] = [];
+    if (provider && kind !== 'close') sends.push(provider.send({ id: row.id, ...notice, kind, sender }));
+    const callId = typeof notice.data.callId === 'string' ? notice.data.callId : undefined;
+    if (webPush && callId !== undefined && ringDeadline !== undefined) {
+      const { mediaType, reason } = notice.data;
+      sends.push(
+        webPush.send({
+          appKey: notice.appKey,
+          userId: notice.userId,
+          kind,
+          callId,
+          title: notice.title,
+          content: notice.content,
+          sender,
+          ringDeadline,
+          mediaType: typeof mediaType === 'number' ? mediaType : undefined,
+          reason: typeof reason === 'number' ? reason : undefined,
+        }),
+      );
+    }
+    const failed = (await Promise.allSettled(sends)).find((r) => r.status === 'rejected');
+    if (failed) throw failed.reason;
   };
 }
 
 /**
- * The worker that sends push notices when a push webhook is configured (else undefined: the call
- * service then writes none). Not started.
+ * The worker that sends push notices when a push webhook or Web Push is configured (else undefined:
+ * the call service then writes none). Not started.
  */
 export function createPushOutbox(
   config: Pick<ServerConfig, 'pushWebhookUrl' | 'outboxMaxAttempts'>,
   storage: Storage,
   logger: Logger,
   nodeId: string = `node-${randomUUID()}`,
+  webPush?: WebPushSender,
 ): OutboxWorker | undefined {
-  if (!config.pushWebhookUrl) return undefined;
-  const provider = new WebhookPushProvider(config.pushWebhookUrl, WEBHOOK_TIMEOUT_MS);
+  if (!config.pushWebhookUrl && !webPush) return undefined;
+  const provider = config.pushWebhookUrl ? new WebhookPushProvider(config.pushWebhookUrl, WEBHOOK_TIMEOUT_MS) : undefined;
   return new OutboxWorker({
     store: storage.outbox,
     nodeId,
-    handlers: { [PUSH_TOPIC]: pushDelivery(provider, storage.users) },
+    handlers: { [PUSH_TOPIC]: pushDelivery(provider, storage.users, webPush) },
     logger,
     maxAttempts: config.outboxMaxAttempts,
     leaseMs: PUSH_LEASE_MS,

@@ -1,7 +1,7 @@
 /**
  * Push for users with no connected device: the call service writes each notice to the outbox, and
  * the outbox worker hands it to a provider (push-outbox.ts). Providers: a webhook
- * (`OPENCALL_PUSH_WEBHOOK_URL`); Web Push comes later.
+ * (`OPENCALL_PUSH_WEBHOOK_URL`) and Web Push (web-push-sender.ts, `OPENCALL_WEB_PUSH_SUBJECT`).
  */
 import type { PushNotice } from '@opencall/protocol';
 

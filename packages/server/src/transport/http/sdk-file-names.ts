@@ -13,6 +13,8 @@ export const SDK_BUNDLES = [
   'RCEngine.js',
   'CallPlusWrapper.js',
   'CallPlus.js',
+  'RCCallWebPush.js',
+  'opencall-sw.js',
   'RCCallKit.js',
 ] as const;
 export type SdkBundle = (typeof SDK_BUNDLES)[number];

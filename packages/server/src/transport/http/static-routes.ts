@@ -44,6 +44,8 @@ async function sendSdkFile(reply: FastifyReply, sdkDir: string, file: string): P
   if (!info?.isFile()) {
     return sendError(reply, ServerApiCode.NOT_FOUND, `SDK bundle /sdk/${file} is not built: run \`npm run build\``);
   }
+  // The Web Push service worker may control the whole origin (README "Web Push").
+  if (file === 'opencall-sw.js') reply.header('Service-Worker-Allowed', '/');
   return reply
     .code(200)
     .type(file.endsWith('.map') ? 'application/json; charset=utf-8' : 'application/javascript; charset=utf-8')

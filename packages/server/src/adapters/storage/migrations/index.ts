@@ -15,6 +15,7 @@ import { outbox } from './0006-outbox.js';
 import { rtcBans } from './0007-rtc-bans.js';
 import { callInsights } from './0008-call-insights.js';
 import { appAdmin } from './0009-app-admin.js';
+import { webPush } from './0010-web-push.js';
 import { consoleSettings } from './0011-console-settings.js';
 import { callQueryIndexes } from './0012-call-query-indexes.js';
 
@@ -28,6 +29,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '0007-rtc-bans': rtcBans,
   '0008-call-insights': callInsights,
   '0009-app-admin': appAdmin,
+  '0010-web-push': webPush,
   '0011-console-settings': consoleSettings,
   '0012-call-query-indexes': callQueryIndexes,
 };

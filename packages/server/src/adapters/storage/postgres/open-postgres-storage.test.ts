@@ -121,6 +121,9 @@ describe('openPostgresStorage', () => {
       'rtc_bans.ends_at',
       'users.created_at',
       'users.tokens_valid_after',
+      'web_push_keys.created_at',
+      'web_push_subscriptions.created_at',
+      'web_push_subscriptions.last_ok_at',
     ];
     const columns = await sql<{ name: string; data_type: string }>`
       select table_name || '.' || column_name as name, data_type from information_schema.columns
