@@ -40,7 +40,7 @@ export class RedisLoginThrottle implements LoginAttempts {
   async retryAfterMs(address: string): Promise<number> {
     try {
       const ttl = await this.redis.command.pttl(this.redis.keys.loginLock(address));
-      return ttl > 0 ? ttl : 0;
+      return Math.max(ttl, 0); // -2: no lock, -1 cannot happen (always set with PX)
     } catch (error) {
       this.#warn(error);
       return this.#local.retryAfterMs(address);
