@@ -1,7 +1,8 @@
 /**
  * The console in cluster mode (two real nodes, one Postgres, the machine's Redis): the generated
  * password is printed by one node only and accepted by both, a session made on one node is valid on
- * the other, and node B's console sees and acts on a call node A runs with devices on node A.
+ * the other, node B's console sees and acts on a call node A runs with devices on node A, and login
+ * failures are counted across the nodes (Redis), not once per node.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { placeAnsweredCall } from '../helpers/call-steps.js';
@@ -11,6 +12,7 @@ import { connectHeadless, type HeadlessClient } from '../helpers/headless-client
 let cluster: TestCluster;
 const clients: HeadlessClient[] = [];
 let session: { cookie: string; csrf: string };
+let password = '';
 
 // biome-ignore lint/suspicious/noExplicitAny: test helper; callers assert on the JSON shape.
 async function consoleCall(node: string, method: 'GET' | 'POST', path: string, body?: unknown): Promise<{ status: number; body: any }> {
@@ -53,6 +55,7 @@ describe('console in cluster mode', () => {
   it('prints the generated password on one node only; both nodes accept it, and each other’s sessions', async () => {
     const printed = ['node-a', 'node-b'].map((id) => /Password: (\S+)/.exec(cluster.node(id).logs())?.[1]).filter((p) => p !== undefined);
     expect(printed).toHaveLength(1);
+    password = printed[0] ?? '';
     const login = await fetch(`${cluster.node('node-a').url}/console/api/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -112,4 +115,38 @@ describe('console in cluster mode', () => {
     const unknown = await consoleCall('node-b', 'POST', '/live/end', { appKey, callId: second.callId });
     expect(unknown.body.code).toBe('console.not_found');
   }, 60_000);
+
+  it('counts login failures across the nodes: alternating nodes gives no extra attempts', async () => {
+    const login = async (node: string, attempt: string) => {
+      const response = await fetch(`${cluster.node(node).url}/console/api/login`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ password: attempt }),
+        signal: AbortSignal.timeout(10_000),
+      });
+      return {
+        status: response.status,
+        code: ((await response.json()) as { code?: string }).code,
+        retryAfter: response.headers.get('retry-after'),
+      };
+    };
+    // Five free failures in all, spread over both nodes (per node there would be ten).
+    const free: (string | undefined)[] = [];
+    for (let i = 0; i < 5; i++) free.push((await login(i % 2 === 0 ? 'node-a' : 'node-b', `wrong-${i}`)).code);
+    expect(free).toEqual(Array(5).fill('console.bad_password'));
+    const sixth = await login('node-b', 'wrong-5');
+    expect(sixth).toMatchObject({ status: 429, code: 'console.login_locked' });
+    // The lock is shared: node A refuses even the right password until it runs out.
+    const onA = await login('node-a', password);
+    expect(onA).toMatchObject({ status: 429, code: 'console.login_locked' });
+    expect(Number(onA.retryAfter)).toBeGreaterThan(0);
+    // First lock is 1 s; once it has passed the right password works on either node and clears the count.
+    let after = onA;
+    for (let i = 0; i < 30 && after.status === 429; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      after = await login('node-a', password);
+    }
+    expect(after.status).toBe(200);
+    expect(await login('node-b', 'wrong-again')).toMatchObject({ status: 401, code: 'console.bad_password' });
+  }, 30_000);
 });

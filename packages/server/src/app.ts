@@ -7,6 +7,7 @@ import { type ClientRequest, ErrorCode } from '@opencall/protocol';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { type ClusterAdapters, openCluster } from './adapters/cluster/open-cluster.js';
+import { RedisLoginThrottle } from './adapters/cluster/redis/redis-login-throttle.js';
 import { RedisNonceStore } from './adapters/cluster/redis/redis-nonce-store.js';
 import { MemoryNonceStore } from './adapters/nonce/memory-nonce-store.js';
 import { createSfu } from './adapters/sfu/create-sfu.js';
@@ -318,6 +319,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     userRules,
     defaultAppKey: app.appKey,
     publicDir: resolve(repoRoot, 'apps/console/public'),
+    ...(cluster ? { loginAttempts: new RedisLoginThrottle(cluster.redis, logger) } : {}),
     insights: { queries: storage.callQueries, appAdmin: apps, deliveries, loadCallDetail },
   });
   registerWebPushRoutes(http, {

@@ -51,6 +51,15 @@ export class ClusterKeys {
     return `${this.prefix}ucalls:${appKey}:${userId}`;
   }
 
+  /** Console login failures of one client address (a counter) and its current lock. */
+  loginFailures(address: string): string {
+    return `${this.prefix}login:fail:${address}`;
+  }
+
+  loginLock(address: string): string {
+    return `${this.prefix}login:lock:${address}`;
+  }
+
   /** A server-API nonce. */
   nonce(appKey: string, nonce: string): string {
     return `${this.prefix}nonce:${appKey}:${nonce}`;

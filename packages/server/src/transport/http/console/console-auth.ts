@@ -43,17 +43,17 @@ export function registerConsoleAuth(scope: FastifyInstance, deps: ConsoleDeps): 
 
   scope.post('/api/login', async (request, reply) => {
     const address = request.ip;
-    const waitMs = deps.throttle.retryAfterMs(address);
+    const waitMs = await deps.throttle.retryAfterMs(address);
     if (waitMs > 0) throw lockedFailure(waitMs);
     const { password } = parseInput(ConsoleLoginBody, request.body);
     if (!(await deps.credentials.verify(password))) {
-      deps.throttle.failed(address);
+      await deps.throttle.failed(address);
       deps.logger.warn({ ip: address }, 'console login refused: wrong password');
-      const lockMs = deps.throttle.retryAfterMs(address);
+      const lockMs = await deps.throttle.retryAfterMs(address);
       if (lockMs > 0) throw lockedFailure(lockMs);
       throw new ConsoleFailure(ConsoleErrorCode.BAD_PASSWORD, 'wrong password');
     }
-    deps.throttle.succeeded(address);
+    await deps.throttle.succeeded(address);
     const { session, cookie } = deps.sessions.issue();
     const maxAgeS = Math.max(1, Math.floor((session.expiresAt - now()) / 1000));
     return reply

@@ -11,7 +11,7 @@ import type {
 } from '../../../ports/index.js';
 import type { AdminCredentials } from '../../../services/console/admin-credentials.js';
 import type { ConsoleSessions } from '../../../services/console/console-session.js';
-import type { LoginThrottle } from '../../../services/console/login-throttle.js';
+import type { LoginAttempts } from '../../../services/console/login-throttle.js';
 import type { RtcRoomControl } from '../server-api/server-api-deps.js';
 
 /** A connected device, on this node or (cluster mode) another. */
@@ -36,7 +36,7 @@ export interface ConsoleDeps {
   logger: Logger;
   credentials: AdminCredentials;
   sessions: ConsoleSessions;
-  throttle: LoginThrottle;
+  throttle: LoginAttempts;
   /** Folder with the console's HTML/JS/CSS. */
   publicDir: string;
   /** Folder with uPlot's built files (`uPlot.iife.min.js`, `uPlot.min.css`). */

@@ -7,7 +7,7 @@ import type { ServerConfig } from '../../../config.js';
 import type { AppAdmin, CallQueries, LoadCallDetail, Storage, WebhookDeliveries } from '../../../ports/index.js';
 import { ensureAdminCredentials } from '../../../services/console/admin-credentials.js';
 import { ConsoleSessions } from '../../../services/console/console-session.js';
-import { LoginThrottle } from '../../../services/console/login-throttle.js';
+import { type LoginAttempts, LoginThrottle } from '../../../services/console/login-throttle.js';
 import type { ConnectionRegistry } from '../../../services/im/connection-registry.js';
 import type { ImConnection } from '../../../services/im/im-connection.js';
 import type { RtcRoomControl, ServerApiDeps } from '../server-api/server-api-deps.js';
@@ -23,6 +23,8 @@ export interface MountConsoleOptions {
   userRules: Pick<ServerApiDeps, 'onTokensRevoked' | 'onUsersBanned'>;
   defaultAppKey: string;
   publicDir: string;
+  /** Cluster mode: login failures counted across the nodes (default: this node's memory). */
+  loginAttempts?: LoginAttempts;
   insights: { appAdmin?: AppAdmin; queries?: CallQueries; loadCallDetail?: LoadCallDetail; deliveries?: WebhookDeliveries };
 }
 
@@ -47,7 +49,7 @@ export async function mountConsole(http: FastifyInstance, options: MountConsoleO
       logger,
       credentials,
       sessions: new ConsoleSessions(credentials.signingKey, options.config.consoleSessionTtlS * 1000),
-      throttle: new LoginThrottle(),
+      throttle: options.loginAttempts ?? new LoginThrottle(),
       publicDir: options.publicDir,
       uplotDir,
       live: {
