@@ -8,8 +8,8 @@
  * one of those bundles imports a value missing here. Types need no entry: they are erased at build time.
  */
 
-export { RCCallEndReason, toRemoteEndReason } from './codes/end-reason.js';
 export { RCCallErrorCode } from './codes/call-error-code.js';
+export { RCCallEndReason, toRemoteEndReason } from './codes/end-reason.js';
 export {
   ConversationType,
   LogLevel,
@@ -21,9 +21,9 @@ export {
   RCFrameRate,
   RCKickReason,
   RCMediaType,
+  RCResolution,
   RCRTCCode,
   RCRTCPingResult,
-  RCResolution,
   RTCJoinType,
 } from './enums.js';
 export { consoleListenerErrors, SafeEmitter } from './kernel/safe-emitter.js';
