@@ -64,23 +64,43 @@ const bundles = [
 ];
 
 /**
- * RCRTC, RCCall, CallPlus and CallPlusWrapper use the protocol module (enums, codes, schemas) that
- * RongIMLib.js already carries: instead of more copies they read RongIMLib's (`RongIMLib.__opencall.protocol`), so the
- * page must load RongIMLib.js first — as with RongCloud's own bundles.
+ * RCRTC, RCCall, CallPlus and CallPlusWrapper use the client part of the protocol (enums, codes, schemas,
+ * `@opencall/protocol/client`) that RongIMLib.js already carries: instead of more copies they read RongIMLib's
+ * (`RongIMLib.__opencall.protocol`), so the page must load RongIMLib.js first — as with RongCloud's own bundles.
+ * The stand-in module re-exports exactly the client entry's names, so importing a value the client entry
+ * lacks fails the build ("No matching export") instead of reading `undefined` in the browser.
  */
-const sharedFromRongIMLib = {
-  name: 'shared-from-rongimlib',
-  setup(pluginBuild) {
-    pluginBuild.onResolve({ filter: /^@opencall\/protocol$/ }, () => ({ path: 'protocol', namespace: 'rongimlib-shared' }));
-    pluginBuild.onLoad({ filter: /.*/, namespace: 'rongimlib-shared' }, () => ({
-      contents:
-        "var shared = typeof RongIMLib !== 'undefined' && RongIMLib.__opencall;\n" +
-        "if (!shared) throw new Error('OpenCall: load RongIMLib.js before RCRTC.js, RCCall.js, CallPlus.js and CallPlusWrapper.js');\n" +
-        'module.exports = shared.protocol;',
-      loader: 'js',
-    }));
-  },
-};
+const clientProtocolEntry = 'packages/protocol/src/client.ts';
+
+async function clientProtocolExports() {
+  const probe = await build({
+    absWorkingDir: root,
+    entryPoints: [resolve(root, clientProtocolEntry)],
+    bundle: true,
+    format: 'esm',
+    write: false,
+    metafile: true,
+    outdir: outDir,
+    logLevel: 'silent',
+  });
+  return Object.values(probe.metafile.outputs).flatMap((output) => output.exports ?? []);
+}
+
+function sharedFromRongIMLib(exportNames) {
+  return {
+    name: 'shared-from-rongimlib',
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /^@opencall\/protocol(\/client)?$/ }, () => ({ path: 'protocol', namespace: 'rongimlib-shared' }));
+      pluginBuild.onLoad({ filter: /.*/, namespace: 'rongimlib-shared' }, () => ({
+        contents:
+          "var shared = typeof RongIMLib !== 'undefined' && RongIMLib.__opencall;\n" +
+          "if (!shared) throw new Error('OpenCall: load RongIMLib.js before RCRTC.js, RCCall.js, CallPlus.js and CallPlusWrapper.js');\n" +
+          `export const { ${exportNames.join(', ')} } = shared.protocol;`,
+        loader: 'js',
+      }));
+    },
+  };
+}
 
 const missing = bundles.filter((b) => !existsSync(resolve(root, b.entry)));
 if (missing.length > 0) {
@@ -91,6 +111,7 @@ if (missing.length > 0) {
 const started = performance.now();
 let results;
 try {
+  const sharedProtocol = sharedFromRongIMLib(await clientProtocolExports());
   results = await Promise.all(
     bundles.map(async (b) => {
       const outfile = resolve(outDir, b.file);
@@ -107,7 +128,7 @@ try {
         sourcemap: 'linked',
         legalComments: 'none',
         logLevel: 'silent',
-        plugins: b.shareProtocol ? [sharedFromRongIMLib] : [],
+        plugins: b.shareProtocol ? [sharedProtocol] : [],
         footer: b.footer ? { js: b.footer } : undefined,
       });
       const code = readFileSync(outfile);

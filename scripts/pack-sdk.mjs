@@ -24,7 +24,11 @@ const stageDir = join(root, '.tmp', `pack-sdk-stage-${process.pid}`);
 
 /** The publishable SDK packages; `description` goes into the published package.json. */
 const SDK_PACKAGES = [
-  { dir: 'packages/protocol', description: 'OpenCall wire protocol: enums, codes and frame schemas shared by the SDK packages' },
+  {
+    dir: 'packages/protocol',
+    description: 'OpenCall wire protocol: enums, codes and frame schemas shared by the SDK packages',
+    entries: { '.': 'index', './client': 'client' },
+  },
   { dir: 'packages/engine', description: 'Drop-in for @rongcloud/engine: RongCloud engine enums, EventEmitter and type checks' },
   {
     dir: 'packages/imlib',

@@ -142,7 +142,8 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
         if (!line.startsWith('{')) continue;
         try {
           const entry = JSON.parse(line) as { url?: unknown };
-          if (typeof entry.url === 'string') {
+          // Only the server's own http(s) address: with OPENCALL_SFU=auto the Janus supervisor logs its ws:// url first.
+          if (typeof entry.url === 'string' && /^https?:/.test(entry.url)) {
             cleanup();
             resolvePromise(entry.url);
             return;

@@ -1,6 +1,6 @@
 /**
  * The SDK size budget of issue 6: RongIMLib.js + RCRTC.js + RCCall.js exactly as scripts/build-sdk.mjs
- * builds them (into a temp folder, so dist/ is left alone), gzip -9, together ≤ 60 KB (RongCloud's own
+ * builds them (into a temp folder, so dist/ is left alone), gzip -9, together ≤ 54 KB (RongCloud's own
  * are ≈289 KB). Deterministic. `npm run bench` reports the same figure from the real dist/sdk files.
  */
 import { spawnSync } from 'node:child_process';
@@ -11,11 +11,12 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const BUDGET_BYTES = 60 * 1024;
+// 53.0 KB since the shared protocol module is the client entry only (was 58.3 KB); ≈1 KB headroom.
+const BUDGET_BYTES = 54 * 1024;
 const FILES = ['RongIMLib.js', 'RCRTC.js', 'RCCall.js'] as const;
 
 describe('SDK size budget', () => {
-  it('RongIMLib + RCRTC + RCCall, min+gzip, stay within 60 KB together', () => {
+  it('RongIMLib + RCRTC + RCCall, min+gzip, stay within 54 KB together', () => {
     const out = mkdtempSync(join(tmpdir(), 'opencall-sdk-'));
     try {
       const built = spawnSync(process.execPath, [resolve(ROOT, 'scripts/build-sdk.mjs'), '--out', out], {

@@ -8,7 +8,7 @@
  */
 
 import * as engine from '@opencall/engine';
-import * as protocol from '@opencall/protocol';
+import * as protocol from '@opencall/protocol/client';
 import { createRongIMClient, type RongIMClientStatic } from './compat/imlib-v2.js';
 import { IMClient, initV4 } from './compat/imlib-v4.js';
 import type { EventListener, Events } from './events.js';
