@@ -85,8 +85,16 @@ export class CallTelemetry {
     this.uplink.add(samplesFromReports(reports, now));
   }
 
-  /** The call ended here: the last batch goes (retried through a link pause, bounded). */
+  /**
+   * The call ended here: the last batch goes (retried through a link pause, bounded). A call that
+   * never connected on this device and has no sample waiting sends nothing: no media to report, and
+   * one frame less per unanswered call (its invite→ringing time is then not reported).
+   */
   stop(): Promise<void> {
+    if (this.marks.accepted === undefined && !this.uplink.hasPending()) {
+      this.uplink.discard();
+      return Promise.resolve();
+    }
     return this.uplink.close();
   }
 

@@ -63,6 +63,18 @@ export class TelemetryUplink {
     }
   }
 
+  /** Whether samples wait to be sent. */
+  hasPending(): boolean {
+    return this.buffer.length > 0;
+  }
+
+  /** Stops without a last batch (nothing worth sending); later samples are ignored. */
+  discard(): void {
+    this.closed = true;
+    clearInterval(this.timer);
+    this.buffer = [];
+  }
+
   /** The last batch (retried, bounded, while the link is down); later samples are ignored. */
   async close(): Promise<void> {
     if (this.closed) return;

@@ -143,6 +143,15 @@ describe('CallTelemetry', () => {
     expect(sent.flatMap((b) => b.samples)).toHaveLength(5 * 3 + 2 * 3);
   });
 
+  it('a call that never connected here and has no sample sends nothing at its end (one frame less per unanswered call)', async () => {
+    const telemetry = make();
+    clock += 400;
+    telemetry.ringing();
+    await telemetry.stop();
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(sent).toEqual([]);
+  });
+
   it('a batch the link cannot take (socket blip) goes with the next one; nothing lost', async () => {
     const telemetry = make({ maxBufferedSamples: 1000 });
     answer = ErrorCode.RC_NET_CHANNEL_INVALID;
