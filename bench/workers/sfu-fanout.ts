@@ -17,7 +17,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import nodeDataChannel from 'node-datachannel';
+import nodeDataChannel, { type PeerConnection, type Track } from 'node-datachannel';
 import { newJanusSecret, renderJanusConfig } from '../../packages/server/src/adapters/sfu/janus/janus-config.js';
 import { JanusApi } from '../lib/janus-api.js';
 import { vp8FramePackets } from '../lib/synthetic-rtp.js';
@@ -35,7 +35,7 @@ const SETUP_TIMEOUT_MS = 20_000;
 const VARIANTS: Record<string, { general?: string[]; media?: string[]; debugLevel?: number }> = {
   product: {},
   event_loops_2: { general: ['\tevent_loops = 2'] },
-  quiet_log: { debugLevel: 1 },,
+  quiet_log: { debugLevel: 1 },
   nack_queue_off: { media: ['\tnack_optimizations = false', '\tmin_nack_queue = 0'] },
 };
 
@@ -117,7 +117,7 @@ async function connect(apiSecret: string): Promise<JanusApi> {
 }
 
 /** Janus's trickled candidates for `handle`, held until the PeerConnection has the remote description. */
-function remoteCandidates(api: JanusApi, handle: number, pc: nodeDataChannel.PeerConnection): { described(): void } {
+function remoteCandidates(api: JanusApi, handle: number, pc: PeerConnection): { described(): void } {
   const early: { candidate: string; mid: string }[] = [];
   let ready = false;
   api.onTrickle(handle, (c) => {
@@ -196,7 +196,7 @@ async function publish(api: JanusApi): Promise<Publisher> {
 interface Subscriber {
   packets: number;
   /** Held so the garbage collector does not take the track (and its callback) away. */
-  tracks: nodeDataChannel.Track[];
+  tracks: Track[];
   close(): void;
 }
 
