@@ -35,8 +35,8 @@ export const sfuFanout: Scenario = {
     const windowMs = quick ? 4_000 : 6_000;
     // The product configuration first and last, so drift of the shared machine's load shows.
     const variants = quick
-      ? ['product', 'event_loops_2', 'product']
-      : ['product', 'event_loops_2', 'quiet_log', 'nack_queue_off', 'product'];
+      ? ['product', 'thread_per_handle', 'product']
+      : ['product', 'thread_per_handle', 'quiet_log', 'nack_queue_off', 'product'];
     progress(`variants ${variants.join(', ')}; subscribers ${steps.join(' → ')}; ${windowMs / 1000} s windows`);
     const r = await runWorkerForResult<{ steps: FanoutStep[]; cores: number }>(
       'bench/workers/sfu-fanout.ts',

@@ -31,10 +31,10 @@ const ROOM = 4242;
 const PUBLISH = { ssrc: 0x0ca11, fps: 30, packetsPerFrame: 10, payloadBytes: 960 };
 const SETUP_TIMEOUT_MS = 20_000;
 
-/** Configuration levers: lines added to a section of the server's janus.jcfg. */
-const VARIANTS: Record<string, { general?: string[]; media?: string[]; debugLevel?: number }> = {
+/** Configuration levers: options of the server's janus.jcfg, or lines added to one of its sections. */
+const VARIANTS: Record<string, { general?: string[]; media?: string[]; debugLevel?: number; eventLoops?: number }> = {
   product: {},
-  event_loops_2: { general: ['\tevent_loops = 2'] },
+  thread_per_handle: { eventLoops: 0 },
   quiet_log: { debugLevel: 1 },
   nack_queue_off: { media: ['\tnack_optimizations = false', '\tmin_nack_queue = 0'] },
 };
@@ -94,6 +94,7 @@ function startJanus(dir: string, variant: string, apiSecret: string): ChildProce
     rtpPortRange: [20000, 29999],
     iceInterface: 'v0',
     ...(lever.debugLevel === undefined ? {} : { debugLevel: lever.debugLevel }),
+    ...(lever.eventLoops === undefined ? {} : { eventLoops: lever.eventLoops }),
   });
   let main = files['janus.jcfg'] as string;
   if (lever.general) main = main.replace('general: {\n', `general: {\n${lever.general.join('\n')}\n`);
