@@ -38,7 +38,7 @@ export const sfuFanout: Scenario = {
       ? ['product', 'thread_per_handle', 'product']
       : ['product', 'thread_per_handle', 'quiet_log', 'nack_queue_off', 'product'];
     progress(`variants ${variants.join(', ')}; subscribers ${steps.join(' → ')}; ${windowMs / 1000} s windows`);
-    const r = await runWorkerForResult<{ steps: FanoutStep[]; cores: number }>(
+    const r = await runWorkerForResult<{ steps: FanoutStep[]; failures: string[]; cores: number }>(
       'bench/workers/sfu-fanout.ts',
       [steps.join(','), String(windowMs), variants.join(',')],
       {
@@ -75,7 +75,7 @@ export const sfuFanout: Scenario = {
         note: `RTP packets received by ${last} subscribers per second of Janus CPU time, product Janus config, mean of ${product.length} runs: ${describe(product)}; reference (not a goal): LiveKit publishes 35–60k pkt/s per core`,
       }),
       metric('sfu.fanout_subscribers', most?.subscribers ?? 0, 'subscribers', {
-        note: `most receive-only subscribers of one ≈ ${round(most?.publishedPerSec ?? Number.NaN, 0)} pkt/s publisher with ≥ ${pct(HELD_DELIVERY)} delivery in every product run up to it (${round(most?.forwardedPerSec ?? Number.NaN, 0)} pkt/s forwarded); ramp ends at ${last}; bots and Janus share ${r.cores} loaded cores`,
+        note: `most receive-only subscribers of one ≈ ${round(most?.publishedPerSec ?? Number.NaN, 0)} pkt/s publisher with ≥ ${pct(HELD_DELIVERY)} delivery in every product run up to it (${round(most?.forwardedPerSec ?? Number.NaN, 0)} pkt/s forwarded); ramp ends at ${last}; bots and Janus share ${r.cores} loaded cores${r.failures.length ? `; stopped early: ${r.failures.join('; ')}` : ''}`,
       }),
     ];
     for (const variant of variants.filter((v, i) => v !== 'product' && variants.indexOf(v) === i)) {
@@ -87,6 +87,6 @@ export const sfuFanout: Scenario = {
         }),
       );
     }
-    return { metrics, details: { steps: r.steps, cores: r.cores, variants } };
+    return { metrics, details: { steps: r.steps, failures: r.failures, cores: r.cores, variants } };
   },
 };

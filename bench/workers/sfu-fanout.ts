@@ -271,6 +271,11 @@ async function runVariant(variant: string): Promise<FanoutStep[]> {
       out.push(step);
       console.error(`fanout: ${JSON.stringify(step)}`);
     }
+  } catch (error) {
+    // A step that cannot come up (a saturated machine) ends this variant, not the run: the steps so far stand.
+    const message = `${variant}: ${(error as Error).message}`;
+    failures.push(message);
+    console.error(`fanout: stopped ${message}`);
   } finally {
     for (const s of subs) s.close();
     publisher?.stop();
@@ -281,11 +286,13 @@ async function runVariant(variant: string): Promise<FanoutStep[]> {
   return out;
 }
 
+/** Variants that stopped before their last step, and why. */
+const failures: string[] = [];
 let exitCode = 0;
 try {
   const results: FanoutStep[] = [];
   for (const variant of variantNames) results.push(...(await runVariant(variant)));
-  console.log(JSON.stringify({ fanout: { steps: results, cores: cpus().length } }));
+  console.log(JSON.stringify({ fanout: { steps: results, failures, cores: cpus().length } }));
 } catch (error) {
   console.error(error);
   exitCode = 1;
