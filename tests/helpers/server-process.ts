@@ -142,7 +142,8 @@ function waitForUrl(child: ChildProcess, output: () => string): Promise<string> 
         if (!line.startsWith('{')) continue;
         try {
           const entry = JSON.parse(line) as { url?: unknown };
-          if (typeof entry.url === 'string') {
+          // The server's own URL; other log lines carry URLs too (`janus up` has Janus's ws:// one).
+          if (typeof entry.url === 'string' && /^https?:\/\//.test(entry.url)) {
             cleanup();
             resolvePromise(entry.url);
             return;
