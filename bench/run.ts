@@ -24,6 +24,7 @@ import { rawTransport } from './scenarios/raw-transport.js';
 import { recovery } from './scenarios/recovery.js';
 import { sdkSize } from './scenarios/sdk-size.js';
 import { sfu } from './scenarios/sfu.js';
+import { sfuFanout } from './scenarios/sfu-fanout.js';
 import { soak } from './scenarios/soak.js';
 import { throughput } from './scenarios/throughput.js';
 
@@ -37,6 +38,7 @@ const SCENARIOS: Scenario[] = [
   mediaSetup,
   recovery,
   sfu,
+  sfuFanout,
   soak,
   cluster,
 ];

@@ -1,5 +1,5 @@
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { JANUS_SECRET, newJanusSecret, renderJanusConfig, writeJanusConfig } from './janus-config.js';
@@ -34,6 +34,14 @@ describe('renderJanusConfig', () => {
     expect(janus).toContain('rtp_port_range = "20000-20099"');
     expect(janus).toContain('configs_folder = "/tmp/j"');
     expect(janus).toContain('full_trickle = true');
+  });
+
+  it('shares one media event loop per CPU core by default, or the count given; 0 keeps a thread per handle', () => {
+    expect(renderJanusConfig('/tmp/j', base)['janus.jcfg']).toContain(`\tevent_loops = ${availableParallelism()}\n`);
+    expect(renderJanusConfig('/tmp/j', { ...base, eventLoops: 3 })['janus.jcfg']).toContain('\tevent_loops = 3\n');
+    expect(renderJanusConfig('/tmp/j', { ...base, eventLoops: 0 })['janus.jcfg']).not.toContain('event_loops');
+    expect(() => renderJanusConfig('/tmp/j', { ...base, eventLoops: -1 })).toThrow(/event loop count/);
+    expect(() => renderJanusConfig('/tmp/j', { ...base, eventLoops: 1.5 })).toThrow(/event loop count/);
   });
 
   it('sets ice_enforce_list and nat_1_1_mapping only when given', () => {

@@ -6,6 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 
 export interface JanusConfigOptions {
@@ -30,6 +31,12 @@ export interface JanusConfigOptions {
    * media flowing (unset: destroyed at once). A Janus shared by cluster nodes needs it (README).
    */
   reclaimSessionTimeoutS?: number | undefined;
+  /**
+   * `event_loops`: PeerConnections share this many media threads (default: one per CPU core);
+   * 0 = Janus's own default, one thread per handle. Shared loops forwarded ≈ 3× more packets per
+   * Janus CPU-second in `npm run bench -- --only sfu-fanout` (README, Performance).
+   */
+  eventLoops?: number | undefined;
 }
 
 export const DEBIAN_JANUS_LIB_DIR = '/usr/lib/x86_64-linux-gnu/janus';
@@ -72,6 +79,8 @@ export function renderJanusConfig(dir: string, options: JanusConfigOptions): Rec
     if (!JANUS_SECRET.test(secret)) throw new Error('Janus secrets must be 16-256 characters of A-Z a-z 0-9 . _ -');
   }
   if (!(rtpMin > 0 && rtpMax > rtpMin && rtpMax <= 65535)) throw new Error(`bad RTP port range ${rtpMin}-${rtpMax}`);
+  const eventLoops = options.eventLoops ?? availableParallelism();
+  if (!(Number.isInteger(eventLoops) && eventLoops >= 0 && eventLoops <= 256)) throw new Error(`bad event loop count ${eventLoops}`);
   const nat = ['\tfull_trickle = true', '\tice_ignore_list = "vmnet"'];
   if (options.iceInterface) nat.push(`\tice_enforce_list = ${quoted(options.iceInterface)}`);
   if (options.nat11Mapping) nat.push(`\tnat_1_1_mapping = ${quoted(options.nat11Mapping)}`);
@@ -84,6 +93,7 @@ export function renderJanusConfig(dir: string, options: JanusConfigOptions): Rec
     `\tloggers_folder = ${quoted(`${lib}/loggers`)}`,
     `\tdebug_level = ${options.debugLevel ?? 3}`,
     '\tsession_timeout = 60',
+    ...(eventLoops > 0 ? [`\tevent_loops = ${eventLoops}`] : []),
     ...(options.reclaimSessionTimeoutS === undefined ? [] : [`\treclaim_session_timeout = ${Math.trunc(options.reclaimSessionTimeoutS)}`]),
     `\tapi_secret = "${options.apiSecret}"`,
     `\tadmin_secret = "${options.adminSecret}"`,
