@@ -36,7 +36,7 @@ describe('soak (small)', () => {
       seed: 12345,
       exclude: ['hangup-while-callee-offline'],
     });
-    expect(report.failures).toEqual([]);
+    expect(JSON.stringify(report.failures, null, 1), 'every failed lifecycle, in full').toBe('[]');
     expect(report.stuck).toEqual([]);
     expect(report.duplicates).toEqual([]);
     expect(report.placed).toBe(300);
@@ -56,7 +56,7 @@ describe('soak (small)', () => {
       seed: 777,
       exclude: ['accept-caller-hangs-up', 'accept-callee-hangs-up', 'reject', 'cancel', 'ring-timeout', 'reconnect-mid-call'],
     });
-    expect(report.failures).toEqual([]);
+    expect(JSON.stringify(report.failures, null, 1), 'every failed lifecycle, in full').toBe('[]');
     expect(report.stuck).toEqual([]);
     expect(report.duplicates).toEqual([]);
   });

@@ -231,7 +231,7 @@ describe('webhook targets', () => {
     const [caller, callee] = [await connect(server, 'whA5'), await connect(server, 'whB5')];
     const placed = await caller.client.call({ targetId: 'whB5', mediaType: RCCallMediaType.AUDIO, listener: caller.listener() });
     await callee.waitFor('onSession', (c) => c.sessionId === placed.session!.getSessionId());
-    expect(await receiver.until(() => server.logs().includes('private or loopback'), 5000)).toBe(true);
+    expect(await receiver.until(() => server.logs().includes('private or loopback'), 15_000)).toBe(true);
     expect(server.logs()).toContain('delivery given up');
     expect(eventsOf(placed.session!.getSessionId())).toEqual([]);
     await server.stop();
