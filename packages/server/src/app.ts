@@ -148,8 +148,11 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   mediaRooms.useSfu(media.sfu, logger);
   // Call quality telemetry (services/insights): timelines, SDK batches, the `call.quality` webhook.
   // Every answered call's record MOS is settled; its `call.quality` webhook follows the app's callback URLs.
+  // Records of ended calls are group-committed by the call journal: MOS is settled after that commit.
+  const recordsStored = () => calls.recordsStored();
   const qualityReport = new CallQualityReport({
     storage,
+    recordsStored,
     logger,
     worker: webhookOutbox,
     callEventsOn: (appKey) => appCallbacks.targetsFor(appKey).callEvents,
@@ -158,6 +161,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const telemetry = new TelemetryIngest({
     storage,
     calls: callDirectory,
+    recordsStored,
     logger,
     onStored: (appKey, callId, sender, last) => qualityReport.batchStored(appKey, callId, sender.userId, last),
   });
@@ -408,6 +412,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
           // Timeline first: the quality report's `call.quality` follows the call's last events.
           flush: async () => {
             await timeline.close();
+            await telemetry.flushed();
             await qualityReport.close();
           },
         },

@@ -19,11 +19,23 @@ export interface DeviceSetup extends SetupTimings {
   at: number;
 }
 
+/** What one tick of telemetry ingest writes, across calls (services/insights/telemetry-writer.ts). */
+export interface TelemetryBatch {
+  samples: ReadonlyArray<{ appKey: string; callId: string; sample: QualitySample }>;
+  /** At most one per call and device (merged by the writer). */
+  setups: ReadonlyArray<{ appKey: string; callId: string; setup: DeviceSetup }>;
+}
+
 export interface TelemetryStore {
   /** Insert timeline events (one statement); ids already stored are skipped. */
   addEvents(events: readonly StoredCallEvent[]): Promise<void>;
   /** Store the device's timings; a timing already stored is kept when `setup` lacks it. */
   saveSetup(appKey: string, callId: string, setup: DeviceSetup): Promise<void>;
+  /**
+   * Insert samples and save setup timings of many calls: one statement each (per 500 rows). A timing
+   * already stored is kept when the new one lacks it. Run it in a transaction for one commit.
+   */
+  addBatch(batch: TelemetryBatch): Promise<void>;
   /** Insert samples of one call (one statement). */
   addSamples(appKey: string, callId: string, samples: readonly QualitySample[]): Promise<void>;
   /** Samples stored for the call, per `userId/deviceId` key. */

@@ -50,6 +50,32 @@ describeEachEngine('storage: call telemetry', (engine) => {
     ]);
   });
 
+  it('a batch across calls: samples of both, setups upserted in one statement keeping what a row lacks', async () => {
+    await storage.telemetry.saveSetup('a', 'c1', { userId: 'u', deviceId: 'd', at: T, inviteToRingingMs: 300, acceptToFirstFrameMs: 90 });
+    await storage.transaction((tx) =>
+      tx.telemetry.addBatch({
+        samples: [
+          { appKey: 'a', callId: 'c1', sample: sample('u', T + 1) },
+          { appKey: 'a', callId: 'c2', sample: sample('v', T + 2) },
+        ],
+        setups: [
+          {
+            appKey: 'a',
+            callId: 'c1',
+            setup: { userId: 'u', deviceId: 'd', at: T + 5, acceptToIceConnectedMs: 40, acceptToFirstFrameMs: 120 },
+          },
+          { appKey: 'a', callId: 'c2', setup: { userId: 'v', deviceId: 'd', at: T + 5, inviteToRingingMs: 7 } },
+        ],
+      }),
+    );
+    expect(await storage.telemetry.samples('a', 'c1', 10)).toHaveLength(1);
+    expect(await storage.telemetry.samples('a', 'c2', 10)).toHaveLength(1);
+    const [c1] = await storage.telemetry.setups('a', 'c1');
+    expect([c1?.inviteToRingingMs, c1?.acceptToIceConnectedMs, c1?.acceptToFirstFrameMs]).toEqual([300, 40, 120]);
+    const [c2] = await storage.telemetry.setups('a', 'c2');
+    expect(c2?.inviteToRingingMs).toBe(7);
+  });
+
   it('samples round-trip; per-device counts, mean MOS per user, record MOS and pruning by age', async () => {
     const video = sample('u', T + 2, {
       kind: 'video',

@@ -119,6 +119,43 @@ export function telemetryStore(db: Kysely<Database>): TelemetryStore {
         .execute();
     },
 
+    async addBatch({ samples, setups }) {
+      for (const chunk of chunks(samples)) {
+        await db
+          .insertInto('quality_samples')
+          .values(chunk.map(({ appKey, callId, sample }) => toRow(appKey, callId, sample)))
+          .execute();
+      }
+      for (const chunk of chunks(setups)) {
+        // One statement for every row: a column the new row lacks (null) keeps the stored value.
+        await db
+          .insertInto('call_setup_timings')
+          .values(
+            chunk.map(({ appKey, callId, setup }) => ({
+              app_key: appKey,
+              call_id: callId,
+              user_id: setup.userId,
+              device_id: setup.deviceId,
+              at: setup.at,
+              invite_to_ringing_ms: setup.inviteToRingingMs ?? null,
+              accept_to_ice_connected_ms: setup.acceptToIceConnectedMs ?? null,
+              accept_to_first_frame_ms: setup.acceptToFirstFrameMs ?? null,
+            })),
+          )
+          .onConflict((oc) =>
+            oc.columns(['app_key', 'call_id', 'user_id', 'device_id']).doUpdateSet((eb) => ({
+              invite_to_ringing_ms: eb.fn.coalesce('excluded.invite_to_ringing_ms', 'call_setup_timings.invite_to_ringing_ms'),
+              accept_to_ice_connected_ms: eb.fn.coalesce(
+                'excluded.accept_to_ice_connected_ms',
+                'call_setup_timings.accept_to_ice_connected_ms',
+              ),
+              accept_to_first_frame_ms: eb.fn.coalesce('excluded.accept_to_first_frame_ms', 'call_setup_timings.accept_to_first_frame_ms'),
+            })),
+          )
+          .execute();
+      }
+    },
+
     async addSamples(appKey, callId, samples) {
       for (const chunk of chunks(samples)) {
         await db

@@ -5,11 +5,18 @@ import type { Call } from './call.js';
 const RECENTLY_ENDED_MS = 2 * 60_000;
 const RECENTLY_ENDED_MAX = 100_000;
 
+/** What is kept of a call that ended in this process: enough to tell who may still report on it. */
+export interface EndedCall {
+  endedAt: number;
+  /** Every participant and the device that took part ('' for one that never answered). */
+  participants: ReadonlyArray<{ readonly userId: string; readonly deviceId: string }>;
+}
+
 export class CallDirectory {
   private readonly byId = new Map<string, Call>();
   private readonly byUser = new Map<string, Set<Call>>();
-  /** key → end time, in end order. */
-  private readonly ended = new Map<string, number>();
+  /** key → the ended call, in end order. */
+  private readonly ended = new Map<string, EndedCall>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -30,8 +37,9 @@ export class CallDirectory {
     this.byId.delete(key);
     for (const participant of call.participants.values()) this.unlink(call, participant.userId);
     const now = this.now();
-    this.ended.set(key, now);
-    for (const [oldest, endedAt] of this.ended) {
+    const participants = [...call.participants.values()].map((p) => ({ userId: p.userId, deviceId: p.deviceId ?? '' }));
+    this.ended.set(key, { endedAt: now, participants });
+    for (const [oldest, { endedAt }] of this.ended) {
       if (this.ended.size <= RECENTLY_ENDED_MAX && now - endedAt <= RECENTLY_ENDED_MS) break;
       this.ended.delete(oldest);
     }
@@ -45,8 +53,13 @@ export class CallDirectory {
 
   /** The call ended in this process within the last two minutes. */
   endedRecently(appKey: string, callId: string): boolean {
-    const endedAt = this.ended.get(CallDirectory.key(appKey, callId));
-    return endedAt !== undefined && this.now() - endedAt <= RECENTLY_ENDED_MS;
+    return this.endedCall(appKey, callId) !== undefined;
+  }
+
+  /** The call, if it ended in this process within the last two minutes. */
+  endedCall(appKey: string, callId: string): EndedCall | undefined {
+    const ended = this.ended.get(CallDirectory.key(appKey, callId));
+    return ended !== undefined && this.now() - ended.endedAt <= RECENTLY_ENDED_MS ? ended : undefined;
   }
 
   link(call: Call, userId: string): void {

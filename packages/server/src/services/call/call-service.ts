@@ -323,6 +323,11 @@ export class CallService {
     return this.core.isDraining();
   }
 
+  /** Resolves once every call change so far (records of ended calls included) is committed; rejects if that failed. */
+  recordsStored(): Promise<void> {
+    return this.journal.durable();
+  }
+
   /** Calls still in flight. */
   activeCallCount(): number {
     return this.calls.all().length;

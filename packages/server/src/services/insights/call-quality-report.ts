@@ -20,6 +20,8 @@ import { updateRecordMos } from './telemetry-ingest.js';
 
 export interface CallQualityReportOptions {
   storage: Pick<Storage, 'telemetry' | 'outbox'>;
+  /** Resolves once the records of calls that ended so far are stored (the call journal's commit). */
+  recordsStored?: () => Promise<void>;
   logger: Logger;
   /** The webhook worker, nudged once a row is written (none: no webhook is written). */
   worker: { nudge(): void } | undefined;
@@ -89,6 +91,7 @@ export class CallQualityReport {
     clearTimeout(entry.timer);
     const { storage, logger } = this.options;
     try {
+      await this.options.recordsStored?.().catch(() => undefined);
       const qualityMos = (await updateRecordMos(storage, entry.appKey, entry.callId)) ?? null;
       const { worker } = this.options;
       if (!worker || !this.options.callEventsOn(entry.appKey)) return;

@@ -3,7 +3,7 @@
  * report on a call, what is stored (dated, scored, capped), the record's MOS after a late batch, and the
  * timeline the call service writes.
  */
-import { CallTelemetryRequest, ClientFrame, ConversationType, ErrorCode, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
+import { CallTelemetryRequest, ClientFrame, ConversationType, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { APP_KEY, type CallServiceHarness, createCallServiceHarness, type FakeDevice } from '../call/call-service.test-support.js';
@@ -136,14 +136,45 @@ describe('TelemetryIngest', () => {
     const otherApp = { appKey: 'other-app', userId: 'bob', deviceId: 'bob-d1' };
     expect((await ingest.ingest(otherApp, batch('t2', [audioRecv(0)]))).code).toBe(RCCallErrorCode.CALL_NOT_FOUND);
     expect((await ingest.ingest(carol.connection, batch('nope', [audioRecv(0)]))).code).toBe(RCCallErrorCode.CALL_NOT_FOUND);
-    // A call that ended here a moment ago whose record is not stored yet: try again (a transient code).
-    const racing = new TelemetryIngest({
-      storage: { ...harness.storage, calls: { ...harness.storage.calls, get: async () => undefined } },
-      calls: { get: () => undefined, endedRecently: () => true },
-      logger: pino({ level: 'silent' }),
-    });
-    expect((await racing.ingest(carol.connection, batch('gone', [audioRecv(0)]))).code).toBe(ErrorCode.TIMEOUT);
     expect(await harness.storage.telemetry.samples(APP_KEY, 't2', 100)).toEqual([]);
+  });
+
+  it('answers for a call that ended here lately from memory: its record need not be stored yet', async () => {
+    const carol = harness.connect('carol');
+    const dave = harness.connect('dave');
+    const unread = async () => {
+      throw new Error('storage read');
+    };
+    const ended = {
+      get: () => undefined,
+      endedCall: () => ({ endedAt: clock, participants: [{ userId: 'carol', deviceId: '' }] }),
+    };
+    const fromMemory = new TelemetryIngest({
+      storage: { ...harness.storage, calls: { ...harness.storage.calls, get: unread } },
+      calls: ended,
+      logger: pino({ level: 'silent' }),
+      now: () => clock,
+    });
+    expect((await fromMemory.ingest(carol.connection, batch('gone', [audioRecv(0)], { last: true }))).code).toBe(RCCallErrorCode.SUCCESS);
+    expect((await fromMemory.ingest(dave.connection, batch('gone', [audioRecv(0)]))).code).toBe(RCCallErrorCode.NOT_IN_CALL);
+    expect(await harness.storage.telemetry.samples(APP_KEY, 'gone', 10)).toHaveLength(1);
+  });
+
+  it('group-commits the batches of one tick and keeps a timing a later batch lacks', async () => {
+    const { alice, bob } = await connectedCall('t7');
+    const timings = (extra: Record<string, unknown>) => batch('t7', [], extra);
+    const results = await Promise.all([
+      ingest.ingest(alice.connection, batch('t7', [audioRecv(0, { p: 'bob' })], { setup: { ring: 120 } })),
+      ingest.ingest(bob.connection, batch('t7', [audioRecv(0)], { setup: { ring: 80, ice: 300 } })),
+      ingest.ingest(bob.connection, timings({ setup: { frame: 450 } })),
+    ]);
+    expect(results.map((r) => r.code)).toEqual([RCCallErrorCode.SUCCESS, RCCallErrorCode.SUCCESS, RCCallErrorCode.SUCCESS]);
+    expect(await harness.storage.telemetry.samples(APP_KEY, 't7', 10)).toHaveLength(2);
+    const setups = await harness.storage.telemetry.setups(APP_KEY, 't7');
+    expect(setups.map((s) => [s.userId, s.inviteToRingingMs, s.acceptToIceConnectedMs, s.acceptToFirstFrameMs]).sort()).toEqual([
+      ['alice', 120, undefined, undefined],
+      ['bob', 80, 300, 450],
+    ]);
   });
 
   it('caps samples per call and device, and counts what it dropped', async () => {

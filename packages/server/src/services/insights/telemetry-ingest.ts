@@ -1,23 +1,28 @@
 /**
  * Ingest of `call.telemetry` batches: validated by the protocol schema at the socket, authorized here
- * (the sender is a participant of the call in its own app: a call in flight on this node, one another
- * node journals, or one that ended within `lateWindowMs`), dated and scored (telemetry-batch.ts), capped
- * per call and device, and stored with one INSERT. The call record's `quality_mos` (the mean of its
- * participants' MOS) follows each batch, so samples that arrive after the record was written at hang-up
- * still count. In cluster mode any node may take a batch: it writes straight to the shared database.
+ * (the sender is a participant of the call in its own app: a call in flight on this node or that ended
+ * here lately — both answered from memory —, one another node journals, or one whose record ended
+ * within `lateWindowMs`), dated and scored (telemetry-batch.ts), capped per call and device, and
+ * group-committed with the other batches of the tick (telemetry-writer.ts). The call record's
+ * `quality_mos` (the mean of its participants' MOS) follows each batch, so samples that arrive after the
+ * record was written at hang-up still count. In cluster mode any node may take a batch: it writes
+ * straight to the shared database.
  */
-import { type CallTelemetryRequest, ErrorCode, RCCallErrorCode } from '@opencall/protocol';
+import { type CallTelemetryRequest, RCCallErrorCode } from '@opencall/protocol';
 import type { Logger } from 'pino';
 import type { Storage } from '../../ports/index.js';
 import type { CallDirectory } from '../call/call-directory.js';
 import { parseCallSnapshot } from '../call/call-snapshot.js';
 import { fail, type IntentResult, ok } from '../call/intent-result.js';
 import { samplesFrom, setupFrom } from './telemetry-batch.js';
+import { TelemetryWriter } from './telemetry-writer.js';
 
 export interface TelemetryIngestOptions {
-  storage: Pick<Storage, 'telemetry' | 'calls' | 'activeCalls'>;
+  storage: Pick<Storage, 'telemetry' | 'calls' | 'activeCalls' | 'transaction'>;
   /** The calls in flight on this node (and those that ended here lately). */
-  calls: Pick<CallDirectory, 'get' | 'endedRecently'>;
+  calls: Pick<CallDirectory, 'get' | 'endedCall'>;
+  /** Resolves once the records of calls that ended so far are stored (the call journal's commit). */
+  recordsStored?: () => Promise<void>;
   logger: Logger;
   now?: () => number;
   /** Samples kept per call and device; later ones are dropped (default 10000: > 40 min of a 1:1 video call). */
@@ -40,11 +45,18 @@ const MAX_TRACKED_DEVICES = 20_000;
 export class TelemetryIngest {
   private readonly counts = new Map<string, number>();
   private readonly now: () => number;
+  private readonly writer: TelemetryWriter;
   /** Samples refused by the per-device cap, and those the SDKs said they dropped. */
   readonly dropped = { overCap: 0, byClients: 0 };
 
   constructor(private readonly options: TelemetryIngestOptions) {
     this.now = options.now ?? Date.now;
+    this.writer = new TelemetryWriter(options.storage);
+  }
+
+  /** Resolves once every accepted batch is committed (tests, shutdown). */
+  flushed(): Promise<void> {
+    return this.writer.flushed();
   }
 
   async ingest(from: TelemetrySender, batch: Omit<CallTelemetryRequest, 't' | 'rid'>): Promise<IntentResult> {
@@ -58,10 +70,18 @@ export class TelemetryIngest {
     const kept = await this.withinCap(from, batch.callId, samples.length);
     const setup = setupFrom(batch);
     try {
-      if (kept > 0) await storage.telemetry.addSamples(from.appKey, batch.callId, kept < samples.length ? samples.slice(0, kept) : samples);
-      if (setup) await storage.telemetry.saveSetup(from.appKey, batch.callId, { ...sender, at: now, ...setup });
+      if (kept > 0 || setup)
+        await this.writer.write(
+          from.appKey,
+          batch.callId,
+          kept < samples.length ? samples.slice(0, kept) : samples,
+          setup ? { ...sender, at: now, ...setup } : undefined,
+        );
       // The record is written when the call ends: only then is there a summary to keep up to date.
-      if (found.ended && samples.some((s) => s.mos !== undefined)) await updateRecordMos(storage, from.appKey, batch.callId);
+      if (found.ended && samples.some((s) => s.mos !== undefined)) {
+        await this.options.recordsStored?.().catch(() => undefined);
+        await updateRecordMos(storage, from.appKey, batch.callId);
+      }
     } catch (error) {
       this.options.logger.error({ err: error, callId: batch.callId }, 'telemetry: batch not stored');
       return fail(RCCallErrorCode.STORAGE_UNAVAILABLE, 'the telemetry could not be stored');
@@ -79,6 +99,15 @@ export class TelemetryIngest {
       if (participant.deviceId !== undefined && participant.deviceId !== from.deviceId)
         return fail(RCCallErrorCode.NOT_IN_CALL, 'this device is not the one in the call');
       return { ended: false };
+    }
+    const ended = this.options.calls.endedCall(from.appKey, callId);
+    if (ended) {
+      const participant = ended.participants.find((p) => p.userId === from.userId);
+      if (!participant) return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
+      if (participant.deviceId !== '' && participant.deviceId !== from.deviceId)
+        return fail(RCCallErrorCode.NOT_IN_CALL, 'this device is not the one in the call');
+      // (the directory forgets ended calls well within the late window)
+      return { ended: true };
     }
     const { storage } = this.options;
     const record = await storage.calls.get(from.appKey, callId);
@@ -103,13 +132,12 @@ export class TelemetryIngest {
       }
       return fail(RCCallErrorCode.NOT_IN_CALL, 'not a participant of this call');
     }
-    // Ended here a moment ago, its record not committed yet (a last batch racing the end): the SDK tries again.
-    if (this.options.calls.endedRecently(from.appKey, callId)) return fail(ErrorCode.TIMEOUT, 'the call is being stored; try again');
     return fail(RCCallErrorCode.CALL_NOT_FOUND, 'no such call');
   }
 
   /** How many of `incoming` samples fit under the device's cap (and counts them in). */
   private async withinCap(from: TelemetrySender, callId: string, incoming: number): Promise<number> {
+    if (incoming === 0) return 0;
     const cap = this.options.maxSamplesPerDevice ?? 10_000;
     const key = `${from.appKey}\n${callId}\n${from.userId}\n${from.deviceId}`;
     let stored = this.counts.get(key);
