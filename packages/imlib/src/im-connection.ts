@@ -86,6 +86,9 @@ type ConnectionEvents = {
   iceServers: [iceServers: IceServer[]];
 };
 
+/** How long the client gathers events before acking them together. */
+const ACK_DELAY_MS = 100;
+
 export class ImConnection {
   private current: ConnectionState = 'idle';
   private readonly emitter: SafeEmitter<ConnectionEvents>;
@@ -347,14 +350,18 @@ export class ImConnection {
     this.scheduleAck();
   }
 
-  /** One cumulative ack per macrotask at most. */
+  /**
+   * One cumulative ack for the events of `ACK_DELAY_MS` (a call's events come in bursts: invite,
+   * member changes, media…): fewer frames for the server to read. Unacked events are only kept longer
+   * on the server; a resume after a loss sends them again and `deliver` drops repeats.
+   */
   private scheduleAck(): void {
     const socket = this.socket;
     if (this.ackTimer !== undefined || socket === undefined) return;
     this.ackTimer = setTimeout(() => {
       this.ackTimer = undefined;
       if (this.socket === socket && this.lastDeliveredSeq > 0) this.send(socket, { t: 'ack', seq: this.lastDeliveredSeq });
-    }, 0);
+    }, ACK_DELAY_MS);
   }
 
   private settleRequest(rid: number, result: UncheckedReply): void {

@@ -14,7 +14,7 @@ function endedCall(callId: string, beginAt: number): Call {
     ['alice', { userId: 'alice', joinedAt: T }],
     ['bob', { userId: 'bob', joinedAt: beginAt }],
   ]);
-  return { appKey: 'app', callId, beginAt, participants } as unknown as Call;
+  return { appKey: 'app', callId, beginAt, participants, init: { createdAt: T } } as unknown as Call;
 }
 
 const sample = (userId: string, extra: Partial<QualitySample>): QualitySample => ({
@@ -143,6 +143,36 @@ describe('CallQualityReport', () => {
       expect((await storage.callQueries.search({ appKey: 'app', page: 1, size: 10 })).calls[0]?.qualityMos).toBe(4.2),
     );
     expect(rows).toHaveLength(0);
+  });
+
+  it('does not query the MOS of a call known to have none (single node), and waits for the records before querying', async () => {
+    let meanMosQueries = 0;
+    let recordsStoredCalls = 0;
+    const telemetry = {
+      ...storage.telemetry,
+      meanMosByUser: async (appKey: string, callId: string) => {
+        meanMosQueries++;
+        return storage.telemetry.meanMosByUser(appKey, callId);
+      },
+    };
+    const withKnowledge = new CallQualityReport({
+      storage: { telemetry, outbox: storage.outbox },
+      logger: pino({ level: 'silent' }),
+      worker: undefined,
+      callEventsOn: () => false,
+      mayHaveMos: (_appKey, callId) => callId === 'c1',
+      recordsStored: async () => {
+        recordsStoredCalls++;
+      },
+    });
+    withKnowledge.callEnded(endedCall('c9', T + 1000));
+    withKnowledge.batchStored('app', 'c9', 'alice', true);
+    withKnowledge.batchStored('app', 'c9', 'bob', true);
+    await withKnowledge.close();
+    expect([meanMosQueries, recordsStoredCalls]).toEqual([0, 0]);
+    withKnowledge.callEnded(endedCall('c1', T + 1000));
+    await withKnowledge.close();
+    expect([meanMosQueries, recordsStoredCalls]).toEqual([1, 1]);
   });
 
   it('freezes count the last value of each received video track', () => {

@@ -23,6 +23,11 @@ export interface CallQualityReportOptions {
   /** Resolves once the records of calls that ended so far are stored (the call journal's commit). */
   recordsStored?: () => Promise<void>;
   logger: Logger;
+  /**
+   * False when no MOS sample of the call can be stored (then the record's MOS is not queried);
+   * absent: always query (cluster mode: other nodes take batches too).
+   */
+  mayHaveMos?: (appKey: string, callId: string, callCreatedAt: number) => boolean;
   /** The webhook worker, nudged once a row is written (none: no webhook is written). */
   worker: { nudge(): void } | undefined;
   /** Whether the app's call events go anywhere (its own callback URL, else the env-wide one). */
@@ -37,6 +42,7 @@ interface Pending {
   /** Participants who joined and have not sent their last batch yet. */
   waitingFor: Set<string>;
   participants: string[];
+  createdAt: number;
   endedAt: number;
   timer: NodeJS.Timeout;
 }
@@ -64,6 +70,7 @@ export class CallQualityReport {
       callId: call.callId,
       waitingFor: new Set(joined.map((p) => p.userId)),
       participants: [...call.participants.keys()],
+      createdAt: call.init.createdAt,
       endedAt: this.now(),
       timer,
     });
@@ -91,8 +98,12 @@ export class CallQualityReport {
     clearTimeout(entry.timer);
     const { storage, logger } = this.options;
     try {
-      await this.options.recordsStored?.().catch(() => undefined);
-      const qualityMos = (await updateRecordMos(storage, entry.appKey, entry.callId)) ?? null;
+      const { mayHaveMos } = this.options;
+      let qualityMos: number | null = null;
+      if (!mayHaveMos || mayHaveMos(entry.appKey, entry.callId, entry.createdAt)) {
+        await this.options.recordsStored?.().catch(() => undefined);
+        qualityMos = (await updateRecordMos(storage, entry.appKey, entry.callId)) ?? null;
+      }
       const { worker } = this.options;
       if (!worker || !this.options.callEventsOn(entry.appKey)) return;
       const samples = await storage.telemetry.samples(entry.appKey, entry.callId, MAX_DETAIL_SAMPLES);

@@ -125,7 +125,7 @@ export class CallTimeline {
       this.dropped += this.buffer.length - cap;
       this.buffer.splice(0, this.buffer.length - cap);
     }
-    if (this.buffer.length >= (this.options.flushAtRows ?? 200)) this.flush();
+    if (this.buffer.length >= (this.options.flushAtRows ?? 2000)) this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => this.flush(), this.options.flushEveryMs ?? 500);
       this.timer.unref?.();

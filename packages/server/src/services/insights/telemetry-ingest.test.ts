@@ -160,6 +160,15 @@ describe('TelemetryIngest', () => {
     expect(await harness.storage.telemetry.samples(APP_KEY, 'gone', 10)).toHaveLength(1);
   });
 
+  it('knows which calls it stored a MOS for; calls older than the process may have one', async () => {
+    const { alice } = await connectedCall('t8');
+    expect(ingest.mayHaveMos(APP_KEY, 't8', clock)).toBe(false);
+    await ingest.ingest(alice.connection, batch('t8', [audioRecv(0, { p: 'bob' })]));
+    expect(ingest.mayHaveMos(APP_KEY, 't8', clock)).toBe(true);
+    expect(ingest.mayHaveMos(APP_KEY, 'other', clock)).toBe(false);
+    expect(ingest.mayHaveMos(APP_KEY, 'other', clock - 86_400_000)).toBe(true);
+  });
+
   it('group-commits the batches of one tick and keeps a timing a later batch lacks', async () => {
     const { alice, bob } = await connectedCall('t7');
     const timings = (extra: Record<string, unknown>) => batch('t7', [], extra);

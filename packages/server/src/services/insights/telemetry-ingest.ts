@@ -41,17 +41,44 @@ export interface TelemetrySender {
 
 /** Counters kept per call/device entry; the map is bounded (oldest entries go first). */
 const MAX_TRACKED_DEVICES = 20_000;
+/** Calls remembered as having MOS samples stored by this process (oldest forgotten first). */
+const MAX_TRACKED_MOS_CALLS = 100_000;
 
 export class TelemetryIngest {
   private readonly counts = new Map<string, number>();
   private readonly now: () => number;
   private readonly writer: TelemetryWriter;
+  /** Calls this process stored a sample with a MOS for; `forgottenBefore`: calls started before it may be missing. */
+  private readonly mosCalls = new Set<string>();
+  private forgottenBefore = 0;
+  private readonly startedAt: number;
   /** Samples refused by the per-device cap, and those the SDKs said they dropped. */
   readonly dropped = { overCap: 0, byClients: 0 };
 
   constructor(private readonly options: TelemetryIngestOptions) {
     this.now = options.now ?? Date.now;
     this.writer = new TelemetryWriter(options.storage);
+    this.startedAt = this.now();
+  }
+
+  /**
+   * Whether a MOS sample of the call may be stored — false only when this process took every batch of
+   * the call (single node: call and devices here since it started) and none had a MOS. Lets the end of
+   * a call without media skip the query for its MOS.
+   */
+  mayHaveMos(appKey: string, callId: string, callCreatedAt: number): boolean {
+    if (callCreatedAt <= this.startedAt || callCreatedAt <= this.forgottenBefore) return true;
+    return this.mosCalls.has(`${appKey}\n${callId}`);
+  }
+
+  private rememberMos(appKey: string, callId: string): void {
+    const key = `${appKey}\n${callId}`;
+    if (this.mosCalls.has(key)) return;
+    this.mosCalls.add(key);
+    if (this.mosCalls.size <= MAX_TRACKED_MOS_CALLS) return;
+    const oldest = this.mosCalls.values().next().value;
+    if (oldest !== undefined) this.mosCalls.delete(oldest);
+    this.forgottenBefore = this.now();
   }
 
   /** Resolves once every accepted batch is committed (tests, shutdown). */
@@ -69,6 +96,8 @@ export class TelemetryIngest {
     const samples = samplesFrom(sender, batch, now);
     const kept = await this.withinCap(from, batch.callId, samples.length);
     const setup = setupFrom(batch);
+    const withMos = samples.slice(0, kept).some((s) => s.mos !== undefined);
+    if (withMos) this.rememberMos(from.appKey, batch.callId);
     try {
       if (kept > 0 || setup)
         await this.writer.write(
@@ -78,7 +107,7 @@ export class TelemetryIngest {
           setup ? { ...sender, at: now, ...setup } : undefined,
         );
       // The record is written when the call ends: only then is there a summary to keep up to date.
-      if (found.ended && samples.some((s) => s.mos !== undefined)) {
+      if (found.ended && withMos) {
         await this.options.recordsStored?.().catch(() => undefined);
         await updateRecordMos(storage, from.appKey, batch.callId);
       }

@@ -28,6 +28,14 @@ export async function openSqliteStorage(file: string): Promise<Storage> {
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
+    // Call ids are random, so every call's rows land on random index pages: keep more pages in memory
+    // (64 MiB instead of 2) and read the file through a memory map instead of a syscall per page.
+    sqlite.pragma('cache_size = -65536');
+    sqlite.pragma('mmap_size = 268435456');
+    // Checkpoint (copy the WAL into the database and sync it) every 64 MiB of WAL instead of every 4:
+    // the same pages, dirtied again and again by calls, are copied and synced 16× less often. Halved
+    // the time SQLite spent inserting timeline events under load (`npm run bench -- --only throughput`).
+    sqlite.pragma('wal_autocheckpoint = 16384');
   } catch (error) {
     sqlite.close();
     throw error;
