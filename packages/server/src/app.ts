@@ -154,7 +154,9 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     storage,
     recordsStored,
     // One node takes every batch of its calls: it knows which calls have a MOS to settle.
-    ...(cluster ? {} : { mayHaveMos: (appKey: string, callId: string, createdAt: number) => telemetry.mayHaveMos(appKey, callId, createdAt) }),
+    ...(cluster
+      ? {}
+      : { mayHaveMos: (appKey: string, callId: string, createdAt: number) => telemetry.mayHaveMos(appKey, callId, createdAt) }),
     logger,
     worker: webhookOutbox,
     callEventsOn: (appKey) => appCallbacks.targetsFor(appKey).callEvents,

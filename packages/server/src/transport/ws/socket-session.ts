@@ -41,6 +41,7 @@ import { FrameBudget } from './frame-budget.js';
 import { dispatchRequest } from './request-dispatch.js';
 import type { SessionSweeper, Sweepable } from './session-sweeper.js';
 import { SOCKET_SESSION_MACHINE, type SocketSessionEvent, type SocketSessionState } from './socket-session-machine.js';
+import { turnOutput } from './turn-output.js';
 
 /** The device id rule, added to the refusal of a hello whose `deviceId` is bad. */
 function helloHint(message: string): string {
@@ -155,9 +156,10 @@ export class SocketSession implements FrameSink, Sweepable {
     this.state = SOCKET_SESSION_MACHINE.next(this.state, event);
   }
 
-  /** Every frame out goes through here: the output bound is checked after each one. */
+  /** Every frame out goes through here (one syscall per socket per turn): the output bound is checked after each one. */
   private write(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
+    turnOutput.hold(this.socket);
     this.socket.send(text);
     if (this.socket.bufferedAmount > this.deps.maxBufferedBytes)
       this.abort(WsCloseCode.SLOW_READER, 'slow reader: unsent output over the limit');
@@ -189,6 +191,8 @@ export class SocketSession implements FrameSink, Sweepable {
   private abort(code: WsCloseCode, reason: string): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     this.move('abort');
+    // What this turn wrote is held back (turn-output.ts): hand it to the kernel before judging the backlog.
+    turnOutput.flush(this.socket);
     const bufferedBytes = this.socket.bufferedAmount;
     this.deps.logger.warn({ connectionId: this.id, userId: this.stream?.userId, closeCode: code, bufferedBytes }, reason);
     if (code === WsCloseCode.SLOW_READER || bufferedBytes > 0) {
