@@ -6,6 +6,7 @@ import type { PluginContext } from '@opencall/imlib';
 import {
   type CallEvent,
   ConversationType,
+  type HangupTelemetry,
   type PushVendorConfig,
   RCCallEndReason,
   RCCallErrorCode,
@@ -228,7 +229,8 @@ export class RCCallSession {
           ? RCCallEndReason.CANCEL
           : RCCallEndReason.REJECT
         : RCCallEndReason.HANGUP;
-    const sent = this.sendHangup(undefined);
+    // The last telemetry batch rides on the hang-up (one request fewer); end() then has none to send.
+    const sent = this.sendHangup(undefined, this.telemetry?.lastBatch());
     await this.end(reason);
     const { code } = await sent;
     // Already gone on the server (a retried hang-up, or the call ended meanwhile): hung up all the same.
@@ -437,7 +439,7 @@ export class RCCallSession {
     });
   }
 
-  private sendHangup(reason: RCCallEndReason | undefined) {
+  private sendHangup(reason: RCCallEndReason | undefined, telemetry?: HangupTelemetry) {
     return requestThroughPause(() =>
       this.host.context.request({
         t: 'call.hangup',
@@ -445,6 +447,7 @@ export class RCCallSession {
         ...(reason === undefined ? {} : { reason }),
         user: this.host.profile(),
         ...this.host.hangupPush(),
+        ...(telemetry ? { telemetry } : {}),
       }),
     );
   }

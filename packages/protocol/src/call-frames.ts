@@ -8,6 +8,7 @@ import type { RCCallEndReason } from './codes/end-reason.js';
 import type { ConversationType, RCCallMediaType } from './enums.js';
 import { CallId, Count, DeviceId, GroupId, ShortText, UserId, UserProfile } from './primitives.js';
 import { PushVendorConfig } from './push-config.js';
+import { HangupTelemetry } from './telemetry-frames.js';
 
 const rid = Count;
 const MediaType = z.literal([1, 2]);
@@ -66,6 +67,8 @@ export const CallHangupRequest = z.object({
   pushTitle: z.optional(ShortText),
   pushContent: z.optional(ShortText),
   pushConfig: z.optional(PushVendorConfig),
+  /** This device's last telemetry batch for the call (instead of a `call.telemetry` of its own). */
+  telemetry: z.optional(HangupTelemetry),
 });
 
 /** Invite more users into a group call (`session.invite`). Users already in the call are ignored. */

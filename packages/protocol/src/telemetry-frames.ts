@@ -65,20 +65,37 @@ export const TelemetrySetup = z.object({
 });
 export type TelemetrySetup = z.infer<typeof TelemetrySetup>;
 
+/** Samples a hang-up may carry as the device's last batch (more go as `call.telemetry` frames). */
+export const MAX_HANGUP_TELEMETRY_SAMPLES = 100;
+
+const batchFields = {
+  setup: z.optional(TelemetrySetup),
+  /** Samples this device dropped (buffer over its cap while the socket was down) since its last batch. */
+  dropped: Whole(1_000_000),
+  /** Server-clock estimate (ms) when the frame was built; samples are dated `sentAt − ago`. */
+  sentAt: z.optional(Count),
+};
+
 /** `call.telemetry`: one batch of a device's samples for one call. */
 export const CallTelemetryRequest = z.object({
   t: z.literal('call.telemetry'),
   rid: Count,
   callId: CallId,
   samples: z.array(TelemetrySample).check(z.maxLength(MAX_TELEMETRY_SAMPLES)),
-  setup: z.optional(TelemetrySetup),
-  /** Samples this device dropped (buffer over its cap while the socket was down) since its last batch. */
-  dropped: Whole(1_000_000),
-  /** Server-clock estimate (ms) when the frame was built; samples are dated `sentAt − ago`. */
-  sentAt: z.optional(Count),
+  ...batchFields,
   /** The device's last batch for this call (sent at hang-up). */
   last: z.optional(z.boolean()),
 });
 export type CallTelemetryRequest = z.infer<typeof CallTelemetryRequest>;
+
+/**
+ * The device's last batch, carried by its `call.hangup` (one request and one answer fewer per call):
+ * a `call.telemetry` body without envelope, of at most `MAX_HANGUP_TELEMETRY_SAMPLES` samples.
+ */
+export const HangupTelemetry = z.object({
+  samples: z.array(TelemetrySample).check(z.maxLength(MAX_HANGUP_TELEMETRY_SAMPLES)),
+  ...batchFields,
+});
+export type HangupTelemetry = z.infer<typeof HangupTelemetry>;
 
 export const TELEMETRY_REQUESTS = [CallTelemetryRequest] as const;

@@ -4,7 +4,7 @@
  * `onRTCStateReport`: no second `getStats`), and this device's setup timings — invite → ringing,
  * accept → ICE connected, accept → first decoded frame — sent in batches by the uplink.
  */
-import type { TelemetrySetup } from '@opencall/protocol';
+import type { HangupTelemetry, TelemetrySetup } from '@opencall/protocol';
 import type { CallStateReport } from '../rtc-port.js';
 import { firstMediaAt, samplesFromReports } from './telemetry-samples.js';
 import { type SendBatch, TelemetryUplink } from './telemetry-uplink.js';
@@ -96,6 +96,15 @@ export class CallTelemetry {
       return Promise.resolve();
     }
     return this.uplink.close();
+  }
+
+  /**
+   * This device hangs up: its last batch, for the hang-up to carry (then `stop()` has nothing left to
+   * send), or undefined when there is nothing to report or it does not fit (then `stop()` sends it).
+   */
+  lastBatch(): HangupTelemetry | undefined {
+    if (this.marks.accepted === undefined && !this.uplink.hasPending()) return undefined;
+    return this.uplink.takeLast();
   }
 
   private setup(): TelemetrySetup | undefined {

@@ -4,7 +4,13 @@
  * (a transient code) stays buffered and goes with the next one. The buffer is bounded: beyond
  * `maxBufferedSamples` the oldest samples are dropped and counted (`dropped` in the next batch).
  */
-import { MAX_TELEMETRY_SAMPLES, type TelemetrySetup, TRANSIENT_REQUEST_CODES } from '@opencall/protocol';
+import {
+  type HangupTelemetry,
+  MAX_HANGUP_TELEMETRY_SAMPLES,
+  MAX_TELEMETRY_SAMPLES,
+  type TelemetrySetup,
+  TRANSIENT_REQUEST_CODES,
+} from '@opencall/protocol';
 import type { TimedSample } from './telemetry-samples.js';
 
 export interface BatchBody {
@@ -75,6 +81,19 @@ export class TelemetryUplink {
     this.buffer = [];
   }
 
+  /**
+   * The last batch as a hang-up carries it (`call.hangup`'s `telemetry`), when it fits in one and no
+   * batch is in flight; then the uplink is closed (later samples are ignored). Undefined: send it with
+   * `close()` instead.
+   */
+  takeLast(): HangupTelemetry | undefined {
+    if (this.closed || this.sending || this.buffer.length > MAX_HANGUP_TELEMETRY_SAMPLES) return undefined;
+    this.closed = true;
+    clearInterval(this.timer);
+    const { t: _t, callId: _callId, last: _last, ...body } = this.body(this.buffer.splice(0), true);
+    return body;
+  }
+
   /** The last batch (retried, bounded, while the link is down); later samples are ignored. */
   async close(): Promise<void> {
     if (this.closed) return;
@@ -87,6 +106,27 @@ export class TelemetryUplink {
     }
   }
 
+  private setupText(): string {
+    const current = this.setup();
+    return current ? JSON.stringify(current) : '';
+  }
+
+  /** A batch of `taken` (the setup timings only when changed since the server last took them). */
+  private body(taken: readonly TimedSample[], final: boolean): BatchBody {
+    const current = this.setup();
+    const setup = this.setupText() !== this.sentSetup ? current : undefined;
+    const now = this.options.now();
+    return {
+      t: 'call.telemetry',
+      callId: this.callId,
+      samples: taken.map(({ at, ...s }) => ({ ...s, ago: Math.min(3_600_000, Math.max(0, Math.round(now - at))) })),
+      ...(setup ? { setup } : {}),
+      ...(this.dropped > 0 ? { dropped: Math.min(this.dropped, 1_000_000) } : {}),
+      ...(final ? { last: true } : {}),
+      ...(this.options.serverNow ? { sentAt: Math.max(0, Math.round(this.options.serverNow())) } : {}),
+    };
+  }
+
   /** Sends what is buffered (in batches of at most the protocol's cap); false when the link could not take it. */
   private async flush(last: boolean): Promise<boolean> {
     if (this.sending) return false;
@@ -95,24 +135,13 @@ export class TelemetryUplink {
       do {
         const taken = this.buffer.splice(0, MAX_TELEMETRY_SAMPLES);
         const final = last && this.buffer.length === 0;
-        const current = this.setup();
-        const setupText = current ? JSON.stringify(current) : '';
-        const setup = setupText !== this.sentSetup ? current : undefined;
-        if (taken.length === 0 && !final && setup === undefined) return true;
-        const now = this.options.now();
-        const body: BatchBody = {
-          t: 'call.telemetry',
-          callId: this.callId,
-          samples: taken.map(({ at, ...s }) => ({ ...s, ago: Math.min(3_600_000, Math.max(0, Math.round(now - at))) })),
-          ...(setup ? { setup } : {}),
-          ...(this.dropped > 0 ? { dropped: Math.min(this.dropped, 1_000_000) } : {}),
-          ...(final ? { last: true } : {}),
-          ...(this.options.serverNow ? { sentAt: Math.max(0, Math.round(this.options.serverNow())) } : {}),
-        };
+        const body = this.body(taken, final);
+        if (taken.length === 0 && !final && body.setup === undefined) return true;
+        const setupText = this.setupText();
         const { code } = await this.send(body).catch(() => ({ code: -1 }));
         if (SUCCESS_CODES.has(code)) {
           this.dropped = 0;
-          if (setup) this.sentSetup = setupText;
+          if (body.setup) this.sentSetup = setupText;
           continue;
         }
         if (TRANSIENT_REQUEST_CODES.has(code) || code === -1) {

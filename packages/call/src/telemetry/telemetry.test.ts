@@ -1,4 +1,4 @@
-import { CallTelemetryRequest, ErrorCode, RCCallErrorCode } from '@opencall/protocol';
+import { CallTelemetryRequest, ErrorCode, HangupTelemetry, RCCallErrorCode } from '@opencall/protocol';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallStateReport } from '../rtc-port.js';
 import { CallTelemetry } from './call-telemetry.js';
@@ -141,6 +141,32 @@ describe('CallTelemetry', () => {
     expect(sent.at(-1)).toMatchObject({ last: true });
     expect(sent.at(-1)?.setup).toBeUndefined(); // unchanged: not sent again
     expect(sent.flatMap((b) => b.samples)).toHaveLength(5 * 3 + 2 * 3);
+  });
+
+  it('hanging up: the last batch is handed to the hang-up (valid for the protocol), and nothing more is sent', async () => {
+    const telemetry = make();
+    clock += 400;
+    telemetry.ringing();
+    telemetry.accepted();
+    await run(telemetry, 13);
+    expect(sent).toHaveLength(1);
+    const last = telemetry.lastBatch();
+    expect(last?.samples).toHaveLength(2 * 3);
+    expect(last?.setup).toBeUndefined(); // sent with the first batch
+    expect(HangupTelemetry.safeParse(last).success).toBe(true);
+    await telemetry.stop();
+    await run(telemetry, 12);
+    expect(sent).toHaveLength(1);
+  });
+
+  it('a last batch too big for a hang-up is sent on its own at stop', async () => {
+    const telemetry = make({ maxBufferedSamples: 1000, batchIntervalMs: 300_000 });
+    telemetry.accepted();
+    await run(telemetry, 2 * 40);
+    expect(telemetry.lastBatch()).toBeUndefined();
+    await telemetry.stop();
+    expect(sent.at(-1)).toMatchObject({ last: true });
+    expect(sent.flatMap((b) => b.samples)).toHaveLength(40 * 3);
   });
 
   it('a call that never connected here and has no sample sends nothing at its end (one frame less per unanswered call)', async () => {

@@ -17,6 +17,7 @@ import {
   decodeClientFrame,
   ErrorCode,
   encodeFrame,
+  type HangupTelemetry,
   type IceServer,
   MAX_FRAME_BYTES,
   PROTOCOL_VERSION,
@@ -285,16 +286,37 @@ export class SocketSession implements FrameSink, Sweepable {
       case 'ack':
         this.stream?.ack(frame.seq);
         return undefined;
-      default: {
-        if (!this.stream) return undefined;
-        const result = this.deps.route ? this.deps.route(this.stream, frame) : dispatchRequest(this.deps, this.stream, frame);
-        if (!(result instanceof Promise)) {
-          this.answer(frame.rid, result);
-          return undefined;
-        }
-        return result.then((settled) => this.answer(frame.rid, settled));
-      }
+      case 'call.hangup':
+        if (frame.telemetry) return this.hangUpWithTelemetry(frame, frame.telemetry);
+        return this.request(frame);
+      default:
+        return this.request(frame);
     }
+  }
+
+  private request(frame: ClientRequest): Promise<void> | undefined {
+    if (!this.stream) return undefined;
+    const result = this.deps.route ? this.deps.route(this.stream, frame) : dispatchRequest(this.deps, this.stream, frame);
+    if (!(result instanceof Promise)) {
+      this.answer(frame.rid, result);
+      return undefined;
+    }
+    return result.then((settled) => this.answer(frame.rid, settled));
+  }
+
+  /**
+   * A hang-up carrying the device's last telemetry batch: the hang-up goes first (to the call's owner,
+   * without the batch) and is answered; then the batch is taken here like a `call.telemetry` with
+   * `last` — any node takes batches. Its outcome has no answer of its own (logged when refused).
+   */
+  private async hangUpWithTelemetry(frame: Extract<ClientRequest, { t: 'call.hangup' }>, batch: HangupTelemetry): Promise<void> {
+    const { telemetry: _batch, ...hangup } = frame;
+    await this.request(hangup);
+    const stream = this.stream;
+    if (!stream || !this.deps.telemetry) return;
+    const stored = await this.deps.telemetry.ingest(stream, { callId: frame.callId, ...batch, last: true });
+    if (stored.code !== RCCallErrorCode.SUCCESS)
+      this.deps.logger.debug({ callId: frame.callId, code: stored.code }, 'telemetry carried by a hang-up not stored');
   }
 
   private answer(rid: number, result: IntentResult): void {
