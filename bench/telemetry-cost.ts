@@ -129,7 +129,7 @@ async function main(): Promise<void> {
   const storage = await openSqliteStorage(join(dir, 'opencall.sqlite'));
   try {
     const participants = new Map([['alice', { deviceId: 'alice-d1' }]]);
-    const calls = { get: () => ({ participants }), endedRecently: () => false } as unknown as Pick<CallDirectory, 'get' | 'endedRecently'>;
+    const calls = { get: () => ({ participants }), endedCall: () => undefined } as unknown as Pick<CallDirectory, 'get' | 'endedCall'>;
     const ingest = new TelemetryIngest({ storage, calls, logger: pino({ level: 'silent' }), maxSamplesPerDevice: Number.MAX_SAFE_INTEGER });
     const { frames } = minuteOfFrames(['bob']);
     const from = { appKey: 'app', userId: 'alice', deviceId: 'alice-d1' };
