@@ -11,6 +11,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { sdkZodAlias } from './sdk-zod-alias.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // `--out <dir>` builds elsewhere (the size-budget test uses a temp folder).
@@ -28,6 +29,8 @@ const rongIMLibExtraGlobals =
 /**
  * One entry per bundle: the global it defines, the package entry, the output file name, whether it
  * reads the protocol module from RongIMLib.js, and code run after the bundle (extra globals).
+ * Bundles use the SDK's small `zod/mini` (scripts/sdk-zod-alias.mjs) unless `fullZod` (Web Push, outside
+ * the size budget, checks URLs).
  * RCEngine.js is optional for pages (RongIMLib.js creates `RCEngine` too) and outside the size budget.
  */
 const bundles = [
@@ -51,13 +54,21 @@ const bundles = [
   },
   { globalName: 'RCEngine', entry: 'packages/engine/src/index.ts', file: 'RCEngine.js', shareProtocol: false, footer: '' },
   // Web Push (README "Web Push"): the opt-in page API and the service worker, outside the size budget.
-  { globalName: 'RCCallWebPush', entry: 'packages/call/src/web-push/index.ts', file: 'RCCallWebPush.js', shareProtocol: false, footer: '' },
+  {
+    globalName: 'RCCallWebPush',
+    entry: 'packages/call/src/web-push/index.ts',
+    file: 'RCCallWebPush.js',
+    shareProtocol: false,
+    footer: '',
+    fullZod: true,
+  },
   {
     globalName: 'OpenCallServiceWorker',
     entry: 'packages/call/src/web-push/service-worker.ts',
     file: 'opencall-sw.js',
     shareProtocol: false,
     footer: '',
+    fullZod: true,
   },
   // CallKit (call screens) sits on the public RCCall / RCRTC / RongIMLib globals; it bundles only the machine kernel.
   { globalName: 'RCCallKit', entry: 'packages/callkit/src/index.ts', file: 'RCCallKit.js', shareProtocol: false, footer: '' },
@@ -115,7 +126,7 @@ try {
   results = await Promise.all(
     bundles.map(async (b) => {
       const outfile = resolve(outDir, b.file);
-      await build({
+      const built = await build({
         absWorkingDir: root,
         entryPoints: [resolve(root, b.entry)],
         outfile,
@@ -123,14 +134,22 @@ try {
         format: 'iife',
         globalName: b.globalName,
         platform: 'browser',
-        target: 'es2020',
+        target: 'es2022',
         minify: true,
         sourcemap: 'linked',
+        metafile: true,
         legalComments: 'none',
         logLevel: 'silent',
         plugins: b.shareProtocol ? [sharedProtocol] : [],
+        alias: b.fullZod ? undefined : sdkZodAlias,
         footer: b.footer ? { js: b.footer } : undefined,
       });
+      // A warning about code that made it into the bundle is a bug (e.g. a bundled schema using a constructor
+      // zod-mini.ts lacks would read `undefined`); server-only modules parsed and then tree-shaken may warn.
+      const inputs = Object.values(built.metafile.outputs).flatMap((o) => Object.entries(o.inputs));
+      const bundled = new Set(inputs.filter(([, input]) => input.bytesInOutput > 0).map(([file]) => file));
+      const bad = built.warnings.filter((w) => !w.location || bundled.has(w.location.file));
+      if (bad.length > 0) throw Object.assign(new Error(`${b.file}: build warnings`), { errors: bad });
       const code = readFileSync(outfile);
       return { file: b.file, globalName: b.globalName, raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
     }),
