@@ -41,7 +41,7 @@ const bundles = [
     shareProtocol: false,
     footer: rongIMLibExtraGlobals,
   },
-  { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js', shareProtocol: true, footer: '' },
+  { globalName: 'RCRTC', entry: 'packages/rtc/src/browser.ts', file: 'RCRTC.js', shareProtocol: true, footer: '' },
   { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js', shareProtocol: true, footer: '' },
   // CallPlus pages load RongIMLib.js, RCRTC.js, CallPlus.js and CallPlusWrapper.js (the last two instead of RCCall.js).
   { globalName: 'CallPlus', entry: 'packages/callplus/src/index.ts', file: 'CallPlus.js', shareProtocol: true, footer: '' },
