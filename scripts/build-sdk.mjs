@@ -11,6 +11,7 @@ import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { compactEnumsPlugin } from './compact-enums.mjs';
 import { sdkZodAlias } from './sdk-zod-alias.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -140,7 +141,7 @@ try {
         metafile: true,
         legalComments: 'none',
         logLevel: 'silent',
-        plugins: b.shareProtocol ? [sharedProtocol] : [],
+        plugins: b.shareProtocol ? [sharedProtocol, compactEnumsPlugin] : [compactEnumsPlugin],
         alias: b.fullZod ? undefined : sdkZodAlias,
         footer: b.footer ? { js: b.footer } : undefined,
       });

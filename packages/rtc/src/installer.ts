@@ -81,6 +81,7 @@ export const installer: PluginInstaller<RCRTCClient, IRCRTCInitOptions> = build(
 export function createRTCInstaller(overrides: RTCInstallerOverrides = {}): PluginInstaller<RCRTCClient, IRCRTCInitOptions> {
   const kind = overrides.transport ?? 'p2p';
   if (kind !== 'p2p' && kind !== 'fake') throw new Error(`[RCRTC] unknown transport: ${String(kind)}`);
-  const fake = kind === 'fake' ? { transport: (deps: TransportDeps) => new FakeTransport(deps), capture: () => new FakeMediaCapture() } : undefined;
+  const fake =
+    kind === 'fake' ? { transport: (deps: TransportDeps) => new FakeTransport(deps), capture: () => new FakeMediaCapture() } : undefined;
   return build(overrides, ['browser', 'node'], fake);
 }
