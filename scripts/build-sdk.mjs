@@ -6,12 +6,13 @@
  *
  *   node scripts/build-sdk.mjs
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
 import { compactEnumsPlugin } from './compact-enums.mjs';
+import { postMinify } from './sdk-post-minify.mjs';
 import { sdkZodAlias } from './sdk-zod-alias.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -151,6 +152,9 @@ try {
       const bundled = new Set(inputs.filter(([, input]) => input.bytesInOutput > 0).map(([file]) => file));
       const bad = built.warnings.filter((w) => !w.location || bundled.has(w.location.file));
       if (bad.length > 0) throw Object.assign(new Error(`${b.file}: build warnings`), { errors: bad });
+      const minified = postMinify(b.file, readFileSync(outfile, 'utf8'), JSON.parse(readFileSync(`${outfile}.map`, 'utf8')), `${b.file}.map`);
+      writeFileSync(outfile, minified.code);
+      writeFileSync(`${outfile}.map`, JSON.stringify(minified.map));
       const code = readFileSync(outfile);
       return { file: b.file, globalName: b.globalName, raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
     }),
