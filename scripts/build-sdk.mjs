@@ -108,7 +108,8 @@ function sharedFromRongIMLib(exportNames) {
         contents:
           "var shared = typeof RongIMLib !== 'undefined' && RongIMLib.__opencall;\n" +
           "if (!shared) throw new Error('OpenCall: load RongIMLib.js before RCRTC.js, RCCall.js, CallPlus.js and CallPlusWrapper.js');\n" +
-          `export const { ${exportNames.join(', ')} } = shared.protocol;`,
+          'var protocol = shared.protocol;\n' +
+          exportNames.map((name) => `export const ${name} = /* @__PURE__ */ (() => protocol.${name})();`).join('\n'),
         loader: 'js',
       }));
     },
