@@ -15,6 +15,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { sdkZodAlias } from '../../../../scripts/sdk-zod-alias.mjs';
 import * as callFrames from '../call-frames.js';
+import * as callRequests from '../call-requests.js';
+import * as clientFrames from '../client-frames.js';
 import * as realCodec from '../codec.js';
 import * as frames from '../frames.js';
 import * as primitives from '../primitives.js';
@@ -22,22 +24,32 @@ import * as pushConfig from '../push-config.js';
 import * as replies from '../replies.js';
 import { REPLY_DATA } from '../replies.js';
 import * as rtcFrames from '../rtc-frames.js';
+import * as rtcRequests from '../rtc-requests.js';
 import * as sfuFrames from '../sfu-frames.js';
+import * as sfuRequests from '../sfu-requests.js';
 import * as telemetryFrames from '../telemetry-frames.js';
 import { type ParseResult, type SchemaLike, schemaArbitrary } from './schema-arbitrary.js';
 
 const PROTOCOL_SRC = resolve(import.meta.dirname, '..');
 
-/** The protocol modules the SDK bundles carry schemas from (the server-only ones use more of zod), by file. */
+/**
+ * The wire protocol's modules, by file: those the SDK bundles carry, and the frames clients send (not
+ * in the bundles, but more schemas to hold zod-mini.ts to). The server API and console modules use
+ * more of zod than zod-mini.ts has.
+ */
 const CLIENT_SCHEMA_MODULES = {
   'primitives.js': primitives,
   'frames.js': frames,
   'call-frames.js': callFrames,
   'rtc-frames.js': rtcFrames,
   'sfu-frames.js': sfuFrames,
-  'telemetry-frames.js': telemetryFrames,
   'replies.js': replies,
   'push-config.js': pushConfig,
+  'client-frames.js': clientFrames,
+  'call-requests.js': callRequests,
+  'rtc-requests.js': rtcRequests,
+  'sfu-requests.js': sfuRequests,
+  'telemetry-frames.js': telemetryFrames,
 };
 
 type LiteModule = Record<string, unknown>;
