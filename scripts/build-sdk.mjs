@@ -81,7 +81,8 @@ const bundles = [
  * `@opencall/protocol/client`) that RongIMLib.js already carries: instead of more copies they read RongIMLib's
  * (`RongIMLib.__opencall.protocol`), so the page must load RongIMLib.js first — as with RongCloud's own bundles.
  * The stand-in module re-exports exactly the client entry's names, so importing a value the client entry
- * lacks fails the build ("No matching export") instead of reading `undefined` in the browser.
+ * lacks fails the build ("No matching export") instead of reading `undefined` in the browser; each is
+ * read in a pure expression, so a bundle keeps only the names it uses.
  */
 const clientProtocolEntry = 'packages/protocol/src/client.ts';
 
@@ -137,7 +138,7 @@ try {
         // An ES module, made into the script that defines the global by esmToGlobal (smaller than format 'iife').
         format: 'esm',
         platform: 'browser',
-        // ES2022 (class fields, private methods): Chrome/Edge 84, Firefox 90, Safari 15 (README "Browsers").
+        // ES2022 (class fields, private methods, `??=`): Chrome/Edge 85, Firefox 90, Safari 15 (README "SDK size").
         // No class static blocks (Safari 16.4): esbuild moves static field assignments after the class.
         target: 'es2022',
         supported: { 'class-static-blocks': false },
@@ -145,8 +146,9 @@ try {
         sourcemap: 'linked',
         metafile: true,
         // Class fields are assigned in the constructor (TypeScript's classic semantics) instead of declared
-        // as well (≈0.3 KB gzip): no SDK class shadows an accessor of its base with a field.
-        tsconfigRaw: { compilerOptions: { useDefineForClassFields: false } },
+        // as well (≈0.3 KB gzip): no SDK class shadows an accessor of its base with a field. (Given here,
+        // esbuild reads no tsconfig.json: verbatimModuleSyntax is repeated from tsconfig.base.json.)
+        tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
         legalComments: 'none',
         logLevel: 'silent',
         plugins: b.shareProtocol ? [sharedProtocol, compactEnumsPlugin] : [compactEnumsPlugin],
