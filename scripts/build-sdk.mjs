@@ -6,11 +6,14 @@
  *
  *   node scripts/build-sdk.mjs
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'esbuild';
+import { compactEnumsPlugin } from './compact-enums.mjs';
+import { esmToGlobal, postMinify } from './sdk-post-minify.mjs';
+import { sdkZodAlias } from './sdk-zod-alias.mjs';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // `--out <dir>` builds elsewhere (the size-budget test uses a temp folder).
@@ -28,6 +31,8 @@ const rongIMLibExtraGlobals =
 /**
  * One entry per bundle: the global it defines, the package entry, the output file name, whether it
  * reads the protocol module from RongIMLib.js, and code run after the bundle (extra globals).
+ * Bundles use the SDK's small `zod/mini` (scripts/sdk-zod-alias.mjs) unless `fullZod` (Web Push, outside
+ * the size budget, checks URLs).
  * RCEngine.js is optional for pages (RongIMLib.js creates `RCEngine` too) and outside the size budget.
  */
 const bundles = [
@@ -38,7 +43,7 @@ const bundles = [
     shareProtocol: false,
     footer: rongIMLibExtraGlobals,
   },
-  { globalName: 'RCRTC', entry: 'packages/rtc/src/index.ts', file: 'RCRTC.js', shareProtocol: true, footer: '' },
+  { globalName: 'RCRTC', entry: 'packages/rtc/src/browser.ts', file: 'RCRTC.js', shareProtocol: true, footer: '' },
   { globalName: 'RCCall', entry: 'packages/call/src/index.ts', file: 'RCCall.js', shareProtocol: true, footer: '' },
   // CallPlus pages load RongIMLib.js, RCRTC.js, CallPlus.js and CallPlusWrapper.js (the last two instead of RCCall.js).
   { globalName: 'CallPlus', entry: 'packages/callplus/src/index.ts', file: 'CallPlus.js', shareProtocol: true, footer: '' },
@@ -51,13 +56,21 @@ const bundles = [
   },
   { globalName: 'RCEngine', entry: 'packages/engine/src/index.ts', file: 'RCEngine.js', shareProtocol: false, footer: '' },
   // Web Push (README "Web Push"): the opt-in page API and the service worker, outside the size budget.
-  { globalName: 'RCCallWebPush', entry: 'packages/call/src/web-push/index.ts', file: 'RCCallWebPush.js', shareProtocol: false, footer: '' },
+  {
+    globalName: 'RCCallWebPush',
+    entry: 'packages/call/src/web-push/index.ts',
+    file: 'RCCallWebPush.js',
+    shareProtocol: false,
+    footer: '',
+    fullZod: true,
+  },
   {
     globalName: 'OpenCallServiceWorker',
     entry: 'packages/call/src/web-push/service-worker.ts',
     file: 'opencall-sw.js',
     shareProtocol: false,
     footer: '',
+    fullZod: true,
   },
   // CallKit (call screens) sits on the public RCCall / RCRTC / RongIMLib globals; it bundles only the machine kernel.
   { globalName: 'RCCallKit', entry: 'packages/callkit/src/index.ts', file: 'RCCallKit.js', shareProtocol: false, footer: '' },
@@ -68,7 +81,8 @@ const bundles = [
  * `@opencall/protocol/client`) that RongIMLib.js already carries: instead of more copies they read RongIMLib's
  * (`RongIMLib.__opencall.protocol`), so the page must load RongIMLib.js first — as with RongCloud's own bundles.
  * The stand-in module re-exports exactly the client entry's names, so importing a value the client entry
- * lacks fails the build ("No matching export") instead of reading `undefined` in the browser.
+ * lacks fails the build ("No matching export") instead of reading `undefined` in the browser; each is
+ * read in a pure expression, so a bundle keeps only the names it uses.
  */
 const clientProtocolEntry = 'packages/protocol/src/client.ts';
 
@@ -95,7 +109,8 @@ function sharedFromRongIMLib(exportNames) {
         contents:
           "var shared = typeof RongIMLib !== 'undefined' && RongIMLib.__opencall;\n" +
           "if (!shared) throw new Error('OpenCall: load RongIMLib.js before RCRTC.js, RCCall.js, CallPlus.js and CallPlusWrapper.js');\n" +
-          `export const { ${exportNames.join(', ')} } = shared.protocol;`,
+          'var protocol = shared.protocol;\n' +
+          exportNames.map((name) => `export const ${name} = /* @__PURE__ */ (() => protocol.${name})();`).join('\n'),
         loader: 'js',
       }));
     },
@@ -115,22 +130,40 @@ try {
   results = await Promise.all(
     bundles.map(async (b) => {
       const outfile = resolve(outDir, b.file);
-      await build({
+      const built = await build({
         absWorkingDir: root,
         entryPoints: [resolve(root, b.entry)],
         outfile,
         bundle: true,
-        format: 'iife',
-        globalName: b.globalName,
+        // An ES module, made into the script that defines the global by esmToGlobal (smaller than format 'iife').
+        format: 'esm',
         platform: 'browser',
-        target: 'es2020',
+        // ES2022 (class fields, private methods, `??=`): Chrome/Edge 85, Firefox 90, Safari 15 (README "SDK size").
+        // No class static blocks (Safari 16.4): esbuild moves static field assignments after the class.
+        target: 'es2022',
+        supported: { 'class-static-blocks': false },
         minify: true,
         sourcemap: 'linked',
+        metafile: true,
+        // Class fields are assigned in the constructor (TypeScript's classic semantics) instead of declared
+        // as well (≈0.3 KB gzip): no SDK class shadows an accessor of its base with a field. (Given here,
+        // esbuild reads no tsconfig.json: verbatimModuleSyntax is repeated from tsconfig.base.json.)
+        tsconfigRaw: { compilerOptions: { useDefineForClassFields: false, verbatimModuleSyntax: true } },
         legalComments: 'none',
         logLevel: 'silent',
-        plugins: b.shareProtocol ? [sharedProtocol] : [],
-        footer: b.footer ? { js: b.footer } : undefined,
+        plugins: b.shareProtocol ? [sharedProtocol, compactEnumsPlugin] : [compactEnumsPlugin],
+        alias: b.fullZod ? undefined : sdkZodAlias,
       });
+      // A warning about code that made it into the bundle is a bug (e.g. a bundled schema using a constructor
+      // zod-mini.ts lacks would read `undefined`); server-only modules parsed and then tree-shaken may warn.
+      const inputs = Object.values(built.metafile.outputs).flatMap((o) => Object.entries(o.inputs));
+      const bundled = new Set(inputs.filter(([, input]) => input.bytesInOutput > 0).map(([file]) => file));
+      const bad = built.warnings.filter((w) => !w.location || bundled.has(w.location.file));
+      if (bad.length > 0) throw Object.assign(new Error(`${b.file}: build warnings`), { errors: bad });
+      const script = esmToGlobal(readFileSync(outfile, 'utf8'), JSON.parse(readFileSync(`${outfile}.map`, 'utf8')), b.globalName, b.footer);
+      const minified = postMinify(b.file, script.code, script.map, `${b.file}.map`);
+      writeFileSync(outfile, minified.code);
+      writeFileSync(`${outfile}.map`, JSON.stringify(minified.map));
       const code = readFileSync(outfile);
       return { file: b.file, globalName: b.globalName, raw: code.length, gzip: gzipSync(code, { level: 9 }).length };
     }),

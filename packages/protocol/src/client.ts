@@ -32,4 +32,5 @@ export { roomEventProblem, sdpProblem } from './media-checks.js';
 export { PUSH_VENDOR_KEYS, PushVendorConfig } from './push-config.js';
 export { defaultPushTitle } from './push-text.js';
 export { requestThroughPause, TRANSIENT_REQUEST_CODES } from './request-retry.js';
-export { type HangupTelemetry, MAX_HANGUP_TELEMETRY_SAMPLES, MAX_TELEMETRY_SAMPLES } from './telemetry-frames.js';
+export type { HangupTelemetry } from './telemetry-frames.js';
+export { MAX_HANGUP_TELEMETRY_SAMPLES, MAX_TELEMETRY_SAMPLES } from './version.js';

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeClientFrame } from './codec.js';
+import { decodeClientFrame } from './client-frames.js';
 import { ErrorCode } from './codes/im-error-code.js';
 import { DEVICE_ID_PATTERN } from './primitives.js';
 

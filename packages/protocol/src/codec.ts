@@ -1,7 +1,8 @@
-/** Decoding of wire frames with catalogued errors: the only way frames enter either side. */
+/** Decoding of wire frames with catalogued errors: the only way frames enter either side (client frames: client-frames.ts). */
 
+import type { ClientFrame } from './client-frames.js';
 import { ErrorCode } from './codes/im-error-code.js';
-import { ClientFrame, ServerFrame } from './frames.js';
+import { ServerFrame } from './frames.js';
 import { MAX_FRAME_BYTES } from './version.js';
 
 /** A decoded frame, or why it was refused; `type` names the frame type when it was known (a valid `t`). */
@@ -29,7 +30,8 @@ function describeIssues(issues: readonly { path: PropertyKey[]; message: string;
     .join('; ');
 }
 
-function decodeWith<T>(
+/** Parse `text` as one JSON object and check it with `schema` (frames discriminated by `discriminator`). */
+export function decodeWith<T>(
   text: string,
   schema: {
     safeParse(
@@ -66,46 +68,7 @@ function decodeWith<T>(
   return { ok: true, value: parsed.data };
 }
 
-export const CLIENT_FRAME_TYPES: ReadonlySet<string> = new Set([
-  'hello',
-  'ping',
-  'ack',
-  'call.invite',
-  'call.ringing',
-  'call.accept',
-  'call.hangup',
-  'call.invite_members',
-  'call.modify_media',
-  'call.joined_info',
-  'call.resync',
-  'call.telemetry',
-  'rtc.join',
-  'rtc.leave',
-  'rtc.signal',
-  'sfu.publish',
-  'sfu.subscribe',
-  'sfu.start',
-  'sfu.trickle',
-]);
 export const SERVER_FRAME_TYPES: ReadonlySet<string> = new Set(['welcome', 'ice.servers', 'refused', 'bye', 'pong', 'res', 'error', 'evt']);
-
-/** The exact text clients send as a heartbeat (`encodeFrame({ t: 'ping' })`). */
-const PING_TEXT = '{"t":"ping"}';
-/** `ack` with exactly `{t, seq}` and seq a valid `Count`: what the schema would accept and return. */
-const ACK_TEXT = /^\{"t":"ack","seq":(0|[1-9]\d{0,14})\}$/;
-
-/**
- * Decode a frame sent by a client (server side). Heartbeats and acks, most of the frames on a busy
- * connection, skip the schema when their text is the canonical encoding; the result is the same.
- */
-export function decodeClientFrame(text: string): Decoded<ClientFrame> {
-  if (text === PING_TEXT) return { ok: true, value: { t: 'ping' } };
-  if (text.length < 40 && text.charCodeAt(6) === 97 /* a */) {
-    const ack = ACK_TEXT.exec(text);
-    if (ack) return { ok: true, value: { t: 'ack', seq: Number(ack[1]) } };
-  }
-  return decodeWith(text, ClientFrame, CLIENT_FRAME_TYPES, 't');
-}
 
 /** Decode a frame sent by the server (client side). */
 export function decodeServerFrame(text: string): Decoded<ServerFrame> {

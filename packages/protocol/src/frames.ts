@@ -1,5 +1,6 @@
 /**
- * Every WebSocket frame of the IM connection, defined once.
+ * Every WebSocket frame of the IM connection, defined once: here what the server sends, in
+ * client-frames.ts what a client sends (apart, so the browser SDK bundles leave those out).
  *
  * Text frames carrying one JSON object, discriminated by `t`.
  * - The client's first frame is `hello`; the server answers `welcome` or `refused` (then closes).
@@ -10,41 +11,10 @@
  *   connection stays up.
  */
 import * as z from 'zod/mini';
-import { CALL_EVENTS, CALL_REQUESTS, type CallRequest } from './call-frames.js';
-import { Count, DeviceId, UserId } from './primitives.js';
-import { RTC_EVENTS, RTC_REQUESTS, type RtcRequest } from './rtc-frames.js';
-import { SFU_EVENTS, SFU_REQUESTS, type SfuRequest } from './sfu-frames.js';
-import { type CallTelemetryRequest, TELEMETRY_REQUESTS } from './telemetry-frames.js';
-
-export const HelloFrame = z.object({
-  t: z.literal('hello'),
-  /** PROTOCOL_VERSION the client speaks. */
-  v: Count,
-  appKey: z.string().check(z.minLength(1), z.maxLength(64)),
-  token: z.string().check(z.minLength(1), z.maxLength(1024)),
-  deviceId: DeviceId,
-  platform: z.optional(z.string().check(z.maxLength(16))),
-  /** Resume this device's event stream after a drop: events after `lastSeq` are sent again, in order, once. */
-  resume: z.optional(z.object({ streamId: z.string().check(z.maxLength(64)), lastSeq: Count })),
-});
-export type HelloFrame = z.infer<typeof HelloFrame>;
-
-export const PingFrame = z.object({ t: z.literal('ping') });
-export const AckFrame = z.object({ t: z.literal('ack'), seq: Count });
-
-/** Every frame a client may send. Requests are the `call.*` and `rtc.*` frames, each with `rid`. */
-export const ClientFrame = z.discriminatedUnion('t', [
-  HelloFrame,
-  PingFrame,
-  AckFrame,
-  ...CALL_REQUESTS,
-  ...RTC_REQUESTS,
-  ...SFU_REQUESTS,
-  ...TELEMETRY_REQUESTS,
-]);
-export type ClientFrame = z.infer<typeof ClientFrame>;
-export type ClientRequest = CallRequest | RtcRequest | SfuRequest | CallTelemetryRequest;
-export type ClientRequestType = ClientRequest['t'];
+import { CALL_EVENTS } from './call-frames.js';
+import { Count, UserId } from './primitives.js';
+import { RTC_EVENTS } from './rtc-frames.js';
+import { SFU_EVENTS } from './sfu-frames.js';
 
 export const IceServer = z.object({
   urls: z.union([z.string(), z.array(z.string())]),

@@ -5,7 +5,8 @@
  * reaches anyone; the SDK drops such a signal or reply before it reaches an RTCPeerConnection.
  */
 import type { RtcEvent, RtcSignal } from './rtc-frames.js';
-import type { SfuEvent, SfuRequest } from './sfu-frames.js';
+import type { SfuEvent } from './sfu-frames.js';
+import type { SfuRequest } from './sfu-requests.js';
 
 /** One SDP line: `<letter>=<value>`, no NUL. */
 const SDP_LINE = /^[a-z]=[^\0]*$/;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CLIENT_FRAME_TYPES } from './codec.js';
+import { CLIENT_FRAME_TYPES } from './client-frames.js';
 import { checkReply, NoReplyData, REPLY_DATA } from './replies.js';
 
 /** Client frames that are not requests (no `rid`, no `res`). */

@@ -5,7 +5,7 @@
  */
 import * as z from 'zod/mini';
 import { CallAcceptReply, CallResyncReply, JoinedRoomInfo } from './call-frames.js';
-import type { ClientRequestType } from './frames.js';
+import type { ClientRequestType } from './client-frames.js';
 import { CallId } from './primitives.js';
 import { RtcJoinResult } from './rtc-frames.js';
 import { SfuDescriptionResult } from './sfu-frames.js';

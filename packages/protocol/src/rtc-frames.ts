@@ -1,11 +1,10 @@
 /**
- * Media signaling relayed by the server between the chosen devices of a call's participants.
- * The RTC room id is the call id; only participants who answered (KEEPING) may join it.
+ * Media signaling relayed by the server between the chosen devices of a call's participants: what
+ * the server sends (the requests are in rtc-requests.ts). The RTC room id is the call id; only
+ * participants who answered (KEEPING) may join it.
  */
 import * as z from 'zod/mini';
 import { CallId, Count, DeviceId, UserId } from './primitives.js';
-
-const rid = Count;
 
 /** SDP as produced by RTCPeerConnection. SDP is bounded to 48 KiB and must look like SDP. */
 export const SessionDescription = z.object({
@@ -41,16 +40,6 @@ export const RtcSignal = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('track_state'), trackId: z.string().check(z.maxLength(256)), muted: z.boolean() }),
 ]);
 export type RtcSignal = z.infer<typeof RtcSignal>;
-
-/** Join the media room of a call this device answered. Response data: `RtcJoinResult`. */
-export const RtcJoinRequest = z.object({ t: z.literal('rtc.join'), rid, roomId: CallId });
-export const RtcLeaveRequest = z.object({ t: z.literal('rtc.leave'), rid, roomId: CallId });
-/** Send a signal to the joined device of another user in the room. */
-export const RtcSignalRequest = z.object({ t: z.literal('rtc.signal'), rid, roomId: CallId, toUserId: UserId, signal: RtcSignal });
-
-export const RTC_REQUESTS = [RtcJoinRequest, RtcLeaveRequest, RtcSignalRequest] as const;
-export const RtcRequest = z.discriminatedUnion('t', [...RTC_REQUESTS]);
-export type RtcRequest = z.infer<typeof RtcRequest>;
 
 export const RtcPeer = z.object({ userId: UserId, deviceId: DeviceId });
 export type RtcPeer = z.infer<typeof RtcPeer>;

@@ -6,48 +6,11 @@
  * Flow: `rtc.join` answers `{mode:'sfu'}` → `sfu.publish {offer}` → `{answer}`; for each
  * `sfu.feed {userId}` event: `sfu.subscribe {feedUserId}` → `{offer}` → `sfu.start {answer}`.
  * Candidates both ways with `sfu.trickle` (`feedUserId` absent = the publisher connection;
- * `candidate: null` = end of candidates).
+ * `candidate: null` = end of candidates). The requests are in sfu-requests.ts.
  */
 import * as z from 'zod/mini';
-import { CallId, Count, UserId } from './primitives.js';
+import { CallId, UserId } from './primitives.js';
 import { IceCandidate, SessionDescription } from './rtc-frames.js';
-
-const rid = Count;
-
-/**
- * Publish (or renegotiate) this device's media. Response data: `SfuDescriptionResult` (answer).
- * `fresh`: the offer comes from a new RTCPeerConnection (recovery after ICE restarts failed): the SFU
- * drops the old publisher connection and starts over; subscribers get `sfu.feed_gone`, then `sfu.feed`.
- */
-export const SfuPublishRequest = z.object({
-  t: z.literal('sfu.publish'),
-  rid,
-  roomId: CallId,
-  description: SessionDescription,
-  fresh: z.optional(z.boolean()),
-});
-/** Receive `feedUserId`'s media. Response data: `SfuDescriptionResult` (the SFU's offer). */
-export const SfuSubscribeRequest = z.object({ t: z.literal('sfu.subscribe'), rid, roomId: CallId, feedUserId: UserId });
-/** Answer the SFU's subscription offer. */
-export const SfuStartRequest = z.object({
-  t: z.literal('sfu.start'),
-  rid,
-  roomId: CallId,
-  feedUserId: UserId,
-  description: SessionDescription,
-});
-/** A browser candidate for the publisher connection (no `feedUserId`) or a subscription. */
-export const SfuTrickleRequest = z.object({
-  t: z.literal('sfu.trickle'),
-  rid,
-  roomId: CallId,
-  feedUserId: z.optional(UserId),
-  candidate: z.nullable(IceCandidate),
-});
-
-export const SFU_REQUESTS = [SfuPublishRequest, SfuSubscribeRequest, SfuStartRequest, SfuTrickleRequest] as const;
-export const SfuRequest = z.discriminatedUnion('t', [...SFU_REQUESTS]);
-export type SfuRequest = z.infer<typeof SfuRequest>;
 
 /** `res.data` of `sfu.publish` / `sfu.subscribe`. */
 export const SfuDescriptionResult = z.object({ description: SessionDescription });

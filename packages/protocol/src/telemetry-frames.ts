@@ -5,13 +5,13 @@
  * Keys are short on purpose (a participant-minute costs a few KB). Sample times are `ago`: ms before
  * `sentAt`, the client's estimate of the server clock when it built the frame (IMLib keeps it from
  * `welcome` and `pong`), so neither client clock skew nor a frame held up in transit (a socket blip)
- * moves them; a batch sent again is rebuilt with fresh values. Every array and string is bounded.
+ * moves them; a batch sent again is rebuilt with fresh values. Every array and string is bounded
+ * (`MAX_TELEMETRY_SAMPLES` in version.ts). Only the server parses these: the browser SDK bundles
+ * leave this module out.
  */
 import * as z from 'zod/mini';
 import { CallId, Count, UserId } from './primitives.js';
-
-/** Samples one batch may carry (a 4-party video call sampled every 2 s for 10 s needs ~60). */
-export const MAX_TELEMETRY_SAMPLES = 400;
+import { MAX_HANGUP_TELEMETRY_SAMPLES, MAX_TELEMETRY_SAMPLES } from './version.js';
 
 const Metric = (max: number) => z.optional(z.number().check(z.gte(0), z.lte(max)));
 const Whole = (max: number) => z.optional(z.number().check(z.int(), z.gte(0), z.lte(max)));
@@ -64,9 +64,6 @@ export const TelemetrySetup = z.object({
   frame: Whole(600_000),
 });
 export type TelemetrySetup = z.infer<typeof TelemetrySetup>;
-
-/** Samples a hang-up may carry as the device's last batch (more go as `call.telemetry` frames). */
-export const MAX_HANGUP_TELEMETRY_SAMPLES = 100;
 
 const batchFields = {
   setup: z.optional(TelemetrySetup),

@@ -6,7 +6,7 @@ import { FakeMediaCapture } from './media/fake-media.js';
 import { BrowserMediaCapture, type MediaCapture } from './media/media-capture.js';
 import { resolveRtcOptions } from './options.js';
 import { FakeTransport } from './transport/fake/fake-transport.js';
-import type { TransportFactory } from './transport/media-transport.js';
+import type { TransportDeps, TransportFactory } from './transport/media-transport.js';
 import { ModeSelectingTransport } from './transport/mode-selecting-transport.js';
 import type { IRCRTCInitOptions } from './types.js';
 
@@ -38,12 +38,18 @@ function iceTransportPolicyOf(options: unknown): RTCIceTransportPolicy | undefin
   return value;
 }
 
+/** The fake transport and capture (signaling only): only `createRTCInstaller` refers to them, so RCRTC.js leaves them out. */
+interface FakeMedia {
+  transport: TransportFactory;
+  capture(): MediaCapture;
+}
+
 function build(
   overrides: RTCInstallerOverrides,
   runtimes: ReadonlyArray<PluginRuntime['tag']>,
+  fake?: FakeMedia,
 ): PluginInstaller<RCRTCClient, IRCRTCInitOptions> {
-  const kind = overrides.transport ?? 'p2p';
-  if (kind !== 'p2p' && kind !== 'fake') throw new Error(`[RCRTC] unknown transport: ${String(kind)}`);
+  const kind = fake ? 'fake' : 'p2p';
   return {
     tag: 'RCRTC',
     version: RTC_VERSION,
@@ -61,10 +67,8 @@ function build(
         createMediaStream: () => new webrtc.MediaStream(),
       };
       const transportFactory: TransportFactory =
-        kind === 'fake'
-          ? (deps) => new FakeTransport(deps)
-          : (deps) => new ModeSelectingTransport(deps, { iceTransportPolicy, ...injected });
-      const capture = overrides.capture ?? (kind === 'fake' ? new FakeMediaCapture() : new BrowserMediaCapture());
+        fake?.transport ?? ((deps) => new ModeSelectingTransport(deps, { iceTransportPolicy, ...injected }));
+      const capture = overrides.capture ?? fake?.capture() ?? new BrowserMediaCapture();
       return new RCRTCClient(context, resolved, { transportFactory, capture, logger });
     },
   };
@@ -73,7 +77,11 @@ function build(
 /** The browser installer: `RongIMLib.installPlugin(RCRTC.installer, options)`. */
 export const installer: PluginInstaller<RCRTCClient, IRCRTCInitOptions> = build({}, ['browser']);
 
-/** An installer with a chosen transport and capture; it also installs in Node. */
+/** An installer with a chosen transport and capture; it also installs in Node. Not in RCRTC.js (see browser.ts). */
 export function createRTCInstaller(overrides: RTCInstallerOverrides = {}): PluginInstaller<RCRTCClient, IRCRTCInitOptions> {
-  return build(overrides, ['browser', 'node']);
+  const kind = overrides.transport ?? 'p2p';
+  if (kind !== 'p2p' && kind !== 'fake') throw new Error(`[RCRTC] unknown transport: ${String(kind)}`);
+  const fake =
+    kind === 'fake' ? { transport: (deps: TransportDeps) => new FakeTransport(deps), capture: () => new FakeMediaCapture() } : undefined;
+  return build(overrides, ['browser', 'node'], fake);
 }

@@ -16,8 +16,13 @@ export interface IBitrate {
 }
 
 export class RCLocalTrack extends RCTrack {
-  /** Event fired (with the track) when the device stops the track. */
-  static readonly EVENT_LOCAL_TRACK_END = 'local-track-end' as const;
+  /**
+   * Event fired (with the track) when the device stops the track. A getter, not a static field: the SDK
+   * build assigns class fields (scripts/build-sdk.mjs), and a static one would need a static block.
+   */
+  static get EVENT_LOCAL_TRACK_END(): 'local-track-end' {
+    return 'local-track-end';
+  }
 
   #published = false;
   #bitrate: IBitrate = {};
