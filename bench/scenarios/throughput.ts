@@ -4,6 +4,7 @@
  * second of server CPU time, like the raw baseline (raw frames per server CPU-second ÷ 10).
  */
 import { startCallRig } from '../lib/call-rig.js';
+import { scrapeFrameCounts } from '../lib/frame-counts.js';
 import { metric } from '../lib/metrics.js';
 import { cpuMs, waitFor } from '../lib/procs.js';
 import type { Scenario } from '../lib/scenario.js';
@@ -26,6 +27,7 @@ export const throughput: Scenario = {
     });
     try {
       progress(`closed loop for ${durationMs} ms`);
+      const framesBefore = await scrapeFrameCounts(server.url);
       const cpuBefore = await cpuMs(server.pid);
       const wallBefore = performance.now();
       worker.send({ type: 'lifecycles', durationMs });
@@ -37,6 +39,8 @@ export const throughput: Scenario = {
       );
       const cpuS = ((await cpuMs(server.pid)) - cpuBefore) / 1000;
       const wallS = (performance.now() - wallBefore) / 1000;
+      const framesAfter = await scrapeFrameCounts(server.url);
+      const framesPerLifecycle = (framesAfter.received - framesBefore.received + framesAfter.sent - framesBefore.sent) / completed;
       const perCpuSecond = completed / cpuS;
       const baseline = (baselines.rawMessagesPerCpuSecond ?? Number.NaN) / 10;
       const utilisation = cpuS / wallS;
@@ -47,11 +51,14 @@ export const throughput: Scenario = {
             goal: 'ratio>=0.25',
             note: `${completed} lifecycles (${failed} failed) by ${pairs} pairs; per server CPU-second; baseline raw frames/CPU-s ÷ 10`,
           }),
+          metric('throughput.frames_per_lifecycle', round(framesPerLifecycle, 1), 'frames', {
+            note: `WebSocket frames the server received and sent per lifecycle (its /metrics counters; ${round((framesAfter.received - framesBefore.received) / completed, 1)} in)`,
+          }),
           metric('throughput.lifecycles_per_s', Math.round(completed / wallS), 'calls/s', {
             note: `wall clock; server used ${round(utilisation * 100, 1)} % of core 0`,
           }),
         ],
-        details: { pairs, durationMs, completed, failed, serverCpuS: cpuS, wallS },
+        details: { pairs, durationMs, completed, failed, serverCpuS: cpuS, wallS, framesBefore, framesAfter },
       };
     } finally {
       await close();

@@ -57,6 +57,7 @@ import { registerServerApi } from './transport/http/server-api/register-server-a
 import type { RtcRoomControl, ServerApiDeps } from './transport/http/server-api/server-api-deps.js';
 import { registerStaticRoutes } from './transport/http/static-routes.js';
 import { registerWebPushRoutes } from './transport/http/web-push-routes.js';
+import { FrameTally } from './transport/ws/frame-tally.js';
 import { attachImWebSocket } from './transport/ws/im-websocket.js';
 import { dispatchRequest, type RequestServices } from './transport/ws/request-dispatch.js';
 
@@ -172,6 +173,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const qualityRetention = startQualityRetention(storage.telemetry, config.qualityRetentionDays, logger);
   const loadCallDetail = createLoadCallDetail({ storage, calls: callDirectory });
   // Read at scrape time; `calls` exists by then.
+  const frames = new FrameTally();
   const metrics = createServerMetrics(
     {
       connections: () => registry.localStreams().filter((stream) => stream.attached).length,
@@ -179,6 +181,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
       sfu: media.sfu,
       ...(media.supervisor ? { janusSupervisor: media.supervisor } : {}),
       security: securityCounters,
+      frames,
     },
     logger,
   );
@@ -373,6 +376,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     iceServersFor: createIceServersFor({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
     iceRefreshMs: iceRefreshIntervalMs({ urls: config.turnUrls, secret: config.turnSecret, ttlS: config.turnTtlS }),
     security,
+    frames,
   });
 
   // Alive is /healthz; ready means this node can take calls: not draining, and (cluster) reaching Redis.

@@ -8,6 +8,7 @@ import Fastify from 'fastify';
 import { pino } from 'pino';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bearerMatches, openMetricsWarning, registerMetricsRoute } from '../../transport/http/metrics-route.js';
+import { FrameTally } from '../../transport/ws/frame-tally.js';
 import { type CallServiceHarness, createCallServiceHarness, type FakeDevice, RING_TIMEOUT_MS } from '../call/call-service.test-support.js';
 import { SecurityCounters } from '../security/security-counters.js';
 import { histogramCount, parseMetrics, sampleValue } from './prometheus-text.test-support.js';
@@ -177,5 +178,26 @@ describe('GET /metrics', () => {
     expect(bearerMatches('Bearer abcd', 'abc')).toBe(false);
     expect(bearerMatches('Bearer ab', 'abc')).toBe(false);
     expect(bearerMatches(undefined, 'abc')).toBe(false);
+  });
+});
+
+describe('WebSocket frame counters', () => {
+  it('report the tally at each scrape: received by type, sent in total', async () => {
+    const frames = new FrameTally();
+    const withFrames = createServerMetrics(
+      { connections: () => 0, activeCalls: () => 0, sfu: { mode: 'off', available: () => false }, security, frames },
+      pino({ level: 'silent' }),
+    );
+    for (const t of ['call.invite', 'ack', 'ack']) frames.received(t);
+    frames.sent();
+    let scraped = parseMetrics(await withFrames.registry.metrics());
+    expect(sampleValue(scraped, 'opencall_ws_frames_received_total', { type: 'ack' })).toBe(2);
+    expect(sampleValue(scraped, 'opencall_ws_frames_received_total', { type: 'call.invite' })).toBe(1);
+    expect(sampleValue(scraped, 'opencall_ws_frames_sent_total')).toBe(1);
+    frames.received('ack');
+    frames.sent();
+    scraped = parseMetrics(await withFrames.registry.metrics());
+    expect(sampleValue(scraped, 'opencall_ws_frames_received_total', { type: 'ack' })).toBe(3);
+    expect(sampleValue(scraped, 'opencall_ws_frames_sent_total')).toBe(2);
   });
 });

@@ -20,6 +20,8 @@ export interface LiveFigures {
   /** The local Janus supervisor (local mode), for restarts. */
   janusSupervisor?: { on(event: 'down', listener: (reason: string) => void): unknown };
   security: SecurityCounters;
+  /** Frames the device WebSockets received (by type) and sent. */
+  frames?: { receivedByType(): ReadonlyMap<string, number>; sentTotal(): number };
 }
 
 export interface ServerMetrics {
@@ -40,6 +42,28 @@ export function createServerMetrics(live: LiveFigures, logger: Pick<Logger, 'war
       this.set(live.connections());
     },
   });
+  const frames = live.frames;
+  if (frames) {
+    new Counter({
+      name: 'opencall_ws_frames_received_total',
+      help: 'Frames the device WebSockets of this node received, by frame type (t)',
+      labelNames: ['type'],
+      registers,
+      collect() {
+        this.reset();
+        for (const [type, count] of frames.receivedByType()) this.inc({ type }, count);
+      },
+    });
+    new Counter({
+      name: 'opencall_ws_frames_sent_total',
+      help: 'Frames this node wrote to device WebSockets (answers, events, pongs)',
+      registers,
+      collect() {
+        this.reset();
+        this.inc(frames.sentTotal());
+      },
+    });
+  }
   new Gauge({
     name: 'opencall_active_calls',
     help: 'Calls in flight on this node',

@@ -39,6 +39,7 @@ import type { SecurityEventLog } from '../../services/security/security-event-lo
 import { isStorageUnavailable } from '../../services/shared/storage-unavailable.js';
 import { IceRefreshSchedule } from '../../services/turn/ice-refresh-schedule.js';
 import { FrameBudget } from './frame-budget.js';
+import type { FrameTally } from './frame-tally.js';
 import { dispatchRequest } from './request-dispatch.js';
 import type { SessionSweeper, Sweepable } from './session-sweeper.js';
 import { SOCKET_SESSION_MACHINE, type SocketSessionEvent, type SocketSessionState } from './socket-session-machine.js';
@@ -84,6 +85,8 @@ export interface SessionDeps {
   iceRefreshMs?: number | undefined;
   /** Refused hellos are counted and logged here (rate-limited). */
   security?: SecurityEventLog;
+  /** Frames in (by type) and out, for `/metrics`. */
+  frames?: FrameTally;
 }
 
 /** The reason a refused hello is logged and counted under. */
@@ -162,6 +165,7 @@ export class SocketSession implements FrameSink, Sweepable {
     if (this.socket.readyState !== this.socket.OPEN) return;
     turnOutput.hold(this.socket);
     this.socket.send(text);
+    this.deps.frames?.sent();
     if (this.socket.bufferedAmount > this.deps.maxBufferedBytes)
       this.abort(WsCloseCode.SLOW_READER, 'slow reader: unsent output over the limit');
   }
@@ -220,6 +224,7 @@ export class SocketSession implements FrameSink, Sweepable {
       return;
     }
     const frame = decoded.value;
+    this.deps.frames?.received(frame.t);
     const admission = this.budget.admit(NEVER_REFUSED.has(frame.t) ? 'never_refused' : 'limited');
     if (admission === 'close') {
       this.abort(WsCloseCode.FLOODING, 'flooding: far past the frame rate');
