@@ -67,6 +67,12 @@ export const EXTRA_CLIENT_SAMPLES: Record<string, unknown>[] = [
   { t: 'rtc.signal', rid: 22, roomId: 'call-1', toUserId: 'bob', signal: { kind: 'track_state', trackId: 'tr', muted: true } },
   { t: 'call.invite', rid: 23, callId: 'g-1', conversationType: 3, targetId: 'group1', mediaType: 1, userIds: ['a', 'b', 'c'] },
   { t: 'sfu.trickle', rid: 24, roomId: 'call-1', candidate: null },
+  {
+    t: 'call.hangup',
+    rid: 25,
+    callId: 'call-1',
+    telemetry: { samples: [{ ago: 500, k: 'v', d: 's', p: 'bob', br: 900, fps: 30, w: 640, h: 480 }], setup: { ring: 250 }, sentAt: 1 },
+  },
 ];
 
 const callBase = { callId: 'call-1' };
