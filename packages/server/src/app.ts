@@ -18,7 +18,6 @@ import type { LoadCallDetail, Storage, TokenService } from './ports/index.js';
 import type { AppAdmin, WebhookDeliveries } from './ports/insights.js';
 import { createAppAdmin } from './services/apps/app-admin.js';
 import { AppChanges } from './services/apps/app-changes.js';
-import { AppDirectory } from './services/apps/app-directory.js';
 import { ensureDefaultApp } from './services/apps/default-app.js';
 import { createTokenService } from './services/auth/token-service.js';
 import { CallDirectory } from './services/call/call-directory.js';
@@ -97,9 +96,8 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const readCache = withReadCache(await openStorage(config, logger));
   const storage = readCache.storage;
   const app = await ensureDefaultApp(storage, config, logger);
-  // App lookups of connects and signed requests are cached; administrative changes drop them on every node.
-  const appDirectory = new AppDirectory(storage.apps);
-  const tokens = createTokenService({ apps: appDirectory, users: storage.users, bans: storage.bans }, Date.now, {
+  // App lookups of connects and signed requests come from the read cache; changes drop them on every node.
+  const tokens = createTokenService({ apps: storage.apps, users: storage.users, bans: storage.bans }, Date.now, {
     ttlS: config.tokenTtlS,
   });
   // Per-app callback URLs over the env-wide ones: which webhook rows to write, per app.
@@ -140,7 +138,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   // Push notices: written to the outbox with the call change, sent (at least once) by this worker.
   const pushOutbox = createPushOutbox(config, storage, logger, config.nodeId, webPush);
   // Call webhooks and RTC room status sync: the same outbox, their own worker (services/webhooks).
-  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId, appDirectory);
+  const webhookOutbox = createWebhookOutbox(config.webhooks, storage, logger, config.nodeId, storage.apps);
   // Before the calls: a restored call whose room is on a remote Janus claims it at once.
   const media = createSfu(config, logger);
   // The calls in flight, shared by the call service and the media room service (services/room).
@@ -215,7 +213,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
   const appChanges = new AppChanges(
     {
       invalidate: (appKey) => {
-        appDirectory.invalidate(appKey);
+        readCache.invalidate('apps');
         return appCallbacks.refresh(appKey);
       },
       callsInFlight: () => calls.calls.all(),
@@ -299,7 +297,7 @@ export async function startServer(config: ServerConfig, logger: Logger): Promise
     },
     // The registry knows this node's devices and, in cluster mode, the other nodes' (presence replica).
     isOnline: (appKey, userId) => registry.isOnline(appKey, userId),
-    apps: appDirectory,
+    apps: storage.apps,
     onAppChanged: (appKey) => void appChanges.announce({ appKey }),
     rtc: rtcControl,
     apiRatePerSec: config.apiRatePerSec,

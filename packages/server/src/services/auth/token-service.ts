@@ -12,7 +12,7 @@
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { ErrorCode } from '@opencall/protocol';
 import type { AppStore, Storage, TokenCheck, TokenService } from '../../ports/index.js';
-import { acceptedSecrets } from '../apps/app-directory.js';
+import { acceptedSecrets } from '../apps/app-secrets.js';
 
 const VERSION = '1';
 /** Tokens are advertised as ≤ 256 bytes (RongCloud's limit). */

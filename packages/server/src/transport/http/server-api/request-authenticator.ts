@@ -14,7 +14,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AppRecord, AppStore, NonceStore } from '../../../ports/index.js';
-import { acceptedSecrets } from '../../../services/apps/app-directory.js';
+import { acceptedSecrets } from '../../../services/apps/app-secrets.js';
 import type { ApiSignatureRefusal } from '../../../services/security/security-counters.js';
 import type { SecurityEventLog } from '../../../services/security/security-event-log.js';
 import { ServerApiFailure } from './server-api-failure.js';

@@ -46,7 +46,7 @@ export interface ServerApiDeps {
   now?: () => number;
   /** Replay protection of the signing headers (defaults: ±300 s window, v1 allowed, nonces in memory, `Date.now`). */
   signature?: { windowS?: number; requireV2?: boolean; legacyReusedV1?: boolean; nonces?: NonceStore; now?: () => number };
-  /** App lookups of the signature check (a cache, services/apps/app-directory.ts); default `storage.apps`. */
+  /** App lookups of the signature check; default `storage.apps` (in app.ts: through the read cache). */
   apps?: Pick<Storage['apps'], 'get'>;
   /** Called after an endpoint changed an app (`/opencall/app/service.json`), so caches on every node drop it. */
   onAppChanged?: (appKey: string) => void;
