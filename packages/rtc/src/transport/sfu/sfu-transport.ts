@@ -74,6 +74,8 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
   /** Track states to each remote user, in order and retried. */
   readonly #peerSignals = new Map<string, PeerSignalChannel>();
   #publisher: SfuConnection | undefined;
+  /** A key frame being made (`sfu.key_frame`), and whether another was asked for meanwhile. */
+  #keyFrame: { running: boolean; again: boolean } = { running: false, again: false };
   /** Publisher negotiations, one at a time. */
   #negotiation: Promise<unknown> = Promise.resolve();
   #left = false;
@@ -123,6 +125,9 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
         return;
       case 'sfu.feed_gone':
         this.#dropSubscription(event.userId);
+        return;
+      case 'sfu.key_frame':
+        void this.#sendKeyFrames();
         return;
       case 'sfu.trickle': {
         const name = event.feedUserId ?? PUBLISHER;
@@ -266,6 +271,30 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     );
     this.#recoveries.set(name, recovery);
     return recovery;
+  }
+
+  /**
+   * A new subscriber of our feed is up: a key frame from every published video, made by the encoder
+   * (RTCP requests within 300 ms of the last honoured one are ignored by the sender). Requests that
+   * arrive while one is being made cause one more afterwards, so every subscriber gets one made after
+   * it came up, and a burst of subscribers costs two key frames, not one each.
+   */
+  async #sendKeyFrames(): Promise<void> {
+    const state = this.#keyFrame;
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    try {
+      do {
+        state.again = false;
+        const videos = [...this.#published.values()].filter(({ handle }) => handle.kind === 'video');
+        await Promise.all(videos.map(({ sender }) => refreshKeyFrame(sender).catch(() => undefined)));
+      } while (state.again && !this.#left);
+    } finally {
+      state.running = false;
+    }
   }
 
   /** A new publisher connection replaces the current one, with every published track. */
