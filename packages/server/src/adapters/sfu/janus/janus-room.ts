@@ -361,11 +361,11 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     this.emit('feedGone', userId);
   }
 
-  /** Over RTCP (Janus) and, through `keyFrameWanted`, from the publisher's device directly. */
+  /**
+   * Janus asks the publisher for one over RTCP itself when a subscriber's PeerConnection comes up
+   * ("New subscriber available"); `keyFrameWanted` asks the publisher's device directly too.
+   */
   #requestKeyframe(feedUserId: string): void {
-    const publisher = this.#publishers.get(feedUserId);
-    if (!publisher?.up) return;
-    this.emit('keyFrameWanted', feedUserId);
-    this.#client.message(publisher.handleId, { request: 'configure', keyframe: true }).catch(() => {});
+    if (this.#publishers.get(feedUserId)?.up) this.emit('keyFrameWanted', feedUserId);
   }
 }
