@@ -228,14 +228,19 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     const feedUserId = name === PUBLISHER ? undefined : name;
     const signaling = this.#o.signaling;
     const roomId = this.#o.roomId;
-    const queue = new SignalQueue(this.#o.logger, `SFU ${name}`, this.#o.signalRetry ?? DEFAULT_SIGNAL_RETRY);
+    const retry = this.#o.signalRetry ?? DEFAULT_SIGNAL_RETRY;
+    const queue = new SignalQueue(this.#o.logger, `SFU ${name}`, retry);
+    // A subscription's candidates need not wait for `sfu.start`'s reply: Janus holds candidates that
+    // come before the answer. The publisher's wait for `sfu.publish`'s reply (its SFU handle may be new).
+    const candidateQueue = feedUserId === undefined ? queue : new SignalQueue(this.#o.logger, `SFU ${name} candidates`, retry);
     return new SfuConnection({
       name,
       config: this.#config(),
       createPeerConnection: this.#o.createPeerConnection ?? ((config) => new RTCPeerConnection(config)),
       logger: this.#o.logger,
       queue,
-      sendCandidate: (candidate) => void queue.run('trickle', () => signaling.sfuTrickle(roomId, feedUserId, candidate)),
+      candidateQueue,
+      sendCandidate: (candidate) => void candidateQueue.run('trickle', () => signaling.sfuTrickle(roomId, feedUserId, candidate)),
       onIceState: (state) => this.emit('iceStateChange', state, name),
       expectsMedia: () =>
         feedUserId !== undefined &&
@@ -364,10 +369,11 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
       const answer = await connection.pc.createAnswer();
       await connection.pc.setLocalDescription(answer);
       const answerSdp = connection.pc.localDescription?.sdp ?? answer.sdp ?? '';
-      const started = await connection.queue.run('start', () => signaling.sfuStart(roomId, userId, answerSdp));
-      if (this.#subscriptions.get(userId) !== subscription) return;
-      if (started?.code !== RCRTCCode.SUCCESS) throw new Error(`start ${started?.code}`);
+      const started = connection.queue.run('start', () => signaling.sfuStart(roomId, userId, answerSdp));
       connection.releaseLocalCandidates();
+      const startResult = await started;
+      if (this.#subscriptions.get(userId) !== subscription) return;
+      if (startResult?.code !== RCRTCCode.SUCCESS) throw new Error(`start ${startResult?.code}`);
     } catch (error) {
       this.#o.logger.warn('SFU subscribe', userId, error);
     }
