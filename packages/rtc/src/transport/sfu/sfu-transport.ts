@@ -75,7 +75,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
   readonly #peerSignals = new Map<string, PeerSignalChannel>();
   #publisher: SfuConnection | undefined;
   /** A key frame being made (`sfu.key_frame`), and whether another was asked for meanwhile. */
-  #keyFrame: { running: boolean; again: boolean } = { running: false, again: false };
+  readonly #keyFrame = { running: false, again: false };
   /** Publisher negotiations, one at a time. */
   #negotiation: Promise<unknown> = Promise.resolve();
   #left = false;
