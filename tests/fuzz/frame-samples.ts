@@ -122,6 +122,7 @@ export const EVENT_SAMPLES: Record<string, unknown>[] = [
   { type: 'sfu.feed', roomId: 'call-1', userId: 'bob' },
   { type: 'sfu.feed_gone', roomId: 'call-1', userId: 'bob' },
   { type: 'sfu.trickle', roomId: 'call-1', candidate },
+  { type: 'sfu.key_frame', roomId: 'call-1' },
 ];
 
 /** Valid server frames by `t`. */

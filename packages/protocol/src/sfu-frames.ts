@@ -6,7 +6,8 @@
  * Flow: `rtc.join` answers `{mode:'sfu'}` → `sfu.publish {offer}` → `{answer}`; for each
  * `sfu.feed {userId}` event: `sfu.subscribe {feedUserId}` → `{offer}` → `sfu.start {answer}`.
  * Candidates both ways with `sfu.trickle` (`feedUserId` absent = the publisher connection;
- * `candidate: null` = end of candidates). The requests are in sfu-requests.ts.
+ * `candidate: null` = end of candidates). The requests are in sfu-requests.ts. `sfu.key_frame` asks a
+ * publisher for a key frame when a new subscription to its feed comes up.
  */
 import * as z from 'zod/mini';
 import { CallId, UserId } from './primitives.js';
@@ -28,6 +29,13 @@ export const SfuTrickleEvent = z.object({
   candidate: z.nullable(IceCandidate),
 });
 
-export const SFU_EVENTS = [SfuFeedEvent, SfuFeedGoneEvent, SfuTrickleEvent] as const;
+/**
+ * A new subscription to this device's feed came up: send a video key frame now. The SFU also asks
+ * over RTCP, but WebRTC senders ignore RTCP key-frame requests within 300 ms of the last one they
+ * honoured, so a subscriber that comes up just after another waited for the next honoured one.
+ */
+export const SfuKeyFrameEvent = z.object({ type: z.literal('sfu.key_frame'), roomId: CallId });
+
+export const SFU_EVENTS = [SfuFeedEvent, SfuFeedGoneEvent, SfuTrickleEvent, SfuKeyFrameEvent] as const;
 export const SfuEvent = z.discriminatedUnion('type', [...SFU_EVENTS]);
 export type SfuEvent = z.infer<typeof SfuEvent>;

@@ -23,14 +23,17 @@ export class FakeSender {
   constructor(public track: MediaTrackLike | null) {}
   /** Every `setParameters` call, in order. */
   readonly parameters: RTCRtpSendParameters[] = [];
+  /** A fresh copy each time, as in browsers (changing it changes nothing until `setParameters`). */
   getParameters(): RTCRtpSendParameters {
-    return (this.parameters.at(-1) ?? {
-      encodings: [{}],
-      transactionId: '',
-      codecs: [],
-      headerExtensions: [],
-      rtcp: {},
-    }) as RTCRtpSendParameters;
+    return structuredClone(
+      this.parameters.at(-1) ?? {
+        encodings: [{}],
+        transactionId: '',
+        codecs: [],
+        headerExtensions: [],
+        rtcp: {},
+      },
+    ) as RTCRtpSendParameters;
   }
   async setParameters(parameters: RTCRtpSendParameters): Promise<void> {
     this.parameters.push(structuredClone(parameters));

@@ -1,6 +1,6 @@
 /**
  * One RTCPeerConnection to the SFU: the publisher (we offer) or one subscription (the SFU offers).
- * Local candidates go to the server as `sfu.trickle`, on the connection's own request queue; remote candidates that arrive before the
+ * Local candidates go to the server as `sfu.trickle`, in order, once released; remote candidates that arrive before the
  * remote description are held until it is set.
  */
 import type { RtcLogger } from '../../logger.js';
@@ -19,7 +19,9 @@ export interface SfuConnectionOptions {
   createPeerConnection: (config: RTCConfiguration) => RTCPeerConnection;
   /** This connection's requests to the server, in order (closed with the connection). */
   queue: SignalQueue;
-  /** Sends a local candidate (`null` = gathering complete) on `queue`. */
+  /** Where its local candidates go, in order: `queue`, or a queue of their own (closed with the connection too). */
+  candidateQueue: SignalQueue;
+  /** Sends a local candidate (`null` = gathering complete) on `candidateQueue`. */
   sendCandidate: (candidate: IceCandidate | null) => void;
   onIceState: (state: IceState) => void;
   /** Whether media should be arriving on this connection (subscriptions to unmuted tracks). */
@@ -117,6 +119,7 @@ export class SfuConnection {
 
   close(): void {
     this.queue.close();
+    this.#options.candidateQueue.close();
     this.#health.stop();
     this.pc.onicecandidate = null;
     this.pc.oniceconnectionstatechange = null;

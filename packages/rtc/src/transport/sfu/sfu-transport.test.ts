@@ -1,9 +1,9 @@
 /**
  * SfuTransport through the memory relay playing the SFU (the real signaling port over a fake plugin
  * context) and the WebRTC test kit: publish and subscribe, candidates held until the SFU knows the
- * connection, owner mutes (also to a later joiner), recovery of the publisher (ICE restart, then a
+ * connection (a subscription's not until its `sfu.start` is answered), owner mutes (also to a later joiner), recovery of the publisher (ICE restart, then a
  * fresh connection the subscribers follow, then lost) and of a subscription (made anew, same remote
- * tracks), and a publish given while the IM link is down.
+ * tracks), a publish given while the IM link is down, and key frames on the SFU's request.
  */
 import { RCRTCCode } from '@opencall/protocol';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -31,9 +31,12 @@ afterEach(async () => {
   await Promise.all(cleanups.splice(0).map((c) => c()));
 });
 
-/** Joins `userId` to the SFU room and makes its transport, with a log of its events. */
-async function member(relay: MemoryRtcRelay, userId: string) {
+type RelayContext = ReturnType<MemoryRtcRelay['createContext']>;
+
+/** Joins `userId` to the SFU room and makes its transport, with a log of its events. `adjust`: changes its context first. */
+async function member(relay: MemoryRtcRelay, userId: string, adjust?: (context: RelayContext) => void) {
   const context = relay.createContext(userId);
+  adjust?.(context);
   const signaling = createRoomSignaling(context);
   const pcs = fakePeerConnections();
   const joined = await signaling.join(ROOM);
@@ -101,6 +104,51 @@ describe('SfuTransport', () => {
     await waitFor(() => bob.events.includes('peerLeft alice'), 2000, 'peer_left');
     expect(bob.count('remoteTrackUnpublished alice_RongCloudRTC_audio')).toBe(1);
     expect(subscription.signalingState).toBe('closed');
+  });
+
+  it('sfu.key_frame: every published video sender makes a key frame (encoding off and on); a burst costs two, audio none', async () => {
+    const relay = new MemoryRtcRelay({ mode: 'sfu' });
+    const alice = await member(relay, 'alice');
+    expect((await alice.transport.publish([handle('alice', 'audio'), handle('alice', 'video')])).code).toBe(RCRTCCode.SUCCESS);
+    const [audio, video] = alice.pcs.created[0]!.getSenders();
+    const toggles = () => video!.parameters.map((p) => p.encodings[0]?.active);
+
+    alice.transport.handleEvent({ type: 'sfu.key_frame', roomId: ROOM });
+    await waitFor(() => toggles().length === 2, 2000, 'one key frame');
+    expect(toggles()).toEqual([false, true]);
+
+    // Three subscribers up at once: one key frame now, one more for those that came up during it.
+    for (let i = 0; i < 3; i++) alice.transport.handleEvent({ type: 'sfu.key_frame', roomId: ROOM });
+    await waitFor(() => toggles().length === 6, 2000, 'two more key frames');
+    await new Promise((r) => setTimeout(r, 50));
+    expect(toggles()).toEqual([false, true, false, true, false, true]);
+    expect(audio!.parameters).toEqual([]);
+  });
+
+  it("a subscription's candidates go out while its sfu.start is unanswered (Janus holds them until the answer)", async () => {
+    const relay = new MemoryRtcRelay({ mode: 'sfu' });
+    const alice = await member(relay, 'alice');
+    expect((await alice.transport.publish([handle('alice', 'video')])).code).toBe(RCRTCCode.SUCCESS);
+    let startAsked = false;
+    let answerStart: () => void = () => {};
+    const startAnswered = new Promise<void>((resolve) => (answerStart = resolve));
+    const bob = await member(relay, 'bob', (context) => {
+      const request = context.request;
+      context.request = async (body) => {
+        if (body.t === 'sfu.start') {
+          startAsked = true;
+          await startAnswered;
+        }
+        return request(body);
+      };
+    });
+    await waitFor(() => startAsked, 2000, 'sfu.start asked');
+    const subscription = bob.pcs.created.find((pc) => pc.remoteTracks().size === 1)!;
+    subscription.script.gather();
+    await waitFor(() => relay.sfu!.trickled.includes('bob→alice'), 2000, "the subscription's candidate");
+    expect(relay.sfu!.started).toEqual([]);
+    answerStart();
+    await waitFor(() => relay.sfu!.started.length === 1, 2000, 'sfu.start answered');
   });
 
   it('owner mutes reach every user, a later joiner included (before or after its media)', async () => {

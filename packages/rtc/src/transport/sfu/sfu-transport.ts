@@ -74,6 +74,8 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
   /** Track states to each remote user, in order and retried. */
   readonly #peerSignals = new Map<string, PeerSignalChannel>();
   #publisher: SfuConnection | undefined;
+  /** A key frame being made (`sfu.key_frame`), and whether another was asked for meanwhile. */
+  readonly #keyFrame = { running: false, again: false };
   /** Publisher negotiations, one at a time. */
   #negotiation: Promise<unknown> = Promise.resolve();
   #left = false;
@@ -123,6 +125,9 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
         return;
       case 'sfu.feed_gone':
         this.#dropSubscription(event.userId);
+        return;
+      case 'sfu.key_frame':
+        void this.#sendKeyFrames();
         return;
       case 'sfu.trickle': {
         const name = event.feedUserId ?? PUBLISHER;
@@ -223,14 +228,19 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     const feedUserId = name === PUBLISHER ? undefined : name;
     const signaling = this.#o.signaling;
     const roomId = this.#o.roomId;
-    const queue = new SignalQueue(this.#o.logger, `SFU ${name}`, this.#o.signalRetry ?? DEFAULT_SIGNAL_RETRY);
+    const retry = this.#o.signalRetry ?? DEFAULT_SIGNAL_RETRY;
+    const queue = new SignalQueue(this.#o.logger, `SFU ${name}`, retry);
+    // A subscription's candidates need not wait for `sfu.start`'s reply: Janus holds candidates that
+    // come before the answer. The publisher's wait for `sfu.publish`'s reply (its SFU handle may be new).
+    const candidateQueue = feedUserId === undefined ? queue : new SignalQueue(this.#o.logger, `SFU ${name} candidates`, retry);
     return new SfuConnection({
       name,
       config: this.#config(),
       createPeerConnection: this.#o.createPeerConnection ?? ((config) => new RTCPeerConnection(config)),
       logger: this.#o.logger,
       queue,
-      sendCandidate: (candidate) => void queue.run('trickle', () => signaling.sfuTrickle(roomId, feedUserId, candidate)),
+      candidateQueue,
+      sendCandidate: (candidate) => void candidateQueue.run('trickle', () => signaling.sfuTrickle(roomId, feedUserId, candidate)),
       onIceState: (state) => this.emit('iceStateChange', state, name),
       expectsMedia: () =>
         feedUserId !== undefined &&
@@ -266,6 +276,30 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     );
     this.#recoveries.set(name, recovery);
     return recovery;
+  }
+
+  /**
+   * A new subscriber of our feed is up: a key frame from every published video, made by the encoder
+   * (RTCP requests within 300 ms of the last honoured one are ignored by the sender). Requests that
+   * arrive while one is being made cause one more afterwards, so every subscriber gets one made after
+   * it came up, and a burst of subscribers costs two key frames, not one each.
+   */
+  async #sendKeyFrames(): Promise<void> {
+    const state = this.#keyFrame;
+    if (state.running) {
+      state.again = true;
+      return;
+    }
+    state.running = true;
+    try {
+      do {
+        state.again = false;
+        const videos = [...this.#published.values()].filter(({ handle }) => handle.kind === 'video');
+        await Promise.all(videos.map(({ sender }) => refreshKeyFrame(sender).catch(() => undefined)));
+      } while (state.again && !this.#left);
+    } finally {
+      state.running = false;
+    }
   }
 
   /** A new publisher connection replaces the current one, with every published track. */
@@ -335,10 +369,11 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
       const answer = await connection.pc.createAnswer();
       await connection.pc.setLocalDescription(answer);
       const answerSdp = connection.pc.localDescription?.sdp ?? answer.sdp ?? '';
-      const started = await connection.queue.run('start', () => signaling.sfuStart(roomId, userId, answerSdp));
-      if (this.#subscriptions.get(userId) !== subscription) return;
-      if (started?.code !== RCRTCCode.SUCCESS) throw new Error(`start ${started?.code}`);
+      const started = connection.queue.run('start', () => signaling.sfuStart(roomId, userId, answerSdp));
       connection.releaseLocalCandidates();
+      const startResult = await started;
+      if (this.#subscriptions.get(userId) !== subscription) return;
+      if (startResult?.code !== RCRTCCode.SUCCESS) throw new Error(`start ${startResult?.code}`);
     } catch (error) {
       this.#o.logger.warn('SFU subscribe', userId, error);
     }

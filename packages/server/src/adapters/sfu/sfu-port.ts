@@ -32,6 +32,8 @@ export type SfuRoomEvents = {
   feedGone: [userId: string];
   /** A candidate from the SFU for `userId`'s publisher connection (`feedUserId` undefined) or its subscription to `feedUserId`. */
   trickle: [userId: string, feedUserId: string | undefined, candidate: SfuCandidate | null];
+  /** A subscription to `feedUserId` came up: that publisher should send a key frame now. */
+  keyFrameWanted: [feedUserId: string];
   /** The room's state changed (connections added or dropped): store `state()` again. */
   changed: [];
   /** The room is gone from this process (destroyed, released, or its SFU died). */

@@ -1,7 +1,7 @@
-import { ConversationType, RCCallEndReason, RCCallErrorCode, RCCallMediaType } from '@opencall/protocol';
+import { ConversationType, RCCallEndReason, RCCallErrorCode, RCCallMediaType, SafeEmitter } from '@opencall/protocol';
 import pino from 'pino';
 import { describe, expect, it, vi } from 'vitest';
-import type { Sfu, SfuRoom } from '../../adapters/sfu/sfu-port.js';
+import type { Sfu, SfuRoom, SfuRoomEvents } from '../../adapters/sfu/sfu-port.js';
 import { Call } from '../call/call.js';
 import { CallDirectory } from '../call/call-directory.js';
 import { ConnectionRegistry } from '../im/connection-registry.js';
@@ -188,5 +188,52 @@ describe('MediaRoomService: an SFU room taken over from another node', () => {
     expect(relay.heldRoomCount()).toBe(0);
     const reply = await relay.sfuRequest(connectionOf('b', 'b-dev'), { t: 'sfu.subscribe', rid: 2, roomId: call.callId, feedUserId: 'a' });
     expect(reply.code).toBe(RCCallErrorCode.INVALID_CALL_STATE);
+  });
+});
+
+describe('MediaRoomService: SFU room events to the devices', () => {
+  /** An SFU room whose events the test raises. */
+  class ScriptedRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
+    readonly ref = { appKey: APP_KEY, callId: `call-${ConversationType.GROUP}` };
+    feeds = () => [];
+    publish = async () => '';
+    subscribe = async () => '';
+    start = async () => {};
+    trickle = async () => {};
+    leave = async () => {};
+    destroy = async () => {};
+    state = () => undefined;
+    release = () => {};
+  }
+
+  it("keyFrameWanted: the publisher's answering device gets sfu.key_frame, nobody else; not once it left the room", async () => {
+    const room = new ScriptedRoom();
+    const sfu: Sfu = {
+      mode: 'local',
+      available: () => true,
+      openRoom: async () => room,
+      resumeRoom: () => Promise.reject(new Error('not here')),
+      close: async () => {},
+      on: () => () => {},
+      off: () => {},
+    };
+    const directory = new CallDirectory();
+    const registry = new ConnectionRegistry(pino({ level: 'silent' }));
+    const sent = vi.spyOn(registry, 'sendToUser');
+    const relay = new MediaRoomService(directory, registry);
+    relay.useSfu(sfu);
+    const call = answeredCall(ConversationType.GROUP);
+    directory.add(call);
+    expect((await relay.join(connectionOf('a', 'a-dev'), call.callId)).data).toMatchObject({ mode: 'sfu' });
+    expect((await relay.join(connectionOf('b', 'b-dev'), call.callId)).code).toBe(RCCallErrorCode.SUCCESS);
+    sent.mockClear();
+
+    room.emit('keyFrameWanted', 'a');
+    expect(sent.mock.calls).toEqual([[APP_KEY, 'a', { type: 'sfu.key_frame', roomId: call.callId }, 'a-dev']]);
+
+    sent.mockClear();
+    expect(relay.leave(connectionOf('a', 'a-dev'), call.callId).code).toBe(RCCallErrorCode.SUCCESS);
+    room.emit('keyFrameWanted', 'a');
+    expect(sent.mock.calls.filter(([, , event]) => event.type === 'sfu.key_frame')).toEqual([]);
   });
 });

@@ -363,6 +363,10 @@ export class MediaRoomService {
     room.on('feedGone', (userId) => {
       for (const p of inRoomExcept(userId)) this.send(call, p, { type: 'sfu.feed_gone', roomId, userId });
     });
+    room.on('keyFrameWanted', (feedUserId) => {
+      const p = call.participants.get(feedUserId);
+      if (p?.inRoom) this.send(call, p, { type: 'sfu.key_frame', roomId });
+    });
     room.on('trickle', (userId, feedUserId, candidate) => {
       const p = call.participants.get(userId);
       if (!p?.inRoom) return;

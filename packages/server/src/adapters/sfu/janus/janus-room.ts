@@ -2,7 +2,8 @@
  * One VideoRoom per call, on a Janus session of its own (its own connection). Per participant: a
  * publisher handle (join + publish) and one subscriber handle per other publisher. A feed is offered
  * to others only after its publisher's PeerConnection is up (`webrtcup`), which avoids `428 No such
- * feed`; when a subscriber's PeerConnection comes up, the publisher is asked for a keyframe.
+ * feed`; when a subscriber's PeerConnection comes up, the publisher is asked for a keyframe (over
+ * RTCP by Janus, and `keyFrameWanted` so that the server asks the publisher's device too).
  *
  * Hand-over: a room on a Janus that outlives this process (remote mode) has a `state()` — the
  * session, room and handle ids — and another process `resume`s it: it claims the session
@@ -360,9 +361,11 @@ export class JanusRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     this.emit('feedGone', userId);
   }
 
+  /**
+   * Janus asks the publisher for one over RTCP itself when a subscriber's PeerConnection comes up
+   * ("New subscriber available"); `keyFrameWanted` asks the publisher's device directly too.
+   */
   #requestKeyframe(feedUserId: string): void {
-    const publisher = this.#publishers.get(feedUserId);
-    if (!publisher?.up) return;
-    this.#client.message(publisher.handleId, { request: 'configure', keyframe: true }).catch(() => {});
+    if (this.#publishers.get(feedUserId)?.up) this.emit('keyFrameWanted', feedUserId);
   }
 }
