@@ -214,6 +214,7 @@ export class RCCallClient {
       return { code: toCallErrorCode(result.code) };
     }
     if (crossing) this.announce(crossing.session, crossing.event, true);
+    session.placed();
     return { code: RCCallErrorCode.SUCCESS, session };
   }
 

@@ -219,6 +219,12 @@ export class RCCallSession {
     return { code: RCCallErrorCode.SUCCESS };
   }
 
+  /** @internal The invite went out: the caller of a group call joins its SFU room while it rings. */
+  placed(): void {
+    if (this.init.conversationType === ConversationType.GROUP && this.media && this.state !== RCCallSessionState.END)
+      void this.media.startEarly();
+  }
+
   /** Leave: CANCEL if calling, REJECT if ringing, else HANGUP (chosen automatically, as CallLib). */
   async hungup(): Promise<{ code: RCCallErrorCode }> {
     if (this.state === RCCallSessionState.END) return { code: RCCallErrorCode.SUCCESS };

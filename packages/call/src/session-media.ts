@@ -28,6 +28,10 @@ export interface MediaHost {
 export class SessionMedia {
   private room: CallRoom | undefined;
   private stopped = false;
+  /** The join under way or done (`start` / `startEarly`). */
+  private starting: Promise<void> | undefined;
+  /** `start()` was called: an early join that did not get in is tried again. */
+  private startWanted = false;
   private readonly subscribed = new Set<string>();
   /**
    * The owner-muted state the app last heard of, per remote track id. A camera turned off and on again
@@ -48,11 +52,33 @@ export class SessionMedia {
     return this.room;
   }
 
-  /** Join, subscribe to what is there, publish ours. Resolves once published (or failed). */
-  async start(): Promise<void> {
+  /** Join, subscribe to what is there, publish ours. Resolves once published (or failed). Once only. */
+  start(): Promise<void> {
+    this.startWanted = true;
+    this.starting ??= this.join(false);
+    return this.starting;
+  }
+
+  /**
+   * The caller of a group call, while it rings: join and publish now, so that its media is up when the
+   * first invitee answers (the server lets a ringing caller into an SFU room only; invitees subscribe
+   * once they answered). A room the server does not open yet (a P2P mesh) is joined by `start()` at
+   * the first answer; nothing fails here.
+   */
+  startEarly(): Promise<void> {
+    this.starting ??= this.join(true);
+    return this.starting;
+  }
+
+  private async join(early: boolean): Promise<void> {
     const joined = await this.host.rtc.joinRTCRoom(this.callId, this.host.joinType);
     if (this.stopped) {
       if (joined.room) await this.host.rtc.leaveRoom(joined.room);
+      return;
+    }
+    if (early && (joined.code !== RCRTCCode.SUCCESS || !joined.room)) {
+      this.starting = undefined;
+      if (this.startWanted) await this.start();
       return;
     }
     if (joined.code !== RCRTCCode.SUCCESS || !joined.room) {

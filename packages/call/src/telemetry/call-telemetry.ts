@@ -31,6 +31,7 @@ export class CallTelemetry {
   private readonly uplink: TelemetryUplink;
   private readonly sampleIntervalMs: number;
   private lastSampleAt = 0;
+  private iceConnected = false;
   private readonly marks: { start?: number; ringing?: number; accepted?: number; ice?: number; frame?: number } = {};
 
   constructor(
@@ -66,10 +67,13 @@ export class CallTelemetry {
   /** The call connected for this device (it answered, or its invitee did). */
   accepted(): void {
     this.marks.accepted ??= this.now();
+    // A caller whose media was up while the call rang (group calls through the SFU): connected at once.
+    if (this.iceConnected) this.marks.ice ??= this.marks.accepted;
   }
 
   iceState(state: string): void {
-    if ((state === 'connected' || state === 'completed') && this.marks.accepted !== undefined) this.marks.ice ??= this.now();
+    this.iceConnected = state === 'connected' || state === 'completed';
+    if (this.iceConnected && this.marks.accepted !== undefined) this.marks.ice ??= this.now();
   }
 
   /** One round of per-connection reports (every `statsReportInterval`); sampled every `sampleIntervalMs`. */

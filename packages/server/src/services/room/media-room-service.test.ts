@@ -196,7 +196,7 @@ describe('MediaRoomService: SFU room events to the devices', () => {
   class ScriptedRoom extends SafeEmitter<SfuRoomEvents> implements SfuRoom {
     readonly ref = { appKey: APP_KEY, callId: `call-${ConversationType.GROUP}` };
     feeds = () => [];
-    publish = async () => '';
+    publish: SfuRoom['publish'] = async () => '';
     subscribe = async () => '';
     start = async () => {};
     trickle = async () => {};
@@ -235,5 +235,44 @@ describe('MediaRoomService: SFU room events to the devices', () => {
     expect(relay.leave(connectionOf('a', 'a-dev'), call.callId).code).toBe(RCCallErrorCode.SUCCESS);
     room.emit('keyFrameWanted', 'a');
     expect(sent.mock.calls.filter(([, , event]) => event.type === 'sfu.key_frame')).toEqual([]);
+  });
+
+  it('a ringing caller of a group call enters the SFU room early and publishes; an invitee only once it answered; no early entry without an SFU', async () => {
+    const published: string[] = [];
+    const room = new ScriptedRoom();
+    room.publish = async (userId) => {
+      published.push(userId);
+      return 'v=0\r\n';
+    };
+    const sfu: Sfu = {
+      mode: 'local',
+      available: () => true,
+      openRoom: async () => room,
+      resumeRoom: () => Promise.reject(new Error('not here')),
+      close: async () => {},
+      on: () => () => {},
+      off: () => {},
+    };
+    const ringing = () => {
+      const call = new Call({ ...answeredCall(ConversationType.GROUP).init });
+      call.addInvitee('b', 'a', 0, true);
+      return call;
+    };
+    const { directory, relay } = setUp(sfu);
+    const call = ringing();
+    directory.add(call);
+    const caller = connectionOf('a', 'a-dev');
+    expect((await relay.join(caller, call.callId)).data).toMatchObject({ mode: 'sfu' });
+    const offer = { type: 'offer' as const, sdp: 'v=0\r\n' };
+    expect((await relay.sfuRequest(caller, { t: 'sfu.publish', rid: 1, roomId: call.callId, description: offer })).code).toBe(
+      RCCallErrorCode.SUCCESS,
+    );
+    expect(published).toEqual(['a']);
+    expect((await relay.join(connectionOf('b', 'b-dev'), call.callId)).code).toBe(RCCallErrorCode.NOT_IN_CALL);
+
+    const mesh = setUp();
+    const meshCall = ringing();
+    mesh.directory.add(meshCall);
+    expect((await mesh.relay.join(caller, meshCall.callId)).code).toBe(RCCallErrorCode.NOT_IN_CALL);
   });
 });

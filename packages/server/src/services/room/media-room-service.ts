@@ -105,22 +105,44 @@ export class MediaRoomService {
     this.#logger = logger;
   }
 
-  private member(from: ImConnection, roomId: string): { call: Call; participant: Participant } | IntentResult {
+  /**
+   * The room member `from` is: the answering device of a participant in the call — or, with
+   * `earlyCaller`, the caller's device of a group call through the SFU while it still rings (it
+   * publishes early so that its media is up when the first invitee answers; invitees only subscribe
+   * once they answered, so nobody receives anything before answering).
+   */
+  private member(from: ImConnection, roomId: string, earlyCaller = false): { call: Call; participant: Participant } | IntentResult {
     const call = this.calls.get(from.appKey, roomId);
     if (!call || call.state === 'ended') return { code: RCCallErrorCode.CALL_NOT_FOUND, message: 'no such room' };
     const participant = call.participants.get(from.userId);
-    if (participant?.state !== 'keeping' || participant.deviceId !== from.deviceId) {
+    if (participant === undefined || participant.deviceId !== from.deviceId || !this.mayUseRoom(call, participant, earlyCaller)) {
       return { code: RCCallErrorCode.NOT_IN_CALL, message: 'only the answering device of a participant may use the room' };
     }
     return { call, participant };
   }
 
+  private mayUseRoom(call: Call, participant: Participant, earlyCaller: boolean): boolean {
+    if (participant.state === 'keeping') return true;
+    return (
+      earlyCaller &&
+      participant.isCaller &&
+      participant.state === 'waiting' &&
+      call.init.conversationType === ConversationType.GROUP &&
+      this.#modes.get(key(call)) !== 'p2p' &&
+      this.#sfu.available()
+    );
+  }
+
   async join(from: ImConnection, roomId: string): Promise<IntentResult> {
-    const found = this.member(from, roomId);
+    const found = this.member(from, roomId, true);
     if ('code' in found) return found;
     const { call, participant } = found;
     const mode = await this.modeFor(call);
-    if (participant.state !== 'keeping' || call.state === 'ended') return { code: RCCallErrorCode.NOT_IN_CALL, message: 'left the call' };
+    if (!this.mayUseRoom(call, participant, mode === 'sfu') || call.state === 'ended')
+      return {
+        code: RCCallErrorCode.NOT_IN_CALL,
+        message: participant.state === 'waiting' ? 'the room opens at the first answer' : 'left the call',
+      };
     const peers = call.present().filter((p) => p !== participant && p.inRoom && p.deviceId !== undefined);
     if (mode === 'p2p' && call.init.conversationType === ConversationType.GROUP && peers.length + 1 > MAX_MESH) {
       return { code: RCCallErrorCode.JOIN_ROOM_ERROR, message: `without an SFU a group call's media holds at most ${MAX_MESH}` };
@@ -178,7 +200,7 @@ export class MediaRoomService {
 
   /** `sfu.*` requests: validated, then relayed to the call's SFU room. */
   async sfuRequest(from: ImConnection, request: SfuRequest): Promise<IntentResult> {
-    const found = this.member(from, request.roomId);
+    const found = this.member(from, request.roomId, true);
     if ('code' in found) return found;
     const { call, participant } = found;
     if (!participant.inRoom) return { code: RCCallErrorCode.NOT_IN_CALL, message: 'join the room first' };
