@@ -39,7 +39,8 @@ describe('RCCallSession (callee)', () => {
     await waitFor(() => bob.closed.length === 1, 2000, 'onSessionClose');
     expect(bob.closed[0]!.summary?.endReason).toBe(RCCallEndReason.REMOTE_HANGUP);
     expect(session.getState()).toBe(RCCallSessionState.END);
-    expect(relay.requests.some((r) => r.userId === 'bob' && r.body.t === 'rtc.leave')).toBe(true);
+    // The server took bob out of the room with the call's end: the media closed here, no rtc.leave.
+    expect(relay.requests.some((r) => r.userId === 'bob' && r.body.t === 'rtc.leave')).toBe(false);
   });
 
   it('hanging up while ringing rejects; after answering it hangs up', async () => {

@@ -192,7 +192,11 @@ export class SessionMedia {
     return code;
   }
 
-  /** Leave the room (if joined) and destroy every local track. Idempotent. */
+  /**
+   * The session ended: leave the room (if joined) and destroy every local track. Idempotent. Every
+   * end either sent a hang-up or came from the server, which takes the device out of the room with it,
+   * so no `rtc.leave` is sent (one request and one answer fewer per call).
+   */
   async stop(): Promise<void> {
     if (this.stopped) return;
     this.stopped = true;
@@ -202,7 +206,7 @@ export class SessionMedia {
     if (room) {
       room.registerRoomEventListener(null);
       room.registerReportListener(null);
-      await this.host.rtc.leaveRoom(room);
+      await this.host.rtc.__leaveEndedRoom(room);
     }
   }
 }

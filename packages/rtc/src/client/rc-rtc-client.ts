@@ -152,12 +152,24 @@ export class RCRTCClient {
   }
 
   /** Leaves a room: unpublishes local tracks (without destroying them) and closes its media. */
-  async leaveRoom(room: RCRTCRoom): Promise<{ code: RCRTCCode }> {
+  leaveRoom(room: RCRTCRoom): Promise<{ code: RCRTCCode }> {
+    return this.#leave(room, false);
+  }
+
+  /**
+   * Internal (RCCall): leaves the room of a call that ended for this device — the server took it out
+   * with its hang-up or the call's end, so the media closes here and no `rtc.leave` is sent.
+   */
+  __leaveEndedRoom(room: RCRTCRoom): Promise<{ code: RCRTCCode }> {
+    return this.#leave(room, true);
+  }
+
+  async #leave(room: RCRTCRoom, serverLeft: boolean): Promise<{ code: RCRTCCode }> {
     if (!(room instanceof RCRTCRoom)) return { code: RCRTCCode.PARAMS_ERROR };
     const entry = this.#rooms.get(room.getRoomId());
     if (!entry || entry.room !== room) return { code: RCRTCCode.SUCCESS };
     this.#rooms.delete(room.getRoomId());
-    await room.__leave();
+    await room.__leave({ serverLeft });
     return { code: RCRTCCode.SUCCESS };
   }
 

@@ -216,8 +216,11 @@ export class RCRTCRoom {
     return result;
   }
 
-  /** Internal: leaves the room. Local tracks are unpublished, not destroyed. Idempotent. */
-  async __leave(): Promise<void> {
+  /**
+   * Internal: leaves the room. Local tracks are unpublished, not destroyed. Idempotent. `serverLeft`:
+   * the server already took this device out (no `rtc.leave` is sent).
+   */
+  async __leave(options?: { serverLeft?: boolean }): Promise<void> {
     if (this.#left) return;
     this.#left = true;
     clearInterval(this.#pingTimer);
@@ -235,7 +238,7 @@ export class RCRTCRoom {
     this.#pendingPublish = [];
     this.#pendingUnpublish = [];
     try {
-      await this.#deps.transport.leave();
+      await this.#deps.transport.leave(options);
     } catch (error) {
       this.#deps.logger.warn(`leaving room ${this.#roomId} failed`, error);
     }

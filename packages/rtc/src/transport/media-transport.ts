@@ -67,11 +67,18 @@ export type MediaTransportEvents = {
   connectionLost: [connectionName: string];
 };
 
+export interface LeaveOptions {
+  serverLeft?: boolean;
+}
+
 export interface MediaTransport extends Pick<SafeEmitter<MediaTransportEvents>, 'on' | 'off' | 'once'> {
   /** Enters the room on the server and connects to the users already in it. */
   join(roomId: string): Promise<TransportJoinResult>;
-  /** Leaves the room and closes every connection. Idempotent. */
-  leave(): Promise<void>;
+  /**
+   * Leaves the room and closes every connection. Idempotent. `serverLeft`: the server already took this
+   * device out of the room (its call ended, or its hang-up is on the way): close locally, send nothing.
+   */
+  leave(options?: LeaveOptions): Promise<void>;
   publish(tracks: LocalTrackHandle[]): Promise<TransportPublishResult>;
   unpublish(trackIds: string[]): Promise<{ code: number }>;
   /** Starts receiving remote tracks' media. Returns the track ids that failed. */

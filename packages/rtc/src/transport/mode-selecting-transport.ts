@@ -7,6 +7,7 @@
 import { RCRTCCode, SafeEmitter } from '@opencall/protocol';
 import type { IRCRTCStateReport } from '../types.js';
 import type {
+  LeaveOptions,
   LocalTrackHandle,
   MediaTransport,
   MediaTransportEvents,
@@ -94,10 +95,10 @@ export class ModeSelectingTransport extends SafeEmitter<MediaTransportEvents> im
     return sfu.join(roomId);
   }
 
-  async leave(): Promise<void> {
+  async leave(options?: LeaveOptions): Promise<void> {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
-    await this.#inner?.leave();
+    await this.#inner?.leave(options);
   }
 
   publish(tracks: LocalTrackHandle[]): Promise<TransportPublishResult> {

@@ -7,6 +7,7 @@
 import { RCRTCCode, type RtcSignal, SafeEmitter } from '@opencall/protocol';
 import type { RtcLogger } from '../logger.js';
 import type {
+  LeaveOptions,
   LocalTrackHandle,
   MediaTransport,
   MediaTransportEvents,
@@ -71,12 +72,12 @@ export abstract class PeerRoomTransport<P extends RoomPeer> extends SafeEmitter<
     return { code, userIds };
   }
 
-  async leave(): Promise<void> {
+  async leave(options?: LeaveOptions): Promise<void> {
     if (this.#left) return;
     this.#left = true;
     this.#unsubscribe?.();
     for (const userId of [...this.peers.keys()]) this.dropPeer(userId, false);
-    if (this.roomId !== undefined) await this.signaling.leave(this.roomId);
+    if (this.roomId !== undefined && options?.serverLeft !== true) await this.signaling.leave(this.roomId);
   }
 
   /** Media flows as soon as the owner publishes; subscribing only gates playback in the room. */

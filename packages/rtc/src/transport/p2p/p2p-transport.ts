@@ -11,7 +11,14 @@
  */
 import { type IceServer, RCRTCCode, type RtcSignal } from '@opencall/protocol';
 import type { IRCRTCStateReport } from '../../types.js';
-import type { LocalTrackHandle, RemoteTrackInfo, TransportDeps, TransportJoinResult, TransportPublishResult } from '../media-transport.js';
+import type {
+  LeaveOptions,
+  LocalTrackHandle,
+  RemoteTrackInfo,
+  TransportDeps,
+  TransportJoinResult,
+  TransportPublishResult,
+} from '../media-transport.js';
 import { PeerRoomTransport, type RoomPeer } from '../peer-room-transport.js';
 import type { PeerSignalChannel } from '../peer-signal-channel.js';
 import { LinkRecovery, type LinkRecoveryPolicy } from '../recovery/link-recovery.js';
@@ -51,9 +58,9 @@ export class P2PTransport extends PeerRoomTransport<Peer> {
     return result;
   }
 
-  override async leave(): Promise<void> {
+  override async leave(options?: LeaveOptions): Promise<void> {
     this.#stopIceServers();
-    await super.leave();
+    await super.leave(options);
   }
 
   #applyIceServers(iceServers: IceServer[]): void {

@@ -17,6 +17,7 @@ import { RCTag, type TrackKind, trackIdOf } from '../../ids.js';
 import type { RtcLogger } from '../../logger.js';
 import type { IRCRTCStateReport } from '../../types.js';
 import type {
+  LeaveOptions,
   LocalTrackHandle,
   MediaTransport,
   MediaTransportEvents,
@@ -139,7 +140,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     }
   }
 
-  async leave(): Promise<void> {
+  async leave(options?: LeaveOptions): Promise<void> {
     if (this.#left) return;
     this.#left = true;
     this.#offIceServers();
@@ -149,7 +150,7 @@ export class SfuTransport extends SafeEmitter<MediaTransportEvents> implements M
     for (const userId of [...this.#subscriptions.keys()]) this.#dropSubscription(userId);
     for (const channel of this.#peerSignals.values()) channel.close();
     this.#peerSignals.clear();
-    await this.#o.signaling.leave(this.#o.roomId);
+    if (options?.serverLeft !== true) await this.#o.signaling.leave(this.#o.roomId);
   }
 
   async publish(tracks: LocalTrackHandle[]): Promise<TransportPublishResult> {
