@@ -160,7 +160,7 @@ export class SocketSession implements FrameSink, Sweepable {
     this.state = SOCKET_SESSION_MACHINE.next(this.state, event);
   }
 
-  /** Every frame out goes through here (one syscall per socket per turn): the output bound is checked after each one. */
+  /** Every frame out goes through here (one syscall per socket per callback, turn-output.ts): the output bound is checked after each one. */
   private write(text: string): void {
     if (this.socket.readyState !== this.socket.OPEN) return;
     turnOutput.hold(this.socket);
@@ -196,7 +196,7 @@ export class SocketSession implements FrameSink, Sweepable {
   private abort(code: WsCloseCode, reason: string): void {
     if (this.state === 'closing' || this.state === 'closed') return;
     this.move('abort');
-    // What this turn wrote is held back (turn-output.ts): hand it to the kernel before judging the backlog.
+    // What this callback wrote is held back (turn-output.ts): hand it to the kernel before judging the backlog.
     turnOutput.flush(this.socket);
     const bufferedBytes = this.socket.bufferedAmount;
     this.deps.logger.warn({ connectionId: this.id, userId: this.stream?.userId, closeCode: code, bufferedBytes }, reason);

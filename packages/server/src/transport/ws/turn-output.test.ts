@@ -1,4 +1,4 @@
-/** A turn's frames to one socket leave in one write; nothing is held past the turn. */
+/** The frames one callback writes to one socket leave in one write; nothing is held past it. */
 import { once } from 'node:events';
 import { connect, createServer, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';

@@ -1,9 +1,9 @@
 /**
- * Frames written to one socket during one turn of the event loop leave in one write: the socket is
- * corked at its first frame and uncorked once, after the turn's I/O callbacks (`setImmediate`), so a
- * burst — a call's `call.member_left` then `call.ended`, a group's member changes, answers and events
- * to the same device — costs one `writev` syscall instead of one per frame. On an idle server the
- * turn ends at once, so nothing waits; under load more frames share each syscall.
+ * Frames written to one socket while the server handles one thing — a message, a timer, a commit —
+ * leave in one write: the socket is corked at its first frame and uncorked once that callback and its
+ * microtasks are done (`process.nextTick`), so a burst — a call's `call.member_left` then
+ * `call.ended`, a group's member changes, an answer and the events it caused to the same device —
+ * costs one `writev` syscall instead of one per frame, and nothing waits for other sockets' work.
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
@@ -12,7 +12,7 @@ export class TurnOutput {
   private readonly corked = new Set<Socket>();
   private scheduled = false;
 
-  /** Hold the socket's output until the end of this turn (call before each send). */
+  /** Hold the socket's output until the current callback is done (call before each send). */
   hold(ws: WebSocket): void {
     const socket = (ws as unknown as { _socket?: Socket })._socket;
     if (!socket || this.corked.has(socket)) return;
@@ -20,7 +20,7 @@ export class TurnOutput {
     this.corked.add(socket);
     if (this.scheduled) return;
     this.scheduled = true;
-    setImmediate(() => this.release());
+    process.nextTick(() => this.release());
   }
 
   /** Let the socket's held output go now (before judging what it has not sent, e.g. on abort). */
