@@ -100,6 +100,8 @@ export class ImConnection {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeat: Heartbeat | undefined;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Frames sent during the current synchronous run, written in order once it ends (`send`). */
+  private outbox: { socket: WebSocketLike; t: ClientFrame['t']; text: string }[] = [];
   private lastDeliveredSeq = 0;
   /** The server's event stream of this device: given back on reconnect so missed events are replayed once. */
   private streamId: string | undefined;
@@ -411,6 +413,7 @@ export class ImConnection {
     this.ackTimer = undefined;
     const socket = this.socket;
     this.socket = undefined;
+    this.flushOutbox();
     if (socket !== undefined) closeQuietly(socket, closeCode, reason);
     this.pending.settleAll({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'connection lost' });
   }
@@ -426,12 +429,33 @@ export class ImConnection {
     this.serverTimeOffset = Math.round(serverTime + halfRoundTrip - now);
   }
 
+  /**
+   * Frames leave in order at the end of the synchronous run that sent them (a microtask), as a
+   * browser's `WebSocket.send` only queues: the work that follows a request in the same run (the
+   * callee's `onSession` after its `call.ringing`, the caller's session after its `call.invite`) does
+   * not wait for the socket write. A socket released meanwhile gets its frames first (`releaseSocket`).
+   */
   private send(socket: WebSocketLike, frame: ClientFrame): void {
     if (socket.readyState !== WS_OPEN) return;
     try {
-      socket.send(encodeFrame(frame));
+      this.outbox.push({ socket, t: frame.t, text: encodeFrame(frame) });
     } catch (err) {
       this.options.logger.warn(`cannot send '${frame.t}'`, err);
+      return;
+    }
+    if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox());
+  }
+
+  private flushOutbox(): void {
+    const frames = this.outbox;
+    this.outbox = [];
+    for (const { socket, t, text } of frames) {
+      if (socket.readyState !== WS_OPEN) continue;
+      try {
+        socket.send(text);
+      } catch (err) {
+        this.options.logger.warn(`cannot send '${t}'`, err);
+      }
     }
   }
 
