@@ -100,7 +100,7 @@ export class ImConnection {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeat: Heartbeat | undefined;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Frames sent during the current synchronous run, written in order once it ends (`send`). */
+  /** Deferred frames not written yet, in order (`send`). */
   private outbox: { socket: WebSocketLike; t: ClientFrame['t']; text: string }[] = [];
   private lastDeliveredSeq = 0;
   /** The server's event stream of this device: given back on reconnect so missed events are replayed once. */
@@ -198,15 +198,16 @@ export class ImConnection {
 
   /**
    * Send a request; never rejects. Not connected → RC_NET_CHANNEL_INVALID; no answer within
-   * `timeoutMs` → TIMEOUT; the socket drops first → RC_NET_CHANNEL_INVALID.
+   * `timeoutMs` → TIMEOUT; the socket drops first → RC_NET_CHANNEL_INVALID. `deferred`: written at
+   * the end of this synchronous run (`send`).
    */
-  request<B extends RequestBody>(body: B, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<RequestResult<B['t']>> {
+  request<B extends RequestBody>(body: B, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, deferred = false): Promise<RequestResult<B['t']>> {
     const socket = this.socket;
     if (this.current !== 'connected' || socket === undefined || socket.readyState !== WS_OPEN) {
       return Promise.resolve({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'not connected' });
     }
     const { rid, result } = this.pending.open(timeoutMs, body.t);
-    this.send(socket, { ...body, rid } as ClientRequest);
+    this.send(socket, { ...body, rid } as ClientRequest, deferred);
     // The reply's data is checked against the protocol's reply map: callers get typed data or none.
     return result.then((unchecked) => {
       const { reply, problem } = checkReply(body.t, unchecked);
@@ -430,12 +431,12 @@ export class ImConnection {
   }
 
   /**
-   * Frames leave in order at the end of the synchronous run that sent them (a microtask), as a
-   * browser's `WebSocket.send` only queues: the work that follows a request in the same run (the
-   * callee's `onSession` after its `call.ringing`, the caller's session after its `call.invite`) does
-   * not wait for the socket write. A socket released meanwhile gets its frames first (`releaseSocket`).
+   * Writes `frame` now, or with `deferred` at the end of the synchronous run that sent it (a
+   * microtask), so the work that follows in that run does not wait for the socket write (the callee's
+   * `onSession` after its `call.ringing`). Order is kept: a frame written now sends the deferred ones
+   * first, and a socket released meanwhile gets them before it closes (`releaseSocket`).
    */
-  private send(socket: WebSocketLike, frame: ClientFrame): void {
+  private send(socket: WebSocketLike, frame: ClientFrame, deferred = false): void {
     if (socket.readyState !== WS_OPEN) return;
     try {
       this.outbox.push({ socket, t: frame.t, text: encodeFrame(frame) });
@@ -443,7 +444,8 @@ export class ImConnection {
       this.options.logger.warn(`cannot send '${frame.t}'`, err);
       return;
     }
-    if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox());
+    if (!deferred) this.flushOutbox();
+    else if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox());
   }
 
   private flushOutbox(): void {
