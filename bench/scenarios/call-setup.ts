@@ -10,6 +10,9 @@ import { waitFor } from '../lib/procs.js';
 import type { Scenario } from '../lib/scenario.js';
 import { round, summarize } from '../lib/stats.js';
 
+/** Sequential calls placed, untimed, before anything is measured (JIT warm-up of server and clients). */
+const WARM_UP_CALLS = 2_000;
+
 interface Sample {
   dialToSession: number;
   dialToRinging: number;
@@ -32,6 +35,12 @@ export const callSetup: Scenario = {
       progress,
     });
     try {
+      // A server runs for days: its call path is JIT-compiled long before any call is timed. Without
+      // this the timed calls ran mostly unoptimized code (twice the CPU per call, ≈ 2× the latency;
+      // docs/benchmarks.md "Call setup latency pass"). Janus (C) needs none.
+      progress(`${WARM_UP_CALLS} untimed warm-up calls`);
+      worker.send({ type: 'sequential', iterations: WARM_UP_CALLS });
+      await waitFor<{ type: 'sequential' }>(worker, 'sequential', 120_000, 'warm-up calls');
       const iterations = quick ? 100 : 500;
       progress(`${iterations} sequential calls on one pair (unloaded, like the Janus run)`);
       worker.send({ type: 'sequential', iterations });
@@ -54,7 +63,7 @@ export const callSetup: Scenario = {
       const unloaded = summarize(sequential.samples.slice(Math.floor(iterations / 10)).map((s) => s.dialToSession));
       const raw = baselines.rawOneWayP50 ?? Number.NaN;
       const janus = baselines.janusP50 ?? Number.NaN;
-      const note = `${samples.length} of ${pairs} calls completed (${pairs - samples.length} lost an event), dials spread over ${windowMs} ms, all up at once; server core 0, clients core 1`;
+      const note = `after ${WARM_UP_CALLS} untimed warm-up calls, ${samples.length} of ${pairs} calls completed (${pairs - samples.length} lost an event), dials spread over ${windowMs} ms, all up at once; server core 0, clients core 1`;
       return {
         metrics: [
           metric('call_setup.dial_to_session.p50', round(session.p50), 'ms', {
@@ -75,7 +84,7 @@ export const callSetup: Scenario = {
           metric('call_setup.unloaded.dial_to_session.p50', round(unloaded.p50), 'ms', {
             baseline: janus,
             goal: 'ratio<=0.2',
-            note: `${unloaded.count} sequential calls (${sequential.lost} lost an event) on one idle pair (same conditions as the Janus run); baseline Janus p50`,
+            note: `after ${WARM_UP_CALLS} untimed warm-up calls, ${unloaded.count} sequential calls (${sequential.lost} lost an event) on one idle pair (same conditions as the Janus run); baseline Janus p50`,
           }),
           metric('call_setup.unloaded.dial_to_session.p99', round(unloaded.p99), 'ms', { baseline: baselines.janusP99 ?? Number.NaN }),
           metric('call_setup.dial_to_ringing.p50', round(ringing.p50), 'ms', {

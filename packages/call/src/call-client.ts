@@ -159,6 +159,23 @@ export class RCCallClient {
       return { code: RCCallErrorCode.STATE_MACHINE_EXIT };
     }
     const callId = newCallId();
+    // Placing a call during a signaling pause waits for the link (the server answers a repeated invite once).
+    const answer = requestThroughPause(() =>
+      this.context.request({
+        t: 'call.invite',
+        callId,
+        conversationType: conversationType as 1 | 3,
+        targetId: params.targetId,
+        channelId: params.channelId ?? '',
+        mediaType: captured.mediaType,
+        userIds,
+        ...(params.extra === undefined ? {} : { extra: params.extra }),
+        ...this.invitePush(captured.mediaType, params),
+        ...(Object.keys(this.hangupPush).length === 0 ? {} : { hangupPush: this.hangupPush }),
+        ...(this.userProfile ? { user: this.userProfile } : {}),
+      }),
+    );
+    // The invite is on the wire; the session is built in the same run, before any event of the call can arrive.
     const session = new RCCallSession(
       {
         callId,
@@ -178,22 +195,7 @@ export class RCCallClient {
     session.registerSessionListener(params.listener);
     this.sessions.set(callId, session);
     this.dialing = conversationType === ConversationType.PRIVATE ? { targetId: params.targetId } : undefined;
-    // Placing a call during a signaling pause waits for the link (the server answers a repeated invite once).
-    const result = await requestThroughPause(() =>
-      this.context.request({
-        t: 'call.invite',
-        callId,
-        conversationType: conversationType as 1 | 3,
-        targetId: params.targetId,
-        channelId: params.channelId ?? '',
-        mediaType: captured.mediaType,
-        userIds,
-        ...(params.extra === undefined ? {} : { extra: params.extra }),
-        ...this.invitePush(captured.mediaType, params),
-        ...(Object.keys(this.hangupPush).length === 0 ? {} : { hangupPush: this.hangupPush }),
-        ...(this.userProfile ? { user: this.userProfile } : {}),
-      }),
-    );
+    const result = await answer;
     const crossing = this.dialing?.crossing;
     this.dialing = undefined;
     if (result.code === RCCallErrorCode.GLARE_ANSWER_INSTEAD) {
@@ -299,8 +301,9 @@ export class RCCallClient {
   /** Ring and report an incoming session (`onSession`), ending it at once when busy, as CallLib. */
   private announce(session: RCCallSession, event: CallInvitedEvent, busyHere: boolean): void {
     if (!event.busy && !busyHere) {
+      // Written once this run ends: `onSession` below does not wait for the socket write.
       void this.context
-        .request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) })
+        .request({ t: 'call.ringing', callId: event.callId, ...(this.userProfile ? { user: this.userProfile } : {}) }, undefined, true)
         .then(() => session.rangHere());
     }
     let threw = false;

@@ -198,6 +198,38 @@ describe('ImConnection', () => {
     expect((await connection.request({ t: 'rtc.leave', roomId: 'room1' })).code).toBe(ErrorCode.RC_NET_CHANNEL_INVALID);
   });
 
+  it('writes a deferred request when the synchronous run ends; a request written now sends it first', async () => {
+    const { server, connection } = await setup();
+    await connection.connect('token-alice');
+    const socket = (connection as unknown as { socket: WebSocket }).socket;
+    const written: string[] = [];
+    const send = socket.send.bind(socket);
+    socket.send = ((text: string) => {
+      const frame = JSON.parse(text) as { t: string; callId: string };
+      written.push(`${frame.t} ${frame.callId}`);
+      send(text);
+    }) as typeof socket.send;
+    const first = connection.request({ t: 'call.ringing', callId: 'c1' }, undefined, true);
+    expect(written).toEqual([]);
+    await Promise.resolve();
+    expect(written).toEqual(['call.ringing c1']);
+    const deferred = connection.request({ t: 'call.ringing', callId: 'c2' }, undefined, true);
+    const now = connection.request({ t: 'call.hangup', callId: 'c2' });
+    expect(written).toEqual(['call.ringing c1', 'call.ringing c2', 'call.hangup c2']);
+    expect((await Promise.all([first, deferred, now])).map((r) => r.code)).toEqual([10000, 10000, 10000]);
+    expect(server.connections[0]?.requests.map((r) => `${r.t} ${'callId' in r ? r.callId : ''}`)).toEqual(written);
+  });
+
+  it('writes deferred requests before the socket closes on disconnect', async () => {
+    const { server, connection } = await setup();
+    await connection.connect('token-alice');
+    const answered = connection.request({ t: 'call.hangup', callId: 'c1' }, undefined, true);
+    await connection.disconnect();
+    expect((await answered).code).toBe(ErrorCode.RC_NET_CHANNEL_INVALID);
+    await waitUntil(() => server.connections[0]!.closed, 2_000, 'server sees close');
+    expect(server.connections[0]?.requests.map((r) => r.t)).toEqual(['call.hangup']);
+  });
+
   it('disconnects on request, closes the socket and does not reconnect', async () => {
     const { server, connection, changes } = await setup();
     await connection.connect('token-alice');

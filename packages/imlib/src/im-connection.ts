@@ -100,6 +100,8 @@ export class ImConnection {
   private reconnectTimer: ReturnType<typeof setTimeout> | undefined;
   private heartbeat: Heartbeat | undefined;
   private ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Deferred frames not written yet, in order (`send`). */
+  private outbox: { socket: WebSocketLike; t: ClientFrame['t']; text: string }[] = [];
   private lastDeliveredSeq = 0;
   /** The server's event stream of this device: given back on reconnect so missed events are replayed once. */
   private streamId: string | undefined;
@@ -196,15 +198,16 @@ export class ImConnection {
 
   /**
    * Send a request; never rejects. Not connected → RC_NET_CHANNEL_INVALID; no answer within
-   * `timeoutMs` → TIMEOUT; the socket drops first → RC_NET_CHANNEL_INVALID.
+   * `timeoutMs` → TIMEOUT; the socket drops first → RC_NET_CHANNEL_INVALID. `deferred`: written at
+   * the end of this synchronous run (`send`).
    */
-  request<B extends RequestBody>(body: B, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS): Promise<RequestResult<B['t']>> {
+  request<B extends RequestBody>(body: B, timeoutMs = DEFAULT_REQUEST_TIMEOUT_MS, deferred = false): Promise<RequestResult<B['t']>> {
     const socket = this.socket;
     if (this.current !== 'connected' || socket === undefined || socket.readyState !== WS_OPEN) {
       return Promise.resolve({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'not connected' });
     }
     const { rid, result } = this.pending.open(timeoutMs, body.t);
-    this.send(socket, { ...body, rid } as ClientRequest);
+    this.send(socket, { ...body, rid } as ClientRequest, deferred);
     // The reply's data is checked against the protocol's reply map: callers get typed data or none.
     return result.then((unchecked) => {
       const { reply, problem } = checkReply(body.t, unchecked);
@@ -411,6 +414,7 @@ export class ImConnection {
     this.ackTimer = undefined;
     const socket = this.socket;
     this.socket = undefined;
+    this.flushOutbox();
     if (socket !== undefined) closeQuietly(socket, closeCode, reason);
     this.pending.settleAll({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'connection lost' });
   }
@@ -426,12 +430,34 @@ export class ImConnection {
     this.serverTimeOffset = Math.round(serverTime + halfRoundTrip - now);
   }
 
-  private send(socket: WebSocketLike, frame: ClientFrame): void {
+  /**
+   * Writes `frame` now, or with `deferred` at the end of the synchronous run that sent it (a
+   * microtask), so the work that follows in that run does not wait for the socket write (the callee's
+   * `onSession` after its `call.ringing`). Order is kept: a frame written now sends the deferred ones
+   * first, and a socket released meanwhile gets them before it closes (`releaseSocket`).
+   */
+  private send(socket: WebSocketLike, frame: ClientFrame, deferred = false): void {
     if (socket.readyState !== WS_OPEN) return;
     try {
-      socket.send(encodeFrame(frame));
+      this.outbox.push({ socket, t: frame.t, text: encodeFrame(frame) });
     } catch (err) {
       this.options.logger.warn(`cannot send '${frame.t}'`, err);
+      return;
+    }
+    if (!deferred) this.flushOutbox();
+    else if (this.outbox.length === 1) queueMicrotask(() => this.flushOutbox());
+  }
+
+  private flushOutbox(): void {
+    const frames = this.outbox;
+    this.outbox = [];
+    for (const { socket, t, text } of frames) {
+      if (socket.readyState !== WS_OPEN) continue;
+      try {
+        socket.send(text);
+      } catch (err) {
+        this.options.logger.warn(`cannot send '${t}'`, err);
+      }
     }
   }
 

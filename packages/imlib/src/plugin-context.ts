@@ -42,9 +42,11 @@ export interface PluginContext {
   /**
    * Send a request. Never rejects: when not connected it resolves with
    * `ErrorCode.RC_NET_CHANNEL_INVALID`, after `timeoutMs` (default 10 s) with `ErrorCode.TIMEOUT`.
-   * The reply's `data` is the type the protocol names for `body.t`.
+   * The reply's `data` is the type the protocol names for `body.t`. `deferred`: the frame is written
+   * at the end of the current synchronous run instead of now (what follows in the run goes first;
+   * frames keep their order on the wire).
    */
-  request<B extends RequestBody>(body: B, timeoutMs?: number): Promise<RequestResult<B['t']>>;
+  request<B extends RequestBody>(body: B, timeoutMs?: number, deferred?: boolean): Promise<RequestResult<B['t']>>;
   /** Every server event, in order, once. Returns an unsubscribe function. */
   onEvent(listener: (event: ServerEvent) => void): () => void;
   /**

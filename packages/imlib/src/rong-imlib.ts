@@ -205,8 +205,8 @@ export class RongIMLibClient {
       getRingTimeoutMs: () => this.connection?.currentRingTimeoutMs ?? DEFAULT_RING_TIMEOUT_MS,
       getCurrentServer: () => this.connection?.currentServer,
       getConnectionStatus: () => this.getConnectionStatus(),
-      request: (body, timeoutMs) =>
-        this.connection?.request(body, timeoutMs) ??
+      request: (body, timeoutMs, deferred) =>
+        this.connection?.request(body, timeoutMs, deferred) ??
         Promise.resolve({ code: ErrorCode.RC_NET_CHANNEL_INVALID, message: 'not initialized' }),
       onEvent: (listener) => this.pluginEvents.on('event', listener),
       onStatusChange: (listener) => this.pluginEvents.on('status', listener),

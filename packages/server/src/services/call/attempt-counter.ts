@@ -1,6 +1,9 @@
 /**
  * At most `limit` attempts per key in a sliding `windowMs` (per-user call attempts). Memory is bounded:
  * keys with no attempt inside the window are dropped as the map is swept.
+ *
+ * Each key's attempt times are kept sorted, so the ones that left the window are a prefix: an attempt
+ * costs O(1) amortized however many the window holds (a bench caller places thousands a minute).
  */
 export class AttemptCounter {
   private readonly attempts = new Map<string, number[]>();
@@ -16,13 +19,19 @@ export class AttemptCounter {
   take(key: string): boolean {
     const now = this.now();
     this.sweep(now);
-    const recent = (this.attempts.get(key) ?? []).filter((t) => now - t < this.windowMs);
-    if (recent.length >= this.limit) {
-      this.attempts.set(key, recent);
-      return false;
+    let times = this.attempts.get(key);
+    if (!times) {
+      times = [];
+      this.attempts.set(key, times);
     }
-    recent.push(now);
-    this.attempts.set(key, recent);
+    let expired = 0;
+    while (expired < times.length && now - (times[expired] as number) >= this.windowMs) expired++;
+    if (expired > 0) times.splice(0, expired);
+    if (times.length >= this.limit) return false;
+    // Sorted insert (a clock that stepped back puts `now` before the last ones; usually it is appended).
+    let at = times.length;
+    while (at > 0 && (times[at - 1] as number) > now) at--;
+    times.splice(at, 0, now);
     return true;
   }
 
