@@ -73,7 +73,8 @@ export class SessionMedia {
   private async join(early: boolean): Promise<void> {
     const joined = await this.host.rtc.joinRTCRoom(this.callId, this.host.joinType);
     if (this.stopped) {
-      if (joined.room) await this.host.rtc.leaveRoom(joined.room);
+      // The session ended meanwhile: its hang-up (or the call's end) took this device out of the room on the server.
+      if (joined.room) await this.host.rtc.__leaveEndedRoom(joined.room);
       return;
     }
     if (early && (joined.code !== RCRTCCode.SUCCESS || !joined.room)) {
