@@ -101,22 +101,7 @@ export function telemetryStore(db: Kysely<Database>): TelemetryStore {
     },
 
     async saveSetup(appKey, callId, setup) {
-      const values = {
-        invite_to_ringing_ms: setup.inviteToRingingMs ?? null,
-        accept_to_ice_connected_ms: setup.acceptToIceConnectedMs ?? null,
-        accept_to_first_frame_ms: setup.acceptToFirstFrameMs ?? null,
-      };
-      // A timing sent once is kept when later batches no longer carry it.
-      const update: Partial<typeof values> = {};
-      for (const [key, value] of Object.entries(values) as [keyof typeof values, number | null][]) if (value !== null) update[key] = value;
-      await db
-        .insertInto('call_setup_timings')
-        .values({ app_key: appKey, call_id: callId, user_id: setup.userId, device_id: setup.deviceId, at: setup.at, ...values })
-        .onConflict((oc) => {
-          const target = oc.columns(['app_key', 'call_id', 'user_id', 'device_id']);
-          return Object.keys(update).length === 0 ? target.doNothing() : target.doUpdateSet(update);
-        })
-        .execute();
+      await this.addBatch({ samples: [], setups: [{ appKey, callId, setup }] });
     },
 
     async addBatch({ samples, setups }) {

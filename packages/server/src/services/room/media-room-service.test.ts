@@ -206,17 +206,20 @@ describe('MediaRoomService: SFU room events to the devices', () => {
     release = () => {};
   }
 
+  /** A local SFU whose every room is `room`. */
+  const sfuWith = (room: SfuRoom): Sfu => ({
+    mode: 'local',
+    available: () => true,
+    openRoom: async () => room,
+    resumeRoom: () => Promise.reject(new Error('not here')),
+    close: async () => {},
+    on: () => () => {},
+    off: () => {},
+  });
+
   it("keyFrameWanted: the publisher's answering device gets sfu.key_frame, nobody else; not once it left the room", async () => {
     const room = new ScriptedRoom();
-    const sfu: Sfu = {
-      mode: 'local',
-      available: () => true,
-      openRoom: async () => room,
-      resumeRoom: () => Promise.reject(new Error('not here')),
-      close: async () => {},
-      on: () => () => {},
-      off: () => {},
-    };
+    const sfu = sfuWith(room);
     const directory = new CallDirectory();
     const registry = new ConnectionRegistry(pino({ level: 'silent' }));
     const sent = vi.spyOn(registry, 'sendToUser');
@@ -244,15 +247,7 @@ describe('MediaRoomService: SFU room events to the devices', () => {
       published.push(userId);
       return 'v=0\r\n';
     };
-    const sfu: Sfu = {
-      mode: 'local',
-      available: () => true,
-      openRoom: async () => room,
-      resumeRoom: () => Promise.reject(new Error('not here')),
-      close: async () => {},
-      on: () => () => {},
-      off: () => {},
-    };
+    const sfu = sfuWith(room);
     const ringing = () => {
       const call = new Call({ ...answeredCall(ConversationType.GROUP).init });
       call.addInvitee('b', 'a', 0, true);
