@@ -172,12 +172,26 @@ describe('TelemetryIngest', () => {
   it('group-commits the batches of one tick and keeps a timing a later batch lacks', async () => {
     const { alice, bob } = await connectedCall('t7');
     const timings = (extra: Record<string, unknown>) => batch('t7', [], extra);
+    let transactions = 0;
+    const counted = new TelemetryIngest({
+      storage: {
+        ...harness.storage,
+        transaction: (work) => {
+          transactions++;
+          return harness.storage.transaction(work);
+        },
+      },
+      calls: harness.service.calls,
+      logger: pino({ level: 'silent' }),
+      now: () => clock,
+    });
     const results = await Promise.all([
-      ingest.ingest(alice.connection, batch('t7', [audioRecv(0, { p: 'bob' })], { setup: { ring: 120 } })),
-      ingest.ingest(bob.connection, batch('t7', [audioRecv(0)], { setup: { ring: 80, ice: 300 } })),
-      ingest.ingest(bob.connection, timings({ setup: { frame: 450 } })),
+      counted.ingest(alice.connection, batch('t7', [audioRecv(0, { p: 'bob' })], { setup: { ring: 120 } })),
+      counted.ingest(bob.connection, batch('t7', [audioRecv(0)], { setup: { ring: 80, ice: 300 } })),
+      counted.ingest(bob.connection, timings({ setup: { frame: 450 } })),
     ]);
     expect(results.map((r) => r.code)).toEqual([RCCallErrorCode.SUCCESS, RCCallErrorCode.SUCCESS, RCCallErrorCode.SUCCESS]);
+    expect(transactions).toBe(1);
     expect(await harness.storage.telemetry.samples(APP_KEY, 't7', 10)).toHaveLength(2);
     const setups = await harness.storage.telemetry.setups(APP_KEY, 't7');
     expect(setups.map((s) => [s.userId, s.inviteToRingingMs, s.acceptToIceConnectedMs, s.acceptToFirstFrameMs]).sort()).toEqual([
